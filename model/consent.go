@@ -1,0 +1,181 @@
+package model
+
+import "time"
+
+// ConsentState is Klaviyo's consent value for one channel.
+type ConsentState string
+
+// The consent values Klaviyo reports (API.md §5). A subscribe request may only
+// send Subscribed, an unsubscribe only Unsubscribed.
+const (
+	Subscribed      ConsentState = "SUBSCRIBED"
+	Unsubscribed    ConsentState = "UNSUBSCRIBED"
+	NeverSubscribed ConsentState = "NEVER_SUBSCRIBED"
+)
+
+// Channel names one consent channel Consent Desk manages.
+type Channel string
+
+// The three channels of the subscribe form, in its order.
+const (
+	EmailMarketing   Channel = "email_marketing"
+	SMSMarketing     Channel = "sms_marketing"
+	SMSTransactional Channel = "sms_transactional"
+)
+
+// Channels lists the managed channels in the form's order.
+var Channels = []Channel{EmailMarketing, SMSMarketing, SMSTransactional}
+
+// Label is the channel's name as a person reads it.
+func (c Channel) Label() string {
+	switch c {
+	case EmailMarketing:
+		return "Email marketing"
+	case SMSMarketing:
+		return "SMS marketing"
+	case SMSTransactional:
+		return "SMS transactional"
+	}
+	return string(c)
+}
+
+// IsSMS reports whether the channel needs an SMS-eligible phone number.
+func (c Channel) IsSMS() bool { return c == SMSMarketing || c == SMSTransactional }
+
+// Subscriptions mirrors a Klaviyo profile's `subscriptions` object. Channels
+// Consent Desk does not manage (push, WhatsApp, open tracking) are kept as
+// raw JSON elsewhere; these are the ones it reads and shows.
+type Subscriptions struct {
+	Email *EmailSubscriptions `json:"email,omitempty"`
+	SMS   *SMSSubscriptions   `json:"sms,omitempty"`
+}
+
+// EmailSubscriptions is `subscriptions.email`.
+type EmailSubscriptions struct {
+	Marketing *EmailMarketingConsent `json:"marketing,omitempty"`
+}
+
+// SMSSubscriptions is `subscriptions.sms`.
+type SMSSubscriptions struct {
+	Marketing     *SMSMarketingConsent     `json:"marketing,omitempty"`
+	Transactional *SMSTransactionalConsent `json:"transactional,omitempty"`
+}
+
+// EmailMarketingConsent is `subscriptions.email.marketing`. Nullable fields
+// are pointers so that null and "" stay apart on a round trip; like Klaviyo,
+// every key is written, null included.
+type EmailMarketingConsent struct {
+	CanReceive         bool              `json:"can_receive_email_marketing"`
+	Consent            ConsentState      `json:"consent"`
+	ConsentTimestamp   *string           `json:"consent_timestamp"`
+	LastUpdated        *string           `json:"last_updated"`
+	Method             *string           `json:"method"`
+	MethodDetail       *string           `json:"method_detail"`
+	CustomMethodDetail *string           `json:"custom_method_detail"`
+	DoubleOptin        *bool             `json:"double_optin"`
+	Suppression        []Suppression     `json:"suppression"`
+	ListSuppressions   []ListSuppression `json:"list_suppressions"`
+}
+
+// SMSMarketingConsent is `subscriptions.sms.marketing`.
+type SMSMarketingConsent struct {
+	CanReceive       bool         `json:"can_receive_sms_marketing"`
+	Consent          ConsentState `json:"consent"`
+	ConsentTimestamp *string      `json:"consent_timestamp"`
+	LastUpdated      *string      `json:"last_updated"`
+	Method           *string      `json:"method"`
+	MethodDetail     *string      `json:"method_detail"`
+}
+
+// SMSTransactionalConsent is `subscriptions.sms.transactional`.
+type SMSTransactionalConsent struct {
+	CanReceive       bool         `json:"can_receive_sms_transactional"`
+	Consent          ConsentState `json:"consent"`
+	ConsentTimestamp *string      `json:"consent_timestamp"`
+	LastUpdated      *string      `json:"last_updated"`
+	Method           *string      `json:"method"`
+	MethodDetail     *string      `json:"method_detail"`
+}
+
+// Suppression is one entry of `suppression`: why and since when email
+// cannot be sent (HARD_BOUNCE, INVALID_EMAIL, SPAM_COMPLAINT, UNSUBSCRIBE,
+// USER_SUPPRESSED).
+type Suppression struct {
+	Reason    string `json:"reason"`
+	Timestamp string `json:"timestamp"`
+}
+
+// ListSuppression is one entry of `list_suppressions`.
+type ListSuppression struct {
+	ListID    string `json:"list_id"`
+	Reason    string `json:"reason"`
+	Timestamp string `json:"timestamp"`
+}
+
+// ChannelConsent is one channel's consent, flattened for display and for
+// comparing what was asked with what Klaviyo recorded.
+type ChannelConsent struct {
+	Channel          Channel
+	Present          bool
+	Consent          ConsentState
+	CanReceive       bool
+	ConsentTimestamp string
+	Method           string
+	MethodDetail     string
+	CustomDetail     string
+	DoubleOptin      bool
+	Suppressions     []Suppression
+	ListSuppressions []ListSuppression
+}
+
+// Channel returns one channel's consent; Present is false when the profile's
+// subscriptions do not mention it.
+func (s *Subscriptions) Channel(c Channel) ChannelConsent {
+	out := ChannelConsent{Channel: c, Consent: NeverSubscribed}
+	if s == nil {
+		return out
+	}
+	switch c {
+	case EmailMarketing:
+		if s.Email == nil || s.Email.Marketing == nil {
+			return out
+		}
+		m := s.Email.Marketing
+		out = ChannelConsent{Channel: c, Present: true, Consent: m.Consent, CanReceive: m.CanReceive,
+			ConsentTimestamp: deref(m.ConsentTimestamp), Method: deref(m.Method), MethodDetail: deref(m.MethodDetail),
+			CustomDetail: deref(m.CustomMethodDetail), DoubleOptin: m.DoubleOptin != nil && *m.DoubleOptin,
+			Suppressions: m.Suppression, ListSuppressions: m.ListSuppressions}
+	case SMSMarketing:
+		if s.SMS == nil || s.SMS.Marketing == nil {
+			return out
+		}
+		m := s.SMS.Marketing
+		out = ChannelConsent{Channel: c, Present: true, Consent: m.Consent, CanReceive: m.CanReceive,
+			ConsentTimestamp: deref(m.ConsentTimestamp), Method: deref(m.Method), MethodDetail: deref(m.MethodDetail)}
+	case SMSTransactional:
+		if s.SMS == nil || s.SMS.Transactional == nil {
+			return out
+		}
+		m := s.SMS.Transactional
+		out = ChannelConsent{Channel: c, Present: true, Consent: m.Consent, CanReceive: m.CanReceive,
+			ConsentTimestamp: deref(m.ConsentTimestamp), Method: deref(m.Method), MethodDetail: deref(m.MethodDetail)}
+	}
+	return out
+}
+
+// Timestamp parses Klaviyo's consent timestamp (RFC 3339, with or without
+// fractional seconds); ok is false when it is empty or malformed.
+func (c ChannelConsent) Timestamp() (t time.Time, ok bool) {
+	if c.ConsentTimestamp == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, c.ConsentTimestamp)
+	return t, err == nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/consentdesk/consent/model"
+)
+
+// newTestApp returns the UI at a fixed size with the default SMS policy.
+func newTestApp(t *testing.T, width, height int) *App {
+	t.Helper()
+	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "TEST"})
+	send(t, a, tea.WindowSizeMsg{Width: width, Height: height})
+	return a
+}
+
+// send delivers msg and then the messages its command produces, as the
+// program would. Commands that wait (cursor blink) are dropped after a short
+// while; a quit is reported.
+func send(t *testing.T, a *App, msg tea.Msg) (quit bool) {
+	t.Helper()
+	_, cmd := a.Update(msg)
+	return runCmd(t, a, cmd)
+}
+
+func runCmd(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
+	if cmd == nil {
+		return false
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(5 * time.Millisecond):
+		return false
+	}
+	switch msg := msg.(type) {
+	case tea.QuitMsg:
+		return true
+	case tea.BatchMsg:
+		for _, c := range msg {
+			quit = runCmd(t, a, c) || quit
+		}
+		return quit
+	case openMsg, backMsg:
+		return send(t, a, msg)
+	}
+	return false
+}
+
+// typeText types s one key at a time.
+func typeText(t *testing.T, a *App, s string) {
+	t.Helper()
+	for _, r := range s {
+		send(t, a, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func press(t *testing.T, a *App, code rune, mod tea.KeyMod) bool {
+	t.Helper()
+	return send(t, a, tea.KeyPressMsg{Code: code, Mod: mod})
+}
+
+// screen is the view as a person reads it: no colours, no escapes.
+func screen(a *App) string { return ansi.Strip(a.View().Content) }
+
+func wantScreen(t *testing.T, a *App, wants ...string) {
+	t.Helper()
+	got := screen(a)
+	flat := strings.Join(strings.Fields(got), " ")
+	for _, w := range wants {
+		if !strings.Contains(flat, w) {
+			t.Errorf("screen lacks %q:\n%s", w, got)
+		}
+	}
+}
+
+func TestHomeShowsActionsAndBackend(t *testing.T) {
+	a := newTestApp(t, 80, 24)
+	wantScreen(t, a, "Consent Desk", "TEST", "c check a number or email", "q quit", "SMS countries for this account: AT,AU,BE")
+}
+
+func TestCheckLivePhoneLine(t *testing.T) {
+	tests := []struct {
+		name  string
+		typed string
+		wants []string
+	}{
+		{"Slovenian mobile refused live", "+386 31 234 567", []string{"+386 31 234 567 · Slovenia (SI) · MOBILE", "✗ Slovenia (+386) is not an SMS country for this account — SMS consent would not be recorded. Email consent is unaffected."}},
+		{"Puerto Rico named from +1787", "+1787", []string{"+1 787 · Puerto Rico (PR)?", "✗ Puerto Rico (+1 787) is not an SMS country"}},
+		{"US number accepted", "+1 201 555 0123", []string{"United States (US) · FIXED_LINE_OR_MOBILE", "✓ SMS consent can be recorded"}},
+		{"incomplete says keep typing", "+1 201 555", []string{"… keep typing"}},
+		{"letters", "+1 call", []string{`✗ letters are not part of a phone number: remove "call"`}},
+		{"email", "Sarah@Example.COM", []string{"✓ Sarah@example.com"}},
+		{"bad email", "sarah@localhost", []string{`✗ the domain "localhost" needs a dot`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newTestApp(t, 100, 24)
+			typeText(t, a, "c")
+			wantScreen(t, a, "Phone number or email")
+			typeText(t, a, tt.typed)
+			wantScreen(t, a, append([]string{"> " + tt.typed}, tt.wants...)...)
+		})
+	}
+}
+
+func TestCheckUsesDefaultRegion(t *testing.T) {
+	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy(), DefaultRegion: "US"}})
+	send(t, a, tea.WindowSizeMsg{Width: 100, Height: 24})
+	typeText(t, a, "c(201) 555-0123")
+	wantScreen(t, a, "national format, default region US", "✓ SMS consent can be recorded")
+}
+
+func TestEscGoesBackAndKeepsNothingStale(t *testing.T) {
+	a := newTestApp(t, 80, 24)
+	typeText(t, a, "c+386")
+	press(t, a, tea.KeyEscape, 0)
+	wantScreen(t, a, "What would you like to do?")
+	typeText(t, a, "c")
+	if strings.Contains(screen(a), "+386") {
+		t.Errorf("a new check starts empty:\n%s", screen(a))
+	}
+}
+
+func TestHelpToggles(t *testing.T) {
+	a := newTestApp(t, 80, 24)
+	typeText(t, a, "c")
+	wantScreen(t, a, "esc back • ? more keys • ctrl+c quit")
+	typeText(t, a, "?")
+	if strings.Contains(screen(a), "•") {
+		t.Errorf("full help still shows the short footer:\n%s", screen(a))
+	}
+	wantScreen(t, a, "esc back", "ctrl+c quit", "? more keys")
+}
+
+func TestQuitKeys(t *testing.T) {
+	a := newTestApp(t, 80, 24)
+	if !send(t, a, tea.KeyPressMsg{Code: 'q', Text: "q"}) {
+		t.Error("q on home does not quit")
+	}
+	a = newTestApp(t, 80, 24)
+	typeText(t, a, "c")
+	if press(t, a, 'c', tea.ModCtrl) != true {
+		t.Error("ctrl+c in the check view does not quit")
+	}
+	a = newTestApp(t, 80, 24)
+	typeText(t, a, "c")
+	if send(t, a, tea.KeyPressMsg{Code: 'q', Text: "q"}) {
+		t.Error("q typed into the check input quit the program")
+	}
+}
+
+func TestViewFitsTheWindowAtAnySize(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {40, 12}, {200, 60}, {20, 5}} {
+		a := newTestApp(t, size[0], size[1])
+		typeText(t, a, "c+1 787 555 0123")
+		got := screen(a)
+		lines := strings.Split(got, "\n")
+		if len(lines) > size[1] {
+			t.Errorf("%dx%d: %d lines", size[0], size[1], len(lines))
+		}
+		for _, l := range lines {
+			if w := lipgloss.Width(l); w > size[0] {
+				t.Errorf("%dx%d: line %q is %d wide", size[0], size[1], l, w)
+			}
+		}
+	}
+}

@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/consentdesk/consent/model"
+)
+
+// renderPhoneLine is the live line under a phone input, re-rendered on every
+// keystroke: the number as read, its country and type, and whether SMS
+// consent can be recorded, with the reason wrapped to width.
+func renderPhoneLine(a model.PhoneAnalysis, s *styles, width int) string {
+	var facts []string
+	if a.Formatted != "" {
+		facts = append(facts, a.Formatted)
+	}
+	switch {
+	case a.Valid:
+		facts = append(facts, fmt.Sprintf("%s (%s)", a.Country, a.Region), a.Type)
+	case a.Likely != "":
+		facts = append(facts, fmt.Sprintf("%s (%s)?", model.CountryName(a.Likely), a.Likely))
+	}
+	if a.DefaultRegion != "" {
+		facts = append(facts, "national format, default region "+a.DefaultRegion)
+	}
+	var verdict string
+	switch {
+	case a.Status == model.PhoneEmpty:
+		verdict = s.Muted.Render("… " + a.Reason)
+	case a.SMSEligible:
+		verdict = s.Good.Render("✓ " + a.Reason)
+	case a.Status == model.PhoneIncomplete && !a.RegionRuledOut:
+		verdict = s.Pending.Render("… " + a.Reason)
+	default:
+		verdict = s.Bad.Render("✗ " + a.Reason)
+	}
+	lines := []string{}
+	if len(facts) > 0 {
+		lines = append(lines, s.Muted.Width(max(width, 20)).Render(strings.Join(facts, " · ")))
+	}
+	lines = append(lines, lipgloss.NewStyle().Width(max(width, 20)).Render(verdict))
+	return strings.Join(lines, "\n")
+}
+
+// renderEmailLine is the live line under an email input.
+func renderEmailLine(a model.EmailAnalysis, s *styles, width int) string {
+	var line string
+	if a.Valid {
+		line = s.Good.Render("✓ " + a.Normalized)
+	} else {
+		line = s.Bad.Render("✗ " + a.Reason)
+	}
+	return lipgloss.NewStyle().Width(max(width, 20)).Render(line)
+}
