@@ -61,16 +61,21 @@ type SMSSubscriptions struct {
 	Transactional *SMSTransactionalConsent `json:"transactional,omitempty"`
 }
 
-// EmailMarketingConsent is `subscriptions.email.marketing`. Nullable fields
-// are pointers so that null and "" stay apart on a round trip; like Klaviyo,
-// every key is written, null included.
+// ConsentDetails are the fields every channel's consent object shares.
+// Nullable fields are pointers so that null and "" stay apart on a round
+// trip; like Klaviyo, every key is written, null included.
+type ConsentDetails struct {
+	Consent          ConsentState `json:"consent"`
+	ConsentTimestamp *string      `json:"consent_timestamp"`
+	LastUpdated      *string      `json:"last_updated"`
+	Method           *string      `json:"method"`
+	MethodDetail     *string      `json:"method_detail"`
+}
+
+// EmailMarketingConsent is `subscriptions.email.marketing`.
 type EmailMarketingConsent struct {
-	CanReceive         bool              `json:"can_receive_email_marketing"`
-	Consent            ConsentState      `json:"consent"`
-	ConsentTimestamp   *string           `json:"consent_timestamp"`
-	LastUpdated        *string           `json:"last_updated"`
-	Method             *string           `json:"method"`
-	MethodDetail       *string           `json:"method_detail"`
+	CanReceive bool `json:"can_receive_email_marketing"`
+	ConsentDetails
 	CustomMethodDetail *string           `json:"custom_method_detail"`
 	DoubleOptin        *bool             `json:"double_optin"`
 	Suppression        []Suppression     `json:"suppression"`
@@ -79,22 +84,14 @@ type EmailMarketingConsent struct {
 
 // SMSMarketingConsent is `subscriptions.sms.marketing`.
 type SMSMarketingConsent struct {
-	CanReceive       bool         `json:"can_receive_sms_marketing"`
-	Consent          ConsentState `json:"consent"`
-	ConsentTimestamp *string      `json:"consent_timestamp"`
-	LastUpdated      *string      `json:"last_updated"`
-	Method           *string      `json:"method"`
-	MethodDetail     *string      `json:"method_detail"`
+	CanReceive bool `json:"can_receive_sms_marketing"`
+	ConsentDetails
 }
 
 // SMSTransactionalConsent is `subscriptions.sms.transactional`.
 type SMSTransactionalConsent struct {
-	CanReceive       bool         `json:"can_receive_sms_transactional"`
-	Consent          ConsentState `json:"consent"`
-	ConsentTimestamp *string      `json:"consent_timestamp"`
-	LastUpdated      *string      `json:"last_updated"`
-	Method           *string      `json:"method"`
-	MethodDetail     *string      `json:"method_detail"`
+	CanReceive bool `json:"can_receive_sms_transactional"`
+	ConsentDetails
 }
 
 // Suppression is one entry of `suppression`: why and since when email
@@ -132,34 +129,26 @@ type ChannelConsent struct {
 // subscriptions do not mention it.
 func (s *Subscriptions) Channel(c Channel) ChannelConsent {
 	out := ChannelConsent{Channel: c, Consent: NeverSubscribed}
-	if s == nil {
+	var canReceive bool
+	var details *ConsentDetails
+	switch {
+	case s == nil:
+	case c == EmailMarketing && s.Email != nil && s.Email.Marketing != nil:
+		m := s.Email.Marketing
+		canReceive, details = m.CanReceive, &m.ConsentDetails
+		out.CustomDetail = deref(m.CustomMethodDetail)
+		out.DoubleOptin = m.DoubleOptin != nil && *m.DoubleOptin
+		out.Suppressions, out.ListSuppressions = m.Suppression, m.ListSuppressions
+	case c == SMSMarketing && s.SMS != nil && s.SMS.Marketing != nil:
+		canReceive, details = s.SMS.Marketing.CanReceive, &s.SMS.Marketing.ConsentDetails
+	case c == SMSTransactional && s.SMS != nil && s.SMS.Transactional != nil:
+		canReceive, details = s.SMS.Transactional.CanReceive, &s.SMS.Transactional.ConsentDetails
+	}
+	if details == nil {
 		return out
 	}
-	switch c {
-	case EmailMarketing:
-		if s.Email == nil || s.Email.Marketing == nil {
-			return out
-		}
-		m := s.Email.Marketing
-		out = ChannelConsent{Channel: c, Present: true, Consent: m.Consent, CanReceive: m.CanReceive,
-			ConsentTimestamp: deref(m.ConsentTimestamp), Method: deref(m.Method), MethodDetail: deref(m.MethodDetail),
-			CustomDetail: deref(m.CustomMethodDetail), DoubleOptin: m.DoubleOptin != nil && *m.DoubleOptin,
-			Suppressions: m.Suppression, ListSuppressions: m.ListSuppressions}
-	case SMSMarketing:
-		if s.SMS == nil || s.SMS.Marketing == nil {
-			return out
-		}
-		m := s.SMS.Marketing
-		out = ChannelConsent{Channel: c, Present: true, Consent: m.Consent, CanReceive: m.CanReceive,
-			ConsentTimestamp: deref(m.ConsentTimestamp), Method: deref(m.Method), MethodDetail: deref(m.MethodDetail)}
-	case SMSTransactional:
-		if s.SMS == nil || s.SMS.Transactional == nil {
-			return out
-		}
-		m := s.SMS.Transactional
-		out = ChannelConsent{Channel: c, Present: true, Consent: m.Consent, CanReceive: m.CanReceive,
-			ConsentTimestamp: deref(m.ConsentTimestamp), Method: deref(m.Method), MethodDetail: deref(m.MethodDetail)}
-	}
+	out.Present, out.CanReceive, out.Consent = true, canReceive, details.Consent
+	out.ConsentTimestamp, out.Method, out.MethodDetail = deref(details.ConsentTimestamp), deref(details.Method), deref(details.MethodDetail)
 	return out
 }
 

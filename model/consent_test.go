@@ -54,7 +54,7 @@ func TestSubscriptionsDecodeKlaviyoShape(t *testing.T) {
 }
 
 func TestSubscriptionsEncodeNullsLikeKlaviyo(t *testing.T) {
-	s := Subscriptions{SMS: &SMSSubscriptions{Transactional: &SMSTransactionalConsent{Consent: NeverSubscribed}}}
+	s := Subscriptions{SMS: &SMSSubscriptions{Transactional: &SMSTransactionalConsent{ConsentDetails: ConsentDetails{Consent: NeverSubscribed}}}}
 	out, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)
