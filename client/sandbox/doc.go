@@ -1,0 +1,17 @@
+// Package sandbox is an embedded backend that behaves like Klaviyo for the
+// subset of its REST API Consent Desk uses: lists, list members, profile
+// lookup, a profile's lists, and the bulk subscribe and unsubscribe jobs.
+//
+// One [Sandbox] serves that API as an [net/http.Handler] over a SQLite
+// database (modernc.org/sqlite, pure Go). It is used in-process through
+// [Sandbox.Transport] when no API key is configured, on a loopback port by
+// `consent sandbox serve`, and by tests. Responses follow Klaviyo's OpenAPI
+// spec (JSON:API documents, `application/vnd.api+json`), including the rule
+// this product exists for: SMS consent is recorded only for numbers whose
+// region the account's SMS policy allows.
+//
+// Bulk jobs are asynchronous as on Klaviyo: a POST is validated, stored in a
+// jobs table and answered 202; the job is applied once its time has come,
+// lazily at the start of the next request or by [Sandbox.ApplyDueJobs]. No
+// background goroutine is involved, and stored jobs survive the process.
+package sandbox

@@ -1,0 +1,133 @@
+package sandbox
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// apiError is one JSON:API error as Klaviyo reports it. Handlers return it
+// as an error; ServeHTTP writes it with its status.
+type apiError struct {
+	Status    int
+	Code      string
+	Title     string
+	Detail    string
+	Pointer   string // source.pointer: where in the request body
+	Parameter string // source.parameter: which query parameter or header
+	Links     map[string]string
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Detail)
+}
+
+// apiErrors is a response carrying several errors of the same status, such
+// as every invalid profile of a bulk job.
+type apiErrors []*apiError
+
+func (es apiErrors) Error() string {
+	if len(es) == 0 {
+		return "no errors"
+	}
+	return fmt.Sprintf("%s (and %d more)", es[0].Error(), len(es)-1)
+}
+
+// invalidBody is a 400 about the request body at pointer.
+func invalidBody(pointer, format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Code: "invalid", Title: "Invalid input.",
+		Detail: fmt.Sprintf(format, args...), Pointer: pointer}
+}
+
+// invalidParam is a 400 about a query parameter or header.
+func invalidParam(param, format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Code: "invalid", Title: "Invalid input.",
+		Detail: fmt.Sprintf(format, args...), Parameter: param}
+}
+
+// notFound is a 404 for a resource that does not exist.
+func notFound(pointer, format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusNotFound, Code: "not_found", Title: "Not found.",
+		Detail: fmt.Sprintf(format, args...), Pointer: pointer}
+}
+
+func notAuthenticated() *apiError {
+	return &apiError{Status: http.StatusUnauthorized, Code: "not_authenticated",
+		Title:   "Authentication credentials were not provided.",
+		Detail:  "Missing or invalid authorization scheme. Please use Klaviyo-API-Key.",
+		Pointer: "/data/"}
+}
+
+func methodNotAllowed(method string) *apiError {
+	return &apiError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+		Title: "Method not allowed.", Detail: fmt.Sprintf("Method %q not allowed.", method)}
+}
+
+func routeNotFound() *apiError {
+	return &apiError{Status: http.StatusNotFound, Code: "not_found", Title: "Not found.",
+		Detail: "The requested resource does not exist."}
+}
+
+// throttled is Klaviyo's 429 body for a wait of retryAfter seconds.
+func throttled(retryAfter int) *apiError {
+	unit := "seconds"
+	if retryAfter == 1 {
+		unit = "second"
+	}
+	return &apiError{Status: http.StatusTooManyRequests, Code: "throttled", Title: "Request was throttled.",
+		Detail:  "Request was throttled. Expected available in " + strconv.Itoa(retryAfter) + " " + unit + ".",
+		Pointer: "/data",
+		Links:   map[string]string{"type": "https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling#rate-limits"}}
+}
+
+// serverError is the 500 every unexpected failure becomes. Its detail never
+// carries the cause: that could hold personal data or SQL.
+func serverError() *apiError {
+	return &apiError{Status: http.StatusInternalServerError, Code: "error",
+		Title: "A server error occurred.", Detail: "A server error occurred."}
+}
+
+// unavailable is the 503 the fault injector answers with.
+func unavailable() *apiError {
+	return &apiError{Status: http.StatusServiceUnavailable, Code: "service_unavailable",
+		Title: "Service unavailable.", Detail: "The service is temporarily unavailable (injected fault). Try again later."}
+}
+
+// errorObject is the wire form of one error.
+type errorObject struct {
+	ID     string            `json:"id"`
+	Status int               `json:"status"`
+	Code   string            `json:"code"`
+	Title  string            `json:"title"`
+	Detail string            `json:"detail"`
+	Source *errorSource      `json:"source,omitempty"`
+	Links  map[string]string `json:"links"`
+	Meta   map[string]any    `json:"meta"`
+}
+
+type errorSource struct {
+	Pointer   string `json:"pointer,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
+}
+
+func (e *apiError) object() errorObject {
+	o := errorObject{ID: newUUID(), Status: e.Status, Code: e.Code, Title: e.Title, Detail: e.Detail,
+		Links: e.Links, Meta: map[string]any{}}
+	if o.Links == nil {
+		o.Links = map[string]string{}
+	}
+	if e.Pointer != "" || e.Parameter != "" {
+		o.Source = &errorSource{Pointer: e.Pointer, Parameter: e.Parameter}
+	}
+	return o
+}
+
+// newUUID returns a random (version 4) UUID for an error's id.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,211 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"time"
+
+	"github.com/consentdesk/consent/model"
+)
+
+// LoadMembers adds n deterministic synthetic members to the list named
+// listName, creating the list (single opt-in) if there is none, and
+// returns its id. Members come from many countries, SMS countries and
+// others (SI, PR, HU, BR, IN), with mixed email and SMS consent and some
+// suppressed; each is a new profile whose data derives from its sequence
+// number, so a load into a fresh database is reproducible. Everything is
+// inserted in one transaction with prepared statements: a million members
+// take seconds.
+func (s *Sandbox) LoadMembers(ctx context.Context, listName string, n int) (string, error) {
+	if listName == "" {
+		return "", errors.New("sandbox: loading members: the list name is empty")
+	}
+	if n < 0 {
+		return "", fmt.Errorf("sandbox: loading members: negative count %d", n)
+	}
+	var listID string
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		l, err := s.ensureList(ctx, tx, listName)
+		if err != nil {
+			return err
+		}
+		listID = l.id
+		return s.loadMembers(ctx, tx, l, n)
+	})
+	if err != nil {
+		return "", err
+	}
+	return listID, nil
+}
+
+// ensureList returns the oldest list named name, creating it if needed
+// with an id derived from the name.
+func (s *Sandbox) ensureList(ctx context.Context, tx *sql.Tx, name string) (listRow, error) {
+	l, err := scanList(tx.QueryRowContext(ctx, "SELECT "+listColumns+" FROM lists l WHERE l.name = ? ORDER BY l.seq LIMIT 1", name))
+	if err == nil {
+		return l, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return l, fmt.Errorf("sandbox: finding list %q: %w", name, err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	rng := newRand(h.Sum64())
+	for {
+		id := seededListID(rng)
+		var taken bool
+		if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM lists WHERE id = ?)", id).Scan(&taken); err != nil {
+			return l, fmt.Errorf("sandbox: creating list %q: %w", name, err)
+		}
+		if !taken {
+			l.id = id
+			break
+		}
+	}
+	now := micros(s.now())
+	res, err := tx.ExecContext(ctx, "INSERT INTO lists (id, name, opt_in_process, created, updated) VALUES (?, ?, 'single_opt_in', ?, ?)",
+		l.id, name, now, now)
+	if err != nil {
+		return l, fmt.Errorf("sandbox: creating list %q: %w", name, err)
+	}
+	l.seq, err = res.LastInsertId()
+	if err != nil {
+		return l, fmt.Errorf("sandbox: creating list %q: %w", name, err)
+	}
+	l.name, l.optInProcess, l.created, l.updated = name, "single_opt_in", now, now
+	return l, nil
+}
+
+func (s *Sandbox) loadMembers(ctx context.Context, tx *sql.Tx, l listRow, n int) error {
+	// A large page cache keeps the indexes' pages in memory instead of
+	// spilling them to the WAL mid-transaction; it is put back after.
+	if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
+		return fmt.Errorf("sandbox: loading members: %w", err)
+	}
+	defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000") //nolint:errcheck // best effort
+	var last int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM profiles").Scan(&last); err != nil {
+		return fmt.Errorf("sandbox: loading members: %w", err)
+	}
+	insert, err := tx.PrepareContext(ctx, insertProfileSQL)
+	if err != nil {
+		return fmt.Errorf("sandbox: loading members: %w", err)
+	}
+	defer insert.Close()
+	join, err := tx.PrepareContext(ctx, "INSERT INTO memberships (list_seq, profile_seq, joined) VALUES (?, ?, ?)")
+	if err != nil {
+		return fmt.Errorf("sandbox: loading members: %w", err)
+	}
+	defer join.Close()
+
+	gen := newMemberGen(s.policy, s.now())
+	for i := range n {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		p := gen.member(last + 1 + int64(i))
+		args, err := p.args()
+		if err != nil {
+			return fmt.Errorf("sandbox: loading members: %w", err)
+		}
+		if _, err := insert.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("sandbox: loading member %d: %w", i, err)
+		}
+		if _, err := join.ExecContext(ctx, l.seq, p.seq, p.created); err != nil {
+			return fmt.Errorf("sandbox: loading member %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// memberGen derives synthetic members from their sequence numbers.
+type memberGen struct {
+	countries []synthCountry
+	total     int
+	smsOK     []bool // per country: the policy allows its region
+	base      int64  // microseconds: the newest member joined just before
+}
+
+func newMemberGen(policy *model.SMSPolicy, now time.Time) *memberGen {
+	g := &memberGen{countries: synthCountries(), base: micros(now)}
+	g.total = totalWeight(g.countries)
+	g.smsOK = make([]bool, len(g.countries))
+	for i, c := range g.countries {
+		g.smsOK[i] = policy.Allows(c.region)
+	}
+	return g
+}
+
+// splitmix64 is a fast, well-mixed hash of a sequence number.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// member returns synthetic member number seq (also its profile seq).
+func (g *memberGen) member(seq int64) synthProfile {
+	h := splitmix64(uint64(seq))
+	h2 := splitmix64(h)
+	ci := 0
+	for w := int(h % uint64(g.total)); w >= g.countries[ci].weight; ci++ {
+		w -= g.countries[ci].weight
+	}
+	c := &g.countries[ci]
+	created := g.base - int64(h2%(3*365*86400))*1_000_000 - seq
+	p := synthProfile{
+		seq:     seq,
+		id:      ulid(uint64(created/1000), uint16(h2), h),
+		first:   c.names.first[h>>8%uint64(len(c.names.first))],
+		last:    c.names.last[h>>16%uint64(len(c.names.last))],
+		locale:  c.locale,
+		place:   c.places[h>>24%uint64(len(c.places))],
+		country: model.CountryName(c.region),
+		created: created,
+		updated: created,
+	}
+	roll := func(shift uint) int { return int(h2 >> shift % 100) }
+	hasPhone := roll(8) < 85
+	if hasPhone {
+		p.phone = c.phone(uint64(seq))
+	}
+	if !hasPhone || roll(16) >= 3 {
+		p.email = "member" + strconv.FormatInt(seq, 10) + "@members.example.com"
+	}
+	at := created + int64(h%86400)*1_000_000
+	if p.email != "" {
+		switch r := roll(24); {
+		case r < 55:
+			p.emailConsent = synthConsent{model.Subscribed, at, "FORM", ""}
+		case r < 75:
+		case r < 90:
+			p.emailConsent = synthConsent{model.Unsubscribed, at, "PREFERENCE_PAGE", ""}
+			p.emSuppr = []storedSuppression{{Reason: "UNSUBSCRIBE", At: at}}
+		case r < 95:
+			p.emailConsent = synthConsent{model.Subscribed, at, "FORM", ""}
+			p.emSuppr = []storedSuppression{{Reason: "HARD_BOUNCE", At: at}}
+		default:
+			p.emailConsent = synthConsent{model.Unsubscribed, at, "SPAM_COMPLAINT", ""}
+			p.emSuppr = []storedSuppression{{Reason: "SPAM_COMPLAINT", At: at}}
+		}
+	}
+	if hasPhone && g.smsOK[ci] {
+		switch r := roll(32); {
+		case r < 45:
+			p.smsMarketing = synthConsent{model.Subscribed, at, "TEXT", "JOIN"}
+			if roll(40) < 40 {
+				p.smsTransaction = p.smsMarketing
+			}
+		case r < 60:
+			p.smsMarketing = synthConsent{model.Unsubscribed, at, "TEXT", "STOP"}
+		}
+	}
+	return p
+}

@@ -1,0 +1,187 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/consentdesk/consent/model"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// defaultJobDelay is how long a bulk job waits before it is applied when
+// Options.JobDelay is zero: long enough for a client to see that consent is
+// not recorded synchronously, short enough for an agent not to notice.
+const defaultJobDelay = 300 * time.Millisecond
+
+// Options configure a Sandbox. The zero value is a private temporary
+// database with no faults, no rate limits and the default SMS policy.
+type Options struct {
+	// Path is the SQLite file. "" means a private temporary database,
+	// removed by Close (tests). The file's directory is created 0700 and
+	// the file (with its -wal and -shm companions) is 0600: it holds
+	// personal data.
+	Path string
+	// Policy says in which regions SMS consent can be recorded; nil means
+	// model.DefaultSMSPolicy().
+	Policy *model.SMSPolicy
+	// Latency delays every answer; the delay ends early when the request's
+	// context is done.
+	Latency time.Duration
+	// FailRate is the fraction of requests answered with a 5xx JSON:API
+	// error before anything is applied.
+	FailRate float64
+	// ThrottleRate is the fraction of requests answered 429 with
+	// `Retry-After: 1` and Klaviyo's throttled error body.
+	ThrottleRate float64
+	// RateLimit enforces Klaviyo's per-endpoint burst (1 s) and steady
+	// (60 s) fixed windows.
+	RateLimit bool
+	// JobDelay is how long a bulk job waits before it is applied: 0 means
+	// 300ms, a negative value applies jobs before the POST is answered.
+	JobDelay time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Seed seeds the fault injector's random number generator.
+	Seed int64
+}
+
+// Sandbox is a Klaviyo-like backend over one SQLite database. It is safe
+// for concurrent use; create it with Open and release it with Close.
+type Sandbox struct {
+	db       *sql.DB
+	path     string
+	tempDir  string // removed by Close when the database is private
+	policy   *model.SMSPolicy
+	phones   model.PhoneRules
+	now      func() time.Time
+	latency  time.Duration
+	jobDelay time.Duration
+	limiter  *rateLimiter
+	faults   *faultInjector
+	table    []route
+
+	// writeMu serialises this process's writers: SQLite has one writer at
+	// a time, and queueing here is cheaper than busy-waiting in SQLite.
+	writeMu sync.Mutex
+}
+
+// Open opens the database at opts.Path (creating it and its directory if
+// needed), brings its schema up to date and returns a Sandbox serving it.
+// It does not seed any data: see SeedDemo and LoadMembers.
+func Open(ctx context.Context, opts Options) (*Sandbox, error) {
+	s := &Sandbox{
+		policy:   opts.Policy,
+		now:      opts.Now,
+		latency:  opts.Latency,
+		jobDelay: opts.JobDelay,
+		faults:   newFaultInjector(opts.Seed, opts.FailRate, opts.ThrottleRate),
+	}
+	if s.policy == nil {
+		s.policy = model.DefaultSMSPolicy()
+	}
+	s.phones = model.PhoneRules{Policy: s.policy}
+	s.table = s.routes()
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.jobDelay == 0 {
+		s.jobDelay = defaultJobDelay
+	}
+	s.limiter = newRateLimiter(opts.RateLimit)
+	path, err := s.preparePath(opts.Path)
+	if err != nil {
+		return nil, err
+	}
+	s.path = path
+	if err := s.openDB(ctx); err != nil {
+		s.removeTemp()
+		return nil, err
+	}
+	return s, nil
+}
+
+// preparePath returns the database file to open, creating a private
+// temporary directory for "" and otherwise the file's directory (0700) and
+// the file itself (0600) so that SQLite never creates it with wider
+// permissions.
+func (s *Sandbox) preparePath(path string) (string, error) {
+	if path == "" {
+		dir, err := os.MkdirTemp("", "consent-sandbox-*")
+		if err != nil {
+			return "", fmt.Errorf("sandbox: creating a temporary database directory: %w", err)
+		}
+		s.tempDir = dir
+		path = filepath.Join(dir, "sandbox.db")
+	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", fmt.Errorf("sandbox: creating the database directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		s.removeTemp()
+		return "", fmt.Errorf("sandbox: creating the database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		s.removeTemp()
+		return "", fmt.Errorf("sandbox: creating the database file: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		s.removeTemp()
+		return "", fmt.Errorf("sandbox: restricting the database file: %w", err)
+	}
+	return path, nil
+}
+
+// openDB opens the SQLite database in WAL mode with a busy timeout and
+// immediate write transactions, migrates it and restricts the WAL files.
+func (s *Sandbox) openDB(ctx context.Context) error {
+	dsn := s.path + "?_txlock=immediate" +
+		"&_pragma=busy_timeout(10000)" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(ON)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return fmt.Errorf("sandbox: opening %s: %w", s.path, err)
+	}
+	s.db = db
+	if err := s.migrate(ctx); err != nil {
+		return errors.Join(err, db.Close())
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Chmod(s.path+suffix, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return errors.Join(fmt.Errorf("sandbox: restricting %s%s: %w", s.path, suffix, err), db.Close())
+		}
+	}
+	return nil
+}
+
+// Close closes the database and, for a private temporary database, removes
+// it. Jobs not yet applied stay stored in a database that has a Path.
+func (s *Sandbox) Close() error {
+	err := s.db.Close()
+	if err != nil {
+		err = fmt.Errorf("sandbox: closing the database: %w", err)
+	}
+	s.removeTemp()
+	return err
+}
+
+func (s *Sandbox) removeTemp() {
+	if s.tempDir != "" {
+		_ = os.RemoveAll(s.tempDir)
+	}
+}
+
+// Path is the database file the sandbox serves.
+func (s *Sandbox) Path() string { return s.path }
+
+// Handler returns the sandbox as an http.Handler (the sandbox itself).
+func (s *Sandbox) Handler() http.Handler { return s }
