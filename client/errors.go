@@ -1,0 +1,147 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/consentdesk/consent/model"
+)
+
+// ErrorObject is one JSON:API error as Klaviyo returns it (API.md §7).
+type ErrorObject struct {
+	ID     string `json:"id"`
+	Status int    `json:"status"`
+	Code   string `json:"code"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	Source struct {
+		Pointer   string `json:"pointer"`
+		Parameter string `json:"parameter"`
+	} `json:"source"`
+}
+
+// APIError is a non-2xx answer from Klaviyo. The first error object's fields
+// are lifted for convenience; all of them are in Errors. For an answer that
+// is not JSON:API (an HTML page from a proxy), Body holds a short sanitised
+// excerpt instead.
+type APIError struct {
+	Status    int
+	Code      string
+	Title     string
+	Detail    string
+	Pointer   string
+	Parameter string
+	Errors    []ErrorObject
+	Body      string
+	// RetryAfter is Klaviyo's Retry-After on a 429, when given.
+	RetryAfter time.Duration
+	// Endpoint is the operation that failed, e.g. "POST /api/profile-subscription-bulk-create-jobs".
+	Endpoint string
+}
+
+// Error reads as a sentence: status, Klaviyo's title and detail verbatim
+// (sanitised), and where the problem is.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Klaviyo answered %d %s", e.Status, http.StatusText(e.Status))
+	if e.Endpoint != "" {
+		fmt.Fprintf(&b, " to %s", e.Endpoint)
+	}
+	switch {
+	case e.Detail != "" && e.Detail != e.Title:
+		fmt.Fprintf(&b, ": %s", model.SanitizeText(e.Detail))
+	case e.Title != "":
+		fmt.Fprintf(&b, ": %s", model.SanitizeText(e.Title))
+	case e.Body != "":
+		fmt.Fprintf(&b, ": %s", e.Body)
+	}
+	if where := e.Pointer + e.Parameter; where != "" {
+		fmt.Fprintf(&b, " (at %s)", model.SanitizeText(where))
+	}
+	if len(e.Errors) > 1 {
+		fmt.Fprintf(&b, " (and %d more)", len(e.Errors)-1)
+	}
+	return b.String()
+}
+
+// Temporary reports whether trying again later may succeed (429, 5xx).
+func (e *APIError) Temporary() bool { return e.Status == http.StatusTooManyRequests || e.Status >= 500 }
+
+// IsStatus reports whether err is an APIError with the given status.
+func IsStatus(err error, status int) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status == status
+}
+
+// maxErrorExcerpt bounds the excerpt of a non-JSON error body.
+const maxErrorExcerpt = 200
+
+// parseAPIError builds the APIError for a non-2xx answer.
+func parseAPIError(status int, header http.Header, body []byte, endpoint string) *APIError {
+	e := &APIError{Status: status, Endpoint: endpoint, RetryAfter: parseRetryAfter(header.Get("Retry-After"))}
+	var doc struct {
+		Errors []ErrorObject `json:"errors"`
+	}
+	if err := json.Unmarshal(body, &doc); err == nil && len(doc.Errors) > 0 {
+		e.Errors = doc.Errors
+		first := doc.Errors[0]
+		e.Code, e.Title, e.Detail = first.Code, first.Title, first.Detail
+		e.Pointer, e.Parameter = first.Source.Pointer, first.Source.Parameter
+		return e
+	}
+	e.Body = excerpt(body)
+	if e.Body == "" {
+		e.Body = "no details given"
+	}
+	return e
+}
+
+// excerpt makes a short, terminal-safe, one-line summary of a body that is
+// not JSON:API: tags are dropped so an HTML challenge page reads as text.
+func excerpt(body []byte) string {
+	text := string(body)
+	if strings.Contains(text, "<") {
+		var b strings.Builder
+		inTag := false
+		for _, r := range text {
+			switch {
+			case r == '<':
+				inTag = true
+			case r == '>':
+				inTag = false
+				b.WriteByte(' ')
+			case !inTag:
+				b.WriteRune(r)
+			}
+		}
+		text = b.String()
+	}
+	text = strings.Join(strings.Fields(model.SanitizeText(text)), " ")
+	if r := []rune(text); len(r) > maxErrorExcerpt {
+		text = string(r[:maxErrorExcerpt]) + "…"
+	}
+	return text
+}
+
+// parseRetryAfter reads Retry-After as whole seconds (Klaviyo's form) or an
+// HTTP date; 0 when absent or unreadable.
+func parseRetryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var secs int
+	if _, err := fmt.Sscanf(v, "%d", &secs); err == nil && secs >= 0 && fmt.Sprint(secs) == v {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}

@@ -1,0 +1,177 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/model"
+)
+
+// countingHandler counts requests and answers by method and status.
+type countingHandler struct {
+	next http.Handler
+	mu   sync.Mutex
+	n    map[string]int // "GET", "POST", "429", "503", ...
+}
+
+func (h *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w, status: 200}
+	h.next.ServeHTTP(rec, r)
+	h.mu.Lock()
+	h.n[r.Method]++
+	h.n[http.StatusText(rec.status)]++
+	h.mu.Unlock()
+}
+
+func (h *countingHandler) count(key string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.n[key]
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// faultyClient serves sb over real HTTP behind a request counter; the
+// client's sleeps are recorded instead of slept when fastSleep is set.
+func faultyClient(t *testing.T, sb *sandbox.Sandbox, opts client.Options, fastSleep bool) (*client.Client, *countingHandler, *[]client.Wait) {
+	t.Helper()
+	h := &countingHandler{next: sb, n: map[string]int{}}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	var mu sync.Mutex
+	var waits []client.Wait
+	opts.BaseURL, opts.APIKey = srv.URL, "pk_faults_test_key"
+	opts.OnWait = func(w client.Wait) { mu.Lock(); waits = append(waits, w); mu.Unlock() }
+	if fastSleep {
+		opts.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
+	}
+	c, err := client.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, h, &waits
+}
+
+func TestFaultsServerErrorsRetriedForGETsOnly(t *testing.T) {
+	ctx := context.Background()
+	sb := newSandbox(t, sandbox.Options{FailRate: 0.3, Seed: 7})
+	c, h, waits := faultyClient(t, sb, client.Options{Attempts: 8}, true)
+	for i := 0; i < 30; i++ {
+		if _, err := c.LookupEmail(ctx, "nobody@example.com"); err != nil {
+			t.Fatalf("GET %d failed despite retries: %v", i, err)
+		}
+	}
+	if h.count("Service Unavailable")+h.count("Internal Server Error") == 0 || h.count("GET") <= 30 {
+		t.Fatalf("no faults injected (%v): the test proves nothing", h.n)
+	}
+	if len(*waits) == 0 || (*waits)[0].Reason != "retry" {
+		t.Errorf("waits = %+v", *waits)
+	}
+
+	before := h.count("POST")
+	failed := 0
+	const posts = 30
+	for i := 0; i < posts; i++ {
+		req, _ := model.ConsentRequest{Email: "fault" + string(rune('a'+i)) + "@example.com", Channels: []model.Channel{model.EmailMarketing}}.Check(rules)
+		if _, err := c.Subscribe(ctx, req); err != nil {
+			var ae *client.APIError
+			if !errors.As(err, &ae) || ae.Status < 500 {
+				t.Fatalf("POST failed with %v", err)
+			}
+			failed++
+		}
+	}
+	if got := h.count("POST") - before; got != posts {
+		t.Errorf("the server saw %d POSTs for %d subscribes: a POST was resent", got, posts)
+	}
+	if failed == 0 {
+		t.Error("no POST met a fault: the test proves nothing")
+	}
+}
+
+func TestFaultsThrottlingHonoursRetryAfter(t *testing.T) {
+	ctx := context.Background()
+	sb := newSandbox(t, sandbox.Options{ThrottleRate: 0.3, Seed: 3})
+	c, h, waits := faultyClient(t, sb, client.Options{Attempts: 10}, true)
+	for i := 0; i < 20; i++ {
+		req, _ := model.ConsentRequest{Email: "throttle" + string(rune('a'+i)) + "@example.com", Channels: []model.Channel{model.EmailMarketing}}.Check(rules)
+		if _, err := c.Subscribe(ctx, req); err != nil {
+			t.Fatalf("subscribe %d: %v", i, err)
+		}
+	}
+	throttled := h.count("Too Many Requests")
+	if throttled == 0 {
+		t.Fatal("no 429 injected: the test proves nothing")
+	}
+	n := 0
+	for _, w := range *waits {
+		if w.Reason == "throttled" {
+			n++
+			if w.Duration != time.Second {
+				t.Errorf("waited %v after a 429 with Retry-After: 1", w.Duration)
+			}
+		}
+	}
+	if n != throttled {
+		t.Errorf("%d 429s but %d throttled waits", throttled, n)
+	}
+	if h.count("POST") != 20+throttled {
+		t.Errorf("POSTs %d, want %d (each 429 retried once, nothing else resent)", h.count("POST"), 20+throttled)
+	}
+}
+
+func TestFaultsLatencyTimesOut(t *testing.T) {
+	sb := newSandbox(t, sandbox.Options{Latency: 300 * time.Millisecond})
+	c, h, _ := faultyClient(t, sb, client.Options{Timeout: 50 * time.Millisecond, Attempts: 2}, true)
+	_, err := c.Lists(context.Background())
+	var ne *client.NetworkError
+	if !errors.As(err, &ne) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a network timeout", err)
+	}
+	if got := h.count("GET"); got > 2 {
+		t.Errorf("%d GETs for 2 attempts", got)
+	}
+}
+
+// TestLimiterAvoidsServerRateLimits sends more than Klaviyo's burst of 75 a
+// second at a sandbox that enforces it: without the client-side limiter some
+// are throttled, with it none are.
+func TestLimiterAvoidsServerRateLimits(t *testing.T) {
+	ctx := context.Background()
+	const n = 90
+	burst := func(noLimiter bool) int {
+		sb := newSandbox(t, sandbox.Options{RateLimit: true})
+		c, h, _ := faultyClient(t, sb, client.Options{NoLimiter: noLimiter, Attempts: 1}, false)
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c.LookupEmail(ctx, "burst@example.com")
+			}()
+		}
+		wg.Wait()
+		return h.count("Too Many Requests")
+	}
+	if got := burst(true); got == 0 {
+		t.Errorf("without the limiter the sandbox throttled nothing: its rate limit is not on")
+	}
+	if got := burst(false); got != 0 {
+		t.Errorf("with the limiter, %d requests were throttled", got)
+	}
+}

@@ -1,0 +1,67 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+)
+
+// ListPage is one page of lists and the link to the next, "" on the last.
+type ListPage struct {
+	Lists []List
+	Next  string
+}
+
+// ListsPage fetches one page of lists: the first when next is "", else the
+// page next (a links.next from the previous page) points to. Klaviyo gives
+// 10 lists a page.
+func (c *Client) ListsPage(ctx context.Context, next string) (ListPage, error) {
+	u := c.endpointURL("/api/lists", url.Values{"fields[list]": {"name,opt_in_process,created,updated"}})
+	if next != "" {
+		var err error
+		if u, err = c.followURL(next); err != nil {
+			return ListPage{}, err
+		}
+	}
+	var p page
+	if err := c.getJSON(ctx, epLists, u, &p); err != nil {
+		return ListPage{}, err
+	}
+	out := ListPage{Lists: make([]List, 0, len(p.Data)), Next: p.next()}
+	for _, raw := range p.Data {
+		l, err := decodeList(raw)
+		if err != nil {
+			return ListPage{}, err
+		}
+		out.Lists = append(out.Lists, l)
+	}
+	return out, nil
+}
+
+// Lists fetches every list, following links.next to the last page.
+func (c *Client) Lists(ctx context.Context) ([]List, error) {
+	var all []List
+	next := ""
+	for {
+		p, err := c.ListsPage(ctx, next)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p.Lists...)
+		if p.Next == "" || p.Next == next {
+			return all, nil
+		}
+		next = p.Next
+	}
+}
+
+// List fetches one list by id.
+func (c *Client) List(ctx context.Context, id string) (List, error) {
+	var doc struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := c.getJSON(ctx, epList, c.endpointURL("/api/lists/"+url.PathEscape(id), nil), &doc); err != nil {
+		return List{}, err
+	}
+	return decodeList(doc.Data)
+}

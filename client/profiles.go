@@ -1,0 +1,146 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// MaxPageSize is the largest page Klaviyo gives for profiles and members.
+const MaxPageSize = 100
+
+// ProfilePage is one page of profiles and the link to the next, "" on the
+// last.
+type ProfilePage struct {
+	Profiles []Profile
+	Next     string
+}
+
+// MembersQuery selects a page of a list's members.
+type MembersQuery struct {
+	// Next is links.next of the previous page; "" for the first page.
+	Next string
+	// PageSize is 1..100; 0 means 100.
+	PageSize int
+	// Email or Phone (E.164) narrow the page to an exact match, filtered by
+	// Klaviyo.
+	Email, Phone string
+}
+
+// Members fetches one page of a list's members with their subscriptions.
+func (c *Client) Members(ctx context.Context, listID string, q MembersQuery) (ProfilePage, error) {
+	u := q.Next
+	if u != "" {
+		var err error
+		if u, err = c.followURL(u); err != nil {
+			return ProfilePage{}, err
+		}
+	} else {
+		size := q.PageSize
+		if size <= 0 || size > MaxPageSize {
+			size = MaxPageSize
+		}
+		v := url.Values{
+			"additional-fields[profile]": {"subscriptions"},
+			"page[size]":                 {strconv.Itoa(size)},
+		}
+		if f := equalsFilter(q.Email, q.Phone); f != "" {
+			v.Set("filter", f)
+		}
+		u = c.endpointURL("/api/lists/"+url.PathEscape(listID)+"/profiles", v)
+	}
+	return c.profilePage(ctx, epMembers, u)
+}
+
+// LookupPhone finds the profiles with this E.164 phone number (normally one).
+func (c *Client) LookupPhone(ctx context.Context, e164 string) ([]Profile, error) {
+	return c.lookup(ctx, equalsFilter("", e164))
+}
+
+// LookupEmail finds the profile with this email address.
+func (c *Client) LookupEmail(ctx context.Context, email string) ([]Profile, error) {
+	return c.lookup(ctx, equalsFilter(email, ""))
+}
+
+func (c *Client) lookup(ctx context.Context, filter string) ([]Profile, error) {
+	u := c.endpointURL("/api/profiles", url.Values{
+		"filter":                     {filter},
+		"additional-fields[profile]": {"subscriptions"},
+	})
+	p, err := c.profilePage(ctx, epProfiles, u)
+	return p.Profiles, err
+}
+
+// Profile fetches one profile with its subscriptions.
+func (c *Client) Profile(ctx context.Context, id string) (Profile, error) {
+	u := c.endpointURL("/api/profiles/"+url.PathEscape(id), url.Values{"additional-fields[profile]": {"subscriptions"}})
+	var doc struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := c.getJSON(ctx, epProfile, u, &doc); err != nil {
+		return Profile{}, err
+	}
+	return decodeProfile(doc.Data)
+}
+
+// ProfileLists fetches the lists a profile is on. Klaviyo allows only 3 of
+// these a second: call it on request, not per row.
+func (c *Client) ProfileLists(ctx context.Context, id string) ([]List, error) {
+	var all []List
+	u := c.endpointURL("/api/profiles/"+url.PathEscape(id)+"/lists", nil)
+	for u != "" {
+		var p page
+		if err := c.getJSON(ctx, epProfileList, u, &p); err != nil {
+			return nil, err
+		}
+		for _, raw := range p.Data {
+			l, err := decodeList(raw)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, l)
+		}
+		next := p.next()
+		if next == "" || next == u {
+			break
+		}
+		var err error
+		if u, err = c.followURL(next); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}
+
+func (c *Client) profilePage(ctx context.Context, endpoint, u string) (ProfilePage, error) {
+	var p page
+	if err := c.getJSON(ctx, endpoint, u, &p); err != nil {
+		return ProfilePage{}, err
+	}
+	profiles, err := decodeProfiles(p.Data)
+	if err != nil {
+		return ProfilePage{}, err
+	}
+	return ProfilePage{Profiles: profiles, Next: p.next()}, nil
+}
+
+// equalsFilter is Klaviyo's filter for an exact email or phone match, or ""
+// when neither is given. Values are quoted with their quotes and backslashes
+// escaped; url.Values encodes the rest, so a "+" travels as %2B and is not
+// read as a space.
+func equalsFilter(email, phone string) string {
+	var parts []string
+	if email != "" {
+		parts = append(parts, `equals(email,"`+quoteFilter(email)+`")`)
+	}
+	if phone != "" {
+		parts = append(parts, `equals(phone_number,"`+quoteFilter(phone)+`")`)
+	}
+	return strings.Join(parts, ",")
+}
+
+func quoteFilter(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}

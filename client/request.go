@@ -1,0 +1,212 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The operations Consent Desk calls, named as method and path template: the
+// limiter's keys and the names errors use.
+const (
+	epLists       = "GET /api/lists"
+	epList        = "GET /api/lists/{id}"
+	epMembers     = "GET /api/lists/{id}/profiles"
+	epProfiles    = "GET /api/profiles"
+	epProfile     = "GET /api/profiles/{id}"
+	epProfileList = "GET /api/profiles/{id}/lists"
+	epSubscribe   = "POST /api/profile-subscription-bulk-create-jobs"
+	epUnsubscribe = "POST /api/profile-subscription-bulk-delete-jobs"
+)
+
+// response is a successful answer, body read whole.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// endpointURL joins the base URL, a path and a query.
+func (c *Client) endpointURL(path string, query url.Values) string {
+	u := *c.base
+	u.Path = strings.TrimRight(c.base.Path, "/") + path
+	u.RawQuery = query.Encode()
+	return u.String()
+}
+
+// followURL checks a link from a response (links.next) before it is
+// requested: it must stay on the client's own host, since the request will
+// carry the API key.
+func (c *Client) followURL(link string) (string, error) {
+	u, err := url.Parse(link)
+	if err != nil || !u.IsAbs() {
+		return "", fmt.Errorf("Klaviyo's next-page link %q is not an absolute URL", excerpt([]byte(link)))
+	}
+	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
+		return "", fmt.Errorf("Klaviyo's next-page link points to %s, not %s: not followed, so the API key stays with Klaviyo", excerpt([]byte(u.Host)), c.base.Host)
+	}
+	return u.String(), nil
+}
+
+// getJSON sends a GET and decodes the answer into v.
+func (c *Client) getJSON(ctx context.Context, endpoint, rawURL string, v any) error {
+	resp, err := c.send(ctx, http.MethodGet, endpoint, rawURL, nil)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(resp.body, v); err != nil {
+		return fmt.Errorf("Klaviyo's answer to %s is not the JSON expected: %w", endpoint, err)
+	}
+	return nil
+}
+
+// send makes a request with retries: a 429 is retried after Klaviyo's
+// Retry-After (capped); a 5xx or a network failure is retried only for a GET,
+// with backoff 1 s, 2 s, 4 s. A POST that failed in the network or got a 5xx
+// is never resent: the job may have been accepted, and bulk jobs are not
+// idempotent. Non-2xx answers become *APIError.
+func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body []byte) (*response, error) {
+	idempotent := method == http.MethodGet
+	for attempt := 1; ; attempt++ {
+		if c.limiter != nil {
+			waited, err := c.limiter.wait(ctx, endpoint)
+			if err != nil {
+				return nil, err
+			}
+			c.reportWait(waited, "limit", endpoint)
+		}
+		resp, err := c.attempt(ctx, method, endpoint, rawURL, body)
+		var retryIn time.Duration
+		reason := "retry"
+		switch {
+		case err != nil:
+			var ne *NetworkError
+			if !idempotent || ctx.Err() != nil || !errors.As(err, &ne) {
+				return nil, err
+			}
+			retryIn = backoff(attempt)
+		case resp.status < 300:
+			c.noteRateLimit(resp.header)
+			return resp, nil
+		case resp.status == http.StatusTooManyRequests:
+			apiErr := parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			err = apiErr
+			retryIn, reason = apiErr.RetryAfter, "throttled"
+			if retryIn == 0 {
+				retryIn = backoff(attempt)
+			}
+			if retryIn > c.opts.MaxRetryWait {
+				return nil, fmt.Errorf("%w; Klaviyo asked to wait %s, longer than %s: try again later", apiErr, retryIn.Round(time.Second), c.opts.MaxRetryWait)
+			}
+		case resp.status >= 500 && idempotent:
+			err = parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			retryIn = backoff(attempt)
+		default:
+			c.noteRateLimit(resp.header)
+			return nil, parseAPIError(resp.status, resp.header, resp.body, endpoint)
+		}
+		if attempt >= c.opts.Attempts {
+			return nil, err
+		}
+		c.reportWait(retryIn, reason, endpoint)
+		if serr := c.opts.Sleep(ctx, retryIn); serr != nil {
+			return nil, errors.Join(err, serr)
+		}
+	}
+}
+
+// attempt sends one request and reads the whole answer, within the
+// per-attempt timeout and the body size limit.
+func (c *Client) attempt(ctx context.Context, method, endpoint, rawURL string, body []byte) (*response, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
+	if err != nil {
+		return nil, fmt.Errorf("building %s: %w", endpoint, err)
+	}
+	req.Header.Set("Authorization", "Klaviyo-API-Key "+c.key)
+	req.Header.Set("revision", Revision)
+	req.Header.Set("Accept", jsonAPI)
+	if body != nil {
+		req.Header.Set("Content-Type", jsonAPI)
+	}
+	req.Header.Set("User-Agent", "consent-desk/1 (+https://github.com/consentdesk/consent)")
+	res, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.networkError(endpoint, method, err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(res.Body, c.opts.MaxBody+1))
+	if err != nil {
+		return nil, c.networkError(endpoint, method, err)
+	}
+	if int64(len(data)) > c.opts.MaxBody {
+		return nil, fmt.Errorf("Klaviyo's answer to %s is larger than %d MiB: not read", endpoint, c.opts.MaxBody>>20)
+	}
+	return &response{status: res.StatusCode, header: res.Header, body: data}, nil
+}
+
+// NetworkError is a failure to reach Klaviyo or to read its answer. For a
+// POST, the job may or may not have been received.
+type NetworkError struct {
+	Host, Endpoint string
+	// MayHaveArrived is set for requests that change something.
+	MayHaveArrived bool
+	Err            error
+}
+
+func (e *NetworkError) Error() string {
+	msg := fmt.Sprintf("could not reach Klaviyo at %s for %s", e.Host, e.Endpoint)
+	if e.MayHaveArrived {
+		msg += " (it may or may not have been received: check the profile before sending again)"
+	}
+	return msg + ": " + e.Err.Error()
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// networkError wraps a transport failure; the URL is dropped from it (the
+// host is said once, and a query may hold personal data).
+func (c *Client) networkError(endpoint, method string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return &NetworkError{Host: c.base.Host, Endpoint: endpoint, MayHaveArrived: method != http.MethodGet, Err: err}
+}
+
+// backoff is the wait before attempt+1: 1 s, 2 s, 4 s, ...
+func backoff(attempt int) time.Duration {
+	return time.Second << min(attempt-1, 5)
+}
+
+func (c *Client) reportWait(d time.Duration, reason, endpoint string) {
+	if d > 0 && c.opts.OnWait != nil {
+		c.opts.OnWait(Wait{Duration: d, Reason: reason, Endpoint: endpoint})
+	}
+}
+
+// noteRateLimit remembers the RateLimit-* headers of an answer.
+func (c *Client) noteRateLimit(h http.Header) {
+	limit, err1 := strconv.Atoi(h.Get("RateLimit-Limit"))
+	remaining, err2 := strconv.Atoi(h.Get("RateLimit-Remaining"))
+	reset, err3 := strconv.Atoi(h.Get("RateLimit-Reset"))
+	if err1 != nil || err2 != nil || err3 != nil {
+		return
+	}
+	c.mu.Lock()
+	c.rateLimit = RateLimit{Limit: limit, Remaining: remaining, Reset: time.Duration(reset) * time.Second, Seen: c.opts.Now()}
+	c.mu.Unlock()
+}

@@ -1,0 +1,147 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/consentdesk/consent/model"
+)
+
+// page is a JSON:API collection answer: the resources kept raw, and the
+// paging links.
+type page struct {
+	Data  []json.RawMessage `json:"data"`
+	Links struct {
+		Next *string `json:"next"`
+	} `json:"links"`
+}
+
+func (p page) next() string {
+	if p.Links.Next == nil {
+		return ""
+	}
+	return *p.Links.Next
+}
+
+// List is a Klaviyo list.
+type List struct {
+	ID           string
+	Name         string
+	OptInProcess string // "single_opt_in" or "double_opt_in"
+	Created      string
+	Updated      string
+	// Raw is the resource exactly as Klaviyo sent it (compacted).
+	Raw json.RawMessage
+}
+
+// DoubleOptIn reports whether email consent through this list waits for the
+// person to confirm.
+func (l List) DoubleOptIn() bool { return l.OptInProcess == "double_opt_in" }
+
+// Profile is a Klaviyo profile with what Consent Desk reads of it.
+type Profile struct {
+	ID          string
+	Email       string
+	PhoneNumber string
+	FirstName   string
+	LastName    string
+	// JoinedGroupAt is set for list members: when the profile joined.
+	JoinedGroupAt string
+	// Subscriptions is nil unless they were asked for.
+	Subscriptions *model.Subscriptions
+	// Raw is the resource exactly as Klaviyo sent it (compacted), for
+	// faithful JSON output.
+	Raw json.RawMessage
+}
+
+// Name is the profile's first and last name, as far as known.
+func (p Profile) Name() string {
+	switch {
+	case p.FirstName != "" && p.LastName != "":
+		return p.FirstName + " " + p.LastName
+	case p.FirstName != "":
+		return p.FirstName
+	}
+	return p.LastName
+}
+
+// resource is the part of a JSON:API resource Consent Desk decodes.
+type resource[A any] struct {
+	Type       string `json:"type"`
+	ID         string `json:"id"`
+	Attributes A      `json:"attributes"`
+}
+
+type listAttributes struct {
+	Name         *string `json:"name"`
+	OptInProcess *string `json:"opt_in_process"`
+	Created      *string `json:"created"`
+	Updated      *string `json:"updated"`
+}
+
+type profileAttributes struct {
+	Email         *string              `json:"email"`
+	PhoneNumber   *string              `json:"phone_number"`
+	FirstName     *string              `json:"first_name"`
+	LastName      *string              `json:"last_name"`
+	JoinedGroupAt *string              `json:"joined_group_at"`
+	Subscriptions *model.Subscriptions `json:"subscriptions"`
+}
+
+// decodeList reads one list resource.
+func decodeList(raw json.RawMessage) (List, error) {
+	var r resource[listAttributes]
+	if err := json.Unmarshal(raw, &r); err != nil || r.Type != "list" || r.ID == "" {
+		return List{}, fmt.Errorf("Klaviyo sent a list that cannot be read: %s", describe(raw, err))
+	}
+	return List{ID: r.ID, Name: str(r.Attributes.Name), OptInProcess: str(r.Attributes.OptInProcess),
+		Created: str(r.Attributes.Created), Updated: str(r.Attributes.Updated), Raw: compact(raw)}, nil
+}
+
+// decodeProfile reads one profile resource.
+func decodeProfile(raw json.RawMessage) (Profile, error) {
+	var r resource[profileAttributes]
+	if err := json.Unmarshal(raw, &r); err != nil || r.Type != "profile" || r.ID == "" {
+		return Profile{}, fmt.Errorf("Klaviyo sent a profile that cannot be read: %s", describe(raw, err))
+	}
+	a := r.Attributes
+	return Profile{ID: r.ID, Email: str(a.Email), PhoneNumber: str(a.PhoneNumber), FirstName: str(a.FirstName),
+		LastName: str(a.LastName), JoinedGroupAt: str(a.JoinedGroupAt), Subscriptions: a.Subscriptions, Raw: compact(raw)}, nil
+}
+
+func decodeProfiles(raws []json.RawMessage) ([]Profile, error) {
+	out := make([]Profile, 0, len(raws))
+	for _, raw := range raws {
+		p, err := decodeProfile(raw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func describe(raw json.RawMessage, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return "missing type or id in " + excerpt(raw)
+}
+
+// compact returns raw without insignificant whitespace, so it fits on one
+// line of JSON Lines output.
+func compact(raw json.RawMessage) json.RawMessage {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return raw
+	}
+	return b.Bytes()
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

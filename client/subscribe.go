@@ -1,0 +1,143 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/consentdesk/consent/model"
+)
+
+// Klaviyo's limits on one bulk job (API.md §2, §3).
+const (
+	MaxSubscribeProfiles   = 1000
+	MaxUnsubscribeProfiles = 100
+)
+
+// Submission is a consent change Klaviyo accepted (202): the job runs
+// asynchronously, so what it recorded is known only by reading the profile
+// back (Verify).
+type Submission struct {
+	Request model.CheckedRequest
+	// Want is the consent asked for: SUBSCRIBED or UNSUBSCRIBED.
+	Want model.ConsentState
+	At   time.Time
+	// PartialFailure is Klaviyo's X-Klaviyo-Partial-Failure header: the
+	// fields it ignored ("phone_number"), "" when none.
+	PartialFailure string
+}
+
+// Subscribe sends one profile's consent through
+// POST /api/profile-subscription-bulk-create-jobs. The request must have
+// passed model.ConsentRequest.Check. It is sent once: a network failure or
+// 5xx is returned, not retried (the job may have been accepted).
+func (c *Client) Subscribe(ctx context.Context, r model.CheckedRequest) (Submission, error) {
+	body := jobBody("profile-subscription-bulk-create-job", r, model.Subscribed)
+	return c.submit(ctx, epSubscribe, "/api/profile-subscription-bulk-create-jobs", body, r, model.Subscribed)
+}
+
+// Unsubscribe revokes one profile's consent on the requested channels
+// through POST /api/profile-subscription-bulk-delete-jobs. With a list, a
+// profile not on it is unsubscribed globally (Klaviyo's rule).
+func (c *Client) Unsubscribe(ctx context.Context, r model.CheckedRequest) (Submission, error) {
+	body := jobBody("profile-subscription-bulk-delete-job", r, model.Unsubscribed)
+	return c.submit(ctx, epUnsubscribe, "/api/profile-subscription-bulk-delete-jobs", body, r, model.Unsubscribed)
+}
+
+func (c *Client) submit(ctx context.Context, endpoint, path string, body any, r model.CheckedRequest, want model.ConsentState) (Submission, error) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		return Submission{}, fmt.Errorf("encoding %s: %w", endpoint, err)
+	}
+	at := c.opts.Now()
+	resp, err := c.send(ctx, http.MethodPost, endpoint, c.endpointURL(path, nil), data)
+	if err != nil {
+		return Submission{}, err
+	}
+	return Submission{Request: r, Want: want, At: at, PartialFailure: resp.header.Get("X-Klaviyo-Partial-Failure")}, nil
+}
+
+// The JSON:API body of a bulk subscription job (API.md §2, §3).
+type (
+	jobDoc struct {
+		Data jobData `json:"data"`
+	}
+	jobData struct {
+		Type          string            `json:"type"`
+		Attributes    jobAttributes     `json:"attributes"`
+		Relationships *jobRelationships `json:"relationships,omitempty"`
+	}
+	jobAttributes struct {
+		CustomSource string      `json:"custom_source,omitempty"`
+		Profiles     jobProfiles `json:"profiles"`
+	}
+	jobProfiles struct {
+		Data []jobProfile `json:"data"`
+	}
+	jobProfile struct {
+		Type       string            `json:"type"`
+		Attributes jobProfileAttribs `json:"attributes"`
+	}
+	jobProfileAttribs struct {
+		Email         string           `json:"email,omitempty"`
+		PhoneNumber   string           `json:"phone_number,omitempty"`
+		Subscriptions jobSubscriptions `json:"subscriptions"`
+	}
+	jobSubscriptions struct {
+		Email *jobChannel `json:"email,omitempty"`
+		SMS   *jobSMS     `json:"sms,omitempty"`
+	}
+	jobChannel struct {
+		Marketing *jobConsent `json:"marketing,omitempty"`
+	}
+	jobSMS struct {
+		Marketing     *jobConsent `json:"marketing,omitempty"`
+		Transactional *jobConsent `json:"transactional,omitempty"`
+	}
+	jobConsent struct {
+		Consent model.ConsentState `json:"consent"`
+	}
+	jobRelationships struct {
+		List jobListRef `json:"list"`
+	}
+	jobListRef struct {
+		Data struct {
+			Type string `json:"type"`
+			ID   string `json:"id"`
+		} `json:"data"`
+	}
+)
+
+// jobBody builds a one-profile job asking for consent on r's channels.
+func jobBody(jobType string, r model.CheckedRequest, consent model.ConsentState) jobDoc {
+	c := &jobConsent{Consent: consent}
+	var subs jobSubscriptions
+	if r.Has(model.EmailMarketing) {
+		subs.Email = &jobChannel{Marketing: c}
+	}
+	if r.WantsSMS() {
+		subs.SMS = &jobSMS{}
+		if r.Has(model.SMSMarketing) {
+			subs.SMS.Marketing = c
+		}
+		if r.Has(model.SMSTransactional) {
+			subs.SMS.Transactional = c
+		}
+	}
+	doc := jobDoc{Data: jobData{Type: jobType, Attributes: jobAttributes{
+		Profiles: jobProfiles{Data: []jobProfile{{Type: "profile", Attributes: jobProfileAttribs{
+			Email: r.Email, PhoneNumber: r.Phone, Subscriptions: subs,
+		}}}},
+	}}}
+	if consent == model.Subscribed {
+		doc.Data.Attributes.CustomSource = r.Source
+	}
+	if r.ListID != "" {
+		rel := &jobRelationships{}
+		rel.List.Data.Type, rel.List.Data.ID = "list", r.ListID
+		doc.Data.Relationships = rel
+	}
+	return doc
+}

@@ -1,0 +1,187 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/consentdesk/consent/model"
+)
+
+// Outcome is what verification found for one requested channel.
+type Outcome string
+
+// The outcomes of a channel after a submit.
+const (
+	// Verified: Klaviyo's profile shows the consent asked for.
+	Verified Outcome = "verified"
+	// PendingDoubleOptIn: email on a double-opt-in list; Klaviyo records
+	// it when the person confirms.
+	PendingDoubleOptIn Outcome = "pending_double_opt_in"
+	// PartialFailure: Klaviyo accepted the job but ignored this channel's
+	// identifier (X-Klaviyo-Partial-Failure).
+	PartialFailure Outcome = "partial_failure"
+	// NotRecorded: the profile still does not show it when the bound passed.
+	NotRecorded Outcome = "not_recorded"
+)
+
+// ChannelResult is one requested channel's verified outcome.
+type ChannelResult struct {
+	Channel          model.Channel      `json:"channel"`
+	Outcome          Outcome            `json:"outcome"`
+	Consent          model.ConsentState `json:"consent,omitempty"`
+	ConsentTimestamp string             `json:"consent_timestamp,omitempty"`
+	Method           string             `json:"method,omitempty"`
+	// After is how long after the submit the outcome was known.
+	After time.Duration `json:"after_ns"`
+	// Detail says why, in a sentence (raw API text: sanitise to render).
+	Detail string `json:"detail"`
+}
+
+// Verification is the read-back of a submission.
+type Verification struct {
+	ProfileID string          `json:"profile_id,omitempty"`
+	Channels  []ChannelResult `json:"channels"`
+	Polls     int             `json:"polls"`
+	Took      time.Duration   `json:"took_ns"`
+}
+
+// AllVerified reports whether every channel shows what was asked.
+func (v Verification) AllVerified() bool {
+	for _, c := range v.Channels {
+		if c.Outcome != Verified {
+			return false
+		}
+	}
+	return len(v.Channels) > 0
+}
+
+// VerifyOptions bound a verification.
+type VerifyOptions struct {
+	// Timeout is how long to keep reading the profile back (default 30 s).
+	Timeout time.Duration
+	// DoubleOptIn is set when the list waits for email confirmation.
+	DoubleOptIn bool
+}
+
+// pollDelays are the waits between read-backs; the last repeats.
+var pollDelays = []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second}
+
+// Verify reads the profile back, with backoff, until every requested channel
+// shows the consent asked for or the bound passes. Channels Klaviyo said it
+// ignored (partial failure) and email on a double-opt-in list are reported
+// as such rather than waited for.
+func (c *Client) Verify(ctx context.Context, s Submission, opts VerifyOptions) (Verification, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	start := c.opts.Now()
+	deadline := start.Add(opts.Timeout)
+	var v Verification
+	pending := map[model.Channel]bool{}
+	for _, ch := range s.Request.Channels {
+		if ch.IsSMS() && strings.Contains(s.PartialFailure, "phone_number") {
+			v.Channels = append(v.Channels, ChannelResult{Channel: ch, Outcome: PartialFailure, After: 0,
+				Detail: partialFailureDetail(s)})
+			continue
+		}
+		pending[ch] = true
+	}
+	for attempt := 0; len(pending) > 0; attempt++ {
+		profiles, err := c.readBack(ctx, s.Request)
+		if err != nil {
+			return v, fmt.Errorf("verifying: %w", err)
+		}
+		v.Polls++
+		elapsed := c.opts.Now().Sub(s.At)
+		if len(profiles) > 0 {
+			p := profiles[0]
+			v.ProfileID = p.ID
+			for _, ch := range s.Request.Channels {
+				if !pending[ch] {
+					continue
+				}
+				got := p.Subscriptions.Channel(ch)
+				switch {
+				case got.Consent == s.Want:
+					v.Channels = append(v.Channels, result(ch, Verified, got, elapsed,
+						fmt.Sprintf("Klaviyo shows %s %s", ch.Label(), got.Consent)))
+					delete(pending, ch)
+				case ch == model.EmailMarketing && opts.DoubleOptIn && s.Want == model.Subscribed:
+					v.Channels = append(v.Channels, result(ch, PendingDoubleOptIn, got, elapsed,
+						"the list uses double opt-in: Klaviyo records email consent when the person confirms the email it sends"))
+					delete(pending, ch)
+				}
+			}
+		}
+		if len(pending) == 0 {
+			break
+		}
+		now := c.opts.Now()
+		if !now.Before(deadline) {
+			for _, ch := range s.Request.Channels {
+				if pending[ch] {
+					got := model.ChannelConsent{Consent: model.NeverSubscribed}
+					if len(profiles) > 0 {
+						got = profiles[0].Subscriptions.Channel(ch)
+					}
+					v.Channels = append(v.Channels, result(ch, NotRecorded, got, now.Sub(s.At),
+						notRecordedDetail(ch, got, len(profiles) > 0, opts.Timeout)))
+				}
+			}
+			break
+		}
+		d := pollDelays[min(attempt, len(pollDelays)-1)]
+		if rest := deadline.Sub(now); d > rest {
+			d = rest
+		}
+		if err := c.opts.Sleep(ctx, d); err != nil {
+			return v, fmt.Errorf("verifying: %w", err)
+		}
+	}
+	v.Channels = inRequestOrder(v.Channels, s.Request.Channels)
+	v.Took = c.opts.Now().Sub(start)
+	return v, nil
+}
+
+// readBack looks the profile up by email, else by phone.
+func (c *Client) readBack(ctx context.Context, r model.CheckedRequest) ([]Profile, error) {
+	if r.Email != "" {
+		return c.LookupEmail(ctx, r.Email)
+	}
+	return c.LookupPhone(ctx, r.Phone)
+}
+
+func result(ch model.Channel, o Outcome, got model.ChannelConsent, after time.Duration, detail string) ChannelResult {
+	return ChannelResult{Channel: ch, Outcome: o, Consent: got.Consent, ConsentTimestamp: got.ConsentTimestamp,
+		Method: got.Method, After: after, Detail: detail}
+}
+
+func partialFailureDetail(s Submission) string {
+	d := "Klaviyo accepted the job but ignored the phone number (X-Klaviyo-Partial-Failure: " + s.PartialFailure + "), so SMS consent was not recorded"
+	if a := s.Request.PhoneAnalysis; a != nil && !a.SMSEligible && a.Reason != "" {
+		d += ": " + a.Reason
+	}
+	return d
+}
+
+func notRecordedDetail(ch model.Channel, got model.ChannelConsent, found bool, bound time.Duration) string {
+	if !found {
+		return fmt.Sprintf("no profile with this email or phone after %s: Klaviyo has not processed the job, or dropped it", bound.Round(time.Second))
+	}
+	return fmt.Sprintf("after %s Klaviyo still shows %s %s", bound.Round(time.Second), ch.Label(), got.Consent)
+}
+
+// inRequestOrder sorts results into the order the channels were asked for.
+func inRequestOrder(rs []ChannelResult, order []model.Channel) []ChannelResult {
+	out := make([]ChannelResult, 0, len(rs))
+	for _, ch := range order {
+		for _, r := range rs {
+			if r.Channel == ch {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,130 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// maxSourceLength bounds the free-text source recorded with a subscription.
+const maxSourceLength = 255
+
+// ConsentRequest is what an agent asks for: consent on some channels for an
+// email address and/or a phone number, optionally through a list.
+type ConsentRequest struct {
+	ListID   string    `json:"list_id,omitempty"`
+	Email    string    `json:"email,omitempty"`
+	Phone    string    `json:"phone,omitempty"`
+	Channels []Channel `json:"channels"`
+	Source   string    `json:"source,omitempty"`
+}
+
+// Has reports whether the request asks for channel c.
+func (r ConsentRequest) Has(c Channel) bool {
+	for _, x := range r.Channels {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// WantsSMS reports whether any requested channel is an SMS one.
+func (r ConsentRequest) WantsSMS() bool {
+	return r.Has(SMSMarketing) || r.Has(SMSTransactional)
+}
+
+// Problem is one reason a request cannot be sent, tied to the field it is
+// about ("email", "phone", "channels", "list", "source").
+type Problem struct {
+	Field  string
+	Reason string
+}
+
+func (p Problem) String() string { return p.Field + ": " + p.Reason }
+
+// CheckedRequest is a request that passed Check, with its identifiers in the
+// form Klaviyo wants (normalised email, E.164 phone) and the analyses behind
+// them.
+type CheckedRequest struct {
+	ConsentRequest
+	EmailAnalysis *EmailAnalysis
+	PhoneAnalysis *PhoneAnalysis
+}
+
+// Check refuses, before anything is sent, what Klaviyo would refuse or
+// silently drop: no channel, no identifier, an invalid email or phone, an
+// SMS channel without a phone or for a number that cannot carry SMS consent,
+// a channel given twice. Every problem is returned, in field order, so the
+// form can show each beside its field. Nothing in r is changed.
+func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
+	out := CheckedRequest{ConsentRequest: r}
+	out.Channels = append([]Channel(nil), r.Channels...)
+	var problems []Problem
+	add := func(field, format string, args ...any) {
+		problems = append(problems, Problem{field, fmt.Sprintf(format, args...)})
+	}
+
+	if strings.TrimSpace(r.Email) != "" {
+		a := AnalyzeEmail(r.Email)
+		out.EmailAnalysis = &a
+		if a.Valid {
+			out.Email = a.Normalized
+		} else {
+			add("email", "%s", a.Reason)
+		}
+	} else if r.Has(EmailMarketing) {
+		add("email", "email marketing needs an email address")
+	}
+
+	if strings.TrimSpace(r.Phone) != "" {
+		a := rules.Analyze(r.Phone)
+		out.PhoneAnalysis = &a
+		switch {
+		case !a.Valid:
+			add("phone", "%s", a.Reason)
+		case r.WantsSMS() && !a.SMSEligible:
+			add("phone", "%s", a.Reason)
+		default:
+			out.Phone = a.E164
+		}
+	} else if r.WantsSMS() {
+		add("phone", "SMS consent needs a phone number")
+	}
+	if strings.TrimSpace(r.Email) == "" && strings.TrimSpace(r.Phone) == "" && !r.Has(EmailMarketing) && !r.WantsSMS() {
+		add("email", "give an email address or a phone number")
+	}
+
+	seen := map[Channel]bool{}
+	for _, c := range r.Channels {
+		switch {
+		case c != EmailMarketing && c != SMSMarketing && c != SMSTransactional:
+			add("channels", "unknown channel %q", SanitizeText(string(c)))
+		case seen[c]:
+			add("channels", "%s is asked for twice", c.Label())
+		}
+		seen[c] = true
+	}
+	if len(r.Channels) == 0 {
+		add("channels", "choose at least one channel: email marketing, SMS marketing or SMS transactional")
+	}
+	if len(r.Source) > maxSourceLength {
+		add("source", "at most %d characters", maxSourceLength)
+	}
+	if r.ListID != "" && !isListID(r.ListID) {
+		add("list", "%q is not a list id (letters and digits, as in Y6nRLr)", SanitizeText(r.ListID))
+	}
+	return out, problems
+}
+
+// isListID reports whether s looks like a Klaviyo list id.
+func isListID(s string) bool {
+	if len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,60 @@
+package model
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConsentRequestCheck(t *testing.T) {
+	rules := PhoneRules{Policy: DefaultSMSPolicy()}
+	tests := []struct {
+		name     string
+		req      ConsentRequest
+		problems []string // "field: part of reason", in order
+		email    string
+		phone    string
+	}{
+		{name: "email and US SMS", req: ConsentRequest{ListID: "Y6nRLr", Email: " X@Example.COM ", Phone: "+1 201 555 0123", Channels: []Channel{EmailMarketing, SMSMarketing}},
+			email: "X@example.com", phone: "+12015550123"},
+		{name: "Slovenian SMS refused", req: ConsentRequest{Email: "x@example.com", Phone: "+386 31 234 567", Channels: []Channel{EmailMarketing, SMSMarketing}},
+			problems: []string{"phone: Slovenia (+386) is not an SMS country"}},
+		{name: "Slovenian number stored with email only", req: ConsentRequest{Email: "x@example.com", Phone: "+386 31 234 567", Channels: []Channel{EmailMarketing}},
+			email: "x@example.com", phone: "+38631234567"},
+		{name: "GB landline refused for SMS", req: ConsentRequest{Phone: "+44 20 7946 0958", Channels: []Channel{SMSTransactional}},
+			problems: []string{"phone: A landline"}},
+		{name: "SMS without phone", req: ConsentRequest{Email: "x@example.com", Channels: []Channel{SMSMarketing}},
+			problems: []string{"phone: SMS consent needs a phone number"}},
+		{name: "email marketing without email", req: ConsentRequest{Phone: "+1 201 555 0123", Channels: []Channel{EmailMarketing}},
+			problems: []string{"email: email marketing needs an email address"}},
+		{name: "nothing at all", req: ConsentRequest{},
+			problems: []string{"email: give an email address or a phone number", "channels: choose at least one channel"}},
+		{name: "invalid email and phone", req: ConsentRequest{Email: "x@", Phone: "+1 call", Channels: []Channel{EmailMarketing}},
+			problems: []string{"email: missing the domain", "phone: letters are not part"}},
+		{name: "duplicate and unknown channels", req: ConsentRequest{Email: "x@example.com", Channels: []Channel{EmailMarketing, EmailMarketing, "push"}},
+			problems: []string{"channels: Email marketing is asked for twice", `channels: unknown channel "push"`}},
+		{name: "bad list id", req: ConsentRequest{ListID: "Y6n/../x", Email: "x@example.com", Channels: []Channel{EmailMarketing}},
+			problems: []string{"list: "}},
+		{name: "over-long source", req: ConsentRequest{Email: "x@example.com", Channels: []Channel{EmailMarketing}, Source: strings.Repeat("s", 300)},
+			problems: []string{"source: at most 255"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := tt.req.Email
+			got, problems := tt.req.Check(rules)
+			if tt.req.Email != before {
+				t.Error("Check changed its input")
+			}
+			if len(problems) != len(tt.problems) {
+				t.Fatalf("problems = %v, want %v", problems, tt.problems)
+			}
+			for i, p := range problems {
+				if !strings.HasPrefix(p.String(), tt.problems[i][:strings.Index(tt.problems[i], ":")+1]) || !strings.Contains(p.String(), tt.problems[i]) {
+					t.Errorf("problem %d = %q, want %q", i, p, tt.problems[i])
+				}
+			}
+			if len(problems) == 0 && (got.Email != tt.email || got.Phone != tt.phone) {
+				t.Errorf("checked email %q phone %q, want %q %q", got.Email, got.Phone, tt.email, tt.phone)
+			}
+		})
+	}
+}
