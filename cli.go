@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/term"
+
+	"github.com/consentdesk/consent/model"
 )
 
 // Exit codes, stable for scripts (DESIGN.md "Command line").
@@ -21,12 +24,27 @@ const (
 const usage = `Consent Desk: record and check marketing consent in Klaviyo.
 
 Usage:
-  consent                                   the terminal UI
+  consent                         the terminal UI
   consent check [--json] [--region CC] ID...
-                                            analyse phone numbers and emails:
-                                            can SMS consent be recorded, and why not
-  consent help                              this text
+                                  can SMS consent be recorded for these phone numbers
+                                  or emails, why not, and their profiles' consent
+  consent subscribe --list ID [--email E] [--phone P] [--email-marketing]
+                    [--sms-marketing] [--sms-transactional] [--source TEXT] [--json]
+                                  subscribe one person, then verify what Klaviyo recorded
+  consent unsubscribe [--list ID] [--email E] [--phone P] [channel flags] [--json]
+                                  revoke consent on the given channels, then verify
+  consent lists [--json]          every list, with its opt-in process
+  consent members LIST_ID [--json] [--limit N]
+                                  a list's members with their consent (streams)
+  consent sandbox serve [--addr 127.0.0.1:0] [--db FILE] [--latency D]
+                    [--fail-rate F] [--throttle-rate F] [--rate-limit on|off]
+                                  serve the Klaviyo-compatible sandbox on loopback
+  consent sandbox load --db FILE --list NAME --members N
+                                  add N synthetic members to a sandbox list
+  consent help                    this text
 
+Backend: --api-key, else KLAVIYO_API_KEY, else the embedded sandbox (demo data,
+under $CONSENT_HOME). KLAVIYO_API_URL overrides https://a.klaviyo.com.
 Configuration: $CONSENT_HOME/config.toml (default ~/.config/consent-desk/config.toml).
 Exit codes: 0 done, 1 the API or the network failed, 2 bad input or usage.
 `
@@ -64,7 +82,7 @@ func usagef(format string, args ...any) error {
 }
 
 // run dispatches a command line and returns the process exit code.
-func run(args []string, e env) int {
+func run(ctx context.Context, args []string, e env) int {
 	cmd, rest := "", args
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, rest = args[0], args[1:]
@@ -76,12 +94,22 @@ func run(args []string, e env) int {
 			fmt.Fprint(e.stdout, usage)
 			return exitOK
 		}
-		err = runUI(rest, e)
+		err = runUI(ctx, rest, e)
 	case "help":
 		fmt.Fprint(e.stdout, usage)
 		return exitOK
 	case "check":
-		err = runCheck(rest, e)
+		err = runCheck(ctx, rest, e)
+	case "subscribe":
+		err = runConsentChange(ctx, rest, e, true)
+	case "unsubscribe":
+		err = runConsentChange(ctx, rest, e, false)
+	case "lists":
+		err = runLists(ctx, rest, e)
+	case "members":
+		err = runMembers(ctx, rest, e)
+	case "sandbox":
+		err = runSandbox(ctx, rest, e)
 	default:
 		err = usagef("unknown command %q\n\n%s", sanitizeArg(cmd), usage)
 	}
@@ -107,7 +135,11 @@ func report(err error, cmd string, stderr io.Writer) int {
 	if errors.As(err, &se) {
 		return se.code
 	}
-	fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "%s: interrupted\n", prefix)
+		return exitAPI
+	}
+	fmt.Fprintf(stderr, "%s: %s\n", prefix, model.SanitizeText(err.Error()))
 	return exitAPI
 }
 

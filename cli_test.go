@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -20,7 +21,7 @@ func runIn(t *testing.T, home string, args ...string) runResult {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	vars := map[string]string{"CONSENT_HOME": home, "HOME": home}
-	code := run(args, env{
+	code := run(context.Background(), args, env{
 		stdin:      strings.NewReader(""),
 		stdout:     &out,
 		stderr:     &errOut,

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -17,6 +19,9 @@ type checkResult struct {
 	Phone    *model.PhoneAnalysis `json:"phone"`
 	Email    *model.EmailAnalysis `json:"email"`
 	Profiles []json.RawMessage    `json:"profiles"`
+
+	looked bool             // the profiles were looked up
+	found  []client.Profile // what was found, for the human card
 }
 
 // valid reports whether the ID is a usable phone number or email address.
@@ -28,10 +33,11 @@ func (r checkResult) valid() bool {
 // and prints a card or a JSON line for it. Every ID is reported; the exit
 // code is 2 when any of them is not a valid phone number or email address. A
 // valid number that cannot carry SMS consent is an answer, not an error.
-func runCheck(args []string, e env) error {
+func runCheck(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("check")
 	asJSON := fs.Bool("json", false, "one JSON object per line")
 	region := fs.String("region", "", "region of numbers typed without +")
+	api := addAPIFlags(fs)
 	ids, err := parseFlags(fs, args, checkSynopsis)
 	if err != nil {
 		return err
@@ -55,12 +61,17 @@ func runCheck(args []string, e env) error {
 		}
 	}
 
+	results := make([]checkResult, len(ids))
 	invalid := 0
 	for i, id := range ids {
-		res := analyseID(id, rules)
-		if !res.valid() {
+		results[i] = analyseID(id, rules)
+		if !results[i].valid() {
 			invalid++
 		}
+	}
+	lookupErr := lookupProfiles(ctx, api, e, cfg, results)
+
+	for i, res := range results {
 		if *asJSON {
 			err = writeJSONLine(e.stdout, res)
 		} else {
@@ -73,10 +84,81 @@ func runCheck(args []string, e env) error {
 			return fmt.Errorf("writing the result: %w", err)
 		}
 	}
+	if lookupErr != nil {
+		return fmt.Errorf("looking up profiles: %w", lookupErr)
+	}
 	if invalid > 0 {
 		return usagef("%d of %d IDs %s not a valid phone number or email address", invalid, len(ids), plural(invalid, "is", "are"))
 	}
 	return nil
+}
+
+// lookupProfiles finds the profiles of every valid ID, through one backend
+// opened only when there is something to look up. On the first failure it
+// stops and returns it; the analyses stand as they are.
+func lookupProfiles(ctx context.Context, api *apiFlags, e env, cfg settings, results []checkResult) error {
+	var b *backend
+	for i := range results {
+		r := &results[i]
+		if !r.valid() {
+			continue
+		}
+		if b == nil {
+			var err error
+			if b, err = openBackend(ctx, api, e, cfg, nil); err != nil {
+				return err
+			}
+			defer b.Close()
+		}
+		var profiles []client.Profile
+		var err error
+		if r.Email != nil {
+			profiles, err = b.client.LookupEmail(ctx, r.Email.Normalized)
+		} else {
+			profiles, err = b.client.LookupPhone(ctx, r.Phone.E164)
+		}
+		if err != nil {
+			return err
+		}
+		r.looked = true
+		r.found = profiles
+		for _, p := range profiles {
+			r.Profiles = append(r.Profiles, profileJSON(p))
+		}
+	}
+	return nil
+}
+
+// profileJSON is a profile in `consent check --json`: id, email,
+// phone_number and Klaviyo's subscriptions object exactly as returned.
+func profileJSON(p client.Profile) json.RawMessage {
+	var doc struct {
+		Attributes struct {
+			Subscriptions json.RawMessage `json:"subscriptions"`
+		} `json:"attributes"`
+	}
+	_ = json.Unmarshal(p.Raw, &doc) // p.Raw was decoded once already
+	subs := doc.Attributes.Subscriptions
+	if len(subs) == 0 {
+		subs = json.RawMessage("null")
+	}
+	out, err := json.Marshal(struct {
+		ID            string          `json:"id"`
+		Email         *string         `json:"email"`
+		PhoneNumber   *string         `json:"phone_number"`
+		Subscriptions json.RawMessage `json:"subscriptions"`
+	}{p.ID, nullable(p.Email), nullable(p.PhoneNumber), subs})
+	if err != nil {
+		return json.RawMessage("null")
+	}
+	return out
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // analyseID reads an ID as an email when it contains @, else as a phone.
@@ -134,20 +216,83 @@ func writeCheckCard(w io.Writer, r checkResult) error {
 			c.row("email", "invalid: "+m.Reason)
 		}
 	}
+	if r.looked {
+		writeProfiles(&c, r.found)
+	}
 	return c.err
+}
+
+// writeProfiles adds the consent card of each profile found.
+func writeProfiles(c *card, profiles []client.Profile) {
+	if len(profiles) == 0 {
+		c.row("profile", "none in Klaviyo")
+		return
+	}
+	for _, p := range profiles {
+		who := strings.TrimSpace(strings.Join([]string{p.Name(), p.Email, p.PhoneNumber}, " "))
+		c.row("profile", p.ID+"  "+who)
+		for _, ch := range model.Channels {
+			c.row("  "+shortLabel(ch), channelSummary(p.Subscriptions.Channel(ch)))
+		}
+		for _, s := range p.Subscriptions.Channel(model.EmailMarketing).Suppressions {
+			c.row("  suppressed", s.Reason+" since "+s.Timestamp)
+		}
+	}
+}
+
+// shortLabel fits a channel in the card's label column.
+func shortLabel(ch model.Channel) string {
+	switch ch {
+	case model.EmailMarketing:
+		return "email"
+	case model.SMSMarketing:
+		return "SMS"
+	}
+	return "SMS tx"
+}
+
+// channelSummary is one channel's consent on one line: state, whether
+// messages can be sent, since when, and how it was given.
+func channelSummary(c model.ChannelConsent) string {
+	if !c.Present {
+		return "not reported"
+	}
+	parts := []string{string(c.Consent)}
+	if c.CanReceive {
+		parts = append(parts, "can receive")
+	} else {
+		parts = append(parts, "cannot receive")
+	}
+	if c.ConsentTimestamp != "" {
+		parts = append(parts, "since "+c.ConsentTimestamp)
+	}
+	var how []string
+	for _, s := range []string{c.Method, c.MethodDetail, c.CustomDetail} {
+		if s != "" {
+			how = append(how, s)
+		}
+	}
+	if len(how) > 0 {
+		parts = append(parts, "via "+strings.Join(how, " / "))
+	}
+	for _, ls := range c.ListSuppressions {
+		parts = append(parts, "suppressed on list "+ls.ListID+" ("+ls.Reason+")")
+	}
+	return strings.Join(parts, " · ")
 }
 
 // card writes "  label     value" rows under a title, remembering the
 // first write error.
 type card struct {
-	w   io.Writer
-	err error
+	w     io.Writer
+	width int // of the label column; at least 9
+	err   error
 }
 
 func (c *card) title(s string) { c.printf("%s\n", model.SanitizeText(s)) }
 
 func (c *card) row(label, value string) {
-	c.printf("  %-9s %s\n", label, model.SanitizeText(value))
+	c.printf("  %-*s %s\n", max(9, c.width), label, model.SanitizeText(value))
 }
 
 func (c *card) printf(format string, args ...any) {

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
+)
+
+const membersSynopsis = "consent members LIST_ID [--json] [--limit N]"
+
+// runMembers streams a list's members page by page: each page is written
+// and dropped before the next is fetched, so memory does not grow with the
+// list. With --json each line is Klaviyo's profile resource as returned.
+func runMembers(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("members")
+	asJSON := fs.Bool("json", false, "one JSON object (Klaviyo's profile resource) per line")
+	limit := fs.Int("limit", 0, "stop after N members (0: all)")
+	api := addAPIFlags(fs)
+	rest, err := parseFlags(fs, args, membersSynopsis)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) == 0:
+		return usagef("give the list's id (see consent lists)\nusage: %s", membersSynopsis)
+	case len(rest) > 1:
+		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[1]), membersSynopsis)
+	case *limit < 0:
+		return usagef("--limit must be 0 (all) or more")
+	}
+	cfg, err := loadSettings(e.getenv)
+	if err != nil {
+		return err
+	}
+	b, err := openBackend(ctx, api, e, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+
+	var tw *tabwriter.Writer
+	if !*asJSON {
+		tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "EMAIL\tPHONE\tEMAIL CONSENT\tSMS CONSENT\tJOINED")
+	}
+	written := 0
+	q := client.MembersQuery{}
+	for {
+		if *limit > 0 {
+			q.PageSize = min(*limit-written, client.MaxPageSize)
+		}
+		page, err := b.client.Members(ctx, rest[0], q)
+		if err != nil {
+			return err
+		}
+		for _, p := range page.Profiles {
+			if *limit > 0 && written == *limit {
+				break
+			}
+			if *asJSON {
+				_, err = fmt.Fprintf(e.stdout, "%s\n", p.Raw)
+			} else {
+				err = writeMemberRow(tw, p, cfg.rules)
+			}
+			if err != nil {
+				return fmt.Errorf("writing members: %w", err)
+			}
+			written++
+		}
+		if tw != nil {
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" || (*limit > 0 && written >= *limit) {
+			return nil
+		}
+		q = client.MembersQuery{Next: page.Next}
+	}
+}
+
+// writeMemberRow writes one member as a table row.
+func writeMemberRow(w io.Writer, p client.Profile, rules model.PhoneRules) error {
+	_, err := fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n",
+		orDash(model.SanitizeText(p.Email)),
+		orDash(phoneWithRegion(p.PhoneNumber, rules)),
+		consentLabel(p.Subscriptions.Channel(model.EmailMarketing)),
+		consentLabel(p.Subscriptions.Channel(model.SMSMarketing)),
+		orDash(dateOf(p.JoinedGroupAt)))
+	return err
+}
+
+// phoneWithRegion shows a number with its region code: "+38631234567 SI".
+func phoneWithRegion(phone string, rules model.PhoneRules) string {
+	if phone == "" {
+		return ""
+	}
+	a := rules.Analyze(phone)
+	if a.Region == "" {
+		return model.SanitizeText(phone)
+	}
+	return a.E164 + " " + a.Region
+}
+
+// consentLabel is a channel's consent in a table cell.
+func consentLabel(c model.ChannelConsent) string {
+	if !c.Present {
+		return "-"
+	}
+	label := strings.ToLower(strings.ReplaceAll(string(c.Consent), "_", " "))
+	if c.Consent == model.Subscribed && !c.CanReceive {
+		label += " (suppressed)"
+	}
+	return model.SanitizeText(label)
+}
+
+// dateOf is the date part of an RFC 3339 timestamp.
+func dateOf(ts string) string {
+	if len(ts) >= 10 {
+		return model.SanitizeText(ts[:10])
+	}
+	return model.SanitizeText(ts)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

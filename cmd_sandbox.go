@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/consentdesk/consent/client/sandbox"
+)
+
+const (
+	sandboxSynopsis = "consent sandbox serve [--addr 127.0.0.1:0] [--db FILE] [--latency 200ms] [--fail-rate 0.2] [--throttle-rate 0.1] [--rate-limit on|off]\n       consent sandbox load --db FILE --list NAME --members N"
+	serveSynopsis   = "consent sandbox serve [--addr 127.0.0.1:0] [--db FILE] [--latency 200ms] [--fail-rate 0.2] [--throttle-rate 0.1] [--rate-limit on|off]"
+	loadSynopsis    = "consent sandbox load --db FILE --list NAME --members N"
+)
+
+// runSandbox is `consent sandbox serve|load`.
+func runSandbox(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		return usagef("say what to do with the sandbox\nusage: %s", sandboxSynopsis)
+	}
+	switch args[0] {
+	case "serve":
+		return runSandboxServe(ctx, args[1:], e)
+	case "load":
+		return runSandboxLoad(ctx, args[1:], e)
+	}
+	return usagef("unknown sandbox command %q\nusage: %s", sanitizeArg(args[0]), sandboxSynopsis)
+}
+
+// runSandboxServe serves the sandbox on a loopback address until
+// interrupted; the first line of stdout is its base URL.
+func runSandboxServe(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("sandbox serve")
+	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on (port 0: any free port)")
+	db := fs.String("db", "", "SQLite file (default: sandbox.db in the data directory)")
+	latency := fs.Duration("latency", 0, "delay added to every answer")
+	failRate := fs.Float64("fail-rate", 0, "fraction of requests answered with a 5xx error")
+	throttleRate := fs.Float64("throttle-rate", 0, "fraction of requests answered 429 with Retry-After")
+	rateLimit := fs.String("rate-limit", "on", "enforce Klaviyo's rate limits: on or off")
+	rest, err := parseFlags(fs, args, serveSynopsis)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) > 0:
+		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[0]), serveSynopsis)
+	case *latency < 0:
+		return usagef("--latency must not be negative")
+	case *failRate < 0 || *failRate > 1:
+		return usagef("--fail-rate must be between 0 and 1")
+	case *throttleRate < 0 || *throttleRate > 1:
+		return usagef("--throttle-rate must be between 0 and 1")
+	case *rateLimit != "on" && *rateLimit != "off":
+		return usagef("--rate-limit must be on or off")
+	}
+	host, _, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return usagef("--addr %q: %v", sanitizeArg(*addr), err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return usagef("--addr must be a loopback address (127.0.0.1 or ::1): the sandbox holds personal data")
+	}
+	path, err := sandboxPath(*db, e)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadSettings(e.getenv)
+	if err != nil {
+		return err
+	}
+	sb, err := sandbox.Open(ctx, sandbox.Options{Path: path, Policy: cfg.rules.Policy, Latency: *latency,
+		FailRate: *failRate, ThrottleRate: *throttleRate, RateLimit: *rateLimit == "on", Seed: time.Now().UnixNano()})
+	if err != nil {
+		return fmt.Errorf("opening the sandbox: %w", err)
+	}
+	defer sb.Close()
+	if err := sb.SeedDemo(ctx); err != nil {
+		return fmt.Errorf("seeding the sandbox: %w", err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return usagef("cannot listen on %s: %v", sanitizeArg(*addr), err)
+	}
+	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}
+
+// runSandboxLoad adds synthetic members to a sandbox list, for scale tests.
+func runSandboxLoad(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("sandbox load")
+	db := fs.String("db", "", "SQLite file (default: sandbox.db in the data directory)")
+	list := fs.String("list", "", "list name (created if missing)")
+	n := fs.Int("members", 0, "how many members to add")
+	rest, err := parseFlags(fs, args, loadSynopsis)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) > 0:
+		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[0]), loadSynopsis)
+	case *list == "":
+		return usagef("--list is required\nusage: %s", loadSynopsis)
+	case *n <= 0:
+		return usagef("--members must be a positive number\nusage: %s", loadSynopsis)
+	}
+	path, err := sandboxPath(*db, e)
+	if err != nil {
+		return err
+	}
+	sb, err := sandbox.Open(ctx, sandbox.Options{Path: path})
+	if err != nil {
+		return fmt.Errorf("opening the sandbox: %w", err)
+	}
+	defer sb.Close()
+	start := time.Now()
+	id, err := sb.LoadMembers(ctx, *list, *n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "added %d members to list %s (%s) in %s\n", *n, sanitizeArg(*list), id, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// sandboxPath is --db, or sandbox.db in the data directory.
+func sandboxPath(db string, e env) (string, error) {
+	if db != "" {
+		return db, nil
+	}
+	dir, err := dataDir(e.getenv)
+	if err != nil {
+		return "", &usageError{msg: err.Error()}
+	}
+	return filepath.Join(dir, sandboxDBFile), nil
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
+)
+
+const (
+	subscribeSynopsis   = "consent subscribe --list ID [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--source TEXT] [--json]"
+	unsubscribeSynopsis = "consent unsubscribe [--list ID] [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--json]"
+	// defaultSource is recorded by Klaviyo as the consent's custom method
+	// detail when --source is not given.
+	defaultSource = "Consent Desk"
+)
+
+// changeResult is the JSON answer of subscribe and unsubscribe.
+type changeResult struct {
+	Status    string                    `json:"status"`
+	ProfileID string                    `json:"profile_id,omitempty"`
+	Channels  map[string]channelOutcome `json:"channels"`
+}
+
+type channelOutcome struct {
+	Outcome          client.Outcome     `json:"outcome"`
+	Consent          model.ConsentState `json:"consent,omitempty"`
+	ConsentTimestamp string             `json:"consent_timestamp,omitempty"`
+	Method           string             `json:"method,omitempty"`
+	VerifiedAfterMS  int64              `json:"verified_after_ms"`
+	Detail           string             `json:"detail"`
+}
+
+// runConsentChange is `consent subscribe` (subscribe true) and `consent
+// unsubscribe`: it refuses, before sending anything, what the form would
+// refuse; otherwise it sends the job once, reads the profile back until it
+// shows what was asked (or a bound passes) and prints each channel's outcome.
+// Exit 0 when every channel is verified or waits for double opt-in, 1 when
+// Klaviyo failed or did not record a channel, 2 for bad input.
+func runConsentChange(ctx context.Context, args []string, e env, subscribe bool) error {
+	name, synopsis := "unsubscribe", unsubscribeSynopsis
+	if subscribe {
+		name, synopsis = "subscribe", subscribeSynopsis
+	}
+	fs := newFlagSet(name)
+	var req model.ConsentRequest
+	fs.StringVar(&req.ListID, "list", "", "list id (see consent lists)")
+	fs.StringVar(&req.Email, "email", "", "email address")
+	fs.StringVar(&req.Phone, "phone", "", "phone number, with + and the country code (or national with --region)")
+	emailMarketing := fs.Bool("email-marketing", false, "email marketing consent")
+	smsMarketing := fs.Bool("sms-marketing", false, "SMS marketing consent")
+	smsTransactional := fs.Bool("sms-transactional", false, "SMS transactional consent")
+	region := fs.String("region", "", "region of a phone number typed without +")
+	asJSON := fs.Bool("json", false, "print the result as one JSON object")
+	wait := fs.Duration("wait", 30*time.Second, "how long to read the profile back before giving up")
+	if subscribe {
+		fs.StringVar(&req.Source, "source", defaultSource, "where the consent was given, recorded by Klaviyo")
+	}
+	api := addAPIFlags(fs)
+	rest, err := parseFlags(fs, args, synopsis)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[0]), synopsis)
+	}
+	if subscribe && req.ListID == "" {
+		return usagef("--list is required (see consent lists)\nusage: %s", synopsis)
+	}
+	if *wait <= 0 {
+		return usagef("--wait must be positive")
+	}
+	for flag, ch := range map[*bool]model.Channel{emailMarketing: model.EmailMarketing, smsMarketing: model.SMSMarketing, smsTransactional: model.SMSTransactional} {
+		if *flag {
+			req.Channels = append(req.Channels, ch)
+		}
+	}
+	req.Channels = inFormOrder(req.Channels)
+	cfg, err := loadSettings(e.getenv)
+	if err != nil {
+		return err
+	}
+	rules := cfg.rules
+	if *region != "" {
+		if rules.DefaultRegion, err = model.ParseRegion(*region); err != nil {
+			return usagef("--region: %v", err)
+		}
+	}
+	checked, problems := req.Check(rules)
+	if len(problems) > 0 {
+		lines := make([]string, len(problems))
+		for i, p := range problems {
+			lines[i] = "  " + p.String()
+		}
+		return usagef("not sent:\n%s", strings.Join(lines, "\n"))
+	}
+
+	b, err := openBackend(ctx, api, e, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	var list client.List
+	if req.ListID != "" {
+		if list, err = b.client.List(ctx, req.ListID); err != nil {
+			return fmt.Errorf("list %s: %w", req.ListID, err)
+		}
+	}
+	var sub client.Submission
+	if subscribe {
+		sub, err = b.client.Subscribe(ctx, checked)
+	} else {
+		sub, err = b.client.Unsubscribe(ctx, checked)
+	}
+	if err != nil {
+		return err
+	}
+	v, err := b.client.Verify(ctx, sub, client.VerifyOptions{Timeout: *wait, DoubleOptIn: list.DoubleOptIn()})
+	if err != nil {
+		return err
+	}
+	res := summarise(v)
+	if *asJSON {
+		err = writeJSONLine(e.stdout, res)
+	} else {
+		err = writeChangeResult(e.stdout, name, checked, list, v)
+	}
+	if err != nil {
+		return err
+	}
+	if res.Status == "not_recorded" || res.Status == "partial_failure" {
+		return &silentExit{code: exitAPI}
+	}
+	return nil
+}
+
+// inFormOrder sorts channels into the form's order.
+func inFormOrder(chs []model.Channel) []model.Channel {
+	var out []model.Channel
+	for _, c := range model.Channels {
+		for _, x := range chs {
+			if x == c {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// summarise turns a verification into the JSON answer. Status is the worst
+// channel outcome: not_recorded, partial_failure, pending_double_opt_in,
+// else verified.
+func summarise(v client.Verification) changeResult {
+	res := changeResult{Status: string(client.Verified), ProfileID: v.ProfileID, Channels: map[string]channelOutcome{}}
+	rank := map[client.Outcome]int{client.Verified: 0, client.PendingDoubleOptIn: 1, client.PartialFailure: 2, client.NotRecorded: 3}
+	for _, c := range v.Channels {
+		res.Channels[string(c.Channel)] = channelOutcome{Outcome: c.Outcome, Consent: c.Consent, ConsentTimestamp: c.ConsentTimestamp,
+			Method: c.Method, VerifiedAfterMS: c.After.Milliseconds(), Detail: c.Detail}
+		if rank[c.Outcome] > rank[client.Outcome(res.Status)] {
+			res.Status = string(c.Outcome)
+		}
+	}
+	return res
+}
+
+// writeChangeResult prints one row per channel with its verified outcome.
+func writeChangeResult(w io.Writer, verb string, r model.CheckedRequest, list client.List, v client.Verification) error {
+	who := strings.Trim(r.Email+", "+r.Phone, ", ")
+	c := card{w: w, width: len("SMS transactional")}
+	title := verb + " " + who
+	if list.ID != "" {
+		title += fmt.Sprintf(" · list %s (%s, %s)", list.Name, list.ID, optInLabel(list.OptInProcess))
+	}
+	c.title(title)
+	if v.ProfileID != "" {
+		c.row("profile", v.ProfileID)
+	}
+	for _, ch := range v.Channels {
+		c.row(ch.Channel.Label(), outcomeLine(ch))
+	}
+	c.row("checked", fmt.Sprintf("%d read-back(s) in %s", v.Polls, v.Took.Round(time.Millisecond)))
+	return c.err
+}
+
+// outcomeLine is one channel's outcome in words.
+func outcomeLine(ch client.ChannelResult) string {
+	switch ch.Outcome {
+	case client.Verified:
+		s := "✓ verified " + string(ch.Consent)
+		if ch.ConsentTimestamp != "" {
+			s += " at " + ch.ConsentTimestamp
+		}
+		return s + fmt.Sprintf(" (after %s)", ch.After.Round(time.Millisecond))
+	case client.PendingDoubleOptIn:
+		return "… pending double opt-in: " + ch.Detail
+	case client.PartialFailure:
+		return "✗ not recorded (partial failure): " + ch.Detail
+	default:
+		return "✗ not recorded: " + ch.Detail
+	}
+}
