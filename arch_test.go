@@ -20,7 +20,7 @@ func TestDependencyDirection(t *testing.T) {
 		"model":          {},
 		"client":         {"model"},
 		"client/sandbox": {"model"},
-		"ui":             {"client", "client/sandbox", "model"},
+		"ui":             {"client", "model"},
 	}
 	for dir, ok := range allowed {
 		for _, imp := range moduleImports(t, dir) {

@@ -78,7 +78,9 @@ func openBackend(ctx context.Context, f *apiFlags, e env, cfg settings, onWait f
 		sb.Close()
 		return nil, fmt.Errorf("seeding the sandbox: %w", err)
 	}
-	c, err := client.New(client.Options{APIKey: sandboxKey, BaseURL: sandboxBaseURL, Transport: sb.Transport(), OnWait: onWait})
+	// The in-process sandbox enforces no rate limits (`consent sandbox
+	// serve` does), so the client-side limiter would only slow it down.
+	c, err := client.New(client.Options{APIKey: sandboxKey, BaseURL: sandboxBaseURL, Transport: sb.Transport(), OnWait: onWait, NoLimiter: true})
 	if err != nil {
 		sb.Close()
 		return nil, err

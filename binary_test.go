@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,4 +85,59 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
 	os.Exit(code)
+}
+
+// TestBinarySandboxServe starts `consent sandbox serve` as a user would,
+// reads its base URL from the first line of stdout, talks Klaviyo's API to
+// it, and stops it with an interrupt.
+func TestBinarySandboxServe(t *testing.T) {
+	bin := consentBinary(t)
+	home := t.TempDir()
+	cmd := exec.Command(bin, "sandbox", "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(home, "serve.db"), "--rate-limit", "off")
+	cmd.Env = append(os.Environ(), "CONSENT_HOME="+home)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the base URL: %v", err)
+	}
+	base := strings.TrimSpace(line)
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("first line %q is not a loopback base URL", line)
+	}
+	get := func(key string) (int, string) {
+		req, _ := http.NewRequest("GET", base+"/api/lists", nil)
+		if key != "" {
+			req.Header.Set("Authorization", "Klaviyo-API-Key "+key)
+		}
+		req.Header.Set("revision", "2026-07-15")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if status, body := get("pk_serve_test"); status != 200 || !strings.Contains(body, `"type":"list"`) {
+		t.Errorf("GET /api/lists: %d %s", status, body)
+	}
+	if status, _ := get(""); status != 401 {
+		t.Errorf("without a key: %d, want 401", status)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("after an interrupt: %v, want exit 0", err)
+	}
+	if fi, err := os.Stat(filepath.Join(home, "serve.db")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("database file: %v %v, want mode 0600", fi, err)
+	}
 }

@@ -225,7 +225,7 @@ func writeCheckCard(w io.Writer, r checkResult) error {
 // writeProfiles adds the consent card of each profile found.
 func writeProfiles(c *card, profiles []client.Profile) {
 	if len(profiles) == 0 {
-		c.row("profile", "none in Klaviyo")
+		c.row("profile", "none found")
 		return
 	}
 	for _, p := range profiles {
