@@ -50,16 +50,11 @@ func runCheck(ctx context.Context, args []string, e env) error {
 			return usagef("argument %d is empty: give a phone number or email address", i+1)
 		}
 	}
-	cfg, err := loadSettings(e.getenv)
+	cfg, err := loadSettings(e.getenv, *region)
 	if err != nil {
 		return err
 	}
 	rules := cfg.rules
-	if *region != "" {
-		if rules.DefaultRegion, err = model.ParseRegion(*region); err != nil {
-			return usagef("--region: %v", err)
-		}
-	}
 
 	results := make([]checkResult, len(ids))
 	invalid := 0

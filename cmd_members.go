@@ -33,7 +33,7 @@ func runMembers(ctx context.Context, args []string, e env) error {
 	case *limit < 0:
 		return usagef("--limit must be 0 (all) or more")
 	}
-	cfg, err := loadSettings(e.getenv)
+	cfg, err := loadSettings(e.getenv, "")
 	if err != nil {
 		return err
 	}

@@ -80,16 +80,11 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		}
 	}
 	req.Channels = inFormOrder(req.Channels)
-	cfg, err := loadSettings(e.getenv)
+	cfg, err := loadSettings(e.getenv, *region)
 	if err != nil {
 		return err
 	}
 	rules := cfg.rules
-	if *region != "" {
-		if rules.DefaultRegion, err = model.ParseRegion(*region); err != nil {
-			return usagef("--region: %v", err)
-		}
-	}
 	checked, problems := req.Check(rules)
 	if len(problems) > 0 {
 		lines := make([]string, len(problems))

@@ -17,7 +17,7 @@ func runUI(ctx context.Context, args []string, e env) error {
 		return usagef("the UI needs a terminal (stdin and stdout are not one).\n"+
 			"In scripts use the subcommands: consent check, consent help.\n\n%s", usage)
 	}
-	cfg, err := loadSettings(e.getenv)
+	cfg, err := loadSettings(e.getenv, "")
 	if err != nil {
 		return err
 	}

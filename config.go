@@ -53,7 +53,21 @@ func configDir(getenv func(string) string) (string, error) {
 
 // loadSettings reads config.toml if there is one. A missing file means the
 // defaults; a malformed one is a usage error that names the file and line.
-func loadSettings(getenv func(string) string) (settings, error) {
+// A non-empty region (a --region flag) replaces the configured default
+// region.
+func loadSettings(getenv func(string) string, region string) (settings, error) {
+	s, err := readConfig(getenv)
+	if err != nil || region == "" {
+		return s, err
+	}
+	if s.rules.DefaultRegion, err = model.ParseRegion(region); err != nil {
+		return s, usagef("--region: %v", err)
+	}
+	return s, nil
+}
+
+// readConfig reads and validates config.toml.
+func readConfig(getenv func(string) string) (settings, error) {
 	s := settings{rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}}
 	dir, err := configDir(getenv)
 	if err != nil {
