@@ -26,12 +26,19 @@ func runUI(ctx context.Context, args []string, e env) error {
 	if _, err := parseFlags(fs, args, "consent [--api-key KEY]"); err != nil {
 		return err
 	}
-	b, err := openBackend(ctx, api, e, cfg, nil)
+	waits := make(chan client.Wait, 16)
+	b, err := openBackend(ctx, api, e, cfg, func(w client.Wait) {
+		select { // the status line shows waits; never block a request on it
+		case waits <- w:
+		default:
+		}
+	})
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	app := ui.New(ui.Options{Rules: cfg.rules, Backend: b.name + " · revision " + client.Revision})
+	app := ui.New(ui.Options{Context: ctx, Client: b.client, Rules: cfg.rules, Waits: waits,
+		Backend: b.name + " · revision " + client.Revision})
 	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return err
 	}

@@ -1,31 +1,47 @@
 // Package ui is Consent Desk's terminal UI on Bubble Tea v2: a root model
 // that routes between views, one file per view, the keymap and the styles.
-// It renders; it never builds HTTP requests.
+// It renders; it never builds HTTP requests (the client does).
 package ui
 
 import (
+	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
 )
 
 // Options configure the UI.
 type Options struct {
+	// Context bounds every request the UI makes; nil means Background.
+	Context context.Context
+	// Client talks to Klaviyo or the sandbox.
+	Client *client.Client
 	// Rules analyse phone numbers: the account's SMS policy and default region.
 	Rules model.PhoneRules
-	// Backend names what the UI talks to, for the status line.
+	// Backend names what the UI talks to, for the status line ("SANDBOX").
 	Backend string
+	// History records submits; nil means an in-memory history.
+	History History
+	// Waits receives the client's pauses (rate limits, retries) to show in
+	// the status line; nil means none are shown.
+	Waits <-chan client.Wait
 }
 
-// openMsg asks the root to push a view.
-type openMsg struct{ view component }
+// waitMsg carries one of the client's pauses to the status line.
+type waitMsg client.Wait
 
-func open(v component) tea.Cmd { return func() tea.Msg { return openMsg{v} } }
+// waitOverMsg clears the status line's wait notice.
+type waitOverMsg struct{ seq int }
 
 // App is the root model: it owns the stack of views, the status line and
 // the help footer, and is the only model that returns a tea.View.
@@ -33,30 +49,59 @@ type App struct {
 	c             *common
 	stack         []component
 	help          help.Model
+	spinner       spinner.Model
+	spinning      bool
+	waits         <-chan client.Wait
+	wait          string
+	waitSeq       int
 	width, height int
 }
 
 // New returns the UI's root model, on the home view.
 func New(opts Options) *App {
-	c := &common{styles: newStyles(true), keys: defaultKeyMap(), rules: opts.Rules, backend: opts.Backend}
-	if c.rules.Policy == nil {
-		c.rules.Policy = model.DefaultSMSPolicy()
+	if opts.Context == nil {
+		opts.Context = context.Background()
 	}
+	if opts.History == nil {
+		opts.History = NewMemoryHistory()
+	}
+	if opts.Rules.Policy == nil {
+		opts.Rules.Policy = model.DefaultSMSPolicy()
+	}
+	c := &common{ctx: opts.Context, styles: newStyles(true), keys: defaultKeyMap(), rules: opts.Rules,
+		backend: opts.Backend, client: opts.Client, history: opts.History}
 	h := help.New()
 	h.Styles = c.styles.Help
-	return &App{c: c, stack: []component{newHomeView(c)}, help: h, width: 80, height: 24}
+	a := &App{c: c, stack: []component{newHomeView(c)}, help: h, waits: opts.Waits, width: 80, height: 24,
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+	a.resize()
+	return a
 }
 
 // Init asks the terminal for its background colour, to pick light or dark
-// styles.
+// styles, and starts listening for the client's waits.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, a.current().Init())
+	return tea.Batch(tea.RequestBackgroundColor, a.current().Init(), a.listenWaits())
 }
 
 func (a *App) current() component { return a.stack[len(a.stack)-1] }
 
-// Update routes a message: window and terminal facts and the global keys are
-// the root's; everything else goes to the current view.
+// listenWaits delivers the next client wait as a message.
+func (a *App) listenWaits() tea.Cmd {
+	if a.waits == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		w, ok := <-a.waits
+		if !ok {
+			return nil
+		}
+		return waitMsg(w)
+	}
+}
+
+// Update routes a message: window and terminal facts, navigation and the
+// global keys are the root's; everything else goes to the current view.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -69,35 +114,101 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openMsg:
 		a.stack = append(a.stack, msg.view)
 		a.resize()
-		return a, msg.view.Init()
+		return a, tea.Batch(msg.view.Init(), a.spin())
+	case replaceMsg:
+		a.stack[len(a.stack)-1] = msg.view
+		a.resize()
+		return a, tea.Batch(msg.view.Init(), a.spin())
 	case backMsg:
 		if len(a.stack) > 1 {
 			a.stack = a.stack[:len(a.stack)-1]
+			a.resize()
 		}
 		return a, nil
+	case waitMsg:
+		a.waitSeq++
+		a.wait = describeWait(client.Wait(msg))
+		seq := a.waitSeq
+		return a, tea.Batch(a.listenWaits(), tea.Tick(max(msg.Duration, time.Second), func(time.Time) tea.Msg { return waitOverMsg{seq} }))
+	case waitOverMsg:
+		if msg.seq == a.waitSeq {
+			a.wait = ""
+		}
+		return a, nil
+	case spinner.TickMsg:
+		if !a.spinning {
+			return a, nil
+		}
+		var cmd tea.Cmd
+		a.spinner, cmd = a.spinner.Update(msg)
+		if a.busy() == "" {
+			a.spinning = false
+			return a, nil
+		}
+		return a, cmd
 	case tea.KeyPressMsg:
+		capturing := a.capturesText()
 		switch {
 		case key.Matches(msg, a.c.keys.Quit):
 			return a, tea.Quit
-		case key.Matches(msg, a.c.keys.Help):
+		case key.Matches(msg, a.c.keys.Help) && !capturing:
 			a.help.ShowAll = !a.help.ShowAll
 			a.resize()
 			return a, nil
-		case key.Matches(msg, a.c.keys.Back) && len(a.stack) > 1:
+		case key.Matches(msg, a.c.keys.Back) && len(a.stack) > 1 && !a.escIsViews():
 			return a, back
 		}
 	}
-	return a, a.current().Update(msg)
+	cmd := a.current().Update(msg)
+	return a, tea.Batch(cmd, a.spin())
 }
 
-// View lays out the title and status line, the current view, and the help
-// footer, in the alternate screen.
+// spin starts the spinner when the current view became busy.
+func (a *App) spin() tea.Cmd {
+	if a.spinning || a.busy() == "" {
+		return nil
+	}
+	a.spinning = true
+	return a.spinner.Tick
+}
+
+func (a *App) busy() string {
+	if b, ok := a.current().(busyView); ok {
+		return b.Busy()
+	}
+	return ""
+}
+
+func (a *App) escIsViews() bool {
+	e, ok := a.current().(escHandler)
+	return ok && e.EscIsMine()
+}
+
+func (a *App) capturesText() bool {
+	t, ok := a.current().(textCapturer)
+	return ok && t.CapturesText()
+}
+
+// describeWait says why the client is pausing, for the status line.
+func describeWait(w client.Wait) string {
+	secs := max(1, int(w.Duration.Round(time.Second)/time.Second))
+	switch w.Reason {
+	case "throttled":
+		return fmt.Sprintf("Klaviyo asked us to wait %d s", secs)
+	case "limit":
+		return fmt.Sprintf("waiting %d s to stay under Klaviyo's rate limit", secs)
+	}
+	return fmt.Sprintf("retrying in %d s", secs)
+}
+
+// View lays out the status line, the current view and the help footer, in
+// the alternate screen.
 func (a *App) View() tea.View {
 	s := a.c.styles
-	body := a.current().View()
-	bodyHeight := a.bodyHeight()
-	body = lipgloss.NewStyle().Width(a.innerWidth()).MaxHeight(bodyHeight).Height(bodyHeight).Render(body)
-	content := strings.Join([]string{a.statusLine(), "", body, a.help.View(a.current())}, "\n")
+	footer := a.help.View(a.current())
+	bodyHeight := a.bodyHeight(footer)
+	body := lipgloss.NewStyle().Width(a.innerWidth()).MaxHeight(bodyHeight).Height(bodyHeight).Render(a.current().View())
+	content := strings.Join([]string{a.statusLine(), "", body, footer}, "\n")
 	content = s.App.MaxWidth(a.width).MaxHeight(a.height).Render(content)
 	v := tea.NewView(content)
 	v.AltScreen = true
@@ -105,11 +216,21 @@ func (a *App) View() tea.View {
 	return v
 }
 
-// statusLine is the title on the left and the backend on the right.
+// statusLine is the title and the view's activity on the left, the backend
+// and any wait Klaviyo imposed on the right.
 func (a *App) statusLine() string {
 	s := a.c.styles
 	left := s.Title.Render("Consent Desk")
+	if t, ok := a.current().(titled); ok {
+		left += s.Muted.Render(" · " + t.Title())
+	}
+	if b := a.busy(); b != "" {
+		left += " " + a.spinner.View() + " " + s.Muted.Render(b)
+	}
 	right := s.Status.Render(a.c.backend)
+	if a.wait != "" {
+		right = s.Pending.Render(a.wait) + s.Status.Render(" · ") + right
+	}
 	gap := a.innerWidth() - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		return ansi.Truncate(left+" "+right, a.innerWidth(), "…")
@@ -120,16 +241,15 @@ func (a *App) statusLine() string {
 // innerWidth is the width inside the app's padding.
 func (a *App) innerWidth() int { return max(a.width-2, 1) }
 
-// bodyHeight is what is left for the view under the status line and above
-// the help footer.
-func (a *App) bodyHeight() int {
-	footer := lipgloss.Height(a.help.View(a.current()))
-	return max(a.height-2-footer-1, 1)
+// bodyHeight is what is left for the view under the status line and its
+// blank line, and above the footer.
+func (a *App) bodyHeight(footer string) int {
+	return max(a.height-2-lipgloss.Height(footer), 1)
 }
 
 func (a *App) resize() {
 	a.help.SetWidth(a.innerWidth())
-	h := a.bodyHeight()
+	h := a.bodyHeight(a.help.View(a.current()))
 	for _, v := range a.stack {
 		v.SetSize(a.innerWidth(), h)
 	}

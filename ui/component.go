@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"context"
+
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -18,15 +22,43 @@ type component interface {
 	SetSize(width, height int)
 }
 
+// titled views name themselves in the status line.
+type titled interface{ Title() string }
+
+// busyView is a view that can be waiting on I/O; Busy says what for ("" when
+// idle), and the root shows it with a spinner.
+type busyView interface{ Busy() string }
+
+// escHandler is a view that uses esc itself (to cancel a request, or to
+// leave a sub-mode) while EscIsMine is true; otherwise esc goes back.
+type escHandler interface{ EscIsMine() bool }
+
+// textCapturer is a view whose focused element takes typed text, so that
+// single-letter keys (q, ?) are typed rather than acted on.
+type textCapturer interface{ CapturesText() bool }
+
 // common is what the root passes down to every view instead of globals.
 type common struct {
+	ctx     context.Context
 	styles  *styles
 	keys    keyMap
 	rules   model.PhoneRules
 	backend string
+	client  *client.Client
+	history History
 }
 
 // backMsg asks the root to close the current view.
 type backMsg struct{}
 
 func back() tea.Msg { return backMsg{} }
+
+// openMsg asks the root to push a view.
+type openMsg struct{ view component }
+
+func open(v component) tea.Cmd { return func() tea.Msg { return openMsg{v} } }
+
+// replaceMsg asks the root to replace the current view.
+type replaceMsg struct{ view component }
+
+func replace(v component) tea.Cmd { return func() tea.Msg { return replaceMsg{v} } }

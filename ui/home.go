@@ -1,13 +1,17 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
 )
 
-// homeView lists the actions. It is the bottom of the view stack.
+// homeView lists the actions and anything pending in the history. It is
+// the bottom of the view stack.
 type homeView struct {
 	c             *common
 	width, height int
@@ -18,13 +22,24 @@ func newHomeView(c *common) *homeView { return &homeView{c: c} }
 func (h *homeView) Init() tea.Cmd { return nil }
 
 func (h *homeView) Update(msg tea.Msg) tea.Cmd {
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(msg, h.c.keys.Check):
-			return open(newCheckView(h.c))
-		case key.Matches(msg, h.c.keys.Leave):
-			return tea.Quit
-		}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(k, h.c.keys.Subscribe):
+		return open(newFormView(h.c))
+	case key.Matches(k, h.c.keys.Members):
+		c := h.c
+		return open(newListPicker(c, "members of which list?", func(l client.List) tea.Cmd {
+			return replace(newMembersView(c, l))
+		}))
+	case key.Matches(k, h.c.keys.Check):
+		return open(newCheckView(h.c))
+	case key.Matches(k, h.c.keys.History):
+		return open(newHistoryView(h.c))
+	case key.Matches(k, h.c.keys.Leave):
+		return tea.Quit
 	}
 	return nil
 }
@@ -32,22 +47,44 @@ func (h *homeView) Update(msg tea.Msg) tea.Cmd {
 func (h *homeView) View() string {
 	s := h.c.styles
 	var b strings.Builder
-	b.WriteString(s.Label.Render("What would you like to do?"))
-	b.WriteString("\n\n")
-	for _, k := range []key.Binding{h.c.keys.Check, h.c.keys.Leave} {
+	b.WriteString(s.Label.Render("What would you like to do?") + "\n\n")
+	for _, k := range h.actions() {
 		b.WriteString("  " + s.Key.Render(k.Help().Key) + "  " + k.Help().Desc + "\n")
 	}
 	b.WriteString("\n")
+	if n := h.pending(); n > 0 {
+		b.WriteString(s.Pending.Render(fmt.Sprintf("%d %s pending or failed: press h to review and retry.", n, plural(n, "entry is", "entries are"))) + "\n\n")
+	}
 	b.WriteString(s.Muted.Render("SMS countries for this account: " + h.c.rules.Policy.String()))
 	return b.String()
 }
 
-func (h *homeView) SetSize(width, height int) { h.width, h.height = width, height }
-
-func (h *homeView) ShortHelp() []key.Binding {
-	return []key.Binding{h.c.keys.Check, h.c.keys.Leave, h.c.keys.Help}
+// pending counts history entries that are not settled.
+func (h *homeView) pending() int {
+	entries, err := h.c.history.Entries()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		if e.State == StatePending || e.State == StateFailed {
+			n++
+		}
+	}
+	return n
 }
 
+func (h *homeView) actions() []key.Binding {
+	k := h.c.keys
+	return []key.Binding{k.Subscribe, k.Members, k.Check, k.History, k.Leave}
+}
+
+func (h *homeView) Title() string { return "home" }
+
+func (h *homeView) SetSize(width, height int) { h.width, h.height = width, height }
+
+func (h *homeView) ShortHelp() []key.Binding { return append(h.actions(), h.c.keys.Help) }
+
 func (h *homeView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{h.c.keys.Check, h.c.keys.Leave}, {h.c.keys.Help, h.c.keys.Quit}}
+	return [][]key.Binding{h.actions(), {h.c.keys.Help, h.c.keys.Quit}}
 }

@@ -5,20 +5,82 @@ import "charm.land/bubbles/v2/key"
 // keyMap holds every binding of the UI, defined once. Views pick the ones
 // their footer shows; matching always goes through key.Matches.
 type keyMap struct {
+	// Everywhere.
 	Quit key.Binding
 	Back key.Binding
 	Help key.Binding
 
-	Check key.Binding
-	Leave key.Binding
+	// Home.
+	Subscribe key.Binding
+	Members   key.Binding
+	Check     key.Binding
+	History   key.Binding
+	Leave     key.Binding
+
+	// Forms and pickers.
+	Next   key.Binding
+	Prev   key.Binding
+	Toggle key.Binding
+	Enter  key.Binding
+	Submit key.Binding
+	Up     key.Binding
+	Down   key.Binding
+	Pick   key.Binding
+
+	// Result.
+	NewEntry    key.Binding
+	Edit        key.Binding
+	OpenProfile key.Binding
+
+	// Tables and cards.
+	PageUp      key.Binding
+	PageDown    key.Binding
+	Top         key.Binding
+	Bottom      key.Binding
+	Lookup      key.Binding
+	Open        key.Binding
+	Lists       key.Binding
+	Unsubscribe key.Binding
+	Retry       key.Binding
+	Yes         key.Binding
+	No          key.Binding
 }
 
 func defaultKeyMap() keyMap {
 	return keyMap{
-		Quit:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Back:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Help:  key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
-		Check: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check a number or email")),
-		Leave: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+
+		Subscribe: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "subscribe someone")),
+		Members:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "browse a list's members")),
+		Check:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check a number or email")),
+		History:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
+		Leave:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+
+		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+		Toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
+		Enter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Submit: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "submit")),
+		Up:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
+		Down:   key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
+		Pick:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick")),
+
+		NewEntry:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new entry, same list")),
+		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit and resubmit")),
+		OpenProfile: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "open the profile")),
+
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home", "first row")),
+		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end", "last loaded row")),
+		Lookup:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find by email or phone")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open profile")),
+		Lists:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "lists the profile is on")),
+		Unsubscribe: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unsubscribe a channel")),
+		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
 	}
 }

@@ -1,0 +1,418 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
+)
+
+// formField is a stop in the subscribe form's tab order (DESIGN.md).
+type formField int
+
+const (
+	fieldEmail formField = iota
+	fieldPhone
+	fieldEmailMarketing
+	fieldSMSMarketing
+	fieldSMSTransactional
+	fieldList
+	fieldSubmit
+	fieldCount
+)
+
+// toggleChannel is the channel of a toggle field.
+var toggleChannel = map[formField]model.Channel{
+	fieldEmailMarketing:   model.EmailMarketing,
+	fieldSMSMarketing:     model.SMSMarketing,
+	fieldSMSTransactional: model.SMSTransactional,
+}
+
+// formInputLimit bounds what a form input takes: more than any email (254)
+// or phone number needs.
+const formInputLimit = 256
+
+// submitDoneMsg is the outcome of the form's submit number seq.
+type submitDoneMsg struct {
+	seq int
+	out changeOutcome
+}
+
+// formResetMsg clears the form for a new entry, keeping the list.
+type formResetMsg struct{}
+
+// formView is the subscribe form: Email, Phone, the three consent toggles,
+// List and Submit. The phone is re-analysed on every keystroke and the line
+// under it says what the number is and whether SMS consent can be recorded;
+// the SMS toggles cannot be turned on while it cannot. Nothing typed is ever
+// cleared by an error.
+type formView struct {
+	c      *common
+	email  textinput.Model
+	phone  textinput.Model
+	on     map[model.Channel]bool
+	list   *client.List
+	focus  formField
+	phoneA model.PhoneAnalysis
+	emailA model.EmailAnalysis
+	// problems are what the last submit attempt was refused for.
+	problems []model.Problem
+	notice   string
+	// submitting is set while a request runs: input is locked and esc
+	// cancels.
+	submitting bool
+	cancel     context.CancelFunc
+	seq        int
+	width      int
+	height     int
+}
+
+func newFormView(c *common) *formView {
+	v := &formView{c: c, on: map[model.Channel]bool{}}
+	v.email = v.newInput("name@example.com")
+	v.phone = v.newInput("+1 201 555 0123")
+	v.analyse()
+	return v
+}
+
+func (v *formView) newInput(placeholder string) textinput.Model {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = placeholder
+	in.CharLimit = formInputLimit
+	in.SetStyles(v.c.styles.Input)
+	return in
+}
+
+func (v *formView) Init() tea.Cmd { return v.setFocus(fieldEmail) }
+
+// analyse re-reads both inputs; it is what every keystroke costs.
+func (v *formView) analyse() {
+	v.phoneA = v.c.rules.Analyze(v.phone.Value())
+	v.emailA = model.AnalyzeEmail(v.email.Value())
+}
+
+// smsBlocked says why SMS toggles cannot be turned on, "" when they can.
+func (v *formView) smsBlocked() string {
+	a := v.phoneA
+	switch {
+	case a.SMSEligible:
+		return ""
+	case a.Status == model.PhoneEmpty:
+		return "enter a phone number first"
+	case a.Status == model.PhoneIncomplete && !a.RegionRuledOut:
+		return "finish the phone number first"
+	}
+	return "this number cannot take SMS consent (see Phone)"
+}
+
+// request is what the form asks for now.
+func (v *formView) request() model.ConsentRequest {
+	r := model.ConsentRequest{Email: v.email.Value(), Phone: v.phone.Value(), Source: "Consent Desk"}
+	for _, f := range []formField{fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional} {
+		if ch := toggleChannel[f]; v.on[ch] {
+			r.Channels = append(r.Channels, ch)
+		}
+	}
+	if v.list != nil {
+		r.ListID = v.list.ID
+	}
+	return r
+}
+
+func (v *formView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case submitDoneMsg:
+		return v.submitted(msg)
+	case listPickedMsg:
+		l := msg.list
+		v.list = &l
+		v.problems = nil
+		return v.setFocus(fieldSubmit)
+	case formResetMsg:
+		v.email.SetValue("")
+		v.phone.SetValue("")
+		v.on = map[model.Channel]bool{}
+		v.problems, v.notice = nil, ""
+		v.analyse()
+		return v.setFocus(fieldEmail)
+	case tea.KeyPressMsg:
+		if v.submitting {
+			if key.Matches(msg, v.c.keys.Back) && v.cancel != nil {
+				v.cancel()
+			}
+			return nil // input is locked while the request runs
+		}
+		return v.key(msg)
+	case tea.PasteMsg:
+		if v.submitting {
+			return nil
+		}
+	}
+	return v.updateInput(msg)
+}
+
+// key handles one key press outside a request.
+func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := v.c.keys
+	switch {
+	case key.Matches(msg, k.Submit):
+		return v.submit()
+	case msg.String() == "tab" || msg.String() == "down":
+		return v.setFocus((v.focus + 1) % fieldCount)
+	case msg.String() == "shift+tab" || msg.String() == "up":
+		return v.setFocus((v.focus + fieldCount - 1) % fieldCount)
+	case key.Matches(msg, k.Enter):
+		switch v.focus {
+		case fieldList:
+			return open(newListPicker(v.c, "pick a list", pickForForm))
+		case fieldSubmit:
+			return v.submit()
+		case fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional:
+			v.toggle()
+			return nil
+		}
+		return v.setFocus(v.focus + 1)
+	case key.Matches(msg, k.Toggle) && toggleChannel[v.focus] != "":
+		v.toggle()
+		return nil
+	}
+	return v.updateInput(msg)
+}
+
+// updateInput gives a message to the focused text input and re-analyses.
+func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch v.focus {
+	case fieldEmail:
+		v.email, cmd = v.email.Update(msg)
+	case fieldPhone:
+		v.phone, cmd = v.phone.Update(msg)
+	default:
+		return nil
+	}
+	v.analyse()
+	return cmd
+}
+
+// toggle flips the focused consent toggle; an SMS toggle cannot be turned
+// on while the number cannot carry SMS consent.
+func (v *formView) toggle() {
+	ch := toggleChannel[v.focus]
+	if ch.IsSMS() && !v.on[ch] {
+		if why := v.smsBlocked(); why != "" {
+			v.notice = ch.Label() + " is disabled: " + why
+			return
+		}
+	}
+	v.on[ch] = !v.on[ch]
+	v.notice = ""
+}
+
+// setFocus moves the focus, focusing or blurring the text inputs.
+func (v *formView) setFocus(f formField) tea.Cmd {
+	v.focus = f
+	v.email.Blur()
+	v.phone.Blur()
+	switch f {
+	case fieldEmail:
+		return v.email.Focus()
+	case fieldPhone:
+		return v.phone.Focus()
+	}
+	return nil
+}
+
+// submit refuses, with every reason, what the request cannot be; otherwise
+// sends it and verifies it in the background.
+func (v *formView) submit() tea.Cmd {
+	req := v.request()
+	problems := v.listProblems(req)
+	checked, more := req.Check(v.c.rules)
+	problems = append(problems, more...)
+	if len(problems) > 0 {
+		v.problems = problems
+		v.notice = fmt.Sprintf("Not sent: %d %s to fix.", len(problems), plural(len(problems), "thing", "things"))
+		return v.setFocus(fieldFor(problems[0].Field))
+	}
+	v.problems, v.notice = nil, ""
+	ctx, cancel := context.WithCancel(v.c.ctx)
+	v.submitting, v.cancel = true, cancel
+	v.seq++
+	seq, c, list := v.seq, v.c, v.list
+	return func() tea.Msg {
+		return submitDoneMsg{seq: seq, out: submitChange(ctx, c, "subscribe", checked, list)}
+	}
+}
+
+// listProblems: the form subscribes through a list, so one must be picked.
+func (v *formView) listProblems(model.ConsentRequest) []model.Problem {
+	if v.list == nil {
+		return []model.Problem{{Field: "list", Reason: "pick a list (enter on List)"}}
+	}
+	return nil
+}
+
+// submitted shows the result of a submit, or stays on the form, with
+// everything typed, when it was cancelled.
+func (v *formView) submitted(msg submitDoneMsg) tea.Cmd {
+	if msg.seq != v.seq {
+		return nil
+	}
+	v.submitting = false
+	if v.cancel != nil {
+		v.cancel()
+	}
+	if msg.out.Cancelled() {
+		v.notice = "Cancelled. It may or may not have reached Klaviyo: History has it as pending, to retry."
+		return nil
+	}
+	return open(newResultView(v.c, msg.out))
+}
+
+// fieldFor is the form field a problem is about.
+func fieldFor(field string) formField {
+	switch field {
+	case "email":
+		return fieldEmail
+	case "phone":
+		return fieldPhone
+	case "channels":
+		return fieldEmailMarketing
+	case "list":
+		return fieldList
+	}
+	return fieldSubmit
+}
+
+func (v *formView) View() string {
+	s := v.c.styles
+	var b strings.Builder
+	line := func(f formField, label, value string) {
+		marker := "  "
+		if v.focus == f && !v.submitting {
+			marker = s.Key.Render("› ")
+			label = s.Label.Render(fmt.Sprintf("%-18s", label))
+		} else {
+			label = fmt.Sprintf("%-18s", label)
+		}
+		b.WriteString(marker + label + value + "\n")
+	}
+	under := func(text string) {
+		for _, l := range strings.Split(text, "\n") {
+			b.WriteString(strings.Repeat(" ", 20) + l + "\n")
+		}
+	}
+	lineWidth := max(v.width-20, 20)
+
+	line(fieldEmail, "Email", v.email.View())
+	if strings.TrimSpace(v.email.Value()) != "" {
+		under(renderEmailLine(v.emailA, s, lineWidth))
+	}
+	line(fieldPhone, "Phone", v.phone.View())
+	under(renderPhoneLine(v.phoneA, s, lineWidth))
+	for _, f := range []formField{fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional} {
+		line(f, toggleChannel[f].Label(), v.toggleView(toggleChannel[f]))
+	}
+	line(fieldList, "List", v.listView())
+	submit := "[ Submit ]"
+	if v.focus == fieldSubmit {
+		submit = s.Key.Render(submit)
+	}
+	line(fieldSubmit, "", submit+s.Muted.Render("  ctrl+s"))
+	if v.submitting {
+		b.WriteString("\n" + s.Pending.Render("Sending, then reading the profile back… (esc cancels)") + "\n")
+	}
+	if v.notice != "" {
+		b.WriteString("\n" + s.Pending.Render(v.notice) + "\n")
+	}
+	for _, p := range v.problems {
+		b.WriteString(s.Bad.Render("✗ "+p.Field+": "+p.Reason) + "\n")
+	}
+	return b.String()
+}
+
+// toggleView renders one consent toggle, with why an SMS one is disabled.
+func (v *formView) toggleView(ch model.Channel) string {
+	s := v.c.styles
+	box := "[ ]"
+	if v.on[ch] {
+		box = "[x]"
+	}
+	if !ch.IsSMS() {
+		return box
+	}
+	why := v.smsBlocked()
+	switch {
+	case why == "":
+		return box
+	case v.on[ch]:
+		return s.Bad.Render(box + " blocked: " + why)
+	}
+	return s.Muted.Render("[-] disabled: " + why)
+}
+
+// listView renders the chosen list, or how to choose one.
+func (v *formView) listView() string {
+	s := v.c.styles
+	if v.list == nil {
+		return s.Muted.Render("none yet — enter to pick")
+	}
+	return fmt.Sprintf("%s (%s) · %s", model.SanitizeText(v.list.Name), model.SanitizeText(v.list.ID), optInLabel(v.list.OptInProcess)) +
+		s.Muted.Render("  enter to change")
+}
+
+func (v *formView) Title() string { return "subscribe" }
+
+func (v *formView) Busy() string {
+	if v.submitting {
+		return "submitting"
+	}
+	return ""
+}
+
+// EscIsMine: while a request runs, esc cancels it instead of leaving.
+func (v *formView) EscIsMine() bool { return v.submitting }
+
+// CapturesText: in the Email and Phone fields, letters are typed.
+func (v *formView) CapturesText() bool { return v.focus == fieldEmail || v.focus == fieldPhone }
+
+func (v *formView) SetSize(width, height int) {
+	v.width, v.height = width, height
+	v.email.SetWidth(max(width-22, 10))
+	v.phone.SetWidth(max(width-22, 10))
+}
+
+func (v *formView) ShortHelp() []key.Binding {
+	k := v.c.keys
+	if v.submitting {
+		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")), k.Quit}
+	}
+	switch v.focus {
+	case fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional:
+		return []key.Binding{k.Toggle, k.Next, k.Submit, k.Back, k.Help}
+	case fieldList:
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick a list")), k.Next, k.Submit, k.Back, k.Help}
+	case fieldSubmit:
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")), k.Prev, k.Back, k.Help}
+	}
+	return []key.Binding{k.Next, k.Prev, k.Submit, k.Back}
+}
+
+func (v *formView) FullHelp() [][]key.Binding {
+	k := v.c.keys
+	return [][]key.Binding{{k.Next, k.Prev, k.Toggle}, {k.Enter, k.Submit}, {k.Back, k.Quit}}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
+)
+
+// listsPageMsg is one page of lists for the picker that asked (seq).
+type listsPageMsg struct {
+	seq  int
+	page client.ListPage
+	err  error
+}
+
+// listPickedMsg tells the view under the picker which list was chosen.
+type listPickedMsg struct{ list client.List }
+
+// pickerView lists every list, loading Klaviyo's 10-a-page paging in the
+// background until all are in, filtered by what the agent types.
+type pickerView struct {
+	c       *common
+	filter  textinput.Model
+	lists   []client.List
+	shown   []int // indexes into lists that match the filter
+	cursor  int
+	loading bool
+	done    bool
+	err     error
+	seq     int
+	cancel  context.CancelFunc
+	onPick  func(client.List) tea.Cmd
+	width   int
+	height  int
+	title   string
+}
+
+// newListPicker returns a picker; onPick says what choosing a list does.
+func newListPicker(c *common, title string, onPick func(client.List) tea.Cmd) *pickerView {
+	in := textinput.New()
+	in.Prompt = "filter: "
+	in.Placeholder = "type part of a name or id"
+	in.CharLimit = 100
+	in.SetStyles(c.styles.Input)
+	return &pickerView{c: c, filter: in, onPick: onPick, title: title}
+}
+
+// pickForForm returns the onPick of the subscribe form: close the picker,
+// then hand the list to the form.
+func pickForForm(l client.List) tea.Cmd {
+	return tea.Sequence(back, func() tea.Msg { return listPickedMsg{l} })
+}
+
+func (p *pickerView) Init() tea.Cmd {
+	ctx, cancel := context.WithCancel(p.c.ctx)
+	p.cancel, p.loading = cancel, true
+	return tea.Batch(p.filter.Focus(), p.fetch(ctx, ""))
+}
+
+// fetch asks for one page of lists.
+func (p *pickerView) fetch(ctx context.Context, next string) tea.Cmd {
+	p.seq++
+	seq, cl := p.seq, p.c.client
+	return func() tea.Msg {
+		page, err := cl.ListsPage(ctx, next)
+		return listsPageMsg{seq: seq, page: page, err: err}
+	}
+}
+
+func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case listsPageMsg:
+		if msg.seq != p.seq {
+			return nil // an answer to a request that is no longer current
+		}
+		if msg.err != nil {
+			p.loading, p.err = false, msg.err
+			return nil
+		}
+		p.lists = append(p.lists, msg.page.Lists...)
+		p.refilter()
+		if msg.page.Next == "" {
+			p.loading, p.done = false, true
+			return nil
+		}
+		ctx, cancel := context.WithCancel(p.c.ctx)
+		p.cancel = cancel
+		return p.fetch(ctx, msg.page.Next)
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, p.c.keys.Back):
+			p.stop()
+			return back
+		case key.Matches(msg, p.c.keys.Pick):
+			if len(p.shown) == 0 {
+				return nil
+			}
+			p.stop()
+			return p.onPick(p.lists[p.shown[p.cursor]])
+		case key.Matches(msg, p.c.keys.Up):
+			p.cursor = max(p.cursor-1, 0)
+			return nil
+		case key.Matches(msg, p.c.keys.Down):
+			p.cursor = min(p.cursor+1, max(len(p.shown)-1, 0))
+			return nil
+		}
+	}
+	var cmd tea.Cmd
+	before := p.filter.Value()
+	p.filter, cmd = p.filter.Update(msg)
+	if p.filter.Value() != before {
+		p.refilter()
+	}
+	return cmd
+}
+
+// stop cancels loading when the picker closes.
+func (p *pickerView) stop() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+	p.seq++
+	p.loading = false
+}
+
+// refilter recomputes which lists match the filter, keeping the cursor in
+// range.
+func (p *pickerView) refilter() {
+	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
+	p.shown = p.shown[:0]
+	for i, l := range p.lists {
+		if q == "" || strings.Contains(strings.ToLower(l.Name), q) || strings.Contains(strings.ToLower(l.ID), q) {
+			p.shown = append(p.shown, i)
+		}
+	}
+	p.cursor = min(p.cursor, max(len(p.shown)-1, 0))
+}
+
+func (p *pickerView) View() string {
+	s := p.c.styles
+	var b strings.Builder
+	b.WriteString(p.filter.View() + "\n\n")
+	rows := max(p.height-4, 1)
+	start := max(0, min(p.cursor-rows/2, len(p.shown)-rows))
+	for i := start; i < len(p.shown) && i < start+rows; i++ {
+		l := p.lists[p.shown[i]]
+		line := fmt.Sprintf("%-32s %-8s %s", truncate(model.SanitizeText(l.Name), 32), model.SanitizeText(l.ID), optInLabel(l.OptInProcess))
+		if i == p.cursor {
+			b.WriteString(s.Key.Render("› ") + s.Label.Render(line) + "\n")
+		} else {
+			b.WriteString("  " + line + "\n")
+		}
+	}
+	switch {
+	case p.err != nil:
+		b.WriteString("\n" + s.Bad.Render("✗ "+model.SanitizeText(p.err.Error())))
+	case len(p.shown) == 0 && !p.loading:
+		b.WriteString(s.Muted.Render("  no list matches"))
+	}
+	b.WriteString("\n" + s.Muted.Render(p.countLine()))
+	return b.String()
+}
+
+// countLine says how many lists are shown and whether more are loading.
+func (p *pickerView) countLine() string {
+	switch {
+	case p.loading:
+		return fmt.Sprintf("%d lists so far, loading more…", len(p.lists))
+	case len(p.shown) == len(p.lists):
+		return fmt.Sprintf("%d lists", len(p.lists))
+	}
+	return fmt.Sprintf("%d of %d lists match", len(p.shown), len(p.lists))
+}
+
+func (p *pickerView) Title() string { return p.title }
+
+func (p *pickerView) Busy() string {
+	if p.loading {
+		return "loading lists"
+	}
+	return ""
+}
+
+// CapturesText: typed letters filter the lists.
+func (p *pickerView) CapturesText() bool { return true }
+
+func (p *pickerView) SetSize(width, height int) {
+	p.width, p.height = width, height
+	p.filter.SetWidth(max(width-len(p.filter.Prompt)-1, 10))
+}
+
+func (p *pickerView) ShortHelp() []key.Binding {
+	return []key.Binding{p.c.keys.Pick, p.c.keys.Up, p.c.keys.Down, p.c.keys.Back}
+}
+
+func (p *pickerView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{p.c.keys.Pick, p.c.keys.Back}, {p.c.keys.Up, p.c.keys.Down}, {p.c.keys.Quit}}
+}
+
+// optInLabel names an opt-in process as a person says it.
+func optInLabel(p string) string {
+	switch p {
+	case "double_opt_in":
+		return "double opt-in"
+	case "single_opt_in":
+		return "single opt-in"
+	}
+	return model.SanitizeText(p)
+}
+
+// truncate cuts s to n runes with an ellipsis.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

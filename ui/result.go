@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
+)
+
+// resultView shows what came of a submit: one row per requested channel
+// with its verified outcome, or the API's error verbatim.
+type resultView struct {
+	c     *common
+	out   changeOutcome
+	width int
+}
+
+func newResultView(c *common, out changeOutcome) *resultView { return &resultView{c: c, out: out} }
+
+func (v *resultView) Init() tea.Cmd { return nil }
+
+func (v *resultView) Update(msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(k, v.c.keys.NewEntry):
+		return tea.Sequence(back, func() tea.Msg { return formResetMsg{} })
+	case key.Matches(k, v.c.keys.Edit):
+		return back
+	case key.Matches(k, v.c.keys.OpenProfile) && v.out.Verification.ProfileID != "":
+		return open(newProfileView(v.c, v.out.Verification.ProfileID))
+	}
+	return nil
+}
+
+func (v *resultView) View() string {
+	s := v.c.styles
+	o := v.out
+	var b strings.Builder
+	who := strings.Trim(o.Request.Email+", "+o.Request.Phone, ", ")
+	head := fmt.Sprintf("%s %s", strings.ToUpper(o.Action[:1])+o.Action[1:], model.SanitizeText(who))
+	if o.List != nil {
+		head += fmt.Sprintf(" · %s (%s, %s)", model.SanitizeText(o.List.Name), model.SanitizeText(o.List.ID), optInLabel(o.List.OptInProcess))
+	}
+	b.WriteString(s.Label.Render(head) + "\n\n")
+	if o.Err != nil && len(o.Verification.Channels) == 0 {
+		b.WriteString(s.Bad.Render(wrap("✗ Not recorded. "+model.SanitizeText(o.Err.Error()), v.width)) + "\n")
+		if o.Verification.ProfileID == "" && isSent(o) {
+			b.WriteString(s.Muted.Render("Klaviyo accepted it, but reading the profile back did not finish.") + "\n")
+		}
+		return b.String()
+	}
+	for _, ch := range o.Verification.Channels {
+		b.WriteString(fmt.Sprintf("  %-18s %s\n", ch.Channel.Label(), v.outcomeLine(ch)))
+	}
+	if o.Err != nil {
+		b.WriteString("\n" + s.Bad.Render(wrap(model.SanitizeText(o.Err.Error()), v.width)) + "\n")
+	}
+	b.WriteString("\n")
+	if id := o.Verification.ProfileID; id != "" {
+		b.WriteString(s.Muted.Render(fmt.Sprintf("Profile %s · read back %d time(s) in %s",
+			model.SanitizeText(id), o.Verification.Polls, o.Verification.Took.Round(10*time.Millisecond))) + "\n")
+	}
+	return b.String()
+}
+
+// isSent reports whether Klaviyo accepted the job before the error.
+func isSent(o changeOutcome) bool { return o.Verification.Polls > 0 }
+
+// outcomeLine is one channel's outcome, styled by what it means.
+func (v *resultView) outcomeLine(ch client.ChannelResult) string {
+	s := v.c.styles
+	detail := model.SanitizeText(ch.Detail)
+	width := max(v.width-21, 20)
+	switch ch.Outcome {
+	case client.Verified:
+		line := "✓ verified " + string(ch.Consent)
+		if ch.ConsentTimestamp != "" {
+			line += " at " + model.SanitizeText(ch.ConsentTimestamp)
+		}
+		return s.Good.Render(line + fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond)))
+	case client.PendingDoubleOptIn:
+		return s.Pending.Render(indentWrap("… pending double opt-in: "+detail, width, 21))
+	case client.PartialFailure:
+		return s.Bad.Render(indentWrap("✗ partial failure: "+detail, width, 21))
+	}
+	return s.Bad.Render(indentWrap("✗ not recorded: "+detail, width, 21))
+}
+
+func (v *resultView) Title() string { return "result" }
+
+func (v *resultView) SetSize(width, _ int) { v.width = width }
+
+func (v *resultView) ShortHelp() []key.Binding {
+	k := v.c.keys
+	bs := []key.Binding{k.NewEntry, k.Edit}
+	if v.out.Verification.ProfileID != "" {
+		bs = append(bs, k.OpenProfile)
+	}
+	return append(bs, k.Back, k.Help)
+}
+
+func (v *resultView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{v.ShortHelp(), {v.c.keys.Quit}}
+}
+
+// wrap breaks text into lines of at most width cells, at spaces.
+func wrap(text string, width int) string { return indentWrap(text, width, 0) }
+
+// indentWrap wraps text to width and indents every line after the first by
+// indent spaces.
+func indentWrap(text string, width, indent int) string {
+	if width < 10 {
+		width = 10
+	}
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case len([]rune(line))+1+len([]rune(word)) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"+strings.Repeat(" ", indent))
+}
