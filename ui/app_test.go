@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/spinner"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/consentdesk/consent/model"
@@ -26,6 +28,44 @@ func send(t *testing.T, a *App, msg tea.Msg) (quit bool) {
 	t.Helper()
 	_, cmd := a.Update(msg)
 	return runCmd(t, a, cmd)
+}
+
+// runCmdFully runs cmd and every command its messages produce, waiting up
+// to two seconds for each (I/O against the sandbox), except cursor blinks and
+// spinner ticks, which are dropped.
+func runCmdFully(t *testing.T, a *App, cmd tea.Cmd, depth int) {
+	t.Helper()
+	if cmd == nil || depth > 50 {
+		return
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(2 * time.Second):
+		return // a timer (blink, spinner) or a wait on a channel
+	}
+	switch m := msg.(type) {
+	case nil, tea.QuitMsg:
+		return
+	case tea.BatchMsg:
+		for _, c := range m {
+			runCmdFully(t, a, c, depth+1)
+		}
+		return
+	}
+	if isTimerMsg(msg) {
+		return
+	}
+	if seq, ok := sequenceCmds(msg); ok {
+		for _, c := range seq {
+			runCmdFully(t, a, c, depth+1)
+		}
+		return
+	}
+	_, next := a.Update(msg)
+	runCmdFully(t, a, next, depth+1)
 }
 
 func runCmd(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
@@ -52,6 +92,29 @@ func runCmd(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
 		return send(t, a, msg)
 	}
 	return false
+}
+
+// isTimerMsg reports messages that only exist to animate (spinner ticks)
+// or to clear a notice later.
+func isTimerMsg(msg tea.Msg) bool {
+	switch msg.(type) {
+	case spinner.TickMsg, waitOverMsg:
+		return true
+	}
+	return false
+}
+
+// sequenceCmds unpacks tea.Sequence's message, whose type is unexported.
+func sequenceCmds(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeOf(tea.Cmd(nil)) {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }
 
 // typeText types s one key at a time.

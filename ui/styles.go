@@ -26,6 +26,10 @@ type styles struct {
 
 func newStyles(isDark bool) *styles {
 	ld := lipgloss.LightDark(isDark)
+	input := textinput.DefaultStyles(isDark)
+	// A steady cursor: no blink timer redrawing the screen twice a second
+	// all day long.
+	input.Cursor.Blink = false
 	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B7A6FF"))
 	muted := ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#9A9A9A"))
 	return &styles{
@@ -39,7 +43,7 @@ func newStyles(isDark bool) *styles {
 		Bad:      lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#C0261B"), lipgloss.Color("#FF7B72"))),
 		Pending:  lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#E3B341"))),
 		Help:     help.DefaultStyles(isDark),
-		Input:    textinput.DefaultStyles(isDark),
+		Input:    input,
 		isDarkBG: isDark,
 	}
 }

@@ -1,0 +1,41 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/model"
+)
+
+// newSandboxApp returns the UI at a fixed size on a seeded in-process
+// sandbox whose jobs apply at once, as `go run .` runs it without a key.
+func newSandboxApp(t *testing.T, width, height int) (*App, *sandbox.Sandbox) {
+	t.Helper()
+	sb, err := sandbox.Open(context.Background(), sandbox.Options{JobDelay: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	if err := sb.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cl, err := client.New(client.Options{BaseURL: "http://sandbox.invalid", APIKey: "pk_ui_test", Transport: sb.Transport(), NoLimiter: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
+	send(t, a, tea.WindowSizeMsg{Width: width, Height: height})
+	return a, sb
+}
+
+// sendAndWait delivers msg and runs the commands it produces to completion
+// (up to a bound), for flows that do I/O against the sandbox.
+func sendAndWait(t *testing.T, a *App, msg tea.Msg) {
+	t.Helper()
+	_, cmd := a.Update(msg)
+	runCmdFully(t, a, cmd, 0)
+}
