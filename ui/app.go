@@ -202,18 +202,42 @@ func describeWait(w client.Wait) string {
 }
 
 // View lays out the status line, the current view and the help footer, in
-// the alternate screen.
+// the alternate screen. It is on every keystroke's path, so it cuts and pads
+// lines itself instead of restyling the whole screen: views wrap their own
+// text, and the root only fits each line to the window.
 func (a *App) View() tea.View {
-	s := a.c.styles
 	footer := a.help.View(a.current())
+	footerHeight := lipgloss.Height(footer)
 	bodyHeight := a.bodyHeight(footer)
-	body := lipgloss.NewStyle().Width(a.innerWidth()).MaxHeight(bodyHeight).Height(bodyHeight).Render(a.current().View())
-	content := strings.Join([]string{a.statusLine(), "", body, footer}, "\n")
-	content = s.App.MaxWidth(a.width).MaxHeight(a.height).Render(content)
-	v := tea.NewView(content)
+	var b strings.Builder
+	a.writeLines(&b, a.statusLine(), 1)
+	if a.height > footerHeight+2 {
+		b.WriteByte('\n')
+	}
+	a.writeLines(&b, a.current().View(), bodyHeight)
+	a.writeLines(&b, footer, min(footerHeight, max(a.height-bodyHeight-2, 0)))
+	v := tea.NewView(strings.TrimSuffix(b.String(), "\n"))
 	v.AltScreen = true
 	v.WindowTitle = "Consent Desk"
 	return v
+}
+
+// writeLines writes exactly n lines of text (cut, or padded with empty
+// lines), each indented by one column and cut to the window's width.
+func (a *App) writeLines(b *strings.Builder, text string, n int) {
+	width := a.innerWidth()
+	for i := 0; i < n; i++ {
+		line, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		// A line no longer in bytes than the width cannot be wider in
+		// cells; only longer ones need measuring.
+		if len(line) > width && ansi.StringWidth(line) > width {
+			line = ansi.Truncate(line, width, "…")
+		}
+		b.WriteByte(' ')
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
 }
 
 // statusLine is the title and the view's activity on the left, the backend

@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/textinput"
+
+	"github.com/consentdesk/consent/model"
+)
+
+// formBenchNumber is typed into the phone field: 12 digits, 13 keys.
+const formBenchNumber = "+447400123456"
+
+// BenchmarkFormKeystroke is DESIGN.md's keystroke budget (≤ 250 µs): one key
+// typed into the subscribe form's phone field, through the root's Update
+// (which re-analyses the number) and a full View of the 80x24 screen. The
+// keys type the number, then ctrl+u clears it, over and over.
+func BenchmarkFormKeystroke(b *testing.B) {
+	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	_, cmd := a.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
+	a.Update(cmd()) // open the form
+	a.Update(tea.KeyPressMsg{Code: tea.KeyTab})
+	keys := formKeys()
+	a.View()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		a.Update(keys[i%len(keys)])
+		_ = a.View()
+		i++
+	}
+}
+
+// BenchmarkFormKeystrokeBaselineTextinput is the same keys through a bare
+// bubbles textinput (Update + View), for scale: what a keystroke costs
+// before Consent Desk analyses anything or lays out a screen.
+func BenchmarkFormKeystrokeBaselineTextinput(b *testing.B) {
+	in := textinput.New()
+	in.Focus()
+	keys := formKeys()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		in, _ = in.Update(keys[i%len(keys)])
+		_ = in.View()
+		i++
+	}
+}
+
+// formKeys types formBenchNumber, then clears the field.
+func formKeys() []tea.Msg {
+	var keys []tea.Msg
+	for _, r := range formBenchNumber {
+		keys = append(keys, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return append(keys, tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+}
