@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"charm.land/bubbles/v2/table"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
+)
+
+// The scroll benchmarks hold benchRows members in a window the size of
+// the members view's body in an 80×24 terminal (24 lines less the status
+// line, the blank line under it and the one-line footer; 80 columns less
+// the padding), and start with the cursor in the middle of the list.
+const (
+	benchRows   = 100_000
+	benchWidth  = 78
+	benchHeight = 21
+	benchStart  = benchRows / 2
+)
+
+// benchRegions are the regions of the synthetic rows, SMS countries and not.
+var benchRegions = [...]string{"US", "SI", "GB", "PR", "DE", "BR", "FR", "IN"}
+
+// benchMemberRows builds n rows directly, as pages would leave them: no
+// I/O, no phone analysis.
+func benchMemberRows(n int) []memberRow {
+	rows := make([]memberRow, n)
+	for i := range rows {
+		rows[i] = memberRow{
+			id:           fmt.Sprintf("01JBENCH%018d", i),
+			email:        fmt.Sprintf("member%d@members.example.com", i),
+			phone:        fmt.Sprintf("+3863%07d", i),
+			region:       benchRegions[i%len(benchRegions)],
+			joined:       fmt.Sprintf("2025-%02d-%02d", i%12+1, i%28+1),
+			emailConsent: memberConsent(i % 3),
+			smsConsent:   memberConsent((i / 3) % 3),
+		}
+	}
+	return rows
+}
+
+// benchCommon is what the root would pass down, without a client.
+func benchCommon() *common {
+	return &common{ctx: context.Background(), styles: newStyles(true), keys: defaultKeyMap(),
+		rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, history: NewMemoryHistory()}
+}
+
+// benchMembersView is a members view with every one of rows loaded (the
+// last page in, so nothing is fetched), its cursor in the middle.
+func benchMembersView(rows []memberRow) *membersView {
+	v := newMembersView(benchCommon(), client.List{ID: "BENCH", Name: "Bench", OptInProcess: "single_opt_in"})
+	v.all.add(rows, "")
+	v.SetSize(benchWidth, benchHeight)
+	v.all.moveTo(benchStart)
+	v.all.scroll(v.visibleRows())
+	return v
+}
+
+// benchKey is the i-th key of a walk: 500 rows down, 500 back up, so the
+// window scrolls on most moves and the cursor stays mid-list.
+func benchKey(i int) tea.KeyPressMsg {
+	if i%1000 < 500 {
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	}
+	return tea.KeyPressMsg{Code: tea.KeyUp}
+}
+
+// BenchmarkMembersScroll is the budget of DESIGN.md: one cursor move with
+// 100,000 rows loaded, Update + View, ≤ 100 µs.
+func BenchmarkMembersScroll(b *testing.B) {
+	v := benchMembersView(benchMemberRows(benchRows))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		v.Update(benchKey(i))
+		_ = v.View()
+	}
+}
+
+// BenchmarkMembersScrollApp is the same move through the root: status
+// line, footer, and the root's layout of the body, i.e. the whole frame.
+func BenchmarkMembersScrollApp(b *testing.B) {
+	rows := benchMemberRows(benchRows)
+	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
+	a.Update(tea.WindowSizeMsg{Width: benchWidth + 2, Height: 24})
+	v := newMembersView(a.c, client.List{ID: "BENCH", Name: "Bench", OptInProcess: "single_opt_in"})
+	v.all.add(rows, "")
+	a.stack = append(a.stack, v)
+	a.resize()
+	v.all.moveTo(benchStart)
+	v.all.scroll(v.visibleRows())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		a.Update(benchKey(i))
+		_ = a.View()
+	}
+}
+
+// BenchmarkMembersScrollSmall is the move with one page (100 rows) loaded,
+// to show that the cost does not depend on the rows loaded.
+func BenchmarkMembersScrollSmall(b *testing.B) {
+	v := benchMembersView(benchMemberRows(membersPageSize))
+	v.all.moveTo(50)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if i%40 < 20 {
+			v.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+		} else {
+			v.Update(tea.KeyPressMsg{Code: tea.KeyUp})
+		}
+		_ = v.View()
+	}
+}
+
+// benchTableColumns are the members view's columns at benchWidth.
+func benchTableColumns() []table.Column {
+	return []table.Column{{Title: "email", Width: 20}, {Title: "phone", Width: 17},
+		{Title: "email consent", Width: 13}, {Title: "SMS consent", Width: 12}, {Title: "joined", Width: 10}}
+}
+
+// BenchmarkMembersScrollBaselineTable is bubbles' table fed the same rows,
+// same window: one cursor move + View.
+func BenchmarkMembersScrollBaselineTable(b *testing.B) {
+	rows := benchMemberRows(benchRows)
+	trows := make([]table.Row, len(rows))
+	for i, r := range rows {
+		trows[i] = table.Row{r.email, r.phone + " " + r.region, r.emailConsent.label(), r.smsConsent.label(), r.joined}
+	}
+	t := table.New(table.WithColumns(benchTableColumns()), table.WithRows(trows),
+		table.WithWidth(benchWidth), table.WithHeight(benchHeight-1), table.WithFocused(true))
+	t.SetCursor(benchStart)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		t, _ = t.Update(benchKey(i))
+		_ = t.View()
+	}
+}
+
+// benchProfile is a member as the client decodes it: with subscriptions
+// and the raw resource, which a row must not keep alive.
+func benchProfile(i int) client.Profile {
+	email := fmt.Sprintf("member%d@members.example.com", i)
+	phone := fmt.Sprintf("+3863%07d", i%10_000_000)
+	if i%2 == 0 {
+		phone = fmt.Sprintf("+1212%07d", i%10_000_000)
+	}
+	ts := "2025-03-04T05:06:07+00:00"
+	subs := &model.Subscriptions{
+		Email: &model.EmailSubscriptions{Marketing: &model.EmailMarketingConsent{CanReceive: true,
+			ConsentDetails: model.ConsentDetails{Consent: model.Subscribed, ConsentTimestamp: &ts}}},
+		SMS: &model.SMSSubscriptions{Marketing: &model.SMSMarketingConsent{
+			ConsentDetails: model.ConsentDetails{Consent: model.NeverSubscribed}}},
+	}
+	raw, _ := json.Marshal(map[string]any{"type": "profile", "id": fmt.Sprintf("01JBENCH%018d", i),
+		"attributes": map[string]any{"email": email, "phone_number": phone, "joined_group_at": ts, "subscriptions": subs}})
+	return client.Profile{ID: fmt.Sprintf("01JBENCH%018d", i), Email: email, PhoneNumber: phone,
+		FirstName: "Member", LastName: fmt.Sprint(i), JoinedGroupAt: ts, Subscriptions: subs, Raw: raw}
+}
+
+// BenchmarkMembersRowsMemory loads 100,000 members a page of 100 at a time
+// through the same conversion the view's fetch uses (sanitising, phone
+// analysis, the join date), drops each page's profiles, and reports the
+// heap the rows keep: B/row is what the view's memory grows by per row
+// loaded. ns/op is the conversion of all 100,000 (done off the UI's
+// goroutine, 1,000 pages).
+func BenchmarkMembersRowsMemory(b *testing.B) {
+	rules := model.PhoneRules{Policy: model.DefaultSMSPolicy()}
+	var perRow float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var t memberRows
+		for p := 0; p < benchRows; p += membersPageSize {
+			profiles := make([]client.Profile, membersPageSize)
+			for i := range profiles {
+				profiles[i] = benchProfile(p + i)
+			}
+			t.add(newMemberRows(rules, profiles), "next")
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perRow = float64(after.HeapAlloc-before.HeapAlloc) / float64(len(t.rows))
+		runtime.KeepAlive(t.rows)
+	}
+	b.ReportMetric(perRow, "B/row")
+	b.ReportMetric(perRow*benchRows/1e6, "MB/100k-rows")
+}
+
+// BenchmarkMembersPageRows is what one page of 100 profiles costs to turn
+// into rows (sanitising, phone analysis, the join date): work the fetch
+// command does off the UI's goroutine, never per frame.
+func BenchmarkMembersPageRows(b *testing.B) {
+	rules := model.PhoneRules{Policy: model.DefaultSMSPolicy()}
+	profiles := make([]client.Profile, membersPageSize)
+	for i := range profiles {
+		profiles[i] = benchProfile(i)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = newMemberRows(rules, profiles)
+	}
+}
