@@ -193,14 +193,24 @@ func TestEscGoesBackAndKeepsNothingStale(t *testing.T) {
 }
 
 func TestHelpToggles(t *testing.T) {
-	a := newTestApp(t, 80, 24)
-	typeText(t, a, "c")
-	wantScreen(t, a, "esc back • ? more keys • ctrl+c quit")
+	a := newTestApp(t, 160, 24) // wide enough for home's whole footer
+	wantScreen(t, a, "h history • q quit • ? more keys")
 	typeText(t, a, "?")
 	if strings.Contains(screen(a), "•") {
 		t.Errorf("full help still shows the short footer:\n%s", screen(a))
 	}
-	wantScreen(t, a, "esc back", "ctrl+c quit", "? more keys")
+	wantScreen(t, a, "s subscribe someone", "? more keys", "ctrl+c quit")
+	typeText(t, a, "?")
+	wantScreen(t, a, "h history • q quit • ? more keys")
+
+	// In the check view's input ? is typed, so the footer does not offer it.
+	typeText(t, a, "c")
+	wantScreen(t, a, "enter look up • esc back • ctrl+c quit")
+	if strings.Contains(screen(a), "more keys") {
+		t.Errorf("the footer offers ? while the input takes it:\n%s", screen(a))
+	}
+	typeText(t, a, "?")
+	wantScreen(t, a, "> ?", "enter look up • esc back • ctrl+c quit")
 }
 
 func TestQuitKeys(t *testing.T) {

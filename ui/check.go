@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -13,16 +17,46 @@ import (
 // email address (254).
 const checkInputLimit = 256
 
-// checkView is the spot-check: one input, a phone number or an email, and
-// the live analysis under it, updated on every keystroke.
+// checkLookupMsg answers a check view's lookup (seq) of query.
+type checkLookupMsg struct {
+	view     *checkView
+	seq      int
+	query    string
+	profiles []client.Profile
+	err      error
+}
+
+// checkView is the spot-check: one input, a phone number or an email, with
+// the live analysis under it on every keystroke; enter looks it up and
+// shows the consent card of each profile found. From a card, l shows its
+// lists, u unsubscribes a channel (with confirmation) and enter opens the
+// profile. Nothing typed is cleared by a refusal or an error.
 type checkView struct {
 	c     *common
 	input textinput.Model
 	phone model.PhoneAnalysis
 	email model.EmailAnalysis
-	width int
+	// onResults is set when the keys act on the profiles found rather
+	// than on the input.
+	onResults bool
+	lookup    inflight
+	// pending is what the running lookup asked for.
+	pending string
+	// refusal says why enter did not look the input up.
+	refusal string
+	// looked is set once a lookup answered; query, profiles and err are
+	// its answer.
+	looked   bool
+	query    string
+	profiles []client.Profile
+	err      error
+	cursor   int
+	panel    *profilePanel
+	width    int
+	height   int
 }
 
+// newCheckView returns an empty check with the input focused.
 func newCheckView(c *common) *checkView {
 	in := textinput.New()
 	in.Prompt = "> "
@@ -34,12 +68,76 @@ func newCheckView(c *common) *checkView {
 	return v
 }
 
+// Init focuses the input.
 func (v *checkView) Init() tea.Cmd { return v.input.Focus() }
 
+// Update routes lookups' answers, the panel's answers and keys, and typing.
 func (v *checkView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case checkLookupMsg:
+		if msg.view == v && v.lookup.answers(msg.seq) {
+			v.lookedUp(msg)
+		}
+		return nil
+	case panelListsMsg, panelUnsubscribedMsg:
+		if v.panel != nil {
+			cmd, _ := v.panel.Update(msg)
+			return cmd
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return v.key(msg)
+	case tea.PasteMsg:
+		if v.onResults {
+			return nil
+		}
+	}
+	return v.updateInput(msg)
+}
+
+// key handles a key press: the panel's first when results have the keys.
+func (v *checkView) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := v.c.keys
+	if v.lookup.running() && key.Matches(msg, k.Back) {
+		v.lookup.abandon()
+		v.refusal = "Lookup cancelled."
+		return nil
+	}
+	if !v.onResults {
+		if key.Matches(msg, k.Enter) {
+			return v.startLookup()
+		}
+		return v.updateInput(msg)
+	}
+	if cmd, handled := v.panel.Update(msg); handled {
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Open):
+		return open(newProfileView(v.c, v.panel.profile.ID))
+	case key.Matches(msg, k.Up):
+		v.choose(v.cursor - 1)
+	case key.Matches(msg, k.Down):
+		v.choose(v.cursor + 1)
+	case key.Matches(msg, k.Lookup):
+		v.onResults = false
+		return v.input.Focus()
+	}
+	return nil
+}
+
+// updateInput gives a message to the input and re-analyses it.
+func (v *checkView) updateInput(msg tea.Msg) tea.Cmd {
+	if v.onResults {
+		return nil
+	}
+	before := v.input.Value()
 	var cmd tea.Cmd
 	v.input, cmd = v.input.Update(msg)
-	v.analyse()
+	if v.input.Value() != before {
+		v.analyse()
+		v.refusal = ""
+	}
 	return cmd
 }
 
@@ -55,8 +153,101 @@ func (v *checkView) analyse() {
 	v.phone = v.c.rules.Analyze(v.input.Value())
 }
 
+// target is what the input is looked up as (an E.164 number or a
+// normalised email), or why it cannot be.
+func (v *checkView) target() (query string, isEmail bool, refusal string) {
+	switch {
+	case strings.TrimSpace(v.input.Value()) == "":
+		return "", false, "Type a phone number (with + and the country code) or an email address."
+	case v.isEmail() && !v.email.Valid:
+		return "", true, "Not looked up: " + v.email.Reason
+	case v.isEmail():
+		return v.email.Normalized, true, ""
+	case !v.phone.Valid:
+		return "", false, "Not looked up: " + v.phone.Reason
+	}
+	return v.phone.E164, false, ""
+}
+
+// startLookup looks the input up, or refuses it with the reason.
+func (v *checkView) startLookup() tea.Cmd {
+	query, isEmail, refusal := v.target()
+	if refusal != "" {
+		v.refusal = refusal
+		return nil
+	}
+	v.refusal = ""
+	ctx, seq := v.lookup.begin(v.c.ctx)
+	v.pending = query
+	view, cl := v, v.c.client
+	return func() tea.Msg {
+		var profiles []client.Profile
+		var err error
+		if isEmail {
+			profiles, err = cl.LookupEmail(ctx, query)
+		} else {
+			profiles, err = cl.LookupPhone(ctx, query)
+		}
+		return checkLookupMsg{view: view, seq: seq, query: query, profiles: profiles, err: err}
+	}
+}
+
+// lookedUp shows a lookup's answer: the first profile's card takes the keys;
+// with none found, or an error, the input keeps them.
+func (v *checkView) lookedUp(msg checkLookupMsg) {
+	v.lookup.done()
+	v.looked, v.query, v.profiles, v.err = true, msg.query, msg.profiles, msg.err
+	v.cursor = 0
+	v.closePanel()
+	if msg.err != nil || len(msg.profiles) == 0 {
+		return
+	}
+	v.panel = newProfilePanel(v.c, msg.profiles[0])
+	v.onResults = true
+	v.input.Blur()
+}
+
+// choose moves to profile i of several, keeping what the panel learnt of
+// the one it leaves (a refreshed card).
+func (v *checkView) choose(i int) {
+	if i < 0 || i >= len(v.profiles) || i == v.cursor {
+		return
+	}
+	v.profiles[v.cursor] = v.panel.profile
+	v.closePanel()
+	v.cursor = i
+	v.panel = newProfilePanel(v.c, v.profiles[i])
+}
+
+// closePanel drops the current panel, abandoning what it is loading.
+func (v *checkView) closePanel() {
+	if v.panel != nil {
+		v.panel.close()
+		v.panel = nil
+	}
+}
+
+// View is the input and its live line, then the lookup's answer. While the
+// card has the keys and the whole does not fit, the input is shown alone,
+// without its analysis, to leave the room to the card.
 func (v *checkView) View() string {
+	input, results := v.inputView(false), v.resultsView()
+	if results == "" {
+		return input
+	}
+	if v.onResults && lipgloss.Height(input)+1+lipgloss.Height(results) > v.height {
+		input = v.inputView(true)
+	}
+	return input + "\n\n" + results
+}
+
+// inputView is the input with its label and live line, or compact, the
+// input alone.
+func (v *checkView) inputView(compact bool) string {
 	s := v.c.styles
+	if compact {
+		return v.input.View()
+	}
 	var b strings.Builder
 	b.WriteString(s.Label.Render("Phone number or email"))
 	b.WriteString("\n")
@@ -67,18 +258,109 @@ func (v *checkView) View() string {
 	} else {
 		b.WriteString(renderPhoneLine(v.phone, s, v.width))
 	}
+	if v.refusal != "" {
+		b.WriteString("\n" + s.Bad.Render(wrap("✗ "+v.refusal, v.width)))
+	}
 	return b.String()
 }
 
+// resultsView is the running lookup, or the last one's answer.
+func (v *checkView) resultsView() string {
+	s := v.c.styles
+	switch {
+	case v.lookup.running():
+		return s.Pending.Render(wrap("Looking up "+model.SanitizeText(v.pending)+"… (esc cancels)", v.width))
+	case !v.looked:
+		return ""
+	case v.err != nil:
+		return s.Bad.Render(wrap("✗ "+model.SanitizeText(v.err.Error()), v.width))
+	case len(v.profiles) == 0:
+		return s.Pending.Render(wrap("No profile found for "+model.SanitizeText(v.query)+".", v.width))
+	}
+	var parts []string
+	if len(v.profiles) > 1 {
+		parts = append(parts, v.profileChooser())
+	}
+	parts = append(parts, renderProfileSummary(v.panel.profile, v.c, v.width, false), v.panel.View(v.width))
+	return strings.Join(parts, "\n")
+}
+
+// profileChooser lists the profiles found when there are several.
+func (v *checkView) profileChooser() string {
+	s := v.c.styles
+	lines := []string{s.Muted.Render(fmt.Sprintf("%d profiles for %s (↑/↓ to choose):", len(v.profiles), model.SanitizeText(v.query)))}
+	for i, p := range v.profiles {
+		line := truncate(model.SanitizeText(strings.TrimSpace(p.Name()+" "+p.Email+" "+p.ID)), max(v.width-2, 10))
+		if i == v.cursor {
+			lines = append(lines, s.Key.Render("› ")+s.Label.Render(line))
+		} else {
+			lines = append(lines, "  "+line)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Title names the view in the status line.
+func (v *checkView) Title() string { return "check" }
+
+// Busy says what the view waits on.
+func (v *checkView) Busy() string {
+	switch {
+	case v.lookup.running():
+		return "looking up"
+	case v.panel != nil:
+		return v.panel.Busy()
+	}
+	return ""
+}
+
+// EscIsMine: esc cancels a lookup, or the panel's request or sub-mode.
+func (v *checkView) EscIsMine() bool {
+	return v.lookup.running() || (v.onResults && v.panel.EscIsMine())
+}
+
+// CapturesText: while the input has the keys, letters are typed.
+func (v *checkView) CapturesText() bool { return !v.onResults }
+
+// SetSize sets the width the view renders to.
 func (v *checkView) SetSize(width, height int) {
-	v.width = width
+	v.width, v.height = width, height
 	v.input.SetWidth(max(width-len(v.input.Prompt)-1, 10))
 }
 
+// ShortHelp is the footer: the input's keys, or the card's.
 func (v *checkView) ShortHelp() []key.Binding {
-	return []key.Binding{v.c.keys.Back, v.c.keys.Help, v.c.keys.Quit}
+	k := v.c.keys
+	cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	switch {
+	case v.lookup.running():
+		return []key.Binding{cancel, k.Quit}
+	case !v.onResults:
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up")), k.Back, k.Quit}
+	case !v.panel.idle():
+		return v.panel.ShortHelp()
+	}
+	bs := append([]key.Binding{relabel(k.Open, "profile")}, v.panel.ShortHelp()...)
+	if len(v.profiles) > 1 {
+		bs = append(bs, k.Up, k.Down)
+	}
+	return append(bs, relabel(v.newCheckKey(), "new check"), k.Back, k.Help)
 }
 
+// FullHelp is every key the view answers to now.
 func (v *checkView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{v.c.keys.Back, v.c.keys.Quit}, {v.c.keys.Help}}
+	k := v.c.keys
+	if !v.onResults || !v.panel.idle() || v.lookup.running() {
+		return [][]key.Binding{v.ShortHelp()}
+	}
+	cols := [][]key.Binding{append([]key.Binding{k.Open}, v.panel.FullHelp()...)}
+	if len(v.profiles) > 1 {
+		cols = append(cols, []key.Binding{k.Up, k.Down})
+	}
+	return append(cols, []key.Binding{v.newCheckKey(), k.Back}, []key.Binding{k.Help, k.Quit})
+}
+
+// newCheckKey is the lookup key, described for this view.
+func (v *checkView) newCheckKey() key.Binding {
+	return key.NewBinding(key.WithKeys(v.c.keys.Lookup.Keys()...), key.WithHelp("/", "check another"))
 }

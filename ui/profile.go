@@ -1,22 +1,158 @@
 package ui
 
-// PLACEHOLDER: replaced by the profile view (helper B).
-
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
 )
 
-type profileView struct {
-	c  *common
-	id string
+// profileLoadedMsg answers a profile view's load (seq).
+type profileLoadedMsg struct {
+	view    *profileView
+	seq     int
+	profile client.Profile
+	err     error
 }
 
+// profileView is one profile, read by id: who it is (name, email, phone with
+// its region), its consent card, the lists it is on (on request) and an
+// unsubscribe of a channel, confirmed first.
+type profileView struct {
+	c     *common
+	id    string
+	load  inflight
+	err   error
+	panel *profilePanel
+	width int
+}
+
+// newProfileView returns the view of profile id; it loads on Init.
 func newProfileView(c *common, id string) *profileView { return &profileView{c: c, id: id} }
 
-func (v *profileView) Init() tea.Cmd             { return nil }
-func (v *profileView) Update(tea.Msg) tea.Cmd    { return nil }
-func (v *profileView) View() string              { return "profile " + v.id }
-func (v *profileView) SetSize(int, int)          {}
-func (v *profileView) ShortHelp() []key.Binding  { return []key.Binding{v.c.keys.Back} }
-func (v *profileView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
+// Init reads the profile.
+func (v *profileView) Init() tea.Cmd { return v.fetch() }
+
+// fetch asks for the profile with its subscriptions.
+func (v *profileView) fetch() tea.Cmd {
+	ctx, seq := v.load.begin(v.c.ctx)
+	v.err = nil
+	view, cl, id := v, v.c.client, v.id
+	return func() tea.Msg {
+		p, err := cl.Profile(ctx, id)
+		return profileLoadedMsg{view: view, seq: seq, profile: p, err: err}
+	}
+}
+
+// Update routes the load's answer, the panel's answers and keys.
+func (v *profileView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case profileLoadedMsg:
+		if msg.view == v && v.load.answers(msg.seq) {
+			v.loaded(msg)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return v.key(msg)
+	}
+	if v.panel != nil {
+		cmd, _ := v.panel.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// loaded shows the profile's card, or the error.
+func (v *profileView) loaded(msg profileLoadedMsg) {
+	v.load.done()
+	if msg.err != nil {
+		v.err = msg.err
+		return
+	}
+	v.panel = newProfilePanel(v.c, msg.profile)
+}
+
+// key handles a key press: cancelling or retrying the load, else the
+// panel's keys.
+func (v *profileView) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := v.c.keys
+	switch {
+	case v.load.running():
+		if key.Matches(msg, k.Back) {
+			v.load.abandon()
+			return back
+		}
+		return nil
+	case v.panel == nil:
+		if key.Matches(msg, k.Retry) {
+			return v.fetch()
+		}
+		return nil
+	}
+	cmd, _ := v.panel.Update(msg)
+	return cmd
+}
+
+// View is the profile's summary and card, the load running, or its error.
+func (v *profileView) View() string {
+	s := v.c.styles
+	switch {
+	case v.load.running():
+		return s.Muted.Render("Loading profile " + model.SanitizeText(v.id) + "…")
+	case v.err != nil:
+		return s.Bad.Render(wrap("✗ Profile "+model.SanitizeText(v.id)+" could not be read: "+model.SanitizeText(v.err.Error()), v.width)) +
+			"\n\n" + s.Muted.Render("r tries again.")
+	case v.panel == nil:
+		return ""
+	}
+	return strings.Join([]string{renderProfileSummary(v.panel.profile, v.c, v.width, true), "", v.panel.View(v.width)}, "\n")
+}
+
+// Title names the view in the status line.
+func (v *profileView) Title() string { return "profile" }
+
+// Busy says what the view waits on.
+func (v *profileView) Busy() string {
+	switch {
+	case v.load.running():
+		return "loading the profile"
+	case v.panel != nil:
+		return v.panel.Busy()
+	}
+	return ""
+}
+
+// EscIsMine: esc cancels the panel's request or sub-mode rather than
+// leaving. (Esc while the profile loads cancels and leaves.)
+func (v *profileView) EscIsMine() bool {
+	return v.load.running() || (v.panel != nil && v.panel.EscIsMine())
+}
+
+// SetSize sets the width the view renders to.
+func (v *profileView) SetSize(width, _ int) { v.width = width }
+
+// ShortHelp is the footer for the view's state.
+func (v *profileView) ShortHelp() []key.Binding {
+	k := v.c.keys
+	switch {
+	case v.load.running():
+		return []key.Binding{k.Back}
+	case v.panel == nil:
+		return []key.Binding{k.Retry, k.Back, k.Help}
+	case !v.panel.idle():
+		return v.panel.ShortHelp()
+	}
+	return append(v.panel.ShortHelp(), k.Back, k.Help)
+}
+
+// FullHelp is every key the view answers to now.
+func (v *profileView) FullHelp() [][]key.Binding {
+	k := v.c.keys
+	if v.panel != nil && v.panel.idle() {
+		return [][]key.Binding{v.panel.FullHelp(), {k.Back, k.Help, k.Quit}}
+	}
+	return [][]key.Binding{v.ShortHelp(), {k.Quit}}
+}

@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/model"
+)
+
+// newsletter returns the seeded single opt-in list.
+func newsletter() client.List {
+	return client.List{ID: "Y6nRLr", Name: "Newsletter", OptInProcess: "single_opt_in"}
+}
+
+// subscribeDirect sends a subscribe of email (email marketing, through the
+// Newsletter) as the form would, and returns its outcome.
+func subscribeDirect(t *testing.T, a *App, email string) changeOutcome {
+	t.Helper()
+	list := newsletter()
+	req := model.ConsentRequest{ListID: list.ID, Email: email, Channels: []model.Channel{model.EmailMarketing}, Source: "Consent Desk"}
+	checked, problems := req.Check(a.c.rules)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	return submitChange(a.c.ctx, a.c, "subscribe", checked, &list)
+}
+
+// entryAt adds an entry in state to h, at a fixed time, and returns its id.
+func entryAt(t *testing.T, h History, state string, req model.ConsentRequest, result string) string {
+	t.Helper()
+	id, err := h.Add(HistoryEntry{At: time.Date(2026, 7, 15, 9, 30, 0, 0, time.Local), Action: "subscribe", Request: req, State: state, Result: result})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestHistoryEmptySaysSo: an empty history says so, and r does nothing.
+func TestHistoryEmptySaysSo(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	typeAndWait(t, a, "h")
+	wantScreen(t, a, "Consent Desk · history", "No subscribes or unsubscribes yet.", "esc back • ? more keys")
+	wantNotOnScreen(t, a, "r retry")
+	typeAndWait(t, a, "r") // nothing to retry, nothing happens
+	wantScreen(t, a, "No subscribes or unsubscribes yet.")
+	pressAndWait(t, a, tea.KeyEscape, 0)
+	wantScreen(t, a, "What would you like to do?")
+}
+
+// TestHistoryListsNewestFirstWithState: entries newest first with their state; the arrows select; a verified entry is not retried.
+func TestHistoryListsNewestFirstWithState(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	if out := subscribeDirect(t, a, "first.entry@example.com"); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	if out := subscribeDirect(t, a, "second.entry@example.com"); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	typeAndWait(t, a, "h")
+	wantScreen(t, a, "2 entries, newest first",
+		"subscribe ✓ verified second.entry@example.com",
+		"Email marketing · list Y6nRLr · Email marketing: verified",
+		"↑ up • ↓ down • r retry pending or failed • esc back • ? more keys")
+	got := screen(a)
+	if strings.Index(got, "second.entry") > strings.Index(got, "first.entry") {
+		t.Errorf("not newest first:\n%s", got)
+	}
+	// The selection starts on the newest and moves down and up.
+	wantScreen(t, a, "Entry 2 ·")
+	pressAndWait(t, a, tea.KeyDown, 0)
+	wantScreen(t, a, "Entry 1 ·")
+	pressAndWait(t, a, tea.KeyDown, 0) // stays on the last
+	wantScreen(t, a, "Entry 1 ·")
+	pressAndWait(t, a, tea.KeyUp, 0)
+	wantScreen(t, a, "Entry 2 ·")
+	// r on a verified entry explains and sends nothing.
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "Entry 2 is verified: only pending or failed entries are retried.")
+	if n := len(historyEntries(t, a)); n != 2 {
+		t.Errorf("%d entries after refusing a retry", n)
+	}
+}
+
+// TestHistoryRetriesAFailedEntry makes an entry fail against a sandbox
+// that answers every request 503, then retries it against a working one.
+func TestHistoryRetriesAFailedEntry(t *testing.T) {
+	h := NewMemoryHistory()
+	failing := newSandboxAppWith(t, 80, 24, sandbox.Options{FailRate: 1}, h)
+	if out := subscribeDirect(t, failing, "retry.me@example.com"); out.Err == nil {
+		t.Fatal("the failing sandbox accepted the subscribe")
+	}
+
+	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
+	typeAndWait(t, a, "h")
+	wantScreen(t, a, "1 entry, newest first · 1 pending or failed",
+		"subscribe ✗ failed retry.me@example.com",
+		"Klaviyo answered 503 Service Unavailable to POST /api/profile-subscription-bulk-create-jobs: The service is temporarily unavailable (injected fault).")
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "2 entries, newest first",
+		"Retried entry 1 as entry 2:",
+		"✓ Email marketing: verified SUBSCRIBED",
+		"subscribe ✓ verified retry.me@example.com")
+	wantNotOnScreen(t, a, "✗ failed", "pending or failed ·")
+
+	entries := historyEntries(t, a)
+	if len(entries) != 2 || entries[0].State != StateVerified || entries[1].State != StateVerified ||
+		!strings.HasPrefix(entries[1].Result, "verified by retry (entry 2)") {
+		t.Errorf("history = %+v", entries)
+	}
+	// Home no longer counts it as pending or failed.
+	pressAndWait(t, a, tea.KeyEscape, 0)
+	wantNotOnScreen(t, a, "pending or failed")
+}
+
+// TestHistoryRetriesAPendingEntry: an entry left pending (no list) is sent
+// again and verified.
+func TestHistoryRetriesAPendingEntry(t *testing.T) {
+	h := NewMemoryHistory()
+	entryAt(t, h, StatePending, model.ConsentRequest{Phone: "+1 201 555 0177", Channels: []model.Channel{model.SMSMarketing}}, "")
+	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
+	typeAndWait(t, a, "h")
+	wantScreen(t, a, "2026-07-15 09:30 subscribe … pending +1 201 555 0177", "SMS marketing · no list", "Entry 1 · 2026-07-15 09:30:00 · no result recorded")
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "Retried entry 1 as entry 2:", "✓ SMS marketing: verified SUBSCRIBED", "subscribe ✓ verified +12015550177")
+}
+
+// TestHistoryRetryRefusedWhenTheRequestNoLongerPasses: a retry is checked again with today's rules first.
+func TestHistoryRetryRefusedWhenTheRequestNoLongerPasses(t *testing.T) {
+	h := NewMemoryHistory()
+	entryAt(t, h, StateFailed, model.ConsentRequest{Email: "x@example.com", Phone: "+386 31 234 567",
+		Channels: []model.Channel{model.EmailMarketing, model.SMSMarketing}}, "SMS marketing: not recorded")
+	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
+	typeAndWait(t, a, "h")
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "Not retried: the request no longer passes the checks: phone: Slovenia (+386) is not an SMS country for this account",
+		"✗ failed")
+	if n := len(historyEntries(t, a)); n != 1 {
+		t.Errorf("a refused retry recorded an entry: %d entries", n)
+	}
+}
+
+// TestHistoryRetryFailsAgainShowsTheError: a retry that fails again shows the error and leaves the entry failed.
+func TestHistoryRetryFailsAgainShowsTheError(t *testing.T) {
+	h := NewMemoryHistory()
+	entryAt(t, h, StateFailed, model.ConsentRequest{Email: "again@example.com", Channels: []model.Channel{model.EmailMarketing}}, "network")
+	a := newSandboxAppWith(t, 100, 24, sandbox.Options{FailRate: 1}, h)
+	typeAndWait(t, a, "h")
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "Retried entry 1 as entry 2:",
+		"✗ Not recorded. Klaviyo answered 503 Service Unavailable to POST /api/profile-subscription-bulk-create-jobs")
+	entries := historyEntries(t, a)
+	if len(entries) != 2 || entries[0].State != StateFailed || entries[1].State != StateFailed || entries[1].Result != "network" {
+		t.Errorf("history = %+v", entries)
+	}
+}
+
+// TestHistoryEscCancelsARetry: esc during a retry cancels it and stays; its late answer is dropped.
+func TestHistoryEscCancelsARetry(t *testing.T) {
+	h := NewMemoryHistory()
+	entryAt(t, h, StateFailed, model.ConsentRequest{Email: "cancel.me@example.com", Channels: []model.Channel{model.EmailMarketing}}, "")
+	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
+	typeAndWait(t, a, "h")
+	_, retry := a.Update(tea.KeyPressMsg{Code: 'r', Text: "r"}) // not run yet
+	wantScreen(t, a, "… retrying cancel.me@example.com", "esc cancel the retry")
+	if a.busy() != "retrying" {
+		t.Errorf("busy = %q", a.busy())
+	}
+	press(t, a, tea.KeyEscape, 0)
+	wantScreen(t, a, "Consent Desk · history", "Retry cancelled.")
+	runCmdFully(t, a, retry, 0) // its answer is dropped
+	wantNotOnScreen(t, a, "Retried entry")
+}
+
+// TestHistoryFitsAnySize: every line fits, and the selection stays in sight, at any size.
+func TestHistoryFitsAnySize(t *testing.T) {
+	h := NewMemoryHistory()
+	for i := range 30 {
+		entryAt(t, h, []string{StateVerified, StateFailed, StatePending, StateSent}[i%4],
+			model.ConsentRequest{ListID: "Y6nRLr", Email: fmt.Sprintf("person.%d@example.com", i), Phone: "+12015550100",
+				Channels: []model.Channel{model.EmailMarketing, model.SMSMarketing, model.SMSTransactional}},
+			strings.Repeat("a long result ", 12))
+	}
+	for _, size := range [][2]int{{80, 24}, {40, 12}, {200, 60}, {20, 5}, {60, 15}} {
+		a := newSandboxAppWith(t, size[0], size[1], sandbox.Options{}, h)
+		typeAndWait(t, a, "h")
+		wantFits(t, a, size[0], size[1])
+		for range 20 {
+			pressAndWait(t, a, tea.KeyDown, 0)
+		}
+		if size[0] >= 40 {
+			wantScreen(t, a, "person.9@example.com") // the selection stays in sight
+		}
+		wantFits(t, a, size[0], size[1])
+		send(t, a, tea.WindowSizeMsg{Width: size[0] + 17, Height: size[1] + 3})
+		wantFits(t, a, size[0]+17, size[1]+3)
+	}
+}

@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/client/sandbox"
+)
+
+// sarahID is Sarah Mason of Klaviyo's documentation: her +1 500 number is
+// valid but cannot receive texts.
+const sarahID = "01FSZG7NK8DAZKSGBD04XEZDX6"
+
+// openProfile pushes the profile view of id and runs its load.
+func openProfile(t *testing.T, a *App, id string) {
+	t.Helper()
+	sendAndWait(t, a, openMsg{newProfileView(a.c, id)})
+}
+
+// TestProfileByIDShowsTheCard: the profile read by id: who, the card, and its keys.
+func TestProfileByIDShowsTheCard(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	openProfile(t, a, walkerID)
+	wantScreen(t, a, "Consent Desk · profile",
+		"James Walker · "+walkerID,
+		"james.walker@mail.example.com · +1 617-547-5595 · United States (US)",
+		"Email marketing UNSUBSCRIBED · ✗ cannot receive · 2024-05-20 19:46 UTC",
+		"suppressed: SPAM_COMPLAINT since 2024-05-20",
+		"SMS marketing SUBSCRIBED · ✓ can receive · 2024-05-05 04:52 UTC method TEXT · detail JOIN",
+		"SMS transactional SUBSCRIBED",
+		"l lists • u unsubscribe • esc back • ? more keys")
+	wantFits(t, a, 80, 24)
+	pressAndWait(t, a, tea.KeyEscape, 0)
+	wantScreen(t, a, "What would you like to do?")
+}
+
+// TestProfileSaysWhyAPhoneCannotTakeSMS: a number that cannot take SMS consent says why, and an SMS unsubscribe for it is refused before asking.
+func TestProfileSaysWhyAPhoneCannotTakeSMS(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	openProfile(t, a, sarahID)
+	wantScreen(t, a, "Sarah Mason · "+sarahID, "sarah.mason@klaviyo-demo.com · +1 500-555-0006 · United States (US)",
+		"✗ A personal forwarding number (PERSONAL_NUMBER) in the United States cannot receive texts — SMS consent would not be recorded.",
+		"SMS marketing NEVER_SUBSCRIBED")
+	// An SMS unsubscribe for it is refused with the reason, before any y/n.
+	typeAndWait(t, a, "u")
+	wantScreen(t, a, "› Email marketing") // the subscribed channel is offered first
+	pressAndWait(t, a, tea.KeyDown, 0)
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	wantScreen(t, a, "Cannot unsubscribe SMS marketing: phone: A personal forwarding number (PERSONAL_NUMBER)")
+	wantNotOnScreen(t, a, "y/n")
+	if e := historyEntries(t, a); len(e) != 0 {
+		t.Fatalf("a refused unsubscribe recorded %+v", e)
+	}
+}
+
+// TestProfileListsOnRequest: the lists are fetched only when l asks.
+func TestProfileListsOnRequest(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	openProfile(t, a, walkerID)
+	wantNotOnScreen(t, a, "On 3 lists")
+	typeAndWait(t, a, "l")
+	wantScreen(t, a, "On 3 lists: Newsletter (Y6nRLr, single opt-in) · SMS Flash Deals (138tNq, single opt-in) · Holiday Gift Guide (hgcHL6, single opt-in)")
+}
+
+// TestProfileUnsubscribeAsksFirst: n sends nothing; y unsubscribes the chosen channel only.
+func TestProfileUnsubscribeAsksFirst(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	openProfile(t, a, walkerID)
+	typeAndWait(t, a, "u")
+	pressAndWait(t, a, tea.KeyDown, 0) // SMS transactional
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	wantScreen(t, a, "Unsubscribe SMS transactional for "+walkerE164+"? y/n", "y yes • n no")
+
+	typeAndWait(t, a, "n")
+	wantScreen(t, a, "Consent Desk · profile", "Not unsubscribed: nothing was sent.", "SMS transactional SUBSCRIBED")
+	if e := historyEntries(t, a); len(e) != 0 {
+		t.Fatalf("n recorded %+v", e)
+	}
+
+	typeAndWait(t, a, "u")
+	pressAndWait(t, a, tea.KeyDown, 0)
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	typeAndWait(t, a, "y")
+	wantScreen(t, a, "✓ SMS transactional: verified UNSUBSCRIBED",
+		"SMS marketing SUBSCRIBED · ✓ can receive",
+		"SMS transactional UNSUBSCRIBED · ✗ cannot receive")
+	entries := historyEntries(t, a)
+	if len(entries) != 1 || entries[0].Action != "unsubscribe" || entries[0].State != StateVerified {
+		t.Errorf("history = %+v", entries)
+	}
+	// esc now leaves the profile.
+	pressAndWait(t, a, tea.KeyEscape, 0)
+	wantScreen(t, a, "What would you like to do?")
+}
+
+// TestProfileUnsubscribeErrorVerbatim: Klaviyo's refusal of the job is
+// shown as it came, and the card stays.
+func TestProfileUnsubscribeErrorVerbatim(t *testing.T) {
+	sb, err := sandbox.Open(context.Background(), sandbox.Options{JobDelay: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	if err := sb.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Content-Type", "application/vnd.api+json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"errors":[{"id":"e","status":400,"code":"invalid","title":"Invalid input.","detail":"This phone number is not valid for SMS in this account.","source":{"pointer":"/data/attributes/profiles/data/0/attributes/phone_number"}}]}`))
+			return
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	a := newClientApp(t, 100, 30, client.Options{BaseURL: srv.URL}, nil)
+	openProfile(t, a, walkerID)
+	typeAndWait(t, a, "u")
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	typeAndWait(t, a, "y")
+	wantScreen(t, a, "✗ Not recorded. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-delete-jobs: This phone number is not valid for SMS in this account. (at /data/attributes/profiles/data/0/attributes/phone_number)",
+		"SMS marketing SUBSCRIBED")
+	entries := historyEntries(t, a)
+	if len(entries) != 1 || entries[0].State != StateFailed {
+		t.Errorf("history = %+v", entries)
+	}
+}
+
+// TestProfileLoadErrorAndRetry: the first read fails (shown verbatim), r
+// reads again.
+func TestProfileLoadErrorAndRetry(t *testing.T) {
+	sb, err := sandbox.Open(context.Background(), sandbox.Options{JobDelay: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	if err := sb.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>"))
+			return
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	a := newClientApp(t, 100, 24, client.Options{BaseURL: srv.URL}, nil)
+	openProfile(t, a, walkerID)
+	wantScreen(t, a, "✗ Profile "+walkerID+" could not be read: Klaviyo answered 502 Bad Gateway to GET /api/profiles/{id}: 502 Bad Gateway",
+		"r retry • esc back • ? more keys")
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "James Walker · "+walkerID, "SMS marketing SUBSCRIBED")
+}
+
+// TestProfileUnknownID: an id Klaviyo does not know shows its 404.
+func TestProfileUnknownID(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	openProfile(t, a, "01NOSUCHPROFILE00000000000")
+	wantScreen(t, a, "✗ Profile 01NOSUCHPROFILE00000000000 could not be read: Klaviyo answered 404 Not Found")
+}
+
+// TestProfileFromResultView: p on a result opens the profile it verified.
+func TestProfileFromResultView(t *testing.T) {
+	a, _ := newSandboxApp(t, 100, 30)
+	out := subscribeDirect(t, a, "result.profile@example.com")
+	sendAndWait(t, a, openMsg{newResultView(a.c, out)})
+	typeAndWait(t, a, "p")
+	wantScreen(t, a, "Consent Desk · profile", "result.profile@example.com", "Email marketing SUBSCRIBED · ✓ can receive")
+}
+
+// TestProfileFitsAnySize: every line fits the window, at any size and after a resize.
+func TestProfileFitsAnySize(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {40, 12}, {200, 60}, {20, 5}, {56, 18}} {
+		a, _ := newSandboxApp(t, size[0], size[1])
+		openProfile(t, a, walkerID)
+		typeAndWait(t, a, "l")
+		wantFits(t, a, size[0], size[1])
+		typeAndWait(t, a, "u")
+		wantFits(t, a, size[0], size[1])
+		send(t, a, tea.WindowSizeMsg{Width: size[0] + 11, Height: size[1] + 1})
+		wantFits(t, a, size[0]+11, size[1]+1)
+	}
+}
