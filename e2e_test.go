@@ -104,7 +104,7 @@ const (
 func TestE2ESubscribeInARealTerminal(t *testing.T) {
 	home := t.TempDir()
 	term := startTerminal(t, 100, 30, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_KEY=", "TERM=xterm-256color"})
-	term.waitFor("Consent Desk", "SANDBOX", "What would you like to do?", "s subscribe someone")
+	term.waitFor("Consent Desk", "SANDBOX", "What would you like to do?", "s subscribe someone to a list")
 
 	term.press("s")
 	term.waitFor("Email", "Phone", "SMS marketing", "List none yet")

@@ -255,11 +255,17 @@ func (a *App) statusLine() string {
 	if a.wait != "" {
 		right = s.Pending.Render(a.wait) + s.Status.Render(" · ") + right
 	}
-	gap := a.innerWidth() - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		return ansi.Truncate(left+" "+right, a.innerWidth(), "…")
+	width := a.innerWidth()
+	gap := width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap >= 1 {
+		return left + strings.Repeat(" ", gap) + right
 	}
-	return left + strings.Repeat(" ", gap) + right
+	// Too narrow for both: the view's title gives way before the backend,
+	// which says where consent is being written.
+	if room := width - lipgloss.Width(right) - 1; room >= 12 {
+		return ansi.Truncate(left, room, "…") + " " + right
+	}
+	return ansi.Truncate(left+" "+right, width, "…")
 }
 
 // innerWidth is the width inside the app's padding.

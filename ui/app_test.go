@@ -146,7 +146,7 @@ func wantScreen(t *testing.T, a *App, wants ...string) {
 
 func TestHomeShowsActionsAndBackend(t *testing.T) {
 	a := newTestApp(t, 80, 24)
-	wantScreen(t, a, "Consent Desk", "TEST", "c check a number or email", "q quit", "SMS countries for this account: AT,AU,BE")
+	wantScreen(t, a, "Consent Desk", "TEST", "c check a phone number's or email's consent", "q quit", "SMS countries for this account: AT, AU, BE")
 }
 
 func TestCheckLivePhoneLine(t *testing.T) {
@@ -193,13 +193,13 @@ func TestEscGoesBackAndKeepsNothingStale(t *testing.T) {
 }
 
 func TestHelpToggles(t *testing.T) {
-	a := newTestApp(t, 160, 24) // wide enough for home's whole footer
+	a := newTestApp(t, 80, 24)
 	wantScreen(t, a, "h history • q quit • ? more keys")
 	typeText(t, a, "?")
 	if strings.Contains(screen(a), "•") {
 		t.Errorf("full help still shows the short footer:\n%s", screen(a))
 	}
-	wantScreen(t, a, "s subscribe someone", "? more keys", "ctrl+c quit")
+	wantScreen(t, a, "s subscribe", "? more keys", "ctrl+c quit")
 	typeText(t, a, "?")
 	wantScreen(t, a, "h history • q quit • ? more keys")
 
@@ -243,6 +243,32 @@ func TestViewFitsTheWindowAtAnySize(t *testing.T) {
 			if w := lipgloss.Width(l); w > size[0] {
 				t.Errorf("%dx%d: line %q is %d wide", size[0], size[1], l, w)
 			}
+		}
+	}
+}
+
+// TestFootersFitAt80Columns: at the smallest supported width, no view's
+// one-line footer is cut, so every key it offers is on screen.
+func TestFootersFitAt80Columns(t *testing.T) {
+	for _, keys := range []string{"", "s", "s\t\t", "c", "h", "m", "m\r"} {
+		a, _ := newSandboxApp(t, 80, 24)
+		for _, r := range keys {
+			code := r
+			switch r {
+			case '\t':
+				code = tea.KeyTab
+			case '\r':
+				code = tea.KeyEnter
+			}
+			sendAndWait(t, a, tea.KeyPressMsg{Code: code, Text: string(r)})
+		}
+		lines := strings.Split(screen(a), "\n")
+		footer := lines[len(lines)-1]
+		if strings.HasSuffix(strings.TrimSpace(footer), "…") {
+			t.Errorf("after %q the footer is cut: %q", keys, footer)
+		}
+		if !strings.Contains(lines[0], "SANDBOX · revision 2026-07-15") {
+			t.Errorf("after %q the status line lost the backend: %q", keys, lines[0])
 		}
 	}
 }

@@ -48,14 +48,14 @@ func (h *homeView) View() string {
 	s := h.c.styles
 	var b strings.Builder
 	b.WriteString(s.Label.Render("What would you like to do?") + "\n\n")
-	for _, k := range h.actions() {
-		b.WriteString("  " + s.Key.Render(k.Help().Key) + "  " + k.Help().Desc + "\n")
+	for i, k := range h.actions() {
+		b.WriteString("  " + s.Key.Render(k.Help().Key) + "  " + homeDescriptions[i] + "\n")
 	}
 	b.WriteString("\n")
 	if n := h.pending(); n > 0 {
 		b.WriteString(s.Pending.Render(fmt.Sprintf("%d %s pending or failed: press h to review and retry.", n, plural(n, "entry is", "entries are"))) + "\n\n")
 	}
-	b.WriteString(s.Muted.Render("SMS countries for this account: " + h.c.rules.Policy.String()))
+	b.WriteString(s.Muted.Render(wrap("SMS countries for this account: "+strings.ReplaceAll(h.c.rules.Policy.String(), ",", ", "), h.width)))
 	return b.String()
 }
 
@@ -72,6 +72,15 @@ func (h *homeView) pending() int {
 		}
 	}
 	return n
+}
+
+// homeDescriptions say what each of actions() does, in full.
+var homeDescriptions = [...]string{
+	"subscribe someone to a list, with email and SMS consent",
+	"browse a list's members",
+	"check a phone number's or email's consent",
+	"history: what you submitted, and retry what did not go through",
+	"quit",
 }
 
 func (h *homeView) actions() []key.Binding {

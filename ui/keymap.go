@@ -52,9 +52,9 @@ func defaultKeyMap() keyMap {
 		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 
-		Subscribe: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "subscribe someone")),
-		Members:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "browse a list's members")),
-		Check:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check a number or email")),
+		Subscribe: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "subscribe")),
+		Members:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "members")),
+		Check:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check")),
 		History:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 		Leave:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 
@@ -75,7 +75,7 @@ func defaultKeyMap() keyMap {
 		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
 		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home", "first row")),
 		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end", "last loaded row")),
-		Lookup:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find by email or phone")),
+		Lookup:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open profile")),
 		Lists:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "lists the profile is on")),
 		Unsubscribe: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unsubscribe a channel")),

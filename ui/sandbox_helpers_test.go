@@ -27,7 +27,7 @@ func newSandboxApp(t *testing.T, width, height int) (*App, *sandbox.Sandbox) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
+	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX · revision 2026-07-15"})
 	send(t, a, tea.WindowSizeMsg{Width: width, Height: height})
 	return a, sb
 }
