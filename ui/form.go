@@ -109,7 +109,7 @@ func (v *formView) smsBlocked() string {
 	case a.Status == model.PhoneIncomplete && !a.RegionRuledOut:
 		return "finish the phone number first"
 	}
-	return "this number cannot take SMS consent (see Phone)"
+	return "not for this number (see Phone)"
 }
 
 // request is what the form asks for now.

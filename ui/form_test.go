@@ -28,12 +28,12 @@ func TestFormRefusesSlovenianSMSLive(t *testing.T) {
 	typeAndWait(t, a, "+386 31 234 567")
 	wantScreen(t, a, "+386 31 234 567 · Slovenia (SI) · MOBILE",
 		"✗ Slovenia (+386) is not an SMS country for this account",
-		"SMS marketing [-] disabled: this number cannot take SMS consent")
+		"SMS marketing [-] disabled: not for this number (see Phone)")
 	// Tab to SMS marketing and try to turn it on: refused, with the reason.
 	pressAndWait(t, a, tea.KeyTab, 0)
 	pressAndWait(t, a, tea.KeyTab, 0)
 	pressAndWait(t, a, tea.KeySpace, 0)
-	wantScreen(t, a, "SMS marketing is disabled: this number cannot take SMS consent")
+	wantScreen(t, a, "SMS marketing is disabled: not for this number (see Phone)")
 }
 
 func TestFormPuertoRicoRefusedBeforeTheLastDigit(t *testing.T) {
@@ -41,7 +41,7 @@ func TestFormPuertoRicoRefusedBeforeTheLastDigit(t *testing.T) {
 	typeAndWait(t, a, "s")
 	pressAndWait(t, a, tea.KeyTab, 0)
 	typeAndWait(t, a, "+1 787")
-	wantScreen(t, a, "Puerto Rico (PR)?", "✗ Puerto Rico (+1 787) is not an SMS country", "[-] disabled: this number cannot take SMS consent")
+	wantScreen(t, a, "Puerto Rico (PR)?", "✗ Puerto Rico (+1 787) is not an SMS country", "[-] disabled: not for this number (see Phone)")
 }
 
 // TestFormSubmitRefusedKeepsEverything submits an incomplete form: every

@@ -67,9 +67,9 @@ func defaultKeyMap() keyMap {
 		Down:   key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
 		Pick:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick")),
 
-		NewEntry:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new entry, same list")),
-		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit and resubmit")),
-		OpenProfile: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "open the profile")),
+		NewEntry:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new entry")),
+		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		OpenProfile: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "profile")),
 
 		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
 		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),

@@ -49,7 +49,7 @@ func (v *resultView) View() string {
 	if o.List != nil {
 		head += fmt.Sprintf(" · %s (%s, %s)", model.SanitizeText(o.List.Name), model.SanitizeText(o.List.ID), optInLabel(o.List.OptInProcess))
 	}
-	b.WriteString(s.Label.Render(head) + "\n\n")
+	b.WriteString(s.Label.Render(wrap(head, v.width)) + "\n\n")
 	if o.Err != nil && len(o.Verification.Channels) == 0 {
 		b.WriteString(s.Bad.Render(wrap("✗ Not recorded. "+model.SanitizeText(o.Err.Error()), v.width)) + "\n")
 		if o.Verification.ProfileID == "" && isSent(o) {
@@ -82,10 +82,12 @@ func (v *resultView) outcomeLine(ch client.ChannelResult) string {
 	switch ch.Outcome {
 	case client.Verified:
 		line := "✓ verified " + string(ch.Consent)
-		if ch.ConsentTimestamp != "" {
+		if t, err := time.Parse(time.RFC3339Nano, ch.ConsentTimestamp); err == nil {
+			line += " at " + t.UTC().Format("2006-01-02 15:04:05 UTC")
+		} else if ch.ConsentTimestamp != "" {
 			line += " at " + model.SanitizeText(ch.ConsentTimestamp)
 		}
-		return s.Good.Render(line + fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond)))
+		return s.Good.Render(indentWrap(line+fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond)), width, 21))
 	case client.PendingDoubleOptIn:
 		return s.Pending.Render(indentWrap("… pending double opt-in: "+detail, width, 21))
 	case client.PartialFailure:
