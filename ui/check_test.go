@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -26,36 +25,6 @@ const (
 	// through the API with a custom method detail.
 	fischerEmail = "lukas.fischer@example.org"
 )
-
-// newSandboxAppWith is newSandboxApp on a sandbox with opts (faults), a
-// client that tries each request once, and history h.
-func newSandboxAppWith(t *testing.T, width, height int, opts sandbox.Options, h History) *App {
-	t.Helper()
-	opts.JobDelay = -1
-	sb, err := sandbox.Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	if err := sb.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return newClientApp(t, width, height, client.Options{BaseURL: "http://sandbox.invalid", Transport: sb.Transport()}, h)
-}
-
-// newClientApp returns the UI at a fixed size on a client with opts (one
-// attempt per request, no limiter) and history h.
-func newClientApp(t *testing.T, width, height int, opts client.Options, h History) *App {
-	t.Helper()
-	opts.APIKey, opts.Attempts, opts.NoLimiter = "pk_ui_test", 1, true
-	cl, err := client.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", History: h})
-	send(t, a, tea.WindowSizeMsg{Width: width, Height: height})
-	return a
-}
 
 // checkFor opens the check view, types input and presses enter.
 func checkFor(t *testing.T, a *App, input string) {

@@ -1,10 +1,19 @@
 package ui
 
 import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/model"
 )
 
 // typeAndWait types s one key at a time, running each key's commands.
@@ -119,4 +128,95 @@ func TestPickerEscChangesNothing(t *testing.T) {
 	pressAndWait(t, a, tea.KeyDown, 0)
 	pressAndWait(t, a, tea.KeyEscape, 0)
 	wantScreen(t, a, "List none yet — enter to pick")
+}
+
+// TestFormShowsAPIErrorVerbatim: when Klaviyo refuses the job, the result
+// shows its detail as it was sent, and History records the entry failed.
+func TestFormShowsAPIErrorVerbatim(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.api+json")
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"errors":[{"id":"e1","status":400,"code":"invalid","title":"Invalid input.","detail":"Invalid email address","source":{"pointer":"/data/attributes/profiles/data/0/attributes/email"}}]}`)
+			return
+		}
+		io.WriteString(w, `{"data":[{"type":"list","id":"Y6nRLr","attributes":{"name":"Newsletter","opt_in_process":"single_opt_in"}}],"links":{"next":null}}`)
+	}))
+	defer srv.Close()
+	a := newClientApp(t, 120, 30, client.Options{BaseURL: srv.URL}, nil)
+	typeAndWait(t, a, "s")
+	typeAndWait(t, a, "refused@example.com")
+	pressAndWait(t, a, tea.KeyTab, 0)
+	pressAndWait(t, a, tea.KeyTab, 0)
+	pressAndWait(t, a, tea.KeySpace, 0)
+	for i := 0; i < 3; i++ {
+		pressAndWait(t, a, tea.KeyTab, 0)
+	}
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	pressAndWait(t, a, 's', tea.ModCtrl)
+	wantScreen(t, a, "✗ Not recorded. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-create-jobs: Invalid email address (at /data/attributes/profiles/data/0/attributes/email)")
+	if e := historyEntries(t, a); len(e) != 1 || e[0].State != StateFailed {
+		t.Errorf("history = %+v", e)
+	}
+	typeAndWait(t, a, "e") // edit: back to the form with everything kept
+	wantScreen(t, a, "refused@example.com", "Email marketing [x]", "List Newsletter (Y6nRLr)")
+}
+
+func TestStatusLineShowsKlaviyoWaits(t *testing.T) {
+	a := newTestApp(t, 100, 24)
+	send(t, a, waitMsg{Duration: 3 * time.Second, Reason: "throttled", Endpoint: "GET /api/profiles"})
+	wantScreen(t, a, "Klaviyo asked us to wait 3 s · TEST")
+	send(t, a, waitOverMsg{seq: a.waitSeq})
+	if strings.Contains(screen(a), "wait") {
+		t.Errorf("the wait notice stayed:\n%s", screen(a))
+	}
+	send(t, a, waitMsg{Duration: 1500 * time.Millisecond, Reason: "limit"})
+	wantScreen(t, a, "waiting 2 s to stay under Klaviyo's rate limit")
+}
+
+// TestFormSubmitLockedAndCancellable runs a real program against a slow
+// sandbox: while the request runs, typing changes nothing and esc cancels;
+// the form keeps what was typed and History keeps the entry pending.
+func TestFormSubmitLockedAndCancellable(t *testing.T) {
+	sb, err := sandbox.Open(context.Background(), sandbox.Options{Latency: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	cl, err := client.New(client.Options{BaseURL: "http://sandbox.invalid", APIKey: "pk_cancel_test", Transport: sb.Transport(), NoLimiter: true, Attempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := NewMemoryHistory()
+	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", History: hist})
+	l := client.List{ID: "Y6nRLr", Name: "Newsletter", OptInProcess: "single_opt_in"}
+	p := startProgram(t, a, 100, 30)
+	p.waitFor("What would you like to do?")
+	p.typeText("s")
+	p.waitFor("List none yet")
+	p.tm.Send(listPickedMsg{list: l}) // what the picker sends; the slow sandbox would take 20 s to list
+	p.waitFor("List Newsletter (Y6nRLr)")
+	p.press(tea.KeyUp) // back to the top of the form: Email
+	p.press(tea.KeyUp)
+	p.press(tea.KeyUp)
+	p.press(tea.KeyUp)
+	p.press(tea.KeyUp)
+	p.press(tea.KeyUp)
+	p.typeText("slow@example.com")
+	p.press(tea.KeyTab)
+	p.press(tea.KeyTab)
+	p.press(tea.KeySpace)
+	p.tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	p.waitFor("submitting", "Sending, then reading the profile back… (esc cancels)")
+	p.typeText("zzz")
+	p.press(tea.KeyEscape)
+	p.waitFor("Cancelled. It may or may not have reached Klaviyo", "slow@example.com")
+	if strings.Contains(p.emu.String(), "zzz") {
+		t.Errorf("keys typed while sending reached the form:\n%s", p.emu.String())
+	}
+	entries, _ := hist.Entries()
+	if len(entries) != 1 || entries[0].State != StatePending {
+		t.Errorf("history = %+v, want one pending entry", entries)
+	}
 }
