@@ -55,6 +55,12 @@ type App struct {
 	wait          string
 	waitSeq       int
 	width, height int
+
+	// footerKey and footer cache the rendered help footer: the bindings
+	// rarely change between frames, and rendering them is a fifth of a
+	// keystroke's cost.
+	footerKey string
+	footer    string
 }
 
 // New returns the UI's root model, on the home view.
@@ -206,7 +212,7 @@ func describeWait(w client.Wait) string {
 // lines itself instead of restyling the whole screen: views wrap their own
 // text, and the root only fits each line to the window.
 func (a *App) View() tea.View {
-	footer := a.help.View(a.current())
+	footer := a.footerView()
 	footerHeight := lipgloss.Height(footer)
 	bodyHeight := a.bodyHeight(footer)
 	var b strings.Builder
@@ -220,6 +226,33 @@ func (a *App) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "Consent Desk"
 	return v
+}
+
+// footerView renders the help footer of the current view, reusing the last
+// rendering while the bindings, the width and the help mode are the same.
+func (a *App) footerView() string {
+	var k strings.Builder
+	fmt.Fprintf(&k, "%d/%t", a.help.Width(), a.help.ShowAll)
+	if a.help.ShowAll {
+		for _, group := range a.current().FullHelp() {
+			writeBindingsKey(&k, group)
+			k.WriteByte('|')
+		}
+	} else {
+		writeBindingsKey(&k, a.current().ShortHelp())
+	}
+	if key := k.String(); key != a.footerKey || a.footer == "" {
+		a.footerKey, a.footer = key, a.help.View(a.current())
+	}
+	return a.footer
+}
+
+// writeBindingsKey writes what the footer shows of bindings.
+func writeBindingsKey(b *strings.Builder, bindings []key.Binding) {
+	for _, kb := range bindings {
+		h := kb.Help()
+		fmt.Fprintf(b, "%s\x00%s\x00%t\x00", h.Key, h.Desc, kb.Enabled())
+	}
 }
 
 // writeLines writes exactly n lines of text (cut, or padded with empty
@@ -279,7 +312,7 @@ func (a *App) bodyHeight(footer string) int {
 
 func (a *App) resize() {
 	a.help.SetWidth(a.innerWidth())
-	h := a.bodyHeight(a.help.View(a.current()))
+	h := a.bodyHeight(a.footerView())
 	for _, v := range a.stack {
 		v.SetSize(a.innerWidth(), h)
 	}
@@ -289,4 +322,5 @@ func (a *App) resize() {
 func (a *App) restyle(isDark bool) {
 	*a.c.styles = *newStyles(isDark)
 	a.help.Styles = a.c.styles.Help
+	a.footerKey = "" // the cached footer has the old colours
 }
