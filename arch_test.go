@@ -13,19 +13,20 @@ import (
 
 const modulePath = "github.com/consentdesk/consent"
 
-// TestDependencyDirection enforces ARCHITECTURE.md: main → ui → client →
-// model, sandbox → model, and model imports nothing of this module.
+// TestDependencyDirection enforces ARCHITECTURE.md: main → ui → journal →
+// client → model, sandbox → model, and model imports nothing of this module.
 func TestDependencyDirection(t *testing.T) {
 	allowed := map[string][]string{
 		"model":          {},
 		"client":         {"model"},
 		"client/sandbox": {"model"},
-		"ui":             {"client", "model"},
+		"journal":        {"client", "model"},
+		"ui":             {"journal", "client", "model"},
 	}
 	for dir, ok := range allowed {
 		for _, imp := range moduleImports(t, dir) {
 			if !slices.Contains(ok, imp) {
-				t.Errorf("package %s imports %s: dependencies must point main → ui → client → model", dir, imp)
+				t.Errorf("package %s imports %s: dependencies must point main → ui → journal → client → model", dir, imp)
 			}
 		}
 	}

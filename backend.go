@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -10,6 +9,8 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/journal"
+	"github.com/consentdesk/consent/model"
 )
 
 // sandboxBaseURL is the host the client uses for the in-process sandbox. The
@@ -24,14 +25,19 @@ const sandboxKey = "pk_sandbox_local"
 // sandboxDBFile is the sandbox's database in the data directory.
 const sandboxDBFile = "sandbox.db"
 
+// journalFile is the journal's name in the state directory.
+const journalFile = "journal.jsonl"
+
 // apiFlags are the flags every command that talks to Klaviyo takes.
 type apiFlags struct {
-	apiKey string
+	apiKey  string
+	account string
 }
 
 func addAPIFlags(fs *flag.FlagSet) *apiFlags {
 	f := &apiFlags{}
-	fs.StringVar(&f.apiKey, "api-key", "", "Klaviyo private API key (else KLAVIYO_API_KEY, else the sandbox)")
+	fs.StringVar(&f.apiKey, "api-key", "", "Klaviyo private API key (else KLAVIYO_API_KEY, else the account's, else the sandbox)")
+	fs.StringVar(&f.account, "account", "", "account from config.toml (else KLAVIYO_ACCOUNT, else default_account)")
 	return f
 }
 
@@ -39,8 +45,10 @@ func addAPIFlags(fs *flag.FlagSet) *apiFlags {
 // sandbox through the same client.
 type backend struct {
 	client *client.Client
-	// name is what the status line shows: SANDBOX, or Klaviyo and the host.
+	// name is what the status line shows: SANDBOX, or Klaviyo and the host
+	// or account.
 	name    string
+	account string
 	sandbox *sandbox.Sandbox
 }
 
@@ -51,20 +59,22 @@ func (b *backend) Close() error {
 	return nil
 }
 
-// openBackend chooses the backend by key precedence (--api-key, then
-// KLAVIYO_API_KEY); with no key it opens the embedded sandbox under the data
-// directory, seeding demo data on first use.
+// openBackend chooses the backend by key precedence, as Klaviyo's own CLI
+// does: --api-key, then KLAVIYO_API_KEY, then the configured account's key;
+// with no key it opens the embedded sandbox under the data directory,
+// seeding demo data on first use.
 func openBackend(ctx context.Context, f *apiFlags, e env, cfg settings, onWait func(client.Wait)) (*backend, error) {
-	key := f.apiKey
-	if key == "" {
-		key = e.getenv("KLAVIYO_API_KEY")
-	}
+	key := firstNonEmpty(f.apiKey, e.getenv("KLAVIYO_API_KEY"), cfg.accountKey)
 	if key != "" {
 		c, err := client.New(client.Options{APIKey: key, BaseURL: e.getenv("KLAVIYO_API_URL"), OnWait: onWait})
 		if err != nil {
 			return nil, &usageError{msg: err.Error()}
 		}
-		return &backend{client: c, name: "Klaviyo " + c.BaseURL()}, nil
+		name := "Klaviyo " + c.BaseURL()
+		if cfg.account != "" {
+			name = "Klaviyo account " + model.SanitizeText(cfg.account)
+		}
+		return &backend{client: c, name: name, account: cfg.account}, nil
 	}
 	dir, err := dataDir(e.getenv)
 	if err != nil {
@@ -88,24 +98,37 @@ func openBackend(ctx context.Context, f *apiFlags, e env, cfg settings, onWait f
 	return &backend{client: c, name: "SANDBOX", sandbox: sb}, nil
 }
 
-// dataDir is where the sandbox database (and later the journal) live:
-// $CONSENT_HOME, else $XDG_DATA_HOME/consent-desk, else
-// ~/.local/share/consent-desk. It is created 0700.
+// dataDir is where the sandbox database lives: $CONSENT_HOME, else
+// $XDG_DATA_HOME/consent-desk, else ~/.local/share/consent-desk. It is
+// created 0700.
 func dataDir(getenv func(string) string) (string, error) {
-	dir := getenv("CONSENT_HOME")
-	if dir == "" {
-		if xdg := getenv("XDG_DATA_HOME"); xdg != "" {
-			dir = filepath.Join(xdg, "consent-desk")
-		} else {
-			home := getenv("HOME")
-			if home == "" {
-				return "", errors.New("cannot find a home directory for the sandbox data: set CONSENT_HOME")
-			}
-			dir = filepath.Join(home, ".local", "share", "consent-desk")
-		}
+	return privateDir(homeSubdir(getenv, "XDG_DATA_HOME", filepath.Join(".local", "share")))
+}
+
+// stateDir is where the journal lives: $CONSENT_HOME, else
+// $XDG_STATE_HOME/consent-desk, else ~/.local/state/consent-desk. It is
+// created 0700.
+func stateDir(getenv func(string) string) (string, error) {
+	return privateDir(homeSubdir(getenv, "XDG_STATE_HOME", filepath.Join(".local", "state")))
+}
+
+// privateDir creates dir 0700 if needed: what goes in it is personal data.
+func privateDir(dir string, err error) (string, error) {
+	if err != nil {
+		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("cannot create %s: %w", dir, err)
 	}
 	return dir, nil
+}
+
+// openJournal opens the journal in the state directory, recording the
+// backend, account and agent with every entry.
+func openJournal(e env, cfg settings, b *backend) (*journal.File, error) {
+	dir, err := stateDir(e.getenv)
+	if err != nil {
+		return nil, &usageError{msg: err.Error()}
+	}
+	return journal.Open(filepath.Join(dir, journalFile), journal.Meta{Backend: b.name, Account: b.account, Agent: cfg.agent})
 }

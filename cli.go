@@ -36,6 +36,9 @@ Usage:
   consent lists [--json]          every list, with its opt-in process
   consent members LIST_ID [--json] [--limit N]
                                   a list's members with their consent (streams)
+  consent history [--json]        every subscribe and unsubscribe made here, newest first
+  consent history retry (ID | --all)
+                                  resend pending or failed entries and verify them
   consent sandbox serve [--addr 127.0.0.1:0] [--db FILE] [--latency D]
                     [--fail-rate F] [--throttle-rate F] [--rate-limit on|off]
                                   serve the Klaviyo-compatible sandbox on loopback
@@ -43,8 +46,9 @@ Usage:
                                   add N synthetic members to a sandbox list
   consent help                    this text
 
-Backend: --api-key, else KLAVIYO_API_KEY, else the embedded sandbox (demo data,
-under $CONSENT_HOME). KLAVIYO_API_URL overrides https://a.klaviyo.com.
+Backend: --api-key, else KLAVIYO_API_KEY, else the account chosen by --account,
+KLAVIYO_ACCOUNT or default_account in config.toml, else the embedded sandbox
+(demo data, under $CONSENT_HOME). KLAVIYO_API_URL overrides https://a.klaviyo.com.
 Configuration: $CONSENT_HOME/config.toml (default ~/.config/consent-desk/config.toml).
 Exit codes: 0 done, 1 the API or the network failed, 2 bad input or usage.
 `
@@ -110,6 +114,8 @@ func run(ctx context.Context, args []string, e env) int {
 		err = runMembers(ctx, rest, e)
 	case "sandbox":
 		err = runSandbox(ctx, rest, e)
+	case "history":
+		err = runHistory(ctx, rest, e)
 	default:
 		err = usagef("unknown command %q\n\n%s", sanitizeArg(cmd), usage)
 	}

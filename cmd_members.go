@@ -33,7 +33,7 @@ func runMembers(ctx context.Context, args []string, e env) error {
 	case *limit < 0:
 		return usagef("--limit must be 0 (all) or more")
 	}
-	cfg, err := loadSettings(e.getenv, "")
+	cfg, err := loadSettings(e.getenv, overrides{account: api.account})
 	if err != nil {
 		return err
 	}
@@ -96,13 +96,16 @@ func writeMemberRow(w io.Writer, p client.Profile, rules model.PhoneRules) error
 }
 
 // phoneWithRegion shows a number with its region code: "+38631234567 SI".
+// The number is sanitised before it is read, as in the UI, so that escapes
+// hidden in it do not hide its region.
 func phoneWithRegion(phone string, rules model.PhoneRules) string {
+	phone = model.SanitizeText(phone)
 	if phone == "" {
 		return ""
 	}
 	a := rules.Analyze(phone)
 	if a.Region == "" {
-		return model.SanitizeText(phone)
+		return phone
 	}
 	return a.E164 + " " + a.Region
 }
@@ -119,12 +122,14 @@ func consentLabel(c model.ChannelConsent) string {
 	return model.SanitizeText(label)
 }
 
-// dateOf is the date part of an RFC 3339 timestamp.
+// dateOf is the date part of an RFC 3339 timestamp. It is sanitised before
+// it is cut, as in the UI: cut first, escapes in front would hide the date.
 func dateOf(ts string) string {
-	if len(ts) >= 10 {
-		return model.SanitizeText(ts[:10])
+	ts = model.SanitizeText(ts)
+	if len(ts) >= 10 && ts[4] == '-' && ts[7] == '-' {
+		return strings.ToValidUTF8(ts[:10], "\uFFFD")
 	}
-	return model.SanitizeText(ts)
+	return ts
 }
 
 func orDash(s string) string {

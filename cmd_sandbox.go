@@ -69,7 +69,7 @@ func runSandboxServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadSettings(e.getenv, "")
+	cfg, err := loadSettings(e.getenv, overrides{})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -68,9 +69,6 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[0]), synopsis)
 	}
-	if subscribe && req.ListID == "" {
-		return usagef("--list is required (see consent lists)\nusage: %s", synopsis)
-	}
 	if *wait <= 0 {
 		return usagef("--wait must be positive")
 	}
@@ -80,9 +78,15 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		}
 	}
 	req.Channels = inFormOrder(req.Channels)
-	cfg, err := loadSettings(e.getenv, *region)
+	cfg, err := loadSettings(e.getenv, overrides{region: *region, account: api.account})
 	if err != nil {
 		return err
+	}
+	if req.ListID == "" && subscribe {
+		req.ListID = cfg.defaultList
+	}
+	if subscribe && req.ListID == "" {
+		return usagef("--list is required (see consent lists), or a default_list for the account\nusage: %s", synopsis)
 	}
 	rules := cfg.rules
 	checked, problems := req.Check(rules)
@@ -99,25 +103,23 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		return err
 	}
 	defer b.Close()
+	j, err := openJournal(e, cfg, b)
+	if err != nil {
+		return err
+	}
 	var list client.List
+	var listRef *client.List
 	if req.ListID != "" {
 		if list, err = b.client.List(ctx, req.ListID); err != nil {
 			return fmt.Errorf("list %s: %w", req.ListID, err)
 		}
+		listRef = &list
 	}
-	var sub client.Submission
-	if subscribe {
-		sub, err = b.client.Subscribe(ctx, checked)
-	} else {
-		sub, err = b.client.Unsubscribe(ctx, checked)
+	out := journal.Submit(ctx, j, b.client, name, checked, listRef, journal.SubmitOptions{VerifyBound: *wait})
+	if out.Err != nil {
+		return fmt.Errorf("%w (journal entry %s: %s)", out.Err, out.EntryID, out.State())
 	}
-	if err != nil {
-		return err
-	}
-	v, err := b.client.Verify(ctx, sub, client.VerifyOptions{Timeout: *wait, DoubleOptIn: list.DoubleOptIn()})
-	if err != nil {
-		return err
-	}
+	v := out.Verification
 	res := summarise(v)
 	if *asJSON {
 		err = writeJSONLine(e.stdout, res)

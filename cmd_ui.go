@@ -15,15 +15,15 @@ import (
 func runUI(ctx context.Context, args []string, e env) error {
 	if !e.isTerminal() {
 		return usagef("the UI needs a terminal (stdin and stdout are not one).\n"+
-			"In scripts use the subcommands: consent check, consent help.\n\n%s", usage)
-	}
-	cfg, err := loadSettings(e.getenv, "")
-	if err != nil {
-		return err
+			"In scripts use the subcommands: consent check, subscribe, unsubscribe, lists, members, history, sandbox.\n\n%s", usage)
 	}
 	fs := newFlagSet("consent")
 	api := addAPIFlags(fs)
-	if _, err := parseFlags(fs, args, "consent [--api-key KEY]"); err != nil {
+	if _, err := parseFlags(fs, args, "consent [--api-key KEY] [--account NAME]"); err != nil {
+		return err
+	}
+	cfg, err := loadSettings(e.getenv, overrides{account: api.account})
+	if err != nil {
 		return err
 	}
 	waits := make(chan client.Wait, 16)
@@ -37,7 +37,11 @@ func runUI(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer b.Close()
-	app := ui.New(ui.Options{Context: ctx, Client: b.client, Rules: cfg.rules, Waits: waits,
+	j, err := openJournal(e, cfg, b)
+	if err != nil {
+		return err
+	}
+	app := ui.New(ui.Options{Context: ctx, Client: b.client, Rules: cfg.rules, Waits: waits, History: j,
 		Backend: b.name + " · revision " + client.Revision})
 	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return err

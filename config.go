@@ -2,10 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -20,96 +21,225 @@ const configFile = "config.toml"
 type fileConfig struct {
 	// DefaultRegion is the region of phone numbers typed without "+".
 	DefaultRegion string `toml:"default_region"`
-	// SMSCountries replaces the default SMS policy with the account's own
-	// list of region codes.
+	// SMSCountries replaces the default SMS policy with a list of region
+	// codes.
 	SMSCountries []string `toml:"sms_countries"`
+	// Agent is who the journal says made each change; default the OS user.
+	Agent string `toml:"agent"`
+	// DefaultAccount is used when neither --account nor KLAVIYO_ACCOUNT is.
+	DefaultAccount string `toml:"default_account"`
+	// Accounts are named Klaviyo accounts.
+	Accounts map[string]accountConfig `toml:"accounts"`
+}
+
+// accountConfig is one [accounts.NAME] table.
+type accountConfig struct {
+	// Key is the private API key itself (the file must then be 0600), or
+	// KeyEnv names the environment variable that holds it.
+	Key    string `toml:"key"`
+	KeyEnv string `toml:"key_env"`
+	// SMSCountries, DefaultRegion: this account's own, over the top level.
+	SMSCountries  []string `toml:"sms_countries"`
+	DefaultRegion string   `toml:"default_region"`
+	// DefaultList is the list subscribe uses when --list is not given.
+	DefaultList string `toml:"default_list"`
+}
+
+// configKeys are the settings config.toml knows, for error messages.
+const configKeys = "default_region, sms_countries, agent, default_account, [accounts.NAME] with key, key_env, sms_countries, default_region, default_list"
+
+// overrides are the command line's say over the configuration.
+type overrides struct {
+	region  string // --region
+	account string // --account
 }
 
 // settings is the configuration after validation, ready to use.
 type settings struct {
 	path  string
 	rules model.PhoneRules
+	agent string
+	// account is the chosen account's name, "" when none is configured;
+	// accountKey its key (never printed) and defaultList its list.
+	account     string
+	accountKey  string
+	defaultList string
 }
 
-// configDir is where Consent Desk keeps its files: $CONSENT_HOME, else
-// $XDG_CONFIG_HOME/consent-desk, else ~/.config/consent-desk.
+// configDir is where Consent Desk keeps its configuration: $CONSENT_HOME,
+// else $XDG_CONFIG_HOME/consent-desk, else ~/.config/consent-desk.
 func configDir(getenv func(string) string) (string, error) {
+	return homeSubdir(getenv, "XDG_CONFIG_HOME", ".config")
+}
+
+// homeSubdir is $CONSENT_HOME, else $XDG/consent-desk, else
+// ~/fallback/consent-desk.
+func homeSubdir(getenv func(string) string, xdgVar, fallback string) (string, error) {
 	if home := getenv("CONSENT_HOME"); home != "" {
 		return home, nil
 	}
-	if xdg := getenv("XDG_CONFIG_HOME"); xdg != "" {
+	if xdg := getenv(xdgVar); xdg != "" {
 		return filepath.Join(xdg, "consent-desk"), nil
 	}
 	home := getenv("HOME")
 	if home == "" {
 		h, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("cannot find a home directory for the configuration: set CONSENT_HOME")
+			return "", errors.New("cannot find a home directory: set CONSENT_HOME")
 		}
 		home = h
 	}
-	return filepath.Join(home, ".config", "consent-desk"), nil
+	return filepath.Join(home, fallback, "consent-desk"), nil
 }
 
-// loadSettings reads config.toml if there is one. A missing file means the
-// defaults; a malformed one is a usage error that names the file and line.
-// A non-empty region (a --region flag) replaces the configured default
-// region.
-func loadSettings(getenv func(string) string, region string) (settings, error) {
-	s, err := readConfig(getenv)
-	if err != nil || region == "" {
-		return s, err
-	}
-	if s.rules.DefaultRegion, err = model.ParseRegion(region); err != nil {
-		return s, usagef("--region: %v", err)
-	}
-	return s, nil
-}
-
-// readConfig reads and validates config.toml.
-func readConfig(getenv func(string) string) (settings, error) {
-	s := settings{rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}}
+// loadSettings reads config.toml if there is one and applies the command
+// line's overrides. A missing file means the defaults; a malformed one, one
+// others can read, an unknown account or region is a usage error that says
+// what to fix.
+func loadSettings(getenv func(string) string, o overrides) (settings, error) {
 	dir, err := configDir(getenv)
 	if err != nil {
-		return s, &usageError{msg: err.Error()}
+		return settings{}, &usageError{msg: err.Error()}
 	}
-	s.path = filepath.Join(dir, configFile)
-	data, err := os.ReadFile(s.path)
+	fc, path, err := readConfigFile(filepath.Join(dir, configFile))
+	if err != nil {
+		return settings{}, err
+	}
+	return resolve(fc, path, getenv, o)
+}
+
+// readConfigFile reads and decodes config.toml; a missing file is empty.
+func readConfigFile(path string) (fileConfig, string, error) {
+	var fc fileConfig
+	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
+		return fc, path, nil
 	}
 	if err != nil {
-		return s, usagef("cannot read %s: %v", s.path, err)
+		return fc, path, usagef("cannot read %s: %v", path, err)
 	}
-	var fc fileConfig
-	md, err := toml.Decode(string(data), &fc)
+	if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		return fc, path, usagef("%s can be read by others (mode %04o) and may hold API keys: run chmod 600 %s", path, perm, path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fc, path, usagef("cannot read %s: %v", path, err)
+	}
+	return fc, path, decodeConfig(data, path, &fc)
+}
+
+// decodeConfig parses TOML into fc, naming the line of a syntax error and
+// any setting it does not know.
+func decodeConfig(data []byte, path string, fc *fileConfig) error {
+	md, err := toml.Decode(string(data), fc)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return s, usagef("%s line %d: %s", s.path, pe.Position.Line, model.SanitizeText(pe.Message))
+			return usagef("%s line %d: %s", path, pe.Position.Line, model.SanitizeText(pe.Message))
 		}
-		return s, usagef("%s: %s", s.path, model.SanitizeText(err.Error()))
+		return usagef("%s: %s", path, model.SanitizeText(err.Error()))
 	}
 	if undecoded := md.Undecoded(); len(undecoded) > 0 {
 		keys := make([]string, len(undecoded))
 		for i, k := range undecoded {
 			keys[i] = k.String()
 		}
-		return s, usagef("%s: unknown setting %s (known: default_region, sms_countries)", s.path, model.SanitizeText(strings.Join(keys, ", ")))
+		return usagef("%s: unknown setting %s (known: %s)", path, model.SanitizeText(strings.Join(keys, ", ")), configKeys)
 	}
-	if fc.DefaultRegion != "" {
-		region, err := model.ParseRegion(fc.DefaultRegion)
-		if err != nil {
-			return s, usagef("%s: default_region: %v", s.path, err)
+	return nil
+}
+
+// resolve validates the configuration and chooses the account: --account,
+// else KLAVIYO_ACCOUNT, else default_account.
+func resolve(fc fileConfig, path string, getenv func(string) string, o overrides) (settings, error) {
+	s := settings{path: path, rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, agent: fc.Agent}
+	if s.agent == "" {
+		s.agent = osUser(getenv)
+	}
+	region, countries := fc.DefaultRegion, fc.SMSCountries
+	name := firstNonEmpty(o.account, getenv("KLAVIYO_ACCOUNT"), fc.DefaultAccount)
+	if name != "" {
+		acct, ok := fc.Accounts[name]
+		if !ok {
+			return s, usagef("no account %q in %s (accounts: %s)", model.SanitizeText(name), path, accountNames(fc))
 		}
-		s.rules.DefaultRegion = region
-	}
-	if fc.SMSCountries != nil {
-		policy, err := model.NewSMSPolicy(fc.SMSCountries, s.path)
+		key, err := accountKey(name, acct, getenv)
 		if err != nil {
-			return s, usagef("%s: %v", s.path, err)
+			return s, err
+		}
+		s.account, s.accountKey, s.defaultList = name, key, acct.DefaultList
+		if acct.DefaultRegion != "" {
+			region = acct.DefaultRegion
+		}
+		if acct.SMSCountries != nil {
+			countries = acct.SMSCountries
+		}
+	}
+	if o.region != "" {
+		region = o.region
+	}
+	if region != "" {
+		r, err := model.ParseRegion(region)
+		if err != nil {
+			if o.region != "" {
+				return s, usagef("--region: %v", err)
+			}
+			return s, usagef("%s: default_region: %v", path, err)
+		}
+		s.rules.DefaultRegion = r
+	}
+	if countries != nil {
+		policy, err := model.NewSMSPolicy(countries, path)
+		if err != nil {
+			return s, usagef("%s: %v", path, err)
 		}
 		s.rules.Policy = policy
 	}
 	return s, nil
+}
+
+// accountKey is an account's key, from key or key_env; errors name the
+// account and the variable, never the key.
+func accountKey(name string, a accountConfig, getenv func(string) string) (string, error) {
+	switch {
+	case a.Key != "" && a.KeyEnv != "":
+		return "", usagef("account %q: give key or key_env, not both", model.SanitizeText(name))
+	case a.Key != "":
+		return a.Key, nil
+	case a.KeyEnv != "":
+		if k := getenv(a.KeyEnv); k != "" {
+			return k, nil
+		}
+		return "", usagef("account %q: the environment variable %s that should hold its key is not set", model.SanitizeText(name), model.SanitizeText(a.KeyEnv))
+	}
+	return "", usagef("account %q has no key: set key_env (or key) in its [accounts] table", model.SanitizeText(name))
+}
+
+func accountNames(fc fileConfig) string {
+	if len(fc.Accounts) == 0 {
+		return "none configured"
+	}
+	names := make([]string, 0, len(fc.Accounts))
+	for n := range fc.Accounts {
+		names = append(names, model.SanitizeText(n))
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// osUser is the agent's name when the configuration does not give one.
+func osUser(getenv func(string) string) string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return firstNonEmpty(getenv("USER"), getenv("USERNAME"), "unknown")
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

@@ -66,7 +66,7 @@ func TestHistoryListsNewestFirstWithState(t *testing.T) {
 	wantScreen(t, a, "2 entries, newest first",
 		"subscribe ✓ verified second.entry@example.com",
 		"Email marketing · list Y6nRLr · Email marketing: verified",
-		"↑ up • ↓ down • r retry pending or failed • esc back • ? more keys")
+		"↑ up • ↓ down • r retry • esc back • ? more keys")
 	got := screen(a)
 	if strings.Index(got, "second.entry") > strings.Index(got, "first.entry") {
 		t.Errorf("not newest first:\n%s", got)
@@ -81,7 +81,7 @@ func TestHistoryListsNewestFirstWithState(t *testing.T) {
 	wantScreen(t, a, "Entry 2 ·")
 	// r on a verified entry explains and sends nothing.
 	typeAndWait(t, a, "r")
-	wantScreen(t, a, "Entry 2 is verified: only pending or failed entries are retried.")
+	wantScreen(t, a, "Entry 2 is verified: nothing to retry.")
 	if n := len(historyEntries(t, a)); n != 2 {
 		t.Errorf("%d entries after refusing a retry", n)
 	}
@@ -110,7 +110,7 @@ func TestHistoryRetriesAFailedEntry(t *testing.T) {
 
 	entries := historyEntries(t, a)
 	if len(entries) != 2 || entries[0].State != StateVerified || entries[1].State != StateVerified ||
-		!strings.HasPrefix(entries[1].Result, "verified by retry (entry 2)") {
+		!strings.HasPrefix(entries[1].Result, "verified by retry 2:") || entries[0].RetryOf != "1" {
 		t.Errorf("history = %+v", entries)
 	}
 	// Home no longer counts it as pending or failed.

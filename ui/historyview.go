@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,7 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -121,8 +120,9 @@ func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// retryable reports whether an entry may be sent again.
-func retryable(e HistoryEntry) bool { return e.State == StatePending || e.State == StateFailed }
+// retryable reports whether an entry may be retried: sent ones are read
+// back, pending and failed ones sent again.
+func retryable(e HistoryEntry) bool { return !e.Settled() }
 
 // startRetry checks the selected entry's request again and, if it passes,
 // sends it again; otherwise says why not.
@@ -132,11 +132,10 @@ func (v *historyView) startRetry() tea.Cmd {
 		return nil
 	}
 	if !retryable(e) {
-		v.setNotice(fmt.Sprintf("Entry %s is %s: only pending or failed entries are retried.", model.SanitizeText(e.ID), e.State), true)
+		v.setNotice(fmt.Sprintf("Entry %s is %s: nothing to retry.", model.SanitizeText(e.ID), e.State), true)
 		return nil
 	}
-	checked, problems := e.Request.Check(v.c.rules)
-	if len(problems) > 0 {
+	if _, problems := e.Request.Check(v.c.rules); len(problems) > 0 {
 		reasons := make([]string, len(problems))
 		for i, p := range problems {
 			reasons[i] = model.SanitizeText(p.String())
@@ -147,49 +146,14 @@ func (v *historyView) startRetry() tea.Cmd {
 	ctx, seq := v.retry.begin(v.c.ctx)
 	v.retrying, v.notice, v.outcome = e.ID, "", nil
 	view, c := v, v.c
-	return func() tea.Msg { return resend(ctx, c, view, seq, e, checked) }
-}
-
-// resend sends a checked entry again and, when the new entry is verified,
-// marks the old one as done by it. It blocks: call it from a tea.Cmd.
-func resend(ctx context.Context, c *common, view *historyView, seq int, e HistoryEntry, req model.CheckedRequest) historyRetriedMsg {
-	msg := historyRetriedMsg{view: view, seq: seq, entryID: e.ID}
-	var list *client.List
-	if e.Request.ListID != "" {
-		// The list's opt-in process decides how email is verified.
-		l, err := c.client.List(ctx, e.Request.ListID)
-		if err != nil {
-			msg.notSent = fmt.Errorf("the list %s could not be read: %w", e.Request.ListID, err)
-			return msg
+	return func() tea.Msg {
+		out, err := journal.Retry(ctx, c.history, c.client, c.rules, e)
+		msg := historyRetriedMsg{view: view, seq: seq, entryID: e.ID, out: out, notSent: err}
+		if out.EntryID != e.ID {
+			msg.newID = out.EntryID
 		}
-		list = &l
-	}
-	before := entryIDs(c.history)
-	msg.out = submitChange(ctx, c, e.Action, req, list)
-	after, err := c.history.Entries()
-	if err != nil {
 		return msg
 	}
-	for _, n := range after {
-		if !before[n.ID] {
-			msg.newID = n.ID
-			if n.State == StateVerified {
-				_ = c.history.Update(e.ID, StateVerified, "verified by retry (entry "+n.ID+"): "+n.Result)
-			}
-			break
-		}
-	}
-	return msg
-}
-
-// entryIDs is the set of the history's entry ids.
-func entryIDs(h History) map[string]bool {
-	entries, _ := h.Entries()
-	ids := make(map[string]bool, len(entries))
-	for _, e := range entries {
-		ids[e.ID] = true
-	}
-	return ids
 }
 
 // retried shows what came of a retry and reads the entries again.
@@ -408,5 +372,5 @@ func (v *historyView) FullHelp() [][]key.Binding {
 
 // retryKey is the retry binding, described for this view.
 func (v *historyView) retryKey() key.Binding {
-	return key.NewBinding(key.WithKeys(v.c.keys.Retry.Keys()...), key.WithHelp("r", "retry pending or failed"))
+	return key.NewBinding(key.WithKeys(v.c.keys.Retry.Keys()...), key.WithHelp("r", "retry"))
 }

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/consentdesk/consent/journal"
+	"github.com/consentdesk/consent/model"
+)
+
+const historySynopsis = "consent history [--json]\n       consent history retry (ID | --all)"
+
+// runHistory is `consent history` (the journal, newest first) and
+// `consent history retry`.
+func runHistory(ctx context.Context, args []string, e env) error {
+	if len(args) > 0 && args[0] == "retry" {
+		return runHistoryRetry(ctx, args[1:], e)
+	}
+	fs := newFlagSet("history")
+	asJSON := fs.Bool("json", false, "one JSON object (a journal entry) per line")
+	rest, err := parseFlags(fs, args, historySynopsis)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[0]), historySynopsis)
+	}
+	j, err := openJournalOnly(e)
+	if err != nil {
+		return err
+	}
+	entries, problems, err := j.Read()
+	if err != nil {
+		return err
+	}
+	reportProblems(e.stderr, j.Path(), problems)
+	if *asJSON {
+		for _, en := range entries {
+			if err := writeJSONLine(e.stdout, en); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(entries) == 0 {
+		fmt.Fprintln(e.stdout, "The journal is empty: nothing has been subscribed or unsubscribed here yet.")
+		return nil
+	}
+	return writeHistoryTable(e.stdout, entries)
+}
+
+// openJournalOnly opens the journal without a backend (to read it).
+func openJournalOnly(e env) (*journal.File, error) {
+	cfg, err := loadSettings(e.getenv, overrides{})
+	if err != nil {
+		return nil, err
+	}
+	return openJournal(e, cfg, &backend{})
+}
+
+// reportProblems says which journal lines were skipped, and that nothing
+// before them is lost.
+func reportProblems(w io.Writer, path string, problems []journal.Problem) {
+	for _, p := range problems {
+		fmt.Fprintf(w, "consent: journal %s %s\n", path, model.SanitizeText(p.String()))
+	}
+}
+
+// writeHistoryTable prints entries as an aligned table.
+func writeHistoryTable(w io.Writer, entries []journal.Entry) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tWHEN\tACTION\tWHO\tCHANNELS\tLIST\tSTATE\tAGENT\tRESULT")
+	for _, en := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			en.ID, en.At.Local().Format("2006-01-02 15:04"), en.Action,
+			model.SanitizeText(strings.Trim(en.Request.Email+" "+en.Request.Phone, " ")),
+			channelList(en.Request.Channels), orDash(model.SanitizeText(en.Request.ListID)),
+			en.State, orDash(model.SanitizeText(en.Agent)), model.SanitizeText(en.Result))
+	}
+	return tw.Flush()
+}
+
+func channelList(chs []model.Channel) string {
+	names := make([]string, len(chs))
+	for i, c := range chs {
+		names[i] = strings.ReplaceAll(string(c), "_", " ")
+	}
+	return strings.Join(names, ", ")
+}
+
+// runHistoryRetry settles pending, sent or failed entries: sent ones are
+// read back, the others checked again, resent and verified. Exit 0 when
+// every one ends verified (or waiting for double opt-in), 1 otherwise.
+func runHistoryRetry(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("history retry")
+	all := fs.Bool("all", false, "retry every entry that is not verified")
+	api := addAPIFlags(fs)
+	ids, err := parseFlags(fs, args, historySynopsis)
+	if err != nil {
+		return err
+	}
+	if *all == (len(ids) > 0) {
+		return usagef("give one or more entry IDs, or --all (not both)\nusage: %s", historySynopsis)
+	}
+	cfg, err := loadSettings(e.getenv, overrides{account: api.account})
+	if err != nil {
+		return err
+	}
+	b, err := openBackend(ctx, api, e, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	j, err := openJournal(e, cfg, b)
+	if err != nil {
+		return err
+	}
+	entries, problems, err := j.Read()
+	if err != nil {
+		return err
+	}
+	reportProblems(e.stderr, j.Path(), problems)
+	targets, err := retryTargets(entries, ids, *all)
+	if err != nil {
+		return err
+	}
+	if len(targets) == 0 {
+		fmt.Fprintln(e.stdout, "Nothing to retry: every entry is verified.")
+		return nil
+	}
+	unsettled := 0
+	for _, en := range targets {
+		out, err := journal.Retry(ctx, j, b.client, cfg.rules, en)
+		line := fmt.Sprintf("%s  %s %s: ", en.ID, en.Action, model.SanitizeText(strings.Trim(en.Request.Email+" "+en.Request.Phone, " ")))
+		switch {
+		case err != nil:
+			line += "not retried: " + err.Error()
+			unsettled++
+		case out.State() == journal.StateVerified:
+			line += "verified (" + out.Summary() + ")"
+			if out.EntryID != en.ID {
+				line += " as entry " + out.EntryID
+			}
+		default:
+			line += out.State() + ": " + out.Summary()
+			unsettled++
+		}
+		fmt.Fprintln(e.stdout, model.SanitizeText(line))
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	if unsettled > 0 {
+		fmt.Fprintf(e.stderr, "consent history retry: %d of %d %s still not verified\n", unsettled, len(targets), plural(len(targets), "entry", "entries"))
+		return &silentExit{code: exitAPI}
+	}
+	return nil
+}
+
+// retryTargets picks the entries to retry: the given IDs, or with all every
+// entry that is not verified and was not itself settled by a later retry,
+// oldest first.
+func retryTargets(entries []journal.Entry, ids []string, all bool) ([]journal.Entry, error) {
+	byID := make(map[string]journal.Entry, len(entries))
+	for _, en := range entries {
+		byID[en.ID] = en
+	}
+	var out []journal.Entry
+	if all {
+		retried := map[string]bool{} // entries a later resend stands for
+		for _, en := range entries {
+			if en.RetryOf != "" {
+				retried[en.RetryOf] = true
+			}
+		}
+		for i := len(entries) - 1; i >= 0; i-- {
+			en := entries[i]
+			if !en.Settled() && !(retried[en.ID] && en.State != journal.StateSent) {
+				out = append(out, en)
+			}
+		}
+		return out, nil
+	}
+	for _, id := range ids {
+		en, ok := byID[id]
+		switch {
+		case !ok:
+			return nil, usagef("no journal entry %q (see consent history)", sanitizeArg(id))
+		case en.Settled():
+			return nil, usagef("entry %s is already verified", id)
+		}
+		out = append(out, en)
+	}
+	return out, nil
+}

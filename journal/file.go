@@ -1,0 +1,267 @@
+package journal
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+)
+
+// maxLine bounds one journal line; a longer one is reported, not read.
+const maxLine = 1 << 20
+
+// Meta is what every entry written through a File records about where it
+// came from: the audit trail.
+type Meta struct {
+	Backend string // "SANDBOX" or the Klaviyo host
+	Account string // the configured account, if any
+	Agent   string // who made the change
+}
+
+// File is the journal on disk: an append-only file of JSON lines, one per
+// new entry and one per state change, each written with a single write and
+// fsynced before Add or Update returns. It is safe for concurrent use in
+// one process, and several processes may append to it (O_APPEND).
+type File struct {
+	path string
+	meta Meta
+	now  func() time.Time
+	mu   sync.Mutex
+}
+
+// record is one line: a whole entry when Request is set (new), else a
+// state change of the entry ID.
+type record struct {
+	Entry
+	Op string `json:"op"` // "add" or "update"
+}
+
+// Problem is a line of the journal that could not be read.
+type Problem struct {
+	Line   int
+	Reason string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("line %d: %s", p.Line, p.Reason) }
+
+// Open returns the journal at path, creating its directory (0700) if
+// needed; the file itself (0600) is created by the first entry.
+func Open(path string, meta Meta) (*File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("journal: creating %s: %w", filepath.Dir(path), err)
+	}
+	return &File{path: path, meta: meta, now: time.Now}, nil
+}
+
+// Path is where the journal is.
+func (f *File) Path() string { return f.path }
+
+// Add writes a new pending entry and fsyncs it before returning its id:
+// only then may the request be sent.
+func (f *File) Add(e Entry) (string, error) {
+	e.ID = newID(f.now())
+	if e.At.IsZero() {
+		e.At = f.now()
+	}
+	e.Updated = e.At
+	if e.State == "" {
+		e.State = StatePending
+	}
+	if e.Backend == "" {
+		e.Backend = f.meta.Backend
+	}
+	if e.Account == "" {
+		e.Account = f.meta.Account
+	}
+	if e.Agent == "" {
+		e.Agent = f.meta.Agent
+	}
+	return e.ID, f.append(record{Entry: e, Op: "add"})
+}
+
+// Update appends a state change of entry id and fsyncs it.
+func (f *File) Update(id, state, result string) error {
+	return f.append(record{Entry: Entry{ID: id, State: state, Result: result, Updated: f.now()}, Op: "update"})
+}
+
+// append writes one record as one line, with one write, then fsyncs.
+func (f *File) append(r record) error {
+	line, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("journal: encoding: %w", err)
+	}
+	line = append(line, '\n')
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	file, err := os.OpenFile(f.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("journal: opening %s: %w", f.path, err)
+	}
+	if endsTorn(file) {
+		// A crash cut the last line short: start on a line of our own, so
+		// the damage stays on that one line.
+		line = append([]byte{'\n'}, line...)
+	}
+	if _, err := file.Write(line); err != nil {
+		file.Close()
+		return fmt.Errorf("journal: writing %s: %w", f.path, err)
+	}
+	if err := file.Sync(); err != nil {
+		file.Close()
+		return fmt.Errorf("journal: syncing %s: %w", f.path, err)
+	}
+	return file.Close()
+}
+
+// endsTorn reports whether the file's last byte is not a newline.
+func endsTorn(file *os.File) bool {
+	fi, err := file.Stat()
+	if err != nil || fi.Size() == 0 {
+		return false
+	}
+	var last [1]byte
+	if _, err := file.ReadAt(last[:], fi.Size()-1); err != nil {
+		return false
+	}
+	return last[0] != '\n'
+}
+
+// Entries returns every entry, newest first. Lines that cannot be read (a
+// torn last line after a crash, a damaged one) are skipped: see Read.
+func (f *File) Entries() ([]Entry, error) {
+	entries, _, err := f.Read()
+	return entries, err
+}
+
+// Read returns every entry, newest first, and the lines it had to skip.
+// A missing file is an empty journal.
+func (f *File) Read() ([]Entry, []Problem, error) {
+	file, err := os.Open(f.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("journal: %w", err)
+	}
+	defer file.Close()
+	entries, problems, err := Parse(file)
+	if err != nil {
+		return nil, nil, fmt.Errorf("journal %s: %w", f.path, err)
+	}
+	return entries, problems, nil
+}
+
+// Parse reads a journal: whole entries and the state changes after them,
+// newest entry first. A line that is not a record, or an update of an
+// unknown entry, is a Problem, never an error; so is a last line without
+// its newline (a write cut short by a crash). Only a read failure is an
+// error.
+func Parse(r io.Reader) ([]Entry, []Problem, error) {
+	var (
+		entries  []Entry
+		index    = map[string]int{}
+		problems []Problem
+	)
+	br := bufio.NewReaderSize(r, 64<<10)
+	for n := 1; ; n++ {
+		line, err := readLine(br)
+		if err != nil && !errors.Is(err, io.EOF) {
+			if errors.Is(err, errLineTooLong) {
+				problems = append(problems, Problem{n, "longer than 1 MiB: skipped"})
+				continue
+			}
+			return nil, nil, err
+		}
+		if len(line) == 0 && errors.Is(err, io.EOF) {
+			break
+		}
+		torn := errors.Is(err, io.EOF) // no newline: the write was cut short
+		if p := apply(line, torn, &entries, index); p != "" {
+			problems = append(problems, Problem{n, p})
+		}
+		if torn {
+			break
+		}
+	}
+	slices.Reverse(entries)
+	return entries, problems, nil
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine reads one line without its newline; at the end of input without
+// a newline it returns what there was and io.EOF.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		buf = append(buf, chunk...)
+		if len(buf) > maxLine {
+			// Skip to the end of this line.
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = br.ReadSlice('\n')
+			}
+			return nil, errLineTooLong
+		}
+		switch {
+		case err == nil:
+			return bytes.TrimSuffix(buf, []byte("\n")), nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		default:
+			return buf, err
+		}
+	}
+}
+
+// apply folds one line into entries and returns why it could not, or "".
+func apply(line []byte, torn bool, entries *[]Entry, index map[string]int) string {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return ""
+	}
+	var r record
+	if err := json.Unmarshal(line, &r); err != nil || r.ID == "" {
+		if torn {
+			return "incomplete (written when the program stopped?): skipped; every entry before it is intact"
+		}
+		return "not a journal record: skipped"
+	}
+	switch r.Op {
+	case "add":
+		if _, dup := index[r.ID]; dup {
+			return "entry " + r.ID + " added twice: the second is skipped"
+		}
+		index[r.ID] = len(*entries)
+		*entries = append(*entries, r.Entry)
+	case "update":
+		i, ok := index[r.ID]
+		if !ok {
+			return "update of unknown entry " + r.ID + ": skipped"
+		}
+		e := &(*entries)[i]
+		e.State, e.Result, e.Updated = r.State, r.Result, r.Updated
+	default:
+		return fmt.Sprintf("unknown operation %q: skipped", r.Op)
+	}
+	if torn {
+		return "the last line has no newline (written when the program stopped?); it was read"
+	}
+	return ""
+}
+
+// newID is sortable by time and unique across processes: 20261126-133301-a1b2.
+func newID(t time.Time) string {
+	var b [2]byte
+	_, _ = rand.Read(b[:])
+	return t.UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b[:])
+}

@@ -1,0 +1,160 @@
+package journal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
+)
+
+// VerifyBound is how long a submit reads the profile back.
+const VerifyBound = 30 * time.Second
+
+// Outcome is what came of one subscribe or unsubscribe: the verification
+// when Klaviyo accepted it, or the error.
+type Outcome struct {
+	EntryID      string
+	Action       string // "subscribe" or "unsubscribe"
+	Request      model.CheckedRequest
+	List         *client.List
+	Sent         bool // Klaviyo accepted the job
+	Verification client.Verification
+	Err          error
+	Took         time.Duration
+}
+
+// Cancelled reports whether the agent cancelled the request.
+func (o Outcome) Cancelled() bool { return errors.Is(o.Err, context.Canceled) }
+
+// State is the journal state the outcome leaves its entry in.
+func (o Outcome) State() string {
+	switch {
+	case !o.Sent && (o.Cancelled() || isNetwork(o.Err)):
+		return StatePending // it may or may not have reached Klaviyo
+	case !o.Sent:
+		return StateFailed
+	case o.Err != nil:
+		return StateSent // accepted; the read-back did not finish
+	}
+	for _, ch := range o.Verification.Channels {
+		if ch.Outcome == client.NotRecorded || ch.Outcome == client.PartialFailure {
+			return StateFailed
+		}
+	}
+	return StateVerified
+}
+
+// Summary is a one-line account of the outcome, for the journal.
+func (o Outcome) Summary() string {
+	switch {
+	case !o.Sent && o.Err != nil:
+		return "not sent or not confirmed: " + o.Err.Error()
+	case o.Err != nil:
+		return "accepted by Klaviyo; verification did not finish: " + o.Err.Error()
+	}
+	parts := make([]string, 0, len(o.Verification.Channels))
+	for _, ch := range o.Verification.Channels {
+		parts = append(parts, ch.Channel.Label()+": "+strings.ReplaceAll(string(ch.Outcome), "_", " "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func isNetwork(err error) bool {
+	var ne *client.NetworkError
+	return errors.As(err, &ne)
+}
+
+// SubmitOptions adjust a Submit.
+type SubmitOptions struct {
+	// RetryOf links a resend to the entry it retries.
+	RetryOf string
+	// VerifyBound is how long to read the profile back; 0 means
+	// VerifyBound.
+	VerifyBound time.Duration
+}
+
+// Submit is the one path by which a consent change is made: it records the
+// entry (durably) before sending, sends it once, reads the profile back,
+// and records what came of it.
+func Submit(ctx context.Context, store Store, c *client.Client, action string, req model.CheckedRequest, list *client.List, opts SubmitOptions) Outcome {
+	if opts.VerifyBound <= 0 {
+		opts.VerifyBound = VerifyBound
+	}
+	start := time.Now()
+	out := Outcome{Action: action, Request: req, List: list}
+	id, err := store.Add(Entry{At: start, Action: action, Request: req.ConsentRequest, State: StatePending, RetryOf: opts.RetryOf})
+	if err != nil {
+		out.Err = fmt.Errorf("not sent: the journal could not record it: %w", err)
+		return out
+	}
+	out.EntryID = id
+	var sub client.Submission
+	if action == "unsubscribe" {
+		sub, err = c.Unsubscribe(ctx, req)
+	} else {
+		sub, err = c.Subscribe(ctx, req)
+	}
+	if err == nil {
+		out.Sent = true
+		_ = store.Update(id, StateSent, "accepted by Klaviyo")
+		out.Verification, err = c.Verify(ctx, sub, client.VerifyOptions{Timeout: opts.VerifyBound, DoubleOptIn: list != nil && list.DoubleOptIn()})
+	}
+	out.Err, out.Took = err, time.Since(start)
+	if uerr := store.Update(id, out.State(), out.Summary()); uerr != nil && out.Err == nil {
+		out.Err = fmt.Errorf("done, but the journal could not record the result: %w", uerr)
+	}
+	return out
+}
+
+// Retry settles an entry that is not verified: one that Klaviyo accepted
+// (sent) is only read back; a pending or failed one is checked again with
+// rules and resent as a new entry linked to it. When the retry is verified,
+// the original entry is marked verified too, so it is not retried again.
+func Retry(ctx context.Context, store Store, c *client.Client, rules model.PhoneRules, e Entry) (Outcome, error) {
+	if e.Settled() {
+		return Outcome{}, fmt.Errorf("entry %s is already verified", e.ID)
+	}
+	req, problems := e.Request.Check(rules)
+	if len(problems) > 0 {
+		reasons := make([]string, len(problems))
+		for i, p := range problems {
+			reasons[i] = p.String()
+		}
+		return Outcome{}, fmt.Errorf("entry %s cannot be sent as it is: %s", e.ID, strings.Join(reasons, "; "))
+	}
+	var list *client.List
+	if e.Request.ListID != "" {
+		l, err := c.List(ctx, e.Request.ListID)
+		if err != nil {
+			return Outcome{}, fmt.Errorf("entry %s: the list %s could not be read: %w", e.ID, e.Request.ListID, err)
+		}
+		list = &l
+	}
+	if e.State == StateSent {
+		return reverify(ctx, store, c, e, req, list), nil
+	}
+	out := Submit(ctx, store, c, e.Action, req, list, SubmitOptions{RetryOf: e.ID})
+	if out.State() == StateVerified {
+		_ = store.Update(e.ID, StateVerified, "verified by retry "+out.EntryID+": "+out.Summary())
+	}
+	return out, nil
+}
+
+// reverify reads back an entry Klaviyo already accepted, without resending.
+func reverify(ctx context.Context, store Store, c *client.Client, e Entry, req model.CheckedRequest, list *client.List) Outcome {
+	start := time.Now()
+	want := model.Subscribed
+	if e.Action == "unsubscribe" {
+		want = model.Unsubscribed
+	}
+	out := Outcome{EntryID: e.ID, Action: e.Action, Request: req, List: list, Sent: true}
+	out.Verification, out.Err = c.Verify(ctx, client.Submission{Request: req, Want: want, At: e.At},
+		client.VerifyOptions{Timeout: VerifyBound, DoubleOptIn: list != nil && list.DoubleOptIn()})
+	out.Took = time.Since(start)
+	_ = store.Update(e.ID, out.State(), out.Summary())
+	return out
+}

@@ -1,0 +1,140 @@
+package journal
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/model"
+)
+
+var rules = model.PhoneRules{Policy: model.DefaultSMSPolicy()}
+
+// sandboxClient serves a seeded sandbox over HTTP behind a POST counter.
+func sandboxClient(t *testing.T, sb *sandbox.Sandbox) (*client.Client, *atomic.Int32) {
+	t.Helper()
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			posts.Add(1)
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Options{BaseURL: srv.URL, APIKey: "pk_journal_test", NoLimiter: true, Attempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &posts
+}
+
+func openSandbox(t *testing.T, path string, opts sandbox.Options) *sandbox.Sandbox {
+	t.Helper()
+	opts.Path, opts.JobDelay = path, -1
+	sb, err := sandbox.Open(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	if err := sb.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return sb
+}
+
+func checked(t *testing.T, r model.ConsentRequest) model.CheckedRequest {
+	t.Helper()
+	c, problems := r.Check(rules)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	return c
+}
+
+func TestSubmitRecordsBeforeAndAfter(t *testing.T) {
+	ctx := context.Background()
+	c, _ := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
+	j := openTemp(t)
+	req := checked(t, model.ConsentRequest{ListID: "Y6nRLr", Email: "submit@example.com", Channels: []model.Channel{model.EmailMarketing}})
+	list, err := c.List(ctx, "Y6nRLr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Submit(ctx, j, c, "subscribe", req, &list, SubmitOptions{})
+	if out.Err != nil || out.State() != StateVerified {
+		t.Fatalf("outcome %+v", out)
+	}
+	entries, _ := j.Entries()
+	if len(entries) != 1 || entries[0].State != StateVerified || entries[0].ID != out.EntryID {
+		t.Errorf("entries = %+v", entries)
+	}
+}
+
+// TestRetryAfterFailure: a subscribe refused by a failing Klaviyo is
+// recorded failed; retried against a healthy one it is verified, as a new
+// entry linked to it, and the original is marked verified. A second retry
+// of everything finds nothing to send.
+func TestRetryAfterFailure(t *testing.T) {
+	ctx := context.Background()
+	db := t.TempDir() + "/sb.db"
+	failing, _ := sandboxClient(t, openSandbox(t, db, sandbox.Options{FailRate: 1}))
+	j := openTemp(t)
+	req := checked(t, model.ConsentRequest{Email: "retry@example.com", Phone: "+1 201 555 0101", Channels: []model.Channel{model.EmailMarketing, model.SMSMarketing}})
+	out := Submit(ctx, j, failing, "subscribe", req, nil, SubmitOptions{})
+	if out.Err == nil || out.State() != StateFailed {
+		t.Fatalf("against a failing Klaviyo: %+v", out)
+	}
+	entries, _ := j.Entries()
+	healthy, posts := sandboxClient(t, openSandbox(t, db, sandbox.Options{}))
+	retry, err := Retry(ctx, j, healthy, rules, entries[0])
+	if err != nil || retry.State() != StateVerified || retry.EntryID == entries[0].ID {
+		t.Fatalf("retry: %+v, %v", retry, err)
+	}
+	entries, _ = j.Entries()
+	if len(entries) != 2 || entries[0].RetryOf != entries[1].ID || entries[1].State != StateVerified {
+		t.Errorf("entries = %+v", entries)
+	}
+	if posts.Load() != 1 {
+		t.Errorf("%d POSTs for one retry", posts.Load())
+	}
+	if _, err := Retry(ctx, j, healthy, rules, entries[1]); err == nil {
+		t.Error("a verified entry was retried")
+	}
+}
+
+// TestRetrySentOnlyReadsBack: an entry Klaviyo accepted (sent) is verified
+// by reading the profile back, never by sending it again.
+func TestRetrySentOnlyReadsBack(t *testing.T) {
+	ctx := context.Background()
+	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
+	j := openTemp(t)
+	req := checked(t, model.ConsentRequest{Email: "sent@example.com", Channels: []model.Channel{model.EmailMarketing}})
+	if _, err := c.Subscribe(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := j.Add(Entry{Action: "subscribe", Request: req.ConsentRequest})
+	_ = j.Update(id, StateSent, "accepted by Klaviyo")
+	entries, _ := j.Entries()
+	before := posts.Load()
+	out, err := Retry(ctx, j, c, rules, entries[0])
+	if err != nil || out.State() != StateVerified || out.EntryID != id {
+		t.Fatalf("retry: %+v %v", out, err)
+	}
+	if posts.Load() != before {
+		t.Error("a sent entry was sent again")
+	}
+}
+
+func TestRetryRefusesWhatNoLongerPasses(t *testing.T) {
+	j := openTemp(t)
+	id, _ := j.Add(Entry{Action: "subscribe", Request: model.ConsentRequest{Phone: "+38631234567", Channels: []model.Channel{model.SMSMarketing}}})
+	entries, _ := j.Entries()
+	_, err := Retry(context.Background(), j, nil, rules, entries[0])
+	if err == nil || entries[0].ID != id {
+		t.Errorf("err = %v", err)
+	}
+}
