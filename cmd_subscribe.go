@@ -107,17 +107,13 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	if err != nil {
 		return err
 	}
-	var list client.List
-	var listRef *client.List
-	if req.ListID != "" {
-		if list, err = b.client.List(ctx, req.ListID); err != nil {
-			return fmt.Errorf("list %s: %w", req.ListID, err)
-		}
-		listRef = &list
-	}
-	out := journal.Submit(ctx, j, b.client, name, checked, listRef, journal.SubmitOptions{VerifyBound: *wait})
+	out := journal.Submit(ctx, j, b.client, name, checked, nil, journal.SubmitOptions{VerifyBound: *wait})
 	if out.Err != nil {
 		return fmt.Errorf("%w (journal entry %s: %s)", out.Err, out.EntryID, out.State())
+	}
+	var list client.List
+	if out.List != nil {
+		list = *out.List
 	}
 	v := out.Verification
 	res := summarise(v)

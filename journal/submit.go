@@ -78,8 +78,9 @@ type SubmitOptions struct {
 }
 
 // Submit is the one path by which a consent change is made: it records the
-// entry (durably) before sending, sends it once, reads the profile back,
-// and records what came of it.
+// entry (durably) before anything else, reads the list when it is not given,
+// sends the change once, reads the profile back, and records what came of
+// it.
 func Submit(ctx context.Context, store Store, c *client.Client, action string, req model.CheckedRequest, list *client.List, opts SubmitOptions) Outcome {
 	if opts.VerifyBound <= 0 {
 		opts.VerifyBound = VerifyBound
@@ -92,6 +93,18 @@ func Submit(ctx context.Context, store Store, c *client.Client, action string, r
 		return out
 	}
 	out.EntryID = id
+	if list == nil && req.ListID != "" {
+		// The list's opt-in process decides how email is verified; it is
+		// read after the entry is recorded, so that nothing is lost if it
+		// cannot be.
+		l, err := c.List(ctx, req.ListID)
+		if err != nil {
+			out.Err, out.Took = fmt.Errorf("not sent: the list %s could not be read: %w", req.ListID, err), time.Since(start)
+			_ = store.Update(id, out.State(), out.Summary())
+			return out
+		}
+		out.List, list = &l, &l
+	}
 	var sub client.Submission
 	if action == "unsubscribe" {
 		sub, err = c.Unsubscribe(ctx, req)
@@ -127,7 +140,7 @@ func Retry(ctx context.Context, store Store, c *client.Client, rules model.Phone
 		return Outcome{}, fmt.Errorf("entry %s cannot be sent as it is: %s", e.ID, strings.Join(reasons, "; "))
 	}
 	var list *client.List
-	if e.Request.ListID != "" {
+	if e.State == StateSent && e.Request.ListID != "" {
 		l, err := c.List(ctx, e.Request.ListID)
 		if err != nil {
 			return Outcome{}, fmt.Errorf("entry %s: the list %s could not be read: %w", e.ID, e.Request.ListID, err)
