@@ -64,7 +64,13 @@ func (b *backend) Close() error {
 // with no key it opens the embedded sandbox under the data directory,
 // seeding demo data on first use.
 func openBackend(ctx context.Context, f *apiFlags, e env, cfg settings, onWait func(client.Wait)) (*backend, error) {
-	key := firstNonEmpty(f.apiKey, e.getenv("KLAVIYO_API_KEY"), cfg.accountKey)
+	key := firstNonEmpty(f.apiKey, e.getenv("KLAVIYO_API_KEY"))
+	if key == "" && cfg.account != "" {
+		if cfg.accountKeyErr != nil {
+			return nil, cfg.accountKeyErr
+		}
+		key = cfg.accountKey
+	}
 	if key != "" {
 		c, err := client.New(client.Options{APIKey: key, BaseURL: e.getenv("KLAVIYO_API_URL"), OnWait: onWait})
 		if err != nil {

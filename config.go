@@ -61,9 +61,10 @@ type settings struct {
 	agent string
 	// account is the chosen account's name, "" when none is configured;
 	// accountKey its key (never printed) and defaultList its list.
-	account     string
-	accountKey  string
-	defaultList string
+	account       string
+	accountKey    string
+	accountKeyErr error
+	defaultList   string
 }
 
 // configDir is where Consent Desk keeps its configuration: $CONSENT_HOME,
@@ -163,11 +164,10 @@ func resolve(fc fileConfig, path string, getenv func(string) string, o overrides
 		if !ok {
 			return s, usagef("no account %q in %s (accounts: %s)", model.SanitizeText(name), path, accountNames(fc))
 		}
-		key, err := accountKey(name, acct, getenv)
-		if err != nil {
-			return s, err
-		}
-		s.account, s.accountKey, s.defaultList = name, key, acct.DefaultList
+		// A missing key matters only when no --api-key or KLAVIYO_API_KEY
+		// comes first: openBackend decides.
+		s.accountKey, s.accountKeyErr = accountKey(name, acct, getenv)
+		s.account, s.defaultList = name, acct.DefaultList
 		if acct.DefaultRegion != "" {
 			region = acct.DefaultRegion
 		}

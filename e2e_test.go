@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +22,29 @@ type terminal struct {
 	emu  *vt.SafeEmulator
 	cmd  *exec.Cmd
 	done chan error
+	raw  *lockedBuffer // every byte the program wrote
 }
+
+// lockedBuffer is a bytes.Buffer safe for one writer and one reader.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
+}
+
+// written is every byte the program wrote to the terminal so far.
+func (term *terminal) written() []byte { return term.raw.Bytes() }
 
 // startTerminal runs the consent binary with args in a width×height pty.
 func startTerminal(t *testing.T, width, height int, env []string, args ...string) *terminal {
@@ -31,9 +55,9 @@ func startTerminal(t *testing.T, width, height int, env []string, args ...string
 	if err != nil {
 		t.Fatal(err)
 	}
-	term := &terminal{t: t, pty: f, emu: vt.NewSafeEmulator(width, height), cmd: cmd, done: make(chan error, 1)}
-	go func() { _, _ = io.Copy(term.emu, f) }() // the program's output onto the screen
-	go func() { _, _ = io.Copy(f, term.emu) }() // the terminal's answers to its queries
+	term := &terminal{t: t, pty: f, emu: vt.NewSafeEmulator(width, height), cmd: cmd, done: make(chan error, 1), raw: &lockedBuffer{}}
+	go func() { _, _ = io.Copy(io.MultiWriter(term.emu, term.raw), f) }() // the program's output onto the screen
+	go func() { _, _ = io.Copy(f, term.emu) }()                           // the terminal's answers to its queries
 	go func() { term.done <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()

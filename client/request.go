@@ -97,7 +97,7 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 			c.noteRateLimit(resp.header)
 			return resp, nil
 		case resp.status == http.StatusTooManyRequests:
-			apiErr := parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			apiErr := parseAPIError(resp.status, resp.header, resp.body, endpoint).redact(c.key)
 			err = apiErr
 			retryIn, reason = apiErr.RetryAfter, "throttled"
 			if retryIn == 0 {
@@ -107,11 +107,11 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 				return nil, fmt.Errorf("%w; Klaviyo asked to wait %s, longer than %s: try again later", apiErr, retryIn.Round(time.Second), c.opts.MaxRetryWait)
 			}
 		case resp.status >= 500 && idempotent:
-			err = parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			err = parseAPIError(resp.status, resp.header, resp.body, endpoint).redact(c.key)
 			retryIn = backoff(attempt)
 		default:
 			c.noteRateLimit(resp.header)
-			return nil, parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			return nil, parseAPIError(resp.status, resp.header, resp.body, endpoint).redact(c.key)
 		}
 		if attempt >= c.opts.Attempts {
 			return nil, err

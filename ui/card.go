@@ -60,14 +60,16 @@ func renderProfileSummary(p client.Profile, c *common, width int, phoneVerdict b
 
 // describeProfilePhone formats a profile's phone number with its region,
 // and says why it cannot take SMS consent ("" when it can, or there is no
-// number).
+// number). The number is sanitised before it is read, so that escapes
+// hidden in it do not change the verdict.
 func describeProfilePhone(raw string, c *common) (phone, notEligible string) {
+	raw = model.SanitizeText(raw)
 	if raw == "" {
 		return "", ""
 	}
 	a := c.rules.Analyze(raw)
 	if !a.Valid {
-		return model.SanitizeText(raw), model.SanitizeText(a.Reason)
+		return raw, model.SanitizeText(a.Reason)
 	}
 	phone = fmt.Sprintf("%s · %s (%s)", a.Formatted, a.Country, a.Region)
 	if !a.SMSEligible {

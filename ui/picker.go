@@ -131,12 +131,13 @@ func (p *pickerView) stop() {
 }
 
 // refilter recomputes which lists match the filter, keeping the cursor in
-// range.
+// range. It matches the name and id as shown (sanitised), so escapes hidden
+// in a name do not hide the list.
 func (p *pickerView) refilter() {
 	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
 	p.shown = p.shown[:0]
 	for i, l := range p.lists {
-		if q == "" || strings.Contains(strings.ToLower(l.Name), q) || strings.Contains(strings.ToLower(l.ID), q) {
+		if q == "" || strings.Contains(strings.ToLower(model.SanitizeText(l.Name)), q) || strings.Contains(strings.ToLower(model.SanitizeText(l.ID)), q) {
 			p.shown = append(p.shown, i)
 		}
 	}
