@@ -284,7 +284,16 @@ type card struct {
 	err   error
 }
 
-func (c *card) title(s string) { c.printf("%s\n", model.SanitizeText(s)) }
+// maxTitle bounds a card's title: the query as typed, which may be long.
+const maxTitle = 100
+
+func (c *card) title(s string) {
+	s = model.SanitizeText(s)
+	if r := []rune(s); len(r) > maxTitle {
+		s = string(r[:maxTitle]) + "…"
+	}
+	c.printf("%s\n", s)
+}
 
 func (c *card) row(label, value string) {
 	c.printf("  %-*s %s\n", max(9, c.width), label, model.SanitizeText(value))

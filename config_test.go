@@ -1,0 +1,119 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestConfigAccounts(t *testing.T) {
+	const cfg = `
+default_region = "US"
+agent = "Dana at the front desk"
+default_account = "us-shop"
+
+[accounts.us-shop]
+key_env = "US_SHOP_KEY"
+default_list = "Y6nRLr"
+
+[accounts.eu-shop]
+key_env = "EU_SHOP_KEY"
+sms_countries = ["GB", "IE", "SI"]
+default_region = "GB"
+`
+	tests := []struct {
+		name    string
+		env     map[string]string
+		o       overrides
+		account string
+		key     string
+		region  string
+		smsSI   bool
+		list    string
+		err     string
+	}{
+		{name: "default account", env: map[string]string{"US_SHOP_KEY": "pk_us_key_1234"}, account: "us-shop", key: "pk_us_key_1234", region: "US", list: "Y6nRLr"},
+		{name: "KLAVIYO_ACCOUNT beats the default", env: map[string]string{"KLAVIYO_ACCOUNT": "eu-shop", "EU_SHOP_KEY": "pk_eu_key_1234"}, account: "eu-shop", key: "pk_eu_key_1234", region: "GB", smsSI: true},
+		{name: "--account beats KLAVIYO_ACCOUNT", env: map[string]string{"KLAVIYO_ACCOUNT": "us-shop", "EU_SHOP_KEY": "pk_eu_key_1234"}, o: overrides{account: "eu-shop"}, account: "eu-shop", key: "pk_eu_key_1234", region: "GB", smsSI: true},
+		{name: "--region beats the account's", env: map[string]string{"EU_SHOP_KEY": "k"}, o: overrides{account: "eu-shop", region: "ie"}, account: "eu-shop", key: "k", region: "IE", smsSI: true},
+		{name: "unknown account", o: overrides{account: "nope"}, err: `no account "nope"`},
+		{name: "key variable not set is deferred", account: "us-shop", region: "US", list: "Y6nRLr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := t.TempDir()
+			if err := os.WriteFile(filepath.Join(home, "config.toml"), []byte(cfg), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			env := map[string]string{"CONSENT_HOME": home}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			s, err := loadSettings(func(k string) string { return env[k] }, tt.o)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.account != tt.account || s.accountKey != tt.key || s.rules.DefaultRegion != tt.region ||
+				s.rules.Policy.Allows("SI") != tt.smsSI || s.defaultList != tt.list || s.agent != "Dana at the front desk" {
+				t.Errorf("settings = %+v", s)
+			}
+			if tt.key == "" && (s.accountKeyErr == nil || !strings.Contains(s.accountKeyErr.Error(), "US_SHOP_KEY")) {
+				t.Errorf("missing key error = %v", s.accountKeyErr)
+			}
+		})
+	}
+}
+
+func TestConfigReadableByOthersIsRefused(t *testing.T) {
+	home := t.TempDir()
+	path := filepath.Join(home, "config.toml")
+	if err := os.WriteFile(path, []byte("agent = \"x\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(path, 0o644)
+	r := runIn(t, home, "check", "+12015550123")
+	if r.code != 2 || !strings.Contains(r.stderr, "can be read by others (mode 0644)") || !strings.Contains(r.stderr, "chmod 600 "+path) {
+		t.Errorf("exit %d: %s", r.code, r.stderr)
+	}
+}
+
+func TestConfigKeyAndKeyEnvBoth(t *testing.T) {
+	var fc fileConfig
+	if err := decodeConfig([]byte("[accounts.a]\nkey = \"pk_a_1234567\"\nkey_env = \"A\"\n"), "c.toml", &fc); err != nil {
+		t.Fatal(err)
+	}
+	_, err := accountKey("a", fc.Accounts["a"], func(string) string { return "" })
+	if err == nil || strings.Contains(err.Error(), "pk_a_1234567") {
+		t.Errorf("err = %v: want a refusal that does not quote the key", err)
+	}
+}
+
+// FuzzConfig feeds arbitrary text to the config parser and resolver: a
+// clear error or settings, never a panic, and never the text of a key in an
+// error.
+func FuzzConfig(f *testing.F) {
+	f.Add("default_region = \"US\"\nsms_countries = [\"US\"]\n")
+	f.Add("default_account = \"a\"\n[accounts.a]\nkey = \"pk_fuzz_secret\"\nsms_countries = [\"XX\"]\n")
+	f.Add("[accounts]\na = 1\n")
+	f.Add("agent = \"\x1b]52;c;aGk=\a\"\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		var fc fileConfig
+		if err := decodeConfig([]byte(text), "config.toml", &fc); err != nil {
+			if strings.ContainsAny(err.Error(), "\x1b\a") {
+				t.Fatalf("error carries a control character: %q", err)
+			}
+			return
+		}
+		_, err := resolve(fc, "config.toml", func(string) string { return "" }, overrides{})
+		if err != nil && strings.Contains(err.Error(), "pk_fuzz_secret") {
+			t.Fatalf("error quotes the key: %v", err)
+		}
+	})
+}
