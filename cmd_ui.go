@@ -41,7 +41,7 @@ func runUI(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	app := ui.New(ui.Options{Context: ctx, Client: b.client, Rules: cfg.rules, Waits: waits, History: j,
+	app := ui.New(ui.Options{Context: ctx, Client: b.client, Rules: cfg.rules, Waits: waits, History: j, DefaultList: cfg.defaultList,
 		Backend: b.name + " · revision " + client.Revision})
 	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return err

@@ -164,6 +164,14 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 	}
 
 	healthy := serveSandbox(t, db, "--rate-limit", "off")
+	// The next start shows it on Home and in History.
+	term := startTerminal(t, 100, 30, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + healthy.url, "KLAVIYO_API_KEY=pk_process_test_key", "TERM=xterm-256color"})
+	term.waitFor("1 entry is pending or failed: press h to review and retry.")
+	term.press("h")
+	term.waitFor("killed@example.com", "pending")
+	term.press(keyCtrlC)
+	<-term.done
+
 	code, out, errOut := consentAt(t, home, healthy.url, "history", "retry", "--all")
 	if code != 0 || !strings.Contains(out, "verified") {
 		t.Fatalf("retry --all: exit %d\n%s%s", code, out, errOut)

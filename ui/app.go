@@ -32,6 +32,8 @@ type Options struct {
 	Backend string
 	// History records submits; nil means an in-memory history.
 	History History
+	// DefaultList is the list id the subscribe form starts with.
+	DefaultList string
 	// Waits receives the client's pauses (rate limits, retries) to show in
 	// the status line; nil means none are shown.
 	Waits <-chan client.Wait
@@ -75,7 +77,7 @@ func New(opts Options) *App {
 		opts.Rules.Policy = model.DefaultSMSPolicy()
 	}
 	c := &common{ctx: opts.Context, styles: newStyles(true), keys: defaultKeyMap(), rules: opts.Rules,
-		backend: opts.Backend, client: opts.Client, history: opts.History}
+		backend: opts.Backend, client: opts.Client, history: opts.History, defaultList: opts.DefaultList}
 	h := help.New()
 	h.Styles = c.styles.Help
 	a := &App{c: c, stack: []component{newHomeView(c)}, help: h, waits: opts.Waits, width: 80, height: 24,

@@ -46,6 +46,8 @@ type common struct {
 	backend string
 	client  *client.Client
 	history History
+	// defaultList is the account's list for new subscriptions, "" if none.
+	defaultList string
 }
 
 // backMsg asks the root to close the current view.

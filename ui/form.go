@@ -90,7 +90,23 @@ func (v *formView) newInput(placeholder string) textinput.Model {
 	return in
 }
 
-func (v *formView) Init() tea.Cmd { return v.setFocus(fieldEmail) }
+// defaultListMsg is the account's default list, read when the form opens.
+type defaultListMsg struct {
+	list client.List
+	err  error
+}
+
+func (v *formView) Init() tea.Cmd {
+	focus := v.setFocus(fieldEmail)
+	if v.c.defaultList == "" || v.c.client == nil {
+		return focus
+	}
+	c, id := v.c, v.c.defaultList
+	return tea.Batch(focus, func() tea.Msg {
+		l, err := c.client.List(c.ctx, id)
+		return defaultListMsg{list: l, err: err}
+	})
+}
 
 // analyse re-reads both inputs; it is what every keystroke costs.
 func (v *formView) analyse() {
@@ -130,6 +146,14 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case submitDoneMsg:
 		return v.submitted(msg)
+	case defaultListMsg:
+		if msg.err != nil {
+			v.notice = "The account's default list could not be read: " + model.SanitizeText(msg.err.Error())
+		} else if v.list == nil {
+			l := msg.list
+			v.list = &l
+		}
+		return nil
 	case listPickedMsg:
 		l := msg.list
 		v.list = &l
