@@ -64,6 +64,12 @@ func (b *backend) Close() error {
 // with no key it opens the embedded sandbox under the data directory,
 // seeding demo data on first use.
 func openBackend(ctx context.Context, f *apiFlags, e env, cfg settings, onWait func(client.Wait)) (*backend, error) {
+	return openBackendSeeding(ctx, f, e, cfg, onWait, false)
+}
+
+// openBackendSeeding is openBackend; with backgroundSeed a new sandbox is
+// seeded in the background instead of before returning (the UI's start).
+func openBackendSeeding(ctx context.Context, f *apiFlags, e env, cfg settings, onWait func(client.Wait), backgroundSeed bool) (*backend, error) {
 	key := firstNonEmpty(f.apiKey, e.getenv("KLAVIYO_API_KEY"))
 	if key == "" && cfg.account != "" {
 		if cfg.accountKeyErr != nil {
@@ -90,7 +96,11 @@ func openBackend(ctx context.Context, f *apiFlags, e env, cfg settings, onWait f
 	if err != nil {
 		return nil, fmt.Errorf("opening the sandbox: %w", err)
 	}
-	if err := sb.SeedDemo(ctx); err != nil {
+	if backgroundSeed {
+		// The UI's first frame does not need the data; its first request
+		// waits for it.
+		sb.StartSeedDemo(ctx)
+	} else if err := sb.SeedDemo(ctx); err != nil {
 		sb.Close()
 		return nil, fmt.Errorf("seeding the sandbox: %w", err)
 	}

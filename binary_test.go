@@ -22,7 +22,7 @@ var (
 
 // consentBinary builds the consent command once per test run, as a user
 // would with `go build`, with cgo off as for the static release build.
-func consentBinary(t *testing.T) string {
+func consentBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "consent-bin")

@@ -27,12 +27,12 @@ func runUI(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	waits := make(chan client.Wait, 16)
-	b, err := openBackend(ctx, api, e, cfg, func(w client.Wait) {
+	b, err := openBackendSeeding(ctx, api, e, cfg, func(w client.Wait) {
 		select { // the status line shows waits; never block a request on it
 		case waits <- w:
 		default:
 		}
-	})
+	}, true)
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,12 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !sleep(r.Context(), s.latency) {
 		return // the client is gone; nobody reads an answer
 	}
+	if ok, err := s.waitSeeded(r); !ok {
+		return
+	} else if err != nil {
+		writeError(w, serverError())
+		return
+	}
 	if err := s.serve(w, r); err != nil {
 		writeError(w, err)
 	}

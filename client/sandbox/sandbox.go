@@ -71,6 +71,10 @@ type Sandbox struct {
 	// writeMu serialises this process's writers: SQLite has one writer at
 	// a time, and queueing here is cheaper than busy-waiting in SQLite.
 	writeMu sync.Mutex
+	// seeded, when set, is closed once a background seed has finished;
+	// requests wait for it, and seedErr says how it went.
+	seeded  chan struct{}
+	seedErr error
 }
 
 // Open opens the database at opts.Path (creating it and its directory if
@@ -166,12 +170,39 @@ func (s *Sandbox) openDB(ctx context.Context) error {
 // Close closes the database and, for a private temporary database, removes
 // it. Jobs not yet applied stay stored in a database that has a Path.
 func (s *Sandbox) Close() error {
+	if s.seeded != nil {
+		<-s.seeded
+	}
 	err := s.db.Close()
 	if err != nil {
 		err = fmt.Errorf("sandbox: closing the database: %w", err)
 	}
 	s.removeTemp()
 	return err
+}
+
+// StartSeedDemo seeds demo data (as SeedDemo) in the background, so that a
+// first start does not wait for it; every request waits until it is done.
+// Call it once, before serving.
+func (s *Sandbox) StartSeedDemo(ctx context.Context) {
+	s.seeded = make(chan struct{})
+	go func() {
+		defer close(s.seeded)
+		s.seedErr = s.SeedDemo(ctx)
+	}()
+}
+
+// waitSeeded waits for a background seed; false when the request gave up.
+func (s *Sandbox) waitSeeded(r *http.Request) (bool, error) {
+	if s.seeded == nil {
+		return true, nil
+	}
+	select {
+	case <-s.seeded:
+		return true, s.seedErr
+	case <-r.Context().Done():
+		return false, nil
+	}
 }
 
 func (s *Sandbox) removeTemp() {
