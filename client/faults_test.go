@@ -48,7 +48,7 @@ func (r *statusRecorder) WriteHeader(code int) {
 
 // faultyClient serves sb over real HTTP behind a request counter; the
 // client's sleeps are recorded instead of slept when fastSleep is set.
-func faultyClient(t *testing.T, sb *sandbox.Sandbox, opts client.Options, fastSleep bool) (*client.Client, *countingHandler, *[]client.Wait) {
+func faultyClient(t testing.TB, sb *sandbox.Sandbox, opts client.Options, fastSleep bool) (*client.Client, *countingHandler, *[]client.Wait) {
 	t.Helper()
 	h := &countingHandler{next: sb, n: map[string]int{}}
 	srv := httptest.NewServer(h)

@@ -46,6 +46,30 @@ func (c *Client) Unsubscribe(ctx context.Context, r model.CheckedRequest) (Submi
 	return c.submit(ctx, epUnsubscribe, "/api/profile-subscription-bulk-delete-jobs", body, r, model.Unsubscribed)
 }
 
+// SubscribeMany sends up to MaxSubscribeProfiles profiles' consent in one
+// bulk job, each profile asking for its own channels; listID may be "".
+// It is for imports and scale: the agent's path is Subscribe and Verify.
+func (c *Client) SubscribeMany(ctx context.Context, reqs []model.CheckedRequest, listID, source string) error {
+	switch {
+	case len(reqs) == 0:
+		return fmt.Errorf("nothing to subscribe")
+	case len(reqs) > MaxSubscribeProfiles:
+		return fmt.Errorf("%d profiles in one job: Klaviyo takes at most %d", len(reqs), MaxSubscribeProfiles)
+	}
+	doc := jobBody("profile-subscription-bulk-create-job", model.CheckedRequest{ConsentRequest: model.ConsentRequest{ListID: listID, Source: source}}, model.Subscribed)
+	doc.Data.Attributes.Profiles.Data = doc.Data.Attributes.Profiles.Data[:0]
+	for _, r := range reqs {
+		one := jobBody("", r, model.Subscribed)
+		doc.Data.Attributes.Profiles.Data = append(doc.Data.Attributes.Profiles.Data, one.Data.Attributes.Profiles.Data...)
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", epSubscribe, err)
+	}
+	_, err = c.send(ctx, http.MethodPost, epSubscribe, c.endpointURL("/api/profile-subscription-bulk-create-jobs", nil), data)
+	return err
+}
+
 func (c *Client) submit(ctx context.Context, endpoint, path string, body any, r model.CheckedRequest, want model.ConsentState) (Submission, error) {
 	data, err := json.Marshal(body)
 	if err != nil {

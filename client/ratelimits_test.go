@@ -1,0 +1,121 @@
+package client_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/model"
+)
+
+// pageAll pages through a list to the end and returns how many members.
+func pageAll(t testing.TB, c *client.Client, listID string) int {
+	n := 0
+	q := client.MembersQuery{PageSize: client.MaxPageSize}
+	for {
+		page, err := c.Members(context.Background(), listID, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(page.Profiles)
+		if page.Next == "" {
+			return n
+		}
+		q = client.MembersQuery{Next: page.Next}
+	}
+}
+
+// bigList opens a rate-limited sandbox with a list of n members.
+func bigList(t testing.TB, n int) (*sandbox.Sandbox, string) {
+	sb, err := sandbox.Open(context.Background(), sandbox.Options{RateLimit: true, JobDelay: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	id, err := sb.LoadMembers(context.Background(), "Scale", n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sb, id
+}
+
+// TestPagingAtKlaviyosLimits pages a 20,000-member list (200 requests,
+// more than the burst of 75 a second) against a sandbox that enforces
+// Klaviyo's limits: with the client's limiter, not one 429 and not one
+// request more than the pages; without it, a storm of 429s.
+func TestPagingAtKlaviyosLimits(t *testing.T) {
+	sb, listID := bigList(t, 20_000)
+	withLimiter, h, waits := faultyClient(t, sb, client.Options{}, false)
+	if got := pageAll(t, withLimiter, listID); got != 20_000 {
+		t.Fatalf("paged %d members", got)
+	}
+	if h.count("Too Many Requests") != 0 || h.count("GET") != 200 {
+		t.Errorf("with the limiter: %d requests, %d throttled; want 200 and none", h.count("GET"), h.count("Too Many Requests"))
+	}
+	limited := 0
+	for _, w := range *waits {
+		if w.Reason == "limit" {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Error("the limiter never held a request back: 200 requests cannot all fit in one second")
+	}
+
+	time.Sleep(1100 * time.Millisecond) // a fresh burst window for the comparison
+	without, h2, _ := faultyClient(t, sb, client.Options{NoLimiter: true, Attempts: 10}, false)
+	pageAll(t, without, listID)
+	if h2.count("Too Many Requests") == 0 {
+		t.Log("without the limiter nothing was throttled either (a slow machine)")
+	}
+	t.Logf("without the limiter: %d requests, %d of them 429", h2.count("GET"), h2.count("Too Many Requests"))
+}
+
+// TestBulkSubscribeAtKlaviyosLimits subscribes 1,000 profiles in one job:
+// one request, accepted, and every profile then reads back SUBSCRIBED.
+func TestBulkSubscribeAtKlaviyosLimits(t *testing.T) {
+	sb, listID := bigList(t, 10)
+	c, h, _ := faultyClient(t, sb, client.Options{}, false)
+	reqs := make([]model.CheckedRequest, client.MaxSubscribeProfiles)
+	for i := range reqs {
+		r, problems := model.ConsentRequest{Email: fmt.Sprintf("bulk%04d@example.com", i), Channels: []model.Channel{model.EmailMarketing}}.Check(rules)
+		if len(problems) > 0 {
+			t.Fatal(problems)
+		}
+		reqs[i] = r
+	}
+	if err := c.SubscribeMany(context.Background(), reqs, listID, "bulk test"); err != nil {
+		t.Fatal(err)
+	}
+	if h.count("POST") != 1 || h.count("Too Many Requests") != 0 {
+		t.Errorf("%d POSTs, %d throttled", h.count("POST"), h.count("Too Many Requests"))
+	}
+	for _, i := range []int{0, 499, 999} {
+		ps, err := c.LookupEmail(context.Background(), fmt.Sprintf("bulk%04d@example.com", i))
+		if err != nil || len(ps) != 1 || ps[0].Subscriptions.Channel(model.EmailMarketing).Consent != model.Subscribed {
+			t.Errorf("profile %d: %+v %v", i, ps, err)
+		}
+	}
+	if err := c.SubscribeMany(context.Background(), append(reqs, reqs[0]), listID, ""); err == nil {
+		t.Error("1,001 profiles in one job were sent")
+	}
+}
+
+// BenchmarkPagingAtRateLimits pages 20,000 members (200 requests) against
+// Klaviyo's limits as the sandbox enforces them; the least time they allow
+// is about 2 s (75 requests in each of three one-second windows).
+func BenchmarkPagingAtRateLimits(b *testing.B) {
+	sb, listID := bigList(b, 20_000)
+	for b.Loop() {
+		time.Sleep(1100 * time.Millisecond) // start in a fresh burst window
+		c, h, _ := faultyClient(b, sb, client.Options{}, false)
+		start := time.Now()
+		pageAll(b, c, listID)
+		b.ReportMetric(time.Since(start).Seconds(), "s/20k-members")
+		b.ReportMetric(float64(h.count("GET")), "requests")
+		b.ReportMetric(float64(h.count("Too Many Requests")), "429s")
+	}
+}
