@@ -17,7 +17,7 @@ import (
 // terminal is the built binary running in a real pseudo-terminal, its
 // screen kept by a terminal emulator, as an agent would see it.
 type terminal struct {
-	t    *testing.T
+	t    testing.TB
 	pty  *os.File
 	emu  *vt.SafeEmulator
 	cmd  *exec.Cmd
@@ -47,7 +47,7 @@ func (b *lockedBuffer) Bytes() []byte {
 func (term *terminal) written() []byte { return term.raw.Bytes() }
 
 // startTerminal runs the consent binary with args in a width×height pty.
-func startTerminal(t *testing.T, width, height int, env []string, args ...string) *terminal {
+func startTerminal(t testing.TB, width, height int, env []string, args ...string) *terminal {
 	t.Helper()
 	cmd := exec.Command(consentBinary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
