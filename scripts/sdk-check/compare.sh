@@ -2,9 +2,8 @@
 # Pages the same 100,000-member sandbox list over loopback with Consent
 # Desk's client (`consent members --json`) and with Klaviyo's official Node
 # SDK, and prints both times and request counts. RATE_LIMIT=off turns the
-# sandbox's enforcement of Klaviyo's limits off (default on).
-# Optional tooling: needs
-# Node.js and npm; `go test ./...` does not.
+# sandbox's enforcement of Klaviyo's limits off (default on). Optional
+# tooling: needs Node.js and npm; `go test ./...` does not.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -16,8 +15,9 @@ n=${MEMBERS:-100000}
 (cd "$here" && npm install --no-audit --no-fund --silent)
 export CONSENT_HOME=$tmp
 "$tmp/consent" sandbox load --db "$tmp/sandbox.db" --list Compare --members "$n" >/dev/null
-list=$("$tmp/consent" sandbox serve --db "$tmp/sandbox.db" --rate-limit "${RATE_LIMIT:-on}" >"$tmp/url" & echo $! >"$tmp/pid"; sleep 0.5; head -1 "$tmp/url")
-pid=$(cat "$tmp/pid")
+"$tmp/consent" sandbox serve --db "$tmp/sandbox.db" --rate-limit "${RATE_LIMIT:-on}" >"$tmp/url" &
+pid=$!
+for _ in $(seq 50); do [ -s "$tmp/url" ] && break; sleep 0.1; done
 url=$(head -1 "$tmp/url")
 id=$(KLAVIYO_API_URL=$url KLAVIYO_API_KEY=pk_compare "$tmp/consent" lists --json | grep '"Compare"' | sed 's/.*"id":"\([^"]*\)".*/\1/')
 
