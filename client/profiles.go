@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/url"
@@ -11,17 +12,21 @@ import (
 // MaxPageSize is the largest page Klaviyo gives for profiles and members.
 const MaxPageSize = 100
 
-// ProfilePage is one page of profiles and the link to the next, "" on the
-// last.
+// ProfilePage is one page of profiles and the links to the next, "" on the
+// last, and to the previous, "" on the first (or when Klaviyo sent none).
 type ProfilePage struct {
 	Profiles []Profile
 	Next     string
+	Prev     string
 }
 
 // MembersQuery selects a page of a list's members.
 type MembersQuery struct {
 	// Next is links.next of the previous page; "" for the first page.
 	Next string
+	// Prev is links.prev of the following page, to page backwards; it is
+	// followed like Next, and Next wins when both are set.
+	Prev string
 	// PageSize is 1..100; 0 means 100.
 	PageSize int
 	// Email or Phone (E.164) narrow the page to an exact match, filtered by
@@ -31,7 +36,7 @@ type MembersQuery struct {
 
 // Members fetches one page of a list's members with their subscriptions.
 func (c *Client) Members(ctx context.Context, listID string, q MembersQuery) (ProfilePage, error) {
-	u := q.Next
+	u := cmp.Or(q.Next, q.Prev)
 	if u != "" {
 		var err error
 		if u, err = c.followURL(u); err != nil {
@@ -123,7 +128,7 @@ func (c *Client) profilePage(ctx context.Context, endpoint, u string) (ProfilePa
 	if err != nil {
 		return ProfilePage{}, err
 	}
-	return ProfilePage{Profiles: profiles, Next: p.next()}, nil
+	return ProfilePage{Profiles: profiles, Next: p.next(), Prev: p.prev()}, nil
 }
 
 // equalsFilter is Klaviyo's filter for an exact email or phone match, or ""

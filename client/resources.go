@@ -14,15 +14,15 @@ type page struct {
 	Data  []json.RawMessage `json:"data"`
 	Links struct {
 		Next *string `json:"next"`
+		Prev *string `json:"prev"`
 	} `json:"links"`
 }
 
-func (p page) next() string {
-	if p.Links.Next == nil {
-		return ""
-	}
-	return *p.Links.Next
-}
+// next is links.next, "" when absent or null.
+func (p page) next() string { return str(p.Links.Next) }
+
+// prev is links.prev, "" when absent or null.
+func (p page) prev() string { return str(p.Links.Prev) }
 
 // List is a Klaviyo list.
 type List struct {

@@ -26,6 +26,13 @@ const membersPageSize = client.MaxPageSize
 // gets there and opening the view costs one request, not two.
 const membersPrefetch = membersPageSize / 2
 
+// membersKeptPages is how many pages the view keeps at most: 3,000 rows,
+// about 0.6 MB, a hundred screens and far more than a screen and the
+// prefetch margins above and below it. Scrolling further drops pages from
+// the other end, to be fetched again if the agent comes back, so memory is
+// bounded by this and not by the list's size.
+const membersKeptPages = 30
+
 // membersLookupLimit bounds the lookup input: longer than any email (254)
 // or phone number.
 const membersLookupLimit = 256
@@ -148,33 +155,127 @@ func (r *memberRow) phoneWidth() int {
 	return memberTextWidth(r.phone) + 1 + memberTextWidth(r.region)
 }
 
+// memberPage is what the rows kept remember of one page: how many rows it
+// brought and its links, so that a page dropped from either end of the
+// window can be fetched again.
+type memberPage struct {
+	n          int
+	prev, next string
+}
+
 // memberRows is one set of rows being paged through: the whole list, or
-// the answer to a lookup. It knows its cursor and scroll offset, so that
-// leaving a lookup puts the agent back where they were.
+// the answer to a lookup. It keeps a window of whole pages (see trim), and
+// knows its cursor and scroll offset, so that leaving a lookup puts the
+// agent back where they were.
 type memberRows struct {
 	// query is the lookup's filter; zero for the whole list.
 	query client.MembersQuery
+	// rows is the window of rows kept, pages the pages they came in, in
+	// order; first is the row number (from 0) in the list of rows[0].
 	rows  []memberRow
-	// next is links.next of the last page; done is set once a page came
-	// without one.
+	pages []memberPage
+	first int
+	// seen is how many rows of the list have been loaded: the furthest
+	// row number reached, whether or not it is still kept.
+	seen int
+	// next is links.next of the last page kept; done is set when the last
+	// page kept came without one (the list's end).
 	next string
 	done bool
-	// cursor is the selected row; offset the first row on screen.
+	// cursor is the selected row and offset the first row on screen, both
+	// indexes into rows.
 	cursor, offset int
 	// phoneWidth is the widest phone cell loaded so far.
 	phoneWidth int
 }
 
-// add appends a page of rows.
-func (t *memberRows) add(rows []memberRow, next string) {
+// add appends a page of rows after those kept.
+func (t *memberRows) add(rows []memberRow, prev, next string) {
 	t.rows = append(t.rows, rows...)
+	t.pages = append(t.pages, memberPage{n: len(rows), prev: prev, next: next})
+	t.widen(rows)
+	t.next, t.done = next, next == ""
+	t.seen = max(t.seen, t.first+len(t.rows))
+}
+
+// prepend puts a page of rows before those kept, keeping the cursor and
+// the screen on the same rows.
+func (t *memberRows) prepend(rows []memberRow, prev, next string) {
+	t.rows = append(rows[:len(rows):len(rows)], t.rows...)
+	t.pages = append([]memberPage{{n: len(rows), prev: prev, next: next}}, t.pages...)
+	t.widen(rows)
+	t.first = max(t.first-len(rows), 0)
+	if prev == "" { // the list's first page, whatever was counted
+		t.first = 0
+	}
+	t.cursor += len(rows)
+	t.offset += len(rows)
+	t.seen = max(t.seen, t.first+len(t.rows))
+}
+
+// restart replaces the rows kept with the list's first page.
+func (t *memberRows) restart(rows []memberRow, next string) {
+	clear(t.rows)
+	t.rows, t.pages, t.first = t.rows[:0], t.pages[:0], 0
+	t.cursor, t.offset = 0, 0
+	t.add(rows, "", next)
+}
+
+// widen grows the phone column for the rows of a new page.
+func (t *memberRows) widen(rows []memberRow) {
 	for i := range rows {
 		t.phoneWidth = max(t.phoneWidth, rows[i].phoneWidth())
 	}
-	t.next, t.done = next, next == ""
 }
 
-// moveTo puts the cursor on row i, within the rows loaded.
+// trim drops whole pages from the end away from the cursor (the front
+// after an append, the back after a prepend) until at most keep pages are
+// kept, never a page with the cursor or the screen's rows in it. A page
+// dropped from the front is fetched again through the links.prev of the
+// new first page, one from the back through the links.next of the new last
+// page.
+func (t *memberRows) trim(keep int, front bool) {
+	for len(t.pages) > keep {
+		if front {
+			n := t.pages[0].n
+			if min(t.cursor, t.offset) < n {
+				return
+			}
+			k := copy(t.rows, t.rows[n:])
+			clear(t.rows[k:]) // let the dropped rows' strings go
+			t.rows = t.rows[:k]
+			t.pages = append(t.pages[:0], t.pages[1:]...)
+			t.first += n
+			t.cursor -= n
+			t.offset -= n
+			continue
+		}
+		last := t.pages[len(t.pages)-1]
+		k := len(t.rows) - last.n
+		if t.cursor >= k || t.offset >= k {
+			return
+		}
+		clear(t.rows[k:])
+		t.rows = t.rows[:k]
+		t.pages = t.pages[:len(t.pages)-1]
+		t.next = t.pages[len(t.pages)-1].next
+		t.done = t.next == ""
+	}
+}
+
+// prev is links.prev of the first page kept: "" when it is the list's
+// first page (or Klaviyo sent no link).
+func (t *memberRows) prev() string {
+	if len(t.pages) == 0 {
+		return ""
+	}
+	return t.pages[0].prev
+}
+
+// dropped reports whether rows before those kept were loaded and dropped.
+func (t *memberRows) dropped() bool { return t.first > 0 || t.prev() != "" }
+
+// moveTo puts the cursor on row i, within the rows kept.
 func (t *memberRows) moveTo(i int) {
 	t.cursor = max(0, min(i, len(t.rows)-1))
 }
@@ -186,7 +287,7 @@ func (t *memberRows) scroll(visible int) {
 
 // window is the rows on screen, [start, end): from the offset, moved just
 // enough to show the cursor (the screen may have shrunk since the last
-// scroll), and a screen's worth whatever the number of rows loaded.
+// scroll), and a screen's worth whatever the number of rows kept.
 func (t *memberRows) window(visible int) (start, end int) {
 	visible = max(visible, 1)
 	start = min(t.offset, t.cursor)
@@ -198,17 +299,33 @@ func (t *memberRows) window(visible int) (start, end int) {
 }
 
 // nearEnd reports whether the cursor is within margin rows of the end of
-// what is loaded.
+// what is kept.
 func (t *memberRows) nearEnd(margin int) bool {
 	return t.cursor >= len(t.rows)-margin
 }
 
+// nearTop reports whether the cursor is within margin rows of the first
+// row kept.
+func (t *memberRows) nearTop(margin int) bool {
+	return t.cursor < margin
+}
+
+// memberFetch is which page a request asks for.
+type memberFetch uint8
+
+const (
+	fetchNext  memberFetch = iota // the page after those kept
+	fetchPrev                     // the page before those kept
+	fetchFirst                    // the list's first page, replacing those kept
+)
+
 // membersPageMsg is one page for the members view's request number seq.
 type membersPageMsg struct {
-	seq  int
-	rows []memberRow
-	next string
-	err  error
+	seq        int
+	dir        memberFetch
+	rows       []memberRow
+	prev, next string
+	err        error
 }
 
 // memberColumns are the widths of the table's columns for one width of
@@ -242,10 +359,14 @@ func layoutMemberColumns(width, phone int) memberColumns {
 // membersView is a list's members, a page of 100 at a time as the agent
 // scrolls, with an exact lookup by email or phone done by Klaviyo. Only
 // the rows on screen are rendered, so a cursor move costs the same with
-// a hundred rows loaded or a hundred thousand.
+// a hundred rows loaded or a hundred thousand, and only a window of pages
+// around the cursor is kept (keptPages), so memory is the same too.
 type membersView struct {
 	c    *common
 	list client.List
+	// keptPages is how many pages are kept at most (membersKeptPages;
+	// tests lower it).
+	keptPages int
 	// all is the whole list; found, when not nil, the lookup being shown.
 	all   memberRows
 	found *memberRows
@@ -279,14 +400,14 @@ func newMembersView(c *common, l client.List) *membersView {
 	in.CharLimit = membersLookupLimit
 	in.SetStyles(c.styles.Input)
 	return &membersView{
-		c: c, list: l, input: in,
+		c: c, list: l, input: in, keptPages: membersKeptPages,
 		escFullList: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "full list")),
 		lookupGo:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up")),
 	}
 }
 
 // Init asks for the first page.
-func (v *membersView) Init() tea.Cmd { return v.fetch(&v.all) }
+func (v *membersView) Init() tea.Cmd { return v.fetch(&v.all, fetchNext) }
 
 // active is the rows on screen: the lookup's, or the whole list's.
 func (v *membersView) active() *memberRows {
@@ -296,23 +417,29 @@ func (v *membersView) active() *memberRows {
 	return &v.all
 }
 
-// fetch asks for t's next page, replacing any request in flight. The
-// page's profiles become rows in the command, off the UI's goroutine.
-func (v *membersView) fetch(t *memberRows) tea.Cmd {
+// fetch asks for one of t's pages (dir), replacing any request in flight.
+// The page's profiles become rows in the command, off the UI's goroutine.
+func (v *membersView) fetch(t *memberRows, dir memberFetch) tea.Cmd {
 	v.stop()
 	ctx, cancel := context.WithCancel(v.c.ctx)
 	v.seq++
 	v.loading, v.cancel = v.seq, cancel
 	q := t.query
-	q.Next, q.PageSize = t.next, membersPageSize
+	q.PageSize = membersPageSize
+	switch dir {
+	case fetchNext:
+		q.Next = t.next
+	case fetchPrev:
+		q.Prev = t.prev()
+	}
 	seq, cl, rules, listID := v.seq, v.c.client, v.c.rules, v.list.ID
 	return func() tea.Msg {
 		defer cancel()
 		page, err := cl.Members(ctx, listID, q)
 		if err != nil {
-			return membersPageMsg{seq: seq, err: err}
+			return membersPageMsg{seq: seq, dir: dir, err: err}
 		}
-		return membersPageMsg{seq: seq, rows: newMemberRows(rules, page.Profiles), next: page.Next}
+		return membersPageMsg{seq: seq, dir: dir, rows: newMemberRows(rules, page.Profiles), prev: page.Prev, next: page.Next}
 	}
 }
 
@@ -324,15 +451,42 @@ func (v *membersView) stop() {
 	v.loading, v.cancel = 0, nil
 }
 
+// margin is how near (in rows) the cursor may come to either end of the
+// rows kept before the page beyond is asked for.
+func (v *membersView) margin() int { return max(membersPrefetch, v.visibleRows()) }
+
+// keep is how many pages are kept: keptPages, or more on a screen so tall
+// that a page dropped at one end would leave the cursor within the margin
+// of the other (the view would fetch and drop the same pages in turn): a
+// window of k pages is safe when (k-1) pages hold both margins.
+func (v *membersView) keep() int {
+	return max(v.keptPages, (2*v.margin()+membersPageSize-1)/membersPageSize+2)
+}
+
 // prefetch asks for the next page when the cursor nears the end of what
-// is loaded (or the window does, on a tall screen), unless a request is
-// in flight, the last page is in, or the last request failed.
+// is kept (or the window does, on a tall screen), or for the previous page
+// when it nears the first row kept and earlier pages were dropped; not
+// while a request is in flight or after one failed.
 func (v *membersView) prefetch() tea.Cmd {
 	t := v.active()
-	if v.loading != 0 || t.done || v.err != nil || !t.nearEnd(max(membersPrefetch, v.visibleRows())) {
+	if v.loading != 0 || v.err != nil {
 		return nil
 	}
-	return v.fetch(t)
+	margin := v.margin()
+	down := !t.done && t.nearEnd(margin)
+	up := t.prev() != "" && t.nearTop(margin)
+	switch {
+	case down && up: // few rows kept: the nearer end first
+		if t.cursor < len(t.rows)-t.cursor {
+			return v.fetch(t, fetchPrev)
+		}
+		return v.fetch(t, fetchNext)
+	case down:
+		return v.fetch(t, fetchNext)
+	case up:
+		return v.fetch(t, fetchPrev)
+	}
+	return nil
 }
 
 // Update handles pages and keys.
@@ -365,7 +519,16 @@ func (v *membersView) receive(msg membersPageMsg) tea.Cmd {
 		return nil
 	}
 	t := v.active()
-	t.add(msg.rows, msg.next)
+	switch msg.dir {
+	case fetchNext:
+		t.add(msg.rows, msg.prev, msg.next)
+		t.trim(v.keep(), true)
+	case fetchPrev:
+		t.prepend(msg.rows, msg.prev, msg.next)
+		t.trim(v.keep(), false)
+	case fetchFirst:
+		t.restart(msg.rows, msg.next)
+	}
 	t.scroll(v.visibleRows())
 	return v.prefetch()
 }
@@ -397,6 +560,10 @@ func (v *membersView) key(msg tea.KeyPressMsg) tea.Cmd {
 		t.moveTo(t.cursor + v.visibleRows())
 	case key.Matches(msg, k.Top):
 		t.moveTo(0)
+		if t.dropped() { // start again from the list's first page
+			t.scroll(v.visibleRows())
+			return v.fetch(t, fetchFirst)
+		}
 	case key.Matches(msg, k.Bottom):
 		t.moveTo(len(t.rows) - 1)
 	default:
@@ -456,7 +623,7 @@ func (v *membersView) lookup() tea.Cmd {
 	v.typing, v.refusal, v.err = false, "", nil
 	v.input.Blur()
 	v.found = &memberRows{query: q}
-	return v.fetch(v.found)
+	return v.fetch(v.found, fetchNext)
 }
 
 // lookupQuery reads the lookup line: an email when it has an @, otherwise
@@ -788,15 +955,25 @@ func memberTextWidth(s string) int {
 	return len(s)
 }
 
-// positionLine says which rows are on screen, how many are loaded, and
-// whether more are coming: "rows 101–120 of 4,210 loaded · …more".
+// positionLine says which rows of the list are on screen, how many have
+// been loaded, how many of those are kept when some were dropped, and
+// whether more are coming: "rows 101–120 of 4,210 loaded · …more", or
+// "rows 95,001–95,020 · 3,000 kept of 95,100 loaded · …more".
 func (v *membersView) positionLine(start, end int) string {
 	t := v.active()
 	var b strings.Builder
 	if end > start {
-		b.WriteString("rows " + memberCount(start+1) + "–" + memberCount(end) + " of ")
+		b.WriteString("rows " + memberCount(t.first+start+1) + "–" + memberCount(t.first+end))
+		if len(t.rows) == t.seen {
+			b.WriteString(" of ")
+		} else {
+			b.WriteString(" · ")
+		}
 	}
-	b.WriteString(memberCount(len(t.rows)) + " loaded · ")
+	if len(t.rows) != t.seen {
+		b.WriteString(memberCount(len(t.rows)) + " kept of ")
+	}
+	b.WriteString(memberCount(t.seen) + " loaded · ")
 	if t.done {
 		b.WriteString("all loaded")
 	} else {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 
 	"charm.land/bubbles/v2/table"
@@ -56,7 +57,7 @@ func benchCommon() *common {
 // last page in, so nothing is fetched), its cursor in the middle.
 func benchMembersView(rows []memberRow) *membersView {
 	v := newMembersView(benchCommon(), client.List{ID: "BENCH", Name: "Bench", OptInProcess: "single_opt_in"})
-	v.all.add(rows, "")
+	v.all.add(rows, "", "")
 	v.SetSize(benchWidth, benchHeight)
 	v.all.moveTo(benchStart)
 	v.all.scroll(v.visibleRows())
@@ -91,7 +92,7 @@ func BenchmarkMembersScrollApp(b *testing.B) {
 	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
 	a.Update(tea.WindowSizeMsg{Width: benchWidth + 2, Height: 24})
 	v := newMembersView(a.c, client.List{ID: "BENCH", Name: "Bench", OptInProcess: "single_opt_in"})
-	v.all.add(rows, "")
+	v.all.add(rows, "", "")
 	a.stack = append(a.stack, v)
 	a.resize()
 	v.all.moveTo(benchStart)
@@ -186,7 +187,7 @@ func BenchmarkMembersRowsMemory(b *testing.B) {
 			for i := range profiles {
 				profiles[i] = benchProfile(p + i)
 			}
-			t.add(newMemberRows(rules, profiles), "next")
+			t.add(newMemberRows(rules, profiles), "", "next")
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)
@@ -209,5 +210,32 @@ func BenchmarkMembersPageRows(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = newMemberRows(rules, profiles)
+	}
+}
+
+// BenchmarkMembersPageIntoWindow is what a page costs the UI's goroutine
+// when the window is full (membersKeptPages pages): appended after the
+// rows kept, the oldest page dropped from the front (its rows moved down
+// and cleared), the view scrolled. It runs once per page arriving, never
+// per key.
+func BenchmarkMembersPageIntoWindow(b *testing.B) {
+	pages := make([][]memberRow, membersKeptPages+1)
+	for i := range pages {
+		pages[i] = benchMemberRows(membersPageSize)
+	}
+	v := newMembersView(benchCommon(), client.List{ID: "BENCH", Name: "Bench", OptInProcess: "single_opt_in"})
+	v.SetSize(benchWidth, benchHeight)
+	for _, p := range pages[:membersKeptPages] {
+		v.all.add(slices.Clone(p), "prev", "next")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		v.all.moveTo(len(v.all.rows) - 1)
+		v.loading = v.seq
+		v.receive(membersPageMsg{seq: v.seq, dir: fetchNext, rows: slices.Clone(pages[i%len(pages)]), prev: "prev", next: "next"})
+	}
+	if len(v.all.pages) != membersKeptPages {
+		b.Fatalf("%d pages kept", len(v.all.pages))
 	}
 }
