@@ -131,6 +131,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if len(a.stack) > 1 {
 			a.stack = a.stack[:len(a.stack)-1]
 			a.resize()
+			if r, ok := a.current().(revealer); ok {
+				return a, tea.Batch(r.Revealed(), a.spin())
+			}
 		}
 		return a, nil
 	case waitMsg:

@@ -192,6 +192,16 @@ func (v *checkView) startLookup() tea.Cmd {
 	}
 }
 
+// Revealed looks the same number or email up again when the view above
+// (the profile, where consent may have changed) closes, so the card is not
+// stale.
+func (v *checkView) Revealed() tea.Cmd {
+	if !v.looked || len(v.profiles) == 0 || v.lookup.running() {
+		return nil
+	}
+	return v.startLookup()
+}
+
 // lookedUp shows a lookup's answer: the first profile's card takes the keys;
 // with none found, or an error, the input keeps them.
 func (v *checkView) lookedUp(msg checkLookupMsg) {

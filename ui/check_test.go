@@ -329,3 +329,19 @@ func TestCheckFitsAnySize(t *testing.T) {
 		wantFits(t, a, size[1]+30, size[1])
 	}
 }
+
+// TestCheckCardRefreshedAfterTheProfileChangedIt: unsubscribing in the
+// profile opened from a check, then going back, shows the check's card as
+// Klaviyo now has it, not as it was.
+func TestCheckCardRefreshedAfterTheProfileChangedIt(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	checkFor(t, a, walkerPhone)
+	wantScreen(t, a, "SMS marketing SUBSCRIBED · ✓ can receive")
+	pressAndWait(t, a, tea.KeyEnter, 0) // the profile
+	typeAndWait(t, a, "u")
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	typeAndWait(t, a, "y")
+	wantScreen(t, a, "Consent Desk · profile", "SMS marketing UNSUBSCRIBED")
+	pressAndWait(t, a, tea.KeyEscape, 0)
+	wantScreen(t, a, "Consent Desk · check", "SMS marketing UNSUBSCRIBED · ✗ cannot receive")
+}

@@ -37,6 +37,11 @@ type escHandler interface{ EscIsMine() bool }
 // single-letter keys (q, ?) are typed rather than acted on.
 type textCapturer interface{ CapturesText() bool }
 
+// revealer is a view that wants to know when the view above it closed, to
+// refresh what it shows (a consent card that the view above may have
+// changed).
+type revealer interface{ Revealed() tea.Cmd }
+
 // common is what the root passes down to every view instead of globals.
 type common struct {
 	ctx     context.Context
