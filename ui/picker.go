@@ -29,7 +29,8 @@ type pickerView struct {
 	c       *common
 	filter  textinput.Model
 	lists   []client.List
-	shown   []int // indexes into lists that match the filter
+	keys    []string // per list, what the filter matches: name and id, lower-cased
+	shown   []int    // indexes into lists that match the filter
 	cursor  int
 	loading bool
 	done    bool
@@ -84,7 +85,7 @@ func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 			p.loading, p.err = false, msg.err
 			return nil
 		}
-		p.lists = append(p.lists, msg.page.Lists...)
+		p.add(msg.page.Lists)
 		p.refilter()
 		if msg.page.Next == "" {
 			p.loading, p.done = false, true
@@ -136,12 +137,21 @@ func (p *pickerView) stop() {
 func (p *pickerView) refilter() {
 	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
 	p.shown = p.shown[:0]
-	for i, l := range p.lists {
-		if q == "" || strings.Contains(strings.ToLower(model.SanitizeText(l.Name)), q) || strings.Contains(strings.ToLower(model.SanitizeText(l.ID)), q) {
+	for i, key := range p.keys {
+		if q == "" || strings.Contains(key, q) {
 			p.shown = append(p.shown, i)
 		}
 	}
 	p.cursor = min(p.cursor, max(len(p.shown)-1, 0))
+}
+
+// add keeps lists as they arrive, with what the filter matches for each:
+// the name and id as shown (sanitised), lower-cased once, not per key.
+func (p *pickerView) add(lists []client.List) {
+	for _, l := range lists {
+		p.lists = append(p.lists, l)
+		p.keys = append(p.keys, strings.ToLower(model.SanitizeText(l.Name)+"\x00"+model.SanitizeText(l.ID)))
+	}
 }
 
 func (p *pickerView) View() string {
