@@ -199,7 +199,7 @@ func TestE2ENoColor(t *testing.T) {
 		noColor string
 		colored bool
 	}{{"", true}, {"1", false}} {
-		term := startTerminal(t, 80, 24, []string{"CONSENT_HOME=" + t.TempDir(), "KLAVIYO_API_KEY=", "TERM=xterm-256color", "COLORTERM=truecolor", "NO_COLOR=" + tt.noColor})
+		term := startTerminal(t, 80, 24, []string{"CONSENT_HOME=" + t.TempDir(), "KLAVIYO_API_KEY=", "TERM=xterm-256color", "COLORTERM=truecolor", "CLICOLOR=", "CLICOLOR_FORCE=", "NO_COLOR=" + tt.noColor})
 		term.waitFor("What would you like to do?", "q quit")
 		if got := term.coloredCells(); (got > 0) != tt.colored {
 			t.Errorf("NO_COLOR=%q: %d coloured cells, want colour %v\n%s", tt.noColor, got, tt.colored, term.screen())

@@ -153,7 +153,7 @@ func TestFaultsLatencyTimesOut(t *testing.T) {
 // are throttled, with it none are.
 func TestLimiterAvoidsServerRateLimits(t *testing.T) {
 	ctx := context.Background()
-	const n = 90
+	const n = 200 // however the burst straddles a one-second window, one side holds more than 75
 	burst := func(noLimiter bool) int {
 		sb := newSandbox(t, sandbox.Options{RateLimit: true})
 		c, h, _ := faultyClient(t, sb, client.Options{NoLimiter: noLimiter, Attempts: 1}, false)
