@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
 )
@@ -66,8 +67,9 @@ func startTerminal(t testing.TB, width, height int, env []string, args ...string
 	return term
 }
 
-// screen is the emulator's screen as text.
-func (term *terminal) screen() string { return term.emu.String() }
+// screen is the emulator's screen as text. (SafeEmulator's Render is
+// locked; its String, promoted from Emulator, is not.)
+func (term *terminal) screen() string { return ansi.Strip(term.emu.Render()) }
 
 // waitFor waits until every want is on screen (runs of spaces count as
 // one), or fails the test with the screen.
