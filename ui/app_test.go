@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -271,4 +272,44 @@ func TestFootersFitAt80Columns(t *testing.T) {
 			t.Errorf("after %q the status line lost the backend: %q", keys, lines[0])
 		}
 	}
+}
+
+// countingHistory counts reads of a history, and can fail them.
+type countingHistory struct {
+	History
+	reads int
+	err   error
+}
+
+func (h *countingHistory) Entries() ([]HistoryEntry, error) {
+	h.reads++
+	if h.err != nil {
+		return nil, h.err
+	}
+	return h.History.Entries()
+}
+
+// TestHomeReadsTheHistoryWhenShownNotPerFrame: the journal is a file; home
+// reads it when it is shown, not on every frame, and says so when it
+// cannot.
+func TestHomeReadsTheHistoryWhenShownNotPerFrame(t *testing.T) {
+	h := &countingHistory{History: NewMemoryHistory()}
+	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, History: h})
+	send(t, a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	before := h.reads
+	for i := 0; i < 10; i++ {
+		_ = a.View()
+	}
+	if h.reads != before {
+		t.Errorf("10 frames read the history %d times", h.reads-before)
+	}
+	h.History.Add(HistoryEntry{Action: "subscribe", State: StatePending})
+	typeText(t, a, "c")
+	press(t, a, tea.KeyEscape, 0)
+	wantScreen(t, a, "1 entry is pending or failed")
+
+	h.err = errors.New("journal.jsonl: permission denied")
+	typeText(t, a, "c")
+	press(t, a, tea.KeyEscape, 0)
+	wantScreen(t, a, "✗ The history cannot be read: journal.jsonl: permission denied")
 }

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
 )
 
 // homeView lists the actions and anything pending in the history. It is
@@ -15,9 +16,24 @@ import (
 type homeView struct {
 	c             *common
 	width, height int
+	// pending counts the history's pending and failed entries, read when
+	// home is shown (not on every frame: the history is a file);
+	// historyErr is why it could not be read.
+	pending    int
+	historyErr error
 }
 
-func newHomeView(c *common) *homeView { return &homeView{c: c} }
+func newHomeView(c *common) *homeView {
+	h := &homeView{c: c}
+	h.countPending()
+	return h
+}
+
+// Revealed counts the pending entries again when the agent comes back.
+func (h *homeView) Revealed() tea.Cmd {
+	h.countPending()
+	return nil
+}
 
 func (h *homeView) Init() tea.Cmd { return nil }
 
@@ -52,26 +68,26 @@ func (h *homeView) View() string {
 		b.WriteString("  " + s.Key.Render(k.Help().Key) + "  " + homeDescriptions[i] + "\n")
 	}
 	b.WriteString("\n")
-	if n := h.pending(); n > 0 {
+	switch n := h.pending; {
+	case h.historyErr != nil:
+		b.WriteString(s.Bad.Render(wrap("✗ The history cannot be read: "+model.SanitizeText(h.historyErr.Error()), h.width)) + "\n\n")
+	case n > 0:
 		b.WriteString(s.Pending.Render(fmt.Sprintf("%d %s pending or failed: press h to review and retry.", n, plural(n, "entry is", "entries are"))) + "\n\n")
 	}
 	b.WriteString(s.Muted.Render(wrap("SMS countries for this account: "+strings.ReplaceAll(h.c.rules.Policy.String(), ",", ", "), h.width)))
 	return b.String()
 }
 
-// pending counts history entries that are not settled.
-func (h *homeView) pending() int {
+// countPending reads the history and counts its pending and failed
+// entries.
+func (h *homeView) countPending() {
 	entries, err := h.c.history.Entries()
-	if err != nil {
-		return 0
-	}
-	n := 0
+	h.pending, h.historyErr = 0, err
 	for _, e := range entries {
 		if e.State == StatePending || e.State == StateFailed {
-			n++
+			h.pending++
 		}
 	}
-	return n
 }
 
 // homeDescriptions say what each of actions() does, in full.
