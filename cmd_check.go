@@ -287,13 +287,7 @@ type card struct {
 // maxTitle bounds a card's title: the query as typed, which may be long.
 const maxTitle = 100
 
-func (c *card) title(s string) {
-	s = model.SanitizeText(s)
-	if r := []rune(s); len(r) > maxTitle {
-		s = string(r[:maxTitle]) + "…"
-	}
-	c.printf("%s\n", s)
-}
+func (c *card) title(s string) { c.printf("%s\n", model.SanitizeShort(s, maxTitle)) }
 
 func (c *card) row(label, value string) {
 	c.printf("  %-*s %s\n", max(9, c.width), label, model.SanitizeText(value))

@@ -26,7 +26,7 @@ func runHistory(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[0]), historySynopsis)
+		return unexpectedArg(rest[0], historySynopsis)
 	}
 	j, err := openJournalOnly(e)
 	if err != nil {

@@ -29,7 +29,7 @@ func runLists(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[0]), listsSynopsis)
+		return unexpectedArg(rest[0], listsSynopsis)
 	}
 	cfg, err := loadSettings(e.getenv, overrides{account: api.account})
 	if err != nil {

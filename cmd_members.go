@@ -29,7 +29,7 @@ func runMembers(ctx context.Context, args []string, e env) error {
 	case len(rest) == 0:
 		return usagef("give the list's id (see consent lists)\nusage: %s", membersSynopsis)
 	case len(rest) > 1:
-		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[1]), membersSynopsis)
+		return unexpectedArg(rest[1], membersSynopsis)
 	case *limit < 0:
 		return usagef("--limit must be 0 (all) or more")
 	}

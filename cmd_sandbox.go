@@ -48,7 +48,7 @@ func runSandboxServe(ctx context.Context, args []string, e env) error {
 	}
 	switch {
 	case len(rest) > 0:
-		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[0]), serveSynopsis)
+		return unexpectedArg(rest[0], serveSynopsis)
 	case *latency < 0:
 		return usagef("--latency must not be negative")
 	case *failRate < 0 || *failRate > 1:
@@ -115,7 +115,7 @@ func runSandboxLoad(ctx context.Context, args []string, e env) error {
 	}
 	switch {
 	case len(rest) > 0:
-		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[0]), loadSynopsis)
+		return unexpectedArg(rest[0], loadSynopsis)
 	case *list == "":
 		return usagef("--list is required\nusage: %s", loadSynopsis)
 	case *n <= 0:

@@ -67,7 +67,7 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("unexpected argument %q\nusage: %s", sanitizeArg(rest[0]), synopsis)
+		return unexpectedArg(rest[0], synopsis)
 	}
 	if *wait <= 0 {
 		return usagef("--wait must be positive")

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"strings"
 
 	"github.com/consentdesk/consent/model"
 )
@@ -39,11 +38,15 @@ func parseFlags(fs *flag.FlagSet, args []string, synopsis string) ([]string, err
 	}
 }
 
-// sanitizeArg makes a command-line argument safe to quote in a message.
-func sanitizeArg(s string) string {
-	s = model.SanitizeText(s)
-	if len(s) > 60 {
-		s = s[:60] + "…"
-	}
-	return strings.ToValidUTF8(s, "")
+// maxArgQuote bounds how much of an argument a message quotes back.
+const maxArgQuote = 60
+
+// sanitizeArg makes a command-line argument safe and short enough to quote
+// in a message.
+func sanitizeArg(s string) string { return model.SanitizeShort(s, maxArgQuote) }
+
+// unexpectedArg is the usage error for a positional argument a command does
+// not take.
+func unexpectedArg(arg, synopsis string) error {
+	return usagef("unexpected argument %q\nusage: %s", sanitizeArg(arg), synopsis)
 }

@@ -39,7 +39,7 @@ func ParseRegion(raw string) (string, error) {
 		return "", fmt.Errorf("empty region code: use a two-letter ISO code such as US or GB")
 	}
 	if !phoneMeta().regions[code] {
-		return "", fmt.Errorf("unknown region %q: use a two-letter ISO code such as US or GB", sanitizeForMessage(raw))
+		return "", fmt.Errorf("unknown region %q: use a two-letter ISO code such as US or GB", SanitizeShort(raw, maxQuote))
 	}
 	return code, nil
 }

@@ -98,7 +98,7 @@ func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 	for _, c := range r.Channels {
 		switch {
 		case c != EmailMarketing && c != SMSMarketing && c != SMSTransactional:
-			add("channels", "unknown channel %q", sanitizeForMessage(string(c)))
+			add("channels", "unknown channel %q", SanitizeShort(string(c), maxQuote))
 		case seen[c]:
 			add("channels", "%s is asked for twice", c.Label())
 		}
@@ -111,7 +111,7 @@ func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 		add("source", "at most %d characters", maxSourceLength)
 	}
 	if r.ListID != "" && !isListID(r.ListID) {
-		add("list", "%q is not a list id (letters and digits, as in Y6nRLr)", sanitizeForMessage(r.ListID))
+		add("list", "%q is not a list id (letters and digits, as in Y6nRLr)", SanitizeShort(r.ListID, maxQuote))
 	}
 	return out, problems
 }

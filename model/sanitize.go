@@ -117,13 +117,16 @@ func skipString(s string, i int) int {
 	return i
 }
 
-// sanitizeForMessage makes untrusted text safe and short enough to quote in
-// an error message.
-func sanitizeForMessage(s string) string {
-	const limit = 40
+// SanitizeShort is SanitizeText cut to at most n runes, the last of them
+// "…" when something was cut: for quoting outside text in a message, or
+// fitting it in a column.
+func SanitizeShort(s string, n int) string {
 	s = SanitizeText(s)
-	if utf8.RuneCountInString(s) <= limit {
+	if n < 1 || utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return string([]rune(s)[:limit]) + "…"
+	return string([]rune(s)[:n-1]) + "…"
 }
+
+// maxQuote bounds how much of an input a message quotes back.
+const maxQuote = 40

@@ -54,3 +54,23 @@ func FuzzSanitizeText(f *testing.F) {
 		}
 	})
 }
+
+func TestSanitizeShort(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"eleven runes", 10, "eleven ru…"},
+		{"Zoë Müller 東京 and more", 12, "Zoë Müller …"},
+		{"a\x1b[2Jb\x1b]52;c;aGk=\acdef", 4, "abc…"},
+		{"anything", 0, "anything"},
+	}
+	for _, tt := range tests {
+		if got := SanitizeShort(tt.in, tt.n); got != tt.want {
+			t.Errorf("SanitizeShort(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}

@@ -300,7 +300,7 @@ func (v *checkView) profileChooser() string {
 	s := v.c.styles
 	lines := []string{s.Muted.Render(fmt.Sprintf("%d profiles for %s (↑/↓ to choose):", len(v.profiles), model.SanitizeText(v.query)))}
 	for i, p := range v.profiles {
-		line := truncate(model.SanitizeText(strings.TrimSpace(p.Name()+" "+p.Email+" "+p.ID)), max(v.width-2, 10))
+		line := model.SanitizeShort(strings.TrimSpace(p.Name()+" "+p.Email+" "+p.ID), max(v.width-2, 10))
 		if i == v.cursor {
 			lines = append(lines, s.Key.Render("› ")+s.Label.Render(line))
 		} else {

@@ -162,7 +162,7 @@ func (p *pickerView) View() string {
 	start := max(0, min(p.cursor-rows/2, len(p.shown)-rows))
 	for i := start; i < len(p.shown) && i < start+rows; i++ {
 		l := p.lists[p.shown[i]]
-		line := fmt.Sprintf("%-32s %-8s %s", truncate(model.SanitizeText(l.Name), 32), model.SanitizeText(l.ID), optInLabel(l.OptInProcess))
+		line := fmt.Sprintf("%-32s %-8s %s", model.SanitizeShort(l.Name, 32), model.SanitizeText(l.ID), optInLabel(l.OptInProcess))
 		if i == p.cursor {
 			b.WriteString(s.Key.Render("› ") + s.Label.Render(line) + "\n")
 		} else {
@@ -224,13 +224,4 @@ func optInLabel(p string) string {
 		return "single opt-in"
 	}
 	return model.SanitizeText(p)
-}
-
-// truncate cuts s to n runes with an ellipsis.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
