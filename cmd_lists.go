@@ -61,18 +61,7 @@ func writeListsTable(w io.Writer, lists []client.List) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tOPT-IN")
 	for _, l := range lists {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", model.SanitizeText(l.ID), model.SanitizeText(l.Name), optInLabel(l.OptInProcess))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", model.SanitizeText(l.ID), model.SanitizeText(l.Name), l.OptInName())
 	}
 	return tw.Flush()
-}
-
-// optInLabel names an opt-in process as a person says it.
-func optInLabel(p string) string {
-	switch p {
-	case "double_opt_in":
-		return "double opt-in"
-	case "single_opt_in":
-		return "single opt-in"
-	}
-	return model.SanitizeText(p)
 }

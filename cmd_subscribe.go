@@ -166,7 +166,7 @@ func writeChangeResult(w io.Writer, verb string, r model.CheckedRequest, list cl
 	c := card{w: w, width: len("SMS transactional")}
 	title := verb + " " + who
 	if list.ID != "" {
-		title += fmt.Sprintf(" · list %s (%s, %s)", list.Name, list.ID, optInLabel(list.OptInProcess))
+		title += fmt.Sprintf(" · list %s (%s, %s)", list.Name, list.ID, list.OptInName())
 	}
 	c.title(title)
 	if v.ProfileID != "" {

@@ -330,3 +330,16 @@ func TestRateLimitHeadersExposed(t *testing.T) {
 		t.Errorf("rate limit = %+v", rl)
 	}
 }
+
+func TestListOptInName(t *testing.T) {
+	for process, want := range map[string]string{
+		"double_opt_in": "double opt-in",
+		"single_opt_in": "single opt-in",
+		"triple\x1b[2J": "triple",
+		"":              "",
+	} {
+		if got := (List{OptInProcess: process}).OptInName(); got != want {
+			t.Errorf("OptInName of %q = %q, want %q", process, got, want)
+		}
+	}
+}

@@ -39,6 +39,19 @@ type List struct {
 // person to confirm.
 func (l List) DoubleOptIn() bool { return l.OptInProcess == "double_opt_in" }
 
+// OptInName is the list's opt-in process as a person says it ("double
+// opt-in"); an unknown value is given as Klaviyo sent it, made safe for a
+// terminal.
+func (l List) OptInName() string {
+	switch l.OptInProcess {
+	case "double_opt_in":
+		return "double opt-in"
+	case "single_opt_in":
+		return "single opt-in"
+	}
+	return model.SanitizeText(l.OptInProcess)
+}
+
 // Profile is a Klaviyo profile with what Consent Desk reads of it.
 type Profile struct {
 	ID          string

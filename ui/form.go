@@ -388,7 +388,7 @@ func (v *formView) listView() string {
 	if v.list == nil {
 		return s.Muted.Render("none yet — enter to pick")
 	}
-	return fmt.Sprintf("%s (%s) · %s", model.SanitizeText(v.list.Name), model.SanitizeText(v.list.ID), optInLabel(v.list.OptInProcess)) +
+	return fmt.Sprintf("%s (%s) · %s", model.SanitizeText(v.list.Name), model.SanitizeText(v.list.ID), v.list.OptInName()) +
 		s.Muted.Render("  enter to change")
 }
 

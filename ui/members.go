@@ -1003,7 +1003,7 @@ func memberCount(n int) string {
 
 // Title names the list and its opt-in process in the status line.
 func (v *membersView) Title() string {
-	return "members of " + model.SanitizeText(v.list.Name) + " (" + optInLabel(v.list.OptInProcess) + ")"
+	return "members of " + model.SanitizeText(v.list.Name) + " (" + v.list.OptInName() + ")"
 }
 
 // Busy says what is loading, for the root's spinner.

@@ -370,7 +370,7 @@ func (p *profilePanel) listsView(width int) string {
 	}
 	names := make([]string, len(p.lists))
 	for i, l := range p.lists {
-		names[i] = fmt.Sprintf("%s (%s, %s)", model.SanitizeText(l.Name), model.SanitizeText(l.ID), optInLabel(l.OptInProcess))
+		names[i] = fmt.Sprintf("%s (%s, %s)", model.SanitizeText(l.Name), model.SanitizeText(l.ID), l.OptInName())
 	}
 	head := fmt.Sprintf("On %d %s: ", len(p.lists), plural(len(p.lists), "list", "lists"))
 	return wrap(head+strings.Join(names, " · "), width)

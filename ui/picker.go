@@ -162,7 +162,7 @@ func (p *pickerView) View() string {
 	start := max(0, min(p.cursor-rows/2, len(p.shown)-rows))
 	for i := start; i < len(p.shown) && i < start+rows; i++ {
 		l := p.lists[p.shown[i]]
-		line := fmt.Sprintf("%-32s %-8s %s", model.SanitizeShort(l.Name, 32), model.SanitizeText(l.ID), optInLabel(l.OptInProcess))
+		line := fmt.Sprintf("%-32s %-8s %s", model.SanitizeShort(l.Name, 32), model.SanitizeText(l.ID), l.OptInName())
 		if i == p.cursor {
 			b.WriteString(s.Key.Render("› ") + s.Label.Render(line) + "\n")
 		} else {
@@ -213,15 +213,4 @@ func (p *pickerView) ShortHelp() []key.Binding {
 
 func (p *pickerView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{p.c.keys.Pick, p.c.keys.Back}, {p.c.keys.Up, p.c.keys.Down}, {p.c.keys.Quit}}
-}
-
-// optInLabel names an opt-in process as a person says it.
-func optInLabel(p string) string {
-	switch p {
-	case "double_opt_in":
-		return "double opt-in"
-	case "single_opt_in":
-		return "single opt-in"
-	}
-	return model.SanitizeText(p)
 }

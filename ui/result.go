@@ -47,7 +47,7 @@ func (v *resultView) View() string {
 	who := strings.Trim(o.Request.Email+", "+o.Request.Phone, ", ")
 	head := fmt.Sprintf("%s %s", strings.ToUpper(o.Action[:1])+o.Action[1:], model.SanitizeText(who))
 	if o.List != nil {
-		head += fmt.Sprintf(" · %s (%s, %s)", model.SanitizeText(o.List.Name), model.SanitizeText(o.List.ID), optInLabel(o.List.OptInProcess))
+		head += fmt.Sprintf(" · %s (%s, %s)", model.SanitizeText(o.List.Name), model.SanitizeText(o.List.ID), o.List.OptInName())
 	}
 	b.WriteString(s.Label.Render(wrap(head, v.width)) + "\n\n")
 	if o.Err != nil && len(o.Verification.Channels) == 0 {
