@@ -59,6 +59,19 @@ func (b *backend) Close() error {
 	return nil
 }
 
+// connect loads the configuration, with the command line's overrides, and
+// opens the backend it names: what a command that talks to Klaviyo does
+// first. The caller closes the backend.
+func connect(ctx context.Context, api *apiFlags, e env, o overrides) (settings, *backend, error) {
+	o.account = api.account
+	cfg, err := loadSettings(e.getenv, o)
+	if err != nil {
+		return cfg, nil, err
+	}
+	b, err := openBackend(ctx, api, e, cfg, nil)
+	return cfg, b, err
+}
+
 // openBackend chooses the backend by key precedence, as Klaviyo's own CLI
 // does: --api-key, then KLAVIYO_API_KEY, then the configured account's key;
 // with no key it opens the embedded sandbox under the data directory,

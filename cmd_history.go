@@ -32,11 +32,10 @@ func runHistory(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	entries, problems, err := j.Read()
+	entries, err := readJournal(j, e.stderr)
 	if err != nil {
 		return err
 	}
-	reportProblems(e.stderr, j.Path(), problems)
 	if *asJSON {
 		for _, en := range entries {
 			if err := writeJSONLine(e.stdout, en); err != nil {
@@ -61,12 +60,14 @@ func openJournalOnly(e env) (*journal.File, error) {
 	return openJournal(e, cfg, &backend{})
 }
 
-// reportProblems says which journal lines were skipped, and that nothing
-// before them is lost.
-func reportProblems(w io.Writer, path string, problems []journal.Problem) {
+// readJournal reads every entry and reports on w the lines it had to skip
+// (a torn or damaged line), so that an agent knows.
+func readJournal(j *journal.File, w io.Writer) ([]journal.Entry, error) {
+	entries, problems, err := j.Read()
 	for _, p := range problems {
-		fmt.Fprintf(w, "consent: journal %s %s\n", path, model.SanitizeText(p.String()))
+		fmt.Fprintf(w, "consent: journal %s %s\n", j.Path(), model.SanitizeText(p.String()))
 	}
+	return entries, err
 }
 
 // writeHistoryTable prints entries as an aligned table.
@@ -105,11 +106,7 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 	if *all == (len(ids) > 0) {
 		return usagef("give one or more entry IDs, or --all (not both)\nusage: %s", historySynopsis)
 	}
-	cfg, err := loadSettings(e.getenv, overrides{account: api.account})
-	if err != nil {
-		return err
-	}
-	b, err := openBackend(ctx, api, e, cfg, nil)
+	cfg, b, err := connect(ctx, api, e, overrides{})
 	if err != nil {
 		return err
 	}
@@ -118,11 +115,10 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	entries, problems, err := j.Read()
+	entries, err := readJournal(j, e.stderr)
 	if err != nil {
 		return err
 	}
-	reportProblems(e.stderr, j.Path(), problems)
 	targets, err := retryTargets(entries, ids, *all)
 	if err != nil {
 		return err

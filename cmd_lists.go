@@ -31,11 +31,7 @@ func runLists(ctx context.Context, args []string, e env) error {
 	if len(rest) > 0 {
 		return unexpectedArg(rest[0], listsSynopsis)
 	}
-	cfg, err := loadSettings(e.getenv, overrides{account: api.account})
-	if err != nil {
-		return err
-	}
-	b, err := openBackend(ctx, api, e, cfg, nil)
+	_, b, err := connect(ctx, api, e, overrides{})
 	if err != nil {
 		return err
 	}

@@ -33,11 +33,7 @@ func runMembers(ctx context.Context, args []string, e env) error {
 	case *limit < 0:
 		return usagef("--limit must be 0 (all) or more")
 	}
-	cfg, err := loadSettings(e.getenv, overrides{account: api.account})
-	if err != nil {
-		return err
-	}
-	b, err := openBackend(ctx, api, e, cfg, nil)
+	cfg, b, err := connect(ctx, api, e, overrides{})
 	if err != nil {
 		return err
 	}
