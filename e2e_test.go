@@ -13,6 +13,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
+
+	"github.com/consentdesk/consent/internal/screentest"
 )
 
 // terminal is the built binary running in a real pseudo-terminal, its
@@ -77,14 +79,7 @@ func (term *terminal) waitFor(wants ...string) {
 	term.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		flat := strings.Join(strings.Fields(term.screen()), " ")
-		missing := ""
-		for _, w := range wants {
-			if !strings.Contains(flat, w) {
-				missing = w
-				break
-			}
-		}
+		missing := screentest.Missing(term.screen(), wants...)
 		if missing == "" {
 			return
 		}

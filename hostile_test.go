@@ -23,6 +23,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/screentest"
 )
 
 // Hostile text: what a profile, a list or an error from Klaviyo (or a proxy
@@ -286,9 +287,8 @@ func wantSafe(t *testing.T, what string, out []byte) {
 // wantText fails unless every want is in out (runs of spaces count as one).
 func wantText(t *testing.T, what string, out []byte, wants ...string) {
 	t.Helper()
-	flat := strings.Join(strings.Fields(string(out)), " ")
 	for _, w := range wants {
-		if !strings.Contains(flat, w) {
+		if screentest.Missing(string(out), w) != "" {
 			t.Errorf("%s lacks %q:\n%q", what, w, out)
 		}
 	}

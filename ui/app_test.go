@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/consentdesk/consent/internal/screentest"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -137,9 +138,8 @@ func screen(a *App) string { return ansi.Strip(a.View().Content) }
 func wantScreen(t *testing.T, a *App, wants ...string) {
 	t.Helper()
 	got := screen(a)
-	flat := strings.Join(strings.Fields(got), " ")
 	for _, w := range wants {
-		if !strings.Contains(flat, w) {
+		if screentest.Missing(got, w) != "" {
 			t.Errorf("screen lacks %q:\n%s", w, got)
 		}
 	}

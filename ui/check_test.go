@@ -11,6 +11,7 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/internal/screentest"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -62,7 +63,7 @@ func wantFits(t *testing.T, a *App, width, height int) {
 // wantNotOnScreen fails when any of unwanted is on the screen.
 func wantNotOnScreen(t *testing.T, a *App, unwanted ...string) {
 	t.Helper()
-	flat := strings.Join(strings.Fields(screen(a)), " ")
+	flat := screentest.Flat(screen(a))
 	for _, u := range unwanted {
 		if strings.Contains(flat, u) {
 			t.Errorf("screen has %q:\n%s", u, screen(a))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/internal/screentest"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -49,14 +49,7 @@ func (p *programScreen) waitFor(wants ...string) {
 			// here there is no tty in between, so do it on the way in.
 			_, _ = p.emu.Write(bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")))
 		}
-		flat := strings.Join(strings.Fields(p.emu.String()), " ")
-		missing := ""
-		for _, w := range wants {
-			if !strings.Contains(flat, w) {
-				missing = w
-				break
-			}
-		}
+		missing := screentest.Missing(p.emu.String(), wants...)
 		if missing == "" {
 			return
 		}
