@@ -20,6 +20,8 @@ func TestDependencyDirection(t *testing.T) {
 		"model":          {},
 		"client":         {"model"},
 		"client/sandbox": {"model"},
+		// Test support: a sandbox and a client on it, for other packages' tests.
+		"client/sandbox/sandboxtest": {"client", "client/sandbox"},
 		"journal":        {"client", "model"},
 		"ui":             {"journal", "client", "model"},
 	}

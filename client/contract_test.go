@@ -12,6 +12,7 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/internal/apispec"
 	"github.com/consentdesk/consent/model"
 )
@@ -19,18 +20,7 @@ import (
 // newSandbox opens a seeded sandbox with jobs applied at once.
 func newSandbox(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
 	t.Helper()
-	if opts.JobDelay == 0 {
-		opts.JobDelay = -1
-	}
-	sb, err := sandbox.Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	if err := sb.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return sb
+	return sandboxtest.Open(t, opts)
 }
 
 // specClient is a client on a sandbox served over real HTTP, with every

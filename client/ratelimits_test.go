@@ -8,6 +8,7 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -30,11 +31,7 @@ func pageAll(t testing.TB, c *client.Client, listID string) int {
 
 // bigList opens a rate-limited sandbox with a list of n members.
 func bigList(t testing.TB, n int) (*sandbox.Sandbox, string) {
-	sb, err := sandbox.Open(context.Background(), sandbox.Options{RateLimit: true, JobDelay: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := sandboxtest.Open(t, sandbox.Options{RateLimit: true})
 	id, err := sb.LoadMembers(context.Background(), "Scale", n)
 	if err != nil {
 		t.Fatal(err)

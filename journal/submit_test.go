@@ -9,6 +9,7 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -34,16 +35,8 @@ func sandboxClient(t *testing.T, sb *sandbox.Sandbox) (*client.Client, *atomic.I
 
 func openSandbox(t *testing.T, path string, opts sandbox.Options) *sandbox.Sandbox {
 	t.Helper()
-	opts.Path, opts.JobDelay = path, -1
-	sb, err := sandbox.Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	if err := sb.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return sb
+	opts.Path = path
+	return sandboxtest.Open(t, opts)
 }
 
 func checked(t *testing.T, r model.ConsentRequest) model.CheckedRequest {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -179,15 +179,8 @@ func TestStatusLineShowsKlaviyoWaits(t *testing.T) {
 // sandbox: while the request runs, typing changes nothing and esc cancels;
 // the form keeps what was typed and History keeps the entry pending.
 func TestFormSubmitLockedAndCancellable(t *testing.T) {
-	sb, err := sandbox.Open(context.Background(), sandbox.Options{Latency: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	cl, err := client.New(client.Options{BaseURL: "http://sandbox.invalid", APIKey: "pk_cancel_test", Transport: sb.Transport(), NoLimiter: true, Attempts: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sb := sandboxtest.Open(t, sandbox.Options{Latency: 20 * time.Second})
+	cl := sandboxtest.Client(t, sb, client.Options{Attempts: 1})
 	hist := NewMemoryHistory()
 	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", History: hist})
 	l := client.List{ID: "Y6nRLr", Name: "Newsletter", OptInProcess: "single_opt_in"}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 )
 
 // sarahID is Sarah Mason of Klaviyo's documentation: her +1 500 number is
@@ -102,14 +102,7 @@ func TestProfileUnsubscribeAsksFirst(t *testing.T) {
 // TestProfileUnsubscribeErrorVerbatim: Klaviyo's refusal of the job is
 // shown as it came, and the card stays.
 func TestProfileUnsubscribeErrorVerbatim(t *testing.T) {
-	sb, err := sandbox.Open(context.Background(), sandbox.Options{JobDelay: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	if err := sb.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	sb := sandboxtest.Open(t, sandbox.Options{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			w.Header().Set("Content-Type", "application/vnd.api+json")
@@ -136,14 +129,7 @@ func TestProfileUnsubscribeErrorVerbatim(t *testing.T) {
 // TestProfileLoadErrorAndRetry: the first read fails (shown verbatim), r
 // reads again.
 func TestProfileLoadErrorAndRetry(t *testing.T) {
-	sb, err := sandbox.Open(context.Background(), sandbox.Options{JobDelay: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	if err := sb.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	sb := sandboxtest.Open(t, sandbox.Options{})
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {

@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"context"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -15,18 +15,8 @@ import (
 // sandbox whose jobs apply at once, as `go run .` runs it without a key.
 func newSandboxApp(t *testing.T, width, height int) (*App, *sandbox.Sandbox) {
 	t.Helper()
-	sb, err := sandbox.Open(context.Background(), sandbox.Options{JobDelay: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	if err := sb.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	cl, err := client.New(client.Options{BaseURL: "http://sandbox.invalid", APIKey: "pk_ui_test", Transport: sb.Transport(), NoLimiter: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sb := sandboxtest.Open(t, sandbox.Options{})
+	cl := sandboxtest.Client(t, sb, client.Options{})
 	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX · revision 2026-07-15"})
 	send(t, a, tea.WindowSizeMsg{Width: width, Height: height})
 	return a, sb
@@ -44,15 +34,7 @@ func sendAndWait(t *testing.T, a *App, msg tea.Msg) {
 // client that tries each request once, and history h.
 func newSandboxAppWith(t *testing.T, width, height int, opts sandbox.Options, h History) *App {
 	t.Helper()
-	opts.JobDelay = -1
-	sb, err := sandbox.Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	if err := sb.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	sb := sandboxtest.Open(t, opts)
 	return newClientApp(t, width, height, client.Options{BaseURL: "http://sandbox.invalid", Transport: sb.Transport()}, h)
 }
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/internal/screentest"
 	"github.com/consentdesk/consent/model"
 )
@@ -68,18 +68,8 @@ func (p *programScreen) press(code rune) { p.tm.Send(tea.KeyPressMsg{Code: code}
 // Bubble Tea program on the in-process sandbox, with its real job delay, so
 // verification has to wait for the asynchronous job like it does on Klaviyo.
 func TestProgramSubscribeToResult(t *testing.T) {
-	sb, err := sandbox.Open(context.Background(), sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	if err := sb.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	cl, err := client.New(client.Options{BaseURL: "http://sandbox.invalid", APIKey: "pk_teatest", Transport: sb.Transport(), NoLimiter: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sb := sandboxtest.Open(t, sandbox.Options{JobDelay: sandbox.DefaultJobDelay})
+	cl := sandboxtest.Client(t, sb, client.Options{})
 	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
 	p := startProgram(t, a, 100, 30)
 	p.waitFor("What would you like to do?", "SANDBOX")

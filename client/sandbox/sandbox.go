@@ -16,10 +16,10 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
-// defaultJobDelay is how long a bulk job waits before it is applied when
+// DefaultJobDelay is how long a bulk job waits before it is applied when
 // Options.JobDelay is zero: long enough for a client to see that consent is
 // not recorded synchronously, short enough for an agent not to notice.
-const defaultJobDelay = 300 * time.Millisecond
+const DefaultJobDelay = 300 * time.Millisecond
 
 // Options configure a Sandbox. The zero value is a private temporary
 // database with no faults, no rate limits and the default SMS policy.
@@ -97,7 +97,7 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 		s.now = time.Now
 	}
 	if s.jobDelay == 0 {
-		s.jobDelay = defaultJobDelay
+		s.jobDelay = DefaultJobDelay
 	}
 	s.limiter = newRateLimiter(opts.RateLimit)
 	path, err := s.preparePath(opts.Path)
