@@ -22,8 +22,8 @@ func TestDependencyDirection(t *testing.T) {
 		"client/sandbox": {"model"},
 		// Test support: a sandbox and a client on it, for other packages' tests.
 		"client/sandbox/sandboxtest": {"client", "client/sandbox"},
-		"journal":        {"client", "model"},
-		"ui":             {"journal", "client", "model"},
+		"journal":                    {"client", "model"},
+		"ui":                         {"journal", "client", "model"},
 	}
 	for dir, ok := range allowed {
 		for _, imp := range moduleImports(t, dir) {
