@@ -56,13 +56,11 @@ func (c *Client) SubscribeMany(ctx context.Context, reqs []model.CheckedRequest,
 	case len(reqs) > MaxSubscribeProfiles:
 		return fmt.Errorf("%d profiles in one job: Klaviyo takes at most %d", len(reqs), MaxSubscribeProfiles)
 	}
-	doc := jobBody("profile-subscription-bulk-create-job", model.CheckedRequest{ConsentRequest: model.ConsentRequest{ListID: listID, Source: source}}, model.Subscribed)
-	doc.Data.Attributes.Profiles.Data = doc.Data.Attributes.Profiles.Data[:0]
-	for _, r := range reqs {
-		one := jobBody("", r, model.Subscribed)
-		doc.Data.Attributes.Profiles.Data = append(doc.Data.Attributes.Profiles.Data, one.Data.Attributes.Profiles.Data...)
+	profiles := make([]jobProfile, len(reqs))
+	for i, r := range reqs {
+		profiles[i] = jobProfileFor(r, model.Subscribed)
 	}
-	data, err := json.Marshal(doc)
+	data, err := json.Marshal(newJob("profile-subscription-bulk-create-job", profiles, listID, source, model.Subscribed))
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", epSubscribe, err)
 	}
@@ -136,6 +134,27 @@ type (
 
 // jobBody builds a one-profile job asking for consent on r's channels.
 func jobBody(jobType string, r model.CheckedRequest, consent model.ConsentState) jobDoc {
+	return newJob(jobType, []jobProfile{jobProfileFor(r, consent)}, r.ListID, r.Source, consent)
+}
+
+// newJob builds a job of profiles, through listID if one is given; source
+// is recorded with a subscription (Klaviyo takes none with an unsubscribe).
+func newJob(jobType string, profiles []jobProfile, listID, source string, consent model.ConsentState) jobDoc {
+	doc := jobDoc{Data: jobData{Type: jobType, Attributes: jobAttributes{Profiles: jobProfiles{Data: profiles}}}}
+	if consent == model.Subscribed {
+		doc.Data.Attributes.CustomSource = source
+	}
+	if listID != "" {
+		rel := &jobRelationships{}
+		rel.List.Data.Type, rel.List.Data.ID = "list", listID
+		doc.Data.Relationships = rel
+	}
+	return doc
+}
+
+// jobProfileFor is one profile of a job: its identifiers and the consent
+// asked on r's channels.
+func jobProfileFor(r model.CheckedRequest, consent model.ConsentState) jobProfile {
 	c := &jobConsent{Consent: consent}
 	var subs jobSubscriptions
 	if r.Has(model.EmailMarketing) {
@@ -150,18 +169,5 @@ func jobBody(jobType string, r model.CheckedRequest, consent model.ConsentState)
 			subs.SMS.Transactional = c
 		}
 	}
-	doc := jobDoc{Data: jobData{Type: jobType, Attributes: jobAttributes{
-		Profiles: jobProfiles{Data: []jobProfile{{Type: "profile", Attributes: jobProfileAttribs{
-			Email: r.Email, PhoneNumber: r.Phone, Subscriptions: subs,
-		}}}},
-	}}}
-	if consent == model.Subscribed {
-		doc.Data.Attributes.CustomSource = r.Source
-	}
-	if r.ListID != "" {
-		rel := &jobRelationships{}
-		rel.List.Data.Type, rel.List.Data.ID = "list", r.ListID
-		doc.Data.Relationships = rel
-	}
-	return doc
+	return jobProfile{Type: "profile", Attributes: jobProfileAttribs{Email: r.Email, PhoneNumber: r.Phone, Subscriptions: subs}}
 }
