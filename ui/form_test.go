@@ -215,12 +215,8 @@ func TestFormSubmitLockedAndCancellable(t *testing.T) {
 }
 
 func TestFormStartsWithTheAccountsDefaultList(t *testing.T) {
-	a, sb := newSandboxApp(t, 100, 30)
-	cl, err := client.New(client.Options{BaseURL: "http://sandbox.invalid", APIKey: "pk_ui_test", Transport: sb.Transport(), NoLimiter: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a = New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", DefaultList: "NFjKbW"})
+	cl := sandboxtest.Client(t, sandboxtest.Open(t, sandbox.Options{}), client.Options{})
+	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", DefaultList: "NFjKbW"})
 	send(t, a, tea.WindowSizeMsg{Width: 100, Height: 30})
 	typeAndWait(t, a, "s")
 	wantScreen(t, a, "List VIP Early Access (NFjKbW) · double opt-in")
