@@ -37,6 +37,9 @@ type File struct {
 	meta Meta
 	now  func() time.Time
 	mu   sync.Mutex
+	// issued holds the ids this File has handed out, so that two entries
+	// added in the same second by this process never share one.
+	issued map[string]bool
 }
 
 // record is one line: a whole entry when Request is set (new), else a
@@ -69,7 +72,7 @@ func (f *File) Path() string { return f.path }
 // Add writes a new pending entry and fsyncs it before returning its id:
 // only then may the request be sent.
 func (f *File) Add(e Entry) (string, error) {
-	e.ID = newID(f.now())
+	e.ID = f.uniqueID()
 	if e.At.IsZero() {
 		e.At = f.now()
 	}
@@ -259,9 +262,27 @@ func apply(line []byte, torn bool, entries *[]Entry, index map[string]int) strin
 	return ""
 }
 
-// newID is sortable by time and unique across processes: 20261126-133301-a1b2.
+// uniqueID returns an id no earlier call on f returned. Within one process
+// that is guaranteed; across processes appending to the same journal, 32
+// random bits per second make a clash negligible (and Read reports one).
+func (f *File) uniqueID() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.issued == nil {
+		f.issued = make(map[string]bool)
+	}
+	for {
+		id := newID(f.now())
+		if !f.issued[id] {
+			f.issued[id] = true
+			return id
+		}
+	}
+}
+
+// newID is sortable by time, with 32 random bits: 20261126-133301-a1b2c3d4.
 func newID(t time.Time) string {
-	var b [2]byte
+	var b [4]byte
 	_, _ = rand.Read(b[:])
 	return t.UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b[:])
 }

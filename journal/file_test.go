@@ -188,3 +188,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestIDsUniqueWithinOneSecond: with the clock frozen, 100,000 ids from one
+// File are all distinct. Random bits alone would clash here (the birthday
+// bound at 32 bits is about 77,000), so this holds only because the File
+// remembers what it issued.
+func TestIDsUniqueWithinOneSecond(t *testing.T) {
+	j := openTemp(t)
+	frozen := time.Date(2026, 11, 26, 14, 23, 23, 0, time.UTC)
+	j.now = func() time.Time { return frozen }
+	const n = 100_000
+	seen := make(map[string]bool, n)
+	for i := 0; i < n; i++ {
+		id := j.uniqueID()
+		if seen[id] {
+			t.Fatalf("id %s issued twice (after %d ids)", id, i)
+		}
+		if !strings.HasPrefix(id, "20261126-142323-") {
+			t.Fatalf("id %s does not start with the time", id)
+		}
+		seen[id] = true
+	}
+}
