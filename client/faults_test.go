@@ -14,20 +14,30 @@ import (
 	"github.com/consentdesk/consent/model"
 )
 
-// countingHandler counts requests and answers by method and status.
+// countingHandler counts requests and answers by method and status. Each
+// is counted before the client can see it: a method when the request
+// arrives, a status before its header is written. (Counting after the
+// handler returned let a client read its last page before that page was
+// counted.)
 type countingHandler struct {
 	next http.Handler
 	mu   sync.Mutex
-	n    map[string]int // "GET", "POST", "429", "503", ...
+	n    map[string]int // "GET", "POST", "Too Many Requests", ...
+}
+
+func (h *countingHandler) add(key string) {
+	h.mu.Lock()
+	h.n[key]++
+	h.mu.Unlock()
 }
 
 func (h *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := &statusRecorder{ResponseWriter: w, status: 200}
+	h.add(r.Method)
+	rec := &statusRecorder{ResponseWriter: w, counter: h}
 	h.next.ServeHTTP(rec, r)
-	h.mu.Lock()
-	h.n[r.Method]++
-	h.n[http.StatusText(rec.status)]++
-	h.mu.Unlock()
+	if !rec.wroteHeader {
+		rec.WriteHeader(http.StatusOK) // an empty answer, still unsent
+	}
 }
 
 func (h *countingHandler) count(key string) int {
@@ -36,18 +46,28 @@ func (h *countingHandler) count(key string) int {
 	return h.n[key]
 }
 
+// statusRecorder counts the status of an answer as its header is written.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	counter     *countingHandler
+	wroteHeader bool
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
+	if !r.wroteHeader {
+		r.wroteHeader = true
+		r.counter.add(http.StatusText(code))
+	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// faultyClient serves sb over real HTTP behind a request counter; the
-// client's sleeps are recorded instead of slept when fastSleep is set.
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if !r.wroteHeader {
+		r.WriteHeader(http.StatusOK)
+	}
+	return r.ResponseWriter.Write(b)
+}
+
 func faultyClient(t testing.TB, sb *sandbox.Sandbox, opts client.Options, fastSleep bool) (*client.Client, *countingHandler, *[]client.Wait) {
 	t.Helper()
 	h := &countingHandler{next: sb, n: map[string]int{}}
