@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,7 +110,8 @@ func (a *App) listenWaits() tea.Cmd {
 }
 
 // Update routes a message: window and terminal facts, navigation and the
-// global keys are the root's; everything else goes to the current view.
+// global keys are the root's; an answer to a request goes to the view that
+// made it (see reply); everything else goes to the current view.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -141,6 +143,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.wait = describeWait(client.Wait(msg))
 		seq := a.waitSeq
 		return a, tea.Batch(a.listenWaits(), tea.Tick(max(msg.Duration, time.Second), func(time.Time) tea.Msg { return waitOverMsg{seq} }))
+	case reply:
+		// An answer goes to the view that asked, even under another.
+		for _, v := range slices.Backward(a.stack) {
+			if msg.isFor(v) {
+				return a, tea.Batch(v.Update(msg), a.spin())
+			}
+		}
+		return a, nil // the view that asked is closed
 	case waitOverMsg:
 		if msg.seq == a.waitSeq {
 			a.wait = ""

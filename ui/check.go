@@ -71,20 +71,20 @@ func newCheckView(c *common) *checkView {
 // Init focuses the input.
 func (v *checkView) Init() tea.Cmd { return v.input.Focus() }
 
+// hostedPanel is the panel of the profile shown, nil when none.
+func (v *checkView) hostedPanel() *profilePanel { return v.panel }
+
 // Update routes lookups' answers, the panel's answers and keys, and typing.
 func (v *checkView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case checkLookupMsg:
-		if msg.view == v && v.lookup.answers(msg.seq) {
+		if v.lookup.answers(msg.seq) {
 			v.lookedUp(msg)
 		}
 		return nil
 	case panelListsMsg, panelUnsubscribedMsg:
-		if v.panel != nil {
-			cmd, _ := v.panel.Update(msg)
-			return cmd
-		}
-		return nil
+		cmd, _ := v.panel.Update(msg) // the root gives them only to the panel's host
+		return cmd
 	case tea.KeyPressMsg:
 		return v.key(msg)
 	case tea.PasteMsg:

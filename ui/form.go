@@ -40,8 +40,9 @@ const formInputLimit = 256
 
 // submitDoneMsg is the outcome of the form's submit number seq.
 type submitDoneMsg struct {
-	seq int
-	out changeOutcome
+	view *formView
+	seq  int
+	out  changeOutcome
 }
 
 // formResetMsg clears the form for a new entry, keeping the list.
@@ -92,6 +93,7 @@ func (v *formView) newInput(placeholder string) textinput.Model {
 
 // defaultListMsg is the account's default list, read when the form opens.
 type defaultListMsg struct {
+	view *formView
 	list client.List
 	err  error
 }
@@ -101,10 +103,10 @@ func (v *formView) Init() tea.Cmd {
 	if v.c.defaultList == "" || v.c.client == nil {
 		return focus
 	}
-	c, id := v.c, v.c.defaultList
+	view, c, id := v, v.c, v.c.defaultList
 	return tea.Batch(focus, func() tea.Msg {
 		l, err := c.client.List(c.ctx, id)
-		return defaultListMsg{list: l, err: err}
+		return defaultListMsg{view: view, list: l, err: err}
 	})
 }
 
@@ -269,9 +271,9 @@ func (v *formView) submit() tea.Cmd {
 	ctx, cancel := context.WithCancel(v.c.ctx)
 	v.submitting, v.cancel = true, cancel
 	v.seq++
-	seq, c, list := v.seq, v.c, v.list
+	view, seq, c, list := v, v.seq, v.c, v.list
 	return func() tea.Msg {
-		return submitDoneMsg{seq: seq, out: submitChange(ctx, c, "subscribe", checked, list)}
+		return submitDoneMsg{view: view, seq: seq, out: submitChange(ctx, c, "subscribe", checked, list)}
 	}
 }
 

@@ -87,7 +87,7 @@ func (v *historyView) selected() (HistoryEntry, bool) {
 func (v *historyView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case historyRetriedMsg:
-		if msg.view == v && v.retry.answers(msg.seq) {
+		if v.retry.answers(msg.seq) {
 			v.retried(msg)
 		}
 		return nil

@@ -321,6 +321,7 @@ const (
 
 // membersPageMsg is one page for the members view's request number seq.
 type membersPageMsg struct {
+	view       *membersView
 	seq        int
 	dir        memberFetch
 	rows       []memberRow
@@ -432,14 +433,14 @@ func (v *membersView) fetch(t *memberRows, dir memberFetch) tea.Cmd {
 	case fetchPrev:
 		q.Prev = t.prev()
 	}
-	seq, cl, rules, listID := v.seq, v.c.client, v.c.rules, v.list.ID
+	view, seq, cl, rules, listID := v, v.seq, v.c.client, v.c.rules, v.list.ID
 	return func() tea.Msg {
 		defer cancel()
 		page, err := cl.Members(ctx, listID, q)
 		if err != nil {
-			return membersPageMsg{seq: seq, dir: dir, err: err}
+			return membersPageMsg{view: view, seq: seq, dir: dir, err: err}
 		}
-		return membersPageMsg{seq: seq, dir: dir, rows: newMemberRows(rules, page.Profiles), prev: page.Prev, next: page.Next}
+		return membersPageMsg{view: view, seq: seq, dir: dir, rows: newMemberRows(rules, page.Profiles), prev: page.Prev, next: page.Next}
 	}
 }
 

@@ -134,7 +134,7 @@ func TestMembersDropsStaleAnswers(t *testing.T) {
 	a, id := membersApp(t, 100, 30, 250)
 	v := membersOf(t, a)
 	before := screen(a)
-	stale := membersPageMsg{seq: v.seq - 1, rows: []memberRow{{id: "STALE", email: "stale@example.com"}}}
+	stale := membersPageMsg{view: v, seq: v.seq - 1, rows: []memberRow{{id: "STALE", email: "stale@example.com"}}}
 	sendAndWait(t, a, stale)
 	stale.seq = v.seq // the current number, but its answer already arrived
 	sendAndWait(t, a, stale)
@@ -310,7 +310,7 @@ func TestMembersErrorKeepsRows(t *testing.T) {
 	a, _ := membersApp(t, 100, 30, 250)
 	v := membersOf(t, a)
 	_, _ = a.Update(tea.KeyPressMsg{Code: tea.KeyEnd})
-	sendAndWait(t, a, membersPageMsg{seq: v.loading, err: errString("Klaviyo answered 503: \x1b[31mtry later")})
+	sendAndWait(t, a, membersPageMsg{view: v, seq: v.loading, err: errString("Klaviyo answered 503: \x1b[31mtry later")})
 	wantScreen(t, a, "✗ Klaviyo answered 503: try later (r retries; the rows loaded are kept)", "rows 77–100 of 100 loaded · …more", "r retry")
 	if strings.Contains(screen(a), "\x1b[31m") {
 		t.Error("the error reached the screen unsanitised")
@@ -504,7 +504,7 @@ func TestMembersWindowDropsStaleAnswers(t *testing.T) {
 	}
 	stale := v.loading
 	for _, dir := range []memberFetch{fetchNext, fetchPrev, fetchFirst} {
-		sendAndWait(t, a, membersPageMsg{seq: stale - 1, dir: dir, rows: []memberRow{{id: "STALE", email: "stale@example.com"}}, prev: "x", next: "y"})
+		sendAndWait(t, a, membersPageMsg{view: v, seq: stale - 1, dir: dir, rows: []memberRow{{id: "STALE", email: "stale@example.com"}}, prev: "x", next: "y"})
 	}
 	checkWindow(t, a, v, emails)
 	// …home is pressed before it lands, and it lands after the first page.
@@ -531,7 +531,7 @@ func TestMembersWindowErrorKeepsRows(t *testing.T) {
 		}
 	}
 	first := v.all.first
-	sendAndWait(t, a, membersPageMsg{seq: v.loading, dir: fetchPrev, err: errString("Klaviyo answered 503")})
+	sendAndWait(t, a, membersPageMsg{view: v, seq: v.loading, dir: fetchPrev, err: errString("Klaviyo answered 503")})
 	wantScreen(t, a, "✗ Klaviyo answered 503", "300 kept of 1,100 loaded")
 	if v.all.first != first {
 		t.Errorf("the failure moved the window: first %d, was %d", v.all.first, first)
@@ -541,4 +541,30 @@ func TestMembersWindowErrorKeepsRows(t *testing.T) {
 	if v.all.first != first-membersPageSize || v.err != nil {
 		t.Errorf("retry: first %d, want %d (err %v)", v.all.first, first-membersPageSize, v.err)
 	}
+}
+
+// TestMembersPageArrivesUnderAnotherView: the agent opens a profile while
+// the next page is on its way. The page goes to the members view below
+// (the root routes answers to the view that asked), so on coming back the
+// rows are there and scrolling goes on loading; before, the answer went to
+// the profile, was dropped, and the members view waited for ever.
+func TestMembersPageArrivesUnderAnotherView(t *testing.T) {
+	a, _ := membersApp(t, 100, 30, 250)
+	v := membersOf(t, a)
+	_, page2 := a.Update(tea.KeyPressMsg{Code: tea.KeyEnd})
+	if v.Busy() != "loading members" {
+		t.Fatalf("Busy() = %q while page 2 loads", v.Busy())
+	}
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	if _, ok := a.current().(*profileView); !ok {
+		t.Fatalf("enter did not open the profile:\n%s", screen(a))
+	}
+	runCmdFully(t, a, page2, 0) // page 2 lands while the profile is on top
+	pressAndWait(t, a, tea.KeyEscape, 0)
+	if v.Busy() != "" || len(v.all.rows) != 200 {
+		t.Fatalf("back on members: Busy() = %q, %d rows", v.Busy(), len(v.all.rows))
+	}
+	wantScreen(t, a, "rows 76–100 of 200 loaded")
+	pressAndWait(t, a, tea.KeyEnd, 0)
+	wantScreen(t, a, "of 250 loaded · all loaded")
 }

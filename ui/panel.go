@@ -96,12 +96,12 @@ func (p *profilePanel) EscIsMine() bool { return p.mode != panelIdle || p.listsR
 func (p *profilePanel) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 	switch msg := msg.(type) {
 	case panelListsMsg:
-		if msg.panel == p && p.listsReq.answers(msg.seq) {
+		if p.listsReq.answers(msg.seq) {
 			p.listsLoaded(msg)
 		}
 		return nil, true
 	case panelUnsubscribedMsg:
-		if msg.panel == p && p.unsubReq.answers(msg.seq) {
+		if p.unsubReq.answers(msg.seq) {
 			p.unsubscribed(msg)
 		}
 		return nil, true

@@ -15,6 +15,7 @@ import (
 
 // listsPageMsg is one page of lists for the picker that asked (seq).
 type listsPageMsg struct {
+	view *pickerView
 	seq  int
 	page client.ListPage
 	err  error
@@ -68,10 +69,10 @@ func (p *pickerView) Init() tea.Cmd {
 // fetch asks for one page of lists.
 func (p *pickerView) fetch(ctx context.Context, next string) tea.Cmd {
 	p.seq++
-	seq, cl := p.seq, p.c.client
+	view, seq, cl := p, p.seq, p.c.client
 	return func() tea.Msg {
 		page, err := cl.ListsPage(ctx, next)
-		return listsPageMsg{seq: seq, page: page, err: err}
+		return listsPageMsg{view: view, seq: seq, page: page, err: err}
 	}
 }
 

@@ -36,6 +36,9 @@ func newProfileView(c *common, id string) *profileView { return &profileView{c: 
 // Init reads the profile.
 func (v *profileView) Init() tea.Cmd { return v.fetch() }
 
+// hostedPanel is the loaded profile's panel, nil until it is loaded.
+func (v *profileView) hostedPanel() *profilePanel { return v.panel }
+
 // fetch asks for the profile with its subscriptions.
 func (v *profileView) fetch() tea.Cmd {
 	ctx, seq := v.load.begin(v.c.ctx)
@@ -51,7 +54,7 @@ func (v *profileView) fetch() tea.Cmd {
 func (v *profileView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case profileLoadedMsg:
-		if msg.view == v && v.load.answers(msg.seq) {
+		if v.load.answers(msg.seq) {
 			v.loaded(msg)
 		}
 		return nil
