@@ -343,3 +343,42 @@ func TestListOptInName(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyEchoedByAnswersIsMasked: an answer that repeats the key (a proxy
+// echoing the Authorization header) never carries it further, whatever
+// becomes of the answer: an API error, an HTML page cut to an excerpt (the
+// key across the cut), a resource that does not decode, or a profile whose
+// raw JSON is printed by --json.
+func TestKeyEchoedByAnswersIsMasked(t *testing.T) {
+	pad := strings.Repeat("x", maxErrorExcerpt-20) // the cut falls 19 characters into the key
+	tests := []struct {
+		name  string
+		reply reply
+	}{
+		{"JSON:API error", reply{status: 400, body: `{"errors":[{"status":400,"code":"invalid","title":"Bad key ` + testKey + `","detail":"you sent ` + testKey + `","source":{"pointer":"/` + testKey + `"}}]}`}},
+		{"HTML page, key across the excerpt's cut", reply{status: 403, body: "<html><body>" + pad + " " + testKey + "</body></html>"}},
+		{"resource that does not decode", reply{status: 200, body: `{"data":[{"type":"profile","note":"` + testKey + `"}]}`}},
+		{"profile echoing the key", reply{status: 200, body: `{"data":[{"type":"profile","id":"01ABC","attributes":{"email":"x@example.com","properties":{"seen":"` + testKey + `"}}}]}`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _, _ := testClient(t, tt.reply)
+			profiles, err := c.LookupEmail(context.Background(), "x@example.com")
+			var got strings.Builder
+			if err != nil {
+				got.WriteString(err.Error())
+				got.WriteString(fmt.Sprintf("%+v", err))
+			}
+			for _, p := range profiles {
+				got.Write(p.Raw)
+				got.WriteString(fmt.Sprintf("%+v", p))
+			}
+			if got.Len() == 0 {
+				t.Fatal("nothing came back to check")
+			}
+			if strings.Contains(got.String(), testKey[:12]) {
+				t.Errorf("the key (or its first 12 characters) came through:\n%s", got.String())
+			}
+		})
+	}
+}

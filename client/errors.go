@@ -68,25 +68,6 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// redact replaces the API key wherever the answer repeated it (a proxy or a
-// misbehaving server echoing the Authorization header), so that it cannot
-// reach a screen, a log or the journal through an error.
-func (e *APIError) redact(key string) *APIError {
-	if len(key) < 8 {
-		return e
-	}
-	mask := MaskKey(key)
-	r := strings.NewReplacer(key, mask)
-	e.Code, e.Title, e.Detail = r.Replace(e.Code), r.Replace(e.Title), r.Replace(e.Detail)
-	e.Pointer, e.Parameter, e.Body = r.Replace(e.Pointer), r.Replace(e.Parameter), r.Replace(e.Body)
-	for i := range e.Errors {
-		o := &e.Errors[i]
-		o.Code, o.Title, o.Detail = r.Replace(o.Code), r.Replace(o.Title), r.Replace(o.Detail)
-		o.Source.Pointer, o.Source.Parameter = r.Replace(o.Source.Pointer), r.Replace(o.Source.Parameter)
-	}
-	return e
-}
-
 // Temporary reports whether trying again later may succeed (429, 5xx).
 func (e *APIError) Temporary() bool { return e.Status == http.StatusTooManyRequests || e.Status >= 500 }
 

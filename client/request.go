@@ -97,7 +97,7 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 			c.noteRateLimit(resp.header)
 			return resp, nil
 		case resp.status == http.StatusTooManyRequests:
-			apiErr := parseAPIError(resp.status, resp.header, resp.body, endpoint).redact(c.key)
+			apiErr := parseAPIError(resp.status, resp.header, resp.body, endpoint)
 			err = apiErr
 			retryIn, reason = apiErr.RetryAfter, "throttled"
 			if retryIn == 0 {
@@ -107,11 +107,11 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 				return nil, fmt.Errorf("%w; Klaviyo asked to wait %s, longer than %s: try again later", apiErr, retryIn.Round(time.Second), c.opts.MaxRetryWait)
 			}
 		case resp.status >= 500 && idempotent:
-			err = parseAPIError(resp.status, resp.header, resp.body, endpoint).redact(c.key)
+			err = parseAPIError(resp.status, resp.header, resp.body, endpoint)
 			retryIn = backoff(attempt)
 		default:
 			c.noteRateLimit(resp.header)
-			return nil, parseAPIError(resp.status, resp.header, resp.body, endpoint).redact(c.key)
+			return nil, parseAPIError(resp.status, resp.header, resp.body, endpoint)
 		}
 		if attempt >= c.opts.Attempts {
 			return nil, err
@@ -155,7 +155,18 @@ func (c *Client) attempt(ctx context.Context, method, endpoint, rawURL string, b
 	if int64(len(data)) > c.opts.MaxBody {
 		return nil, fmt.Errorf("Klaviyo's answer to %s is larger than %d MiB: not read", endpoint, c.opts.MaxBody>>20)
 	}
-	return &response{status: res.StatusCode, header: res.Header, body: data}, nil
+	return &response{status: res.StatusCode, header: res.Header, body: c.maskKeyIn(data)}, nil
+}
+
+// maskKeyIn replaces the API key wherever an answer repeats it (a proxy or
+// a misbehaving server echoing the Authorization header), before anything
+// reads the answer: so no error, screen, --json line or journal entry made
+// from it can carry the key.
+func (c *Client) maskKeyIn(body []byte) []byte {
+	if len(c.key) < 8 || !bytes.Contains(body, []byte(c.key)) {
+		return body
+	}
+	return bytes.ReplaceAll(body, []byte(c.key), []byte(MaskKey(c.key)))
 }
 
 // NetworkError is a failure to reach Klaviyo or to read its answer. For a
