@@ -38,7 +38,8 @@ Usage:
                                   a list's members with their consent (streams)
   consent history [--json]        every subscribe and unsubscribe made here, newest first
   consent history retry (ID | --all)
-                                  resend pending or failed entries and verify them
+                                  settle entries that are not verified: read back,
+                                  resend only what Klaviyo does not show, verify
   consent sandbox serve [--addr 127.0.0.1:0] [--db FILE] [--latency D]
                     [--fail-rate F] [--throttle-rate F] [--rate-limit on|off]
                                   serve the Klaviyo-compatible sandbox on loopback

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -156,30 +157,25 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-// retryTargets picks the entries to retry: the given IDs, or with all every
-// entry that is not verified and was not itself settled by a later retry,
-// oldest first.
+// retryTargets picks the entries to retry, oldest first: with all, every
+// entry journal.Retries says needs one; else the given IDs, each once, each
+// refused with the reason when a retry has nothing to do for it.
 func retryTargets(entries []journal.Entry, ids []string, all bool) ([]journal.Entry, error) {
-	byID := make(map[string]journal.Entry, len(entries))
-	for _, en := range entries {
-		byID[en.ID] = en
-	}
+	retries := journal.NewRetries(entries)
 	var out []journal.Entry
 	if all {
-		retried := map[string]bool{} // entries a later resend stands for
-		for _, en := range entries {
-			if en.RetryOf != "" {
-				retried[en.RetryOf] = true
-			}
-		}
-		for i := len(entries) - 1; i >= 0; i-- {
-			en := entries[i]
-			if !en.Settled() && !(retried[en.ID] && en.State != journal.StateSent) {
+		for _, en := range slices.Backward(entries) {
+			if retries.Needed(en) {
 				out = append(out, en)
 			}
 		}
 		return out, nil
 	}
+	byID := make(map[string]journal.Entry, len(entries))
+	for _, en := range entries {
+		byID[en.ID] = en
+	}
+	seen := map[string]bool{}
 	for _, id := range ids {
 		en, ok := byID[id]
 		switch {
@@ -187,7 +183,12 @@ func retryTargets(entries []journal.Entry, ids []string, all bool) ([]journal.En
 			return nil, usagef("no journal entry %q (see consent history)", sanitizeArg(id))
 		case en.Settled():
 			return nil, usagef("entry %s is already verified", id)
+		case retries.ResentAs(id) != "":
+			return nil, usagef("entry %s was resent as entry %s: retry that one", id, retries.ResentAs(id))
+		case seen[id]:
+			continue // named twice: retried once
 		}
+		seen[id] = true
 		out = append(out, en)
 	}
 	return out, nil

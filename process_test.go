@@ -166,7 +166,7 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 	healthy := serveSandbox(t, db, "--rate-limit", "off")
 	// The next start shows it on Home and in History.
 	term := startTerminal(t, 100, 30, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + healthy.url, "KLAVIYO_API_KEY=pk_process_test_key", "TERM=xterm-256color"})
-	term.waitFor("1 entry is pending or failed: press h to review and retry.")
+	term.waitFor("1 entry is not verified: press h to review and retry.")
 	term.press("h")
 	term.waitFor("killed@example.com", "pending")
 	term.press(keyCtrlC)

@@ -68,13 +68,17 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Temporary reports whether trying again later may succeed (429, 5xx).
-func (e *APIError) Temporary() bool { return e.Status == http.StatusTooManyRequests || e.Status >= 500 }
-
-// IsStatus reports whether err is an APIError with the given status.
-func IsStatus(err error, status int) bool {
+// MayHaveArrived reports whether a change that failed with err may still
+// have reached Klaviyo: the connection broke after the request went out, or
+// Klaviyo (or a proxy) answered a POST with a server error. Such a change
+// must be checked, not blindly sent again.
+func MayHaveArrived(err error) bool {
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return ne.MayHaveArrived
+	}
 	var ae *APIError
-	return errors.As(err, &ae) && ae.Status == status
+	return errors.As(err, &ae) && ae.Status >= 500 && !strings.HasPrefix(ae.Endpoint, http.MethodGet+" ")
 }
 
 // maxErrorExcerpt bounds the excerpt of a non-JSON error body.

@@ -63,6 +63,9 @@ type VerifyOptions struct {
 	Timeout time.Duration
 	// DoubleOptIn is set when the list waits for email confirmation.
 	DoubleOptIn bool
+	// MaxPolls, when above 0, bounds how many times the profile is read:
+	// with 1, Verify says what Klaviyo shows now, without waiting.
+	MaxPolls int
 }
 
 // pollDelays are the waits between read-backs; the last repeats.
@@ -119,7 +122,7 @@ func (c *Client) Verify(ctx context.Context, s Submission, opts VerifyOptions) (
 			break
 		}
 		now := c.opts.Now()
-		if !now.Before(deadline) {
+		if !now.Before(deadline) || (opts.MaxPolls > 0 && v.Polls >= opts.MaxPolls) {
 			for _, ch := range s.Request.Channels {
 				if pending[ch] {
 					got := model.ChannelConsent{Consent: model.NeverSubscribed}

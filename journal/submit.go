@@ -21,7 +21,7 @@ type Outcome struct {
 	Action       string // "subscribe" or "unsubscribe"
 	Request      model.CheckedRequest
 	List         *client.List
-	Sent         bool // Klaviyo accepted the job
+	Sent         bool // Klaviyo accepted the job (or, on a retry, already showed it)
 	Verification client.Verification
 	Err          error
 	Took         time.Duration
@@ -33,7 +33,7 @@ func (o Outcome) Cancelled() bool { return errors.Is(o.Err, context.Canceled) }
 // State is the journal state the outcome leaves its entry in.
 func (o Outcome) State() string {
 	switch {
-	case !o.Sent && (o.Cancelled() || isNetwork(o.Err)):
+	case !o.Sent && (o.Cancelled() || client.MayHaveArrived(o.Err)):
 		return StatePending // it may or may not have reached Klaviyo
 	case !o.Sent:
 		return StateFailed
@@ -61,11 +61,6 @@ func (o Outcome) Summary() string {
 		parts = append(parts, ch.Channel.Label()+": "+strings.ReplaceAll(string(ch.Outcome), "_", " "))
 	}
 	return strings.Join(parts, "; ")
-}
-
-func isNetwork(err error) bool {
-	var ne *client.NetworkError
-	return errors.As(err, &ne)
 }
 
 // SubmitOptions adjust a Submit.
@@ -125,8 +120,12 @@ func Submit(ctx context.Context, store Store, c *client.Client, action string, r
 
 // Retry settles an entry that is not verified: one that Klaviyo accepted
 // (sent) is only read back; a pending or failed one is checked again with
-// rules and resent as a new entry linked to it. When the retry is verified,
-// the original entry is marked verified too, so it is not retried again.
+// rules, then the profile is read once, and only if Klaviyo does not
+// already show what was asked (a pending entry may well have arrived) is it
+// resent, as a new entry linked to it. When the retry is verified, the
+// original entry is marked verified too, so it is not retried again.
+// Callers choose entries by Retries, so that a resent entry is not resent
+// again.
 func Retry(ctx context.Context, store Store, c *client.Client, rules model.PhoneRules, e Entry) (Outcome, error) {
 	if e.Settled() {
 		return Outcome{}, fmt.Errorf("entry %s is already verified", e.ID)
@@ -150,6 +149,9 @@ func Retry(ctx context.Context, store Store, c *client.Client, rules model.Phone
 	if e.State == StateSent {
 		return reverify(ctx, store, c, e, req, list), nil
 	}
+	if out, recorded, err := alreadyRecorded(ctx, store, c, e, req); err != nil || recorded {
+		return out, err
+	}
 	out := Submit(ctx, store, c, e.Action, req, list, SubmitOptions{RetryOf: e.ID})
 	if out.State() == StateVerified {
 		_ = store.Update(e.ID, StateVerified, "verified by retry "+out.EntryID+": "+out.Summary())
@@ -157,15 +159,37 @@ func Retry(ctx context.Context, store Store, c *client.Client, rules model.Phone
 	return out, nil
 }
 
+// alreadyRecorded reads the profile of a pending or failed entry once and,
+// when it already shows every channel as asked, marks the entry verified
+// without sending anything. When the profile cannot be read, nothing is
+// sent either: a resend must not risk a second job.
+func alreadyRecorded(ctx context.Context, store Store, c *client.Client, e Entry, req model.CheckedRequest) (Outcome, bool, error) {
+	start := time.Now()
+	v, err := c.Verify(ctx, client.Submission{Request: req, Want: wanted(e.Action), At: e.At}, client.VerifyOptions{MaxPolls: 1})
+	if err != nil {
+		return Outcome{}, false, fmt.Errorf("entry %s: not resent: could not check whether Klaviyo already has it: %w", e.ID, err)
+	}
+	if !v.AllVerified() {
+		return Outcome{}, false, nil
+	}
+	out := Outcome{EntryID: e.ID, Action: e.Action, Request: req, Sent: true, Verification: v, Took: time.Since(start)}
+	_ = store.Update(e.ID, StateVerified, "Klaviyo already showed it, so it was not resent: "+out.Summary())
+	return out, true, nil
+}
+
+// wanted is the consent an action asks for.
+func wanted(action string) model.ConsentState {
+	if action == "unsubscribe" {
+		return model.Unsubscribed
+	}
+	return model.Subscribed
+}
+
 // reverify reads back an entry Klaviyo already accepted, without resending.
 func reverify(ctx context.Context, store Store, c *client.Client, e Entry, req model.CheckedRequest, list *client.List) Outcome {
 	start := time.Now()
-	want := model.Subscribed
-	if e.Action == "unsubscribe" {
-		want = model.Unsubscribed
-	}
 	out := Outcome{EntryID: e.ID, Action: e.Action, Request: req, List: list, Sent: true}
-	out.Verification, out.Err = c.Verify(ctx, client.Submission{Request: req, Want: want, At: e.At},
+	out.Verification, out.Err = c.Verify(ctx, client.Submission{Request: req, Want: wanted(e.Action), At: e.At},
 		client.VerifyOptions{Timeout: VerifyBound, DoubleOptIn: list != nil && list.DoubleOptIn()})
 	out.Took = time.Since(start)
 	_ = store.Update(e.ID, out.State(), out.Summary())

@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
@@ -67,10 +69,11 @@ func TestSubmitRecordsBeforeAndAfter(t *testing.T) {
 	}
 }
 
-// TestRetryAfterFailure: a subscribe refused by a failing Klaviyo is
-// recorded failed; retried against a healthy one it is verified, as a new
-// entry linked to it, and the original is marked verified. A second retry
-// of everything finds nothing to send.
+// TestRetryAfterFailure: a subscribe answered 503 by a failing Klaviyo is
+// recorded pending (a server error on a POST may have been received);
+// retried against a healthy one, whose profile does not show it, it is sent
+// again and verified, as a new entry linked to it, and the original is
+// marked verified. A verified entry is not retried.
 func TestRetryAfterFailure(t *testing.T) {
 	ctx := context.Background()
 	db := t.TempDir() + "/sb.db"
@@ -78,7 +81,7 @@ func TestRetryAfterFailure(t *testing.T) {
 	j := openTemp(t)
 	req := checked(t, model.ConsentRequest{Email: "retry@example.com", Phone: "+1 201 555 0101", Channels: []model.Channel{model.EmailMarketing, model.SMSMarketing}})
 	out := Submit(ctx, j, failing, "subscribe", req, nil, SubmitOptions{})
-	if out.Err == nil || out.State() != StateFailed {
+	if out.Err == nil || out.State() != StatePending {
 		t.Fatalf("against a failing Klaviyo: %+v", out)
 	}
 	entries, _ := j.Entries()
@@ -119,6 +122,53 @@ func TestRetrySentOnlyReadsBack(t *testing.T) {
 	}
 	if posts.Load() != before {
 		t.Error("a sent entry was sent again")
+	}
+}
+
+// TestRetryOfWhatKlaviyoAlreadyShowsSendsNothing: a pending entry whose
+// request did reach Klaviyo (the program died before recording it) is read
+// back once and marked verified; nothing is sent again.
+func TestRetryOfWhatKlaviyoAlreadyShowsSendsNothing(t *testing.T) {
+	ctx := context.Background()
+	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{JobDelay: time.Millisecond}))
+	j := openTemp(t)
+	req := checked(t, model.ConsentRequest{Email: "arrived@example.com", Channels: []model.Channel{model.EmailMarketing}})
+	sub, err := c.Subscribe(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Verify(ctx, sub, client.VerifyOptions{}); err != nil || !v.AllVerified() {
+		t.Fatalf("the subscribe did not land: %+v %v", v, err)
+	}
+	id, _ := j.Add(Entry{Action: "subscribe", Request: req.ConsentRequest}) // left pending
+	entries, _ := j.Entries()
+	before := posts.Load()
+	out, err := Retry(ctx, j, c, rules, entries[0])
+	if err != nil || out.State() != StateVerified || out.EntryID != id || out.Verification.Polls != 1 {
+		t.Fatalf("retry: %+v %v", out, err)
+	}
+	if posts.Load() != before {
+		t.Errorf("%d POSTs: what Klaviyo already showed was sent again", posts.Load()-before)
+	}
+	entries, _ = j.Entries()
+	if len(entries) != 1 || entries[0].State != StateVerified || !strings.HasPrefix(entries[0].Result, "Klaviyo already showed it") {
+		t.Errorf("entries = %+v", entries)
+	}
+}
+
+// TestRetryNotSentWhenTheProfileCannotBeRead: without the read-back there
+// is no knowing whether a pending entry arrived, so nothing is sent.
+func TestRetryNotSentWhenTheProfileCannotBeRead(t *testing.T) {
+	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{FailRate: 1}))
+	j := openTemp(t)
+	_, _ = j.Add(Entry{Action: "subscribe", Request: model.ConsentRequest{Email: "unknown@example.com", Channels: []model.Channel{model.EmailMarketing}}})
+	entries, _ := j.Entries()
+	_, err := Retry(context.Background(), j, c, rules, entries[0])
+	if err == nil || !strings.Contains(err.Error(), "could not check whether Klaviyo already has it") || posts.Load() != 0 {
+		t.Errorf("err = %v, %d POSTs", err, posts.Load())
+	}
+	if after, _ := j.Entries(); len(after) != 1 || after[0].State != StatePending {
+		t.Errorf("entries = %+v", after)
 	}
 }
 

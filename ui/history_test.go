@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -87,8 +90,9 @@ func TestHistoryListsNewestFirstWithState(t *testing.T) {
 	}
 }
 
-// TestHistoryRetriesAFailedEntry makes an entry fail against a sandbox
-// that answers every request 503, then retries it against a working one.
+// TestHistoryRetriesAFailedEntry makes a subscribe fail against a sandbox
+// that answers every request 503 (pending: a server error on a POST may
+// have been received), then retries it against a working one.
 func TestHistoryRetriesAFailedEntry(t *testing.T) {
 	h := NewMemoryHistory()
 	failing := newSandboxAppWith(t, 80, 24, sandbox.Options{FailRate: 1}, h)
@@ -98,24 +102,24 @@ func TestHistoryRetriesAFailedEntry(t *testing.T) {
 
 	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
 	typeAndWait(t, a, "h")
-	wantScreen(t, a, "1 entry, newest first · 1 pending or failed",
-		"subscribe ✗ failed retry.me@example.com",
+	wantScreen(t, a, "1 entry, newest first · 1 not verified",
+		"subscribe … pending retry.me@example.com",
 		"Klaviyo answered 503 Service Unavailable to POST /api/profile-subscription-bulk-create-jobs: The service is temporarily unavailable (injected fault).")
 	typeAndWait(t, a, "r")
 	wantScreen(t, a, "2 entries, newest first",
 		"Retried entry 1 as entry 2:",
 		"✓ Email marketing: verified SUBSCRIBED",
 		"subscribe ✓ verified retry.me@example.com")
-	wantNotOnScreen(t, a, "✗ failed", "pending or failed ·")
+	wantNotOnScreen(t, a, "… pending", "not verified ·")
 
 	entries := historyEntries(t, a)
 	if len(entries) != 2 || entries[0].State != StateVerified || entries[1].State != StateVerified ||
 		!strings.HasPrefix(entries[1].Result, "verified by retry 2:") || entries[0].RetryOf != "1" {
 		t.Errorf("history = %+v", entries)
 	}
-	// Home no longer counts it as pending or failed.
+	// Home no longer counts it as not verified.
 	pressAndWait(t, a, tea.KeyEscape, 0)
-	wantNotOnScreen(t, a, "pending or failed")
+	wantNotOnScreen(t, a, "not verified")
 }
 
 // TestHistoryRetriesAPendingEntry: an entry left pending (no list) is sent
@@ -138,24 +142,58 @@ func TestHistoryRetryRefusedWhenTheRequestNoLongerPasses(t *testing.T) {
 	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
 	typeAndWait(t, a, "h")
 	typeAndWait(t, a, "r")
-	wantScreen(t, a, "Not retried: the request no longer passes the checks: phone: Slovenia (+386) is not an SMS country for this account",
+	wantScreen(t, a, "Not retried: entry 1 cannot be sent as it is: phone: Slovenia (+386) is not an SMS country for this account",
 		"✗ failed")
 	if n := len(historyEntries(t, a)); n != 1 {
 		t.Errorf("a refused retry recorded an entry: %d entries", n)
 	}
 }
 
-// TestHistoryRetryFailsAgainShowsTheError: a retry that fails again shows the error and leaves the entry failed.
+// TestHistoryRetryFailsAgainShowsTheError: a retry whose resend is refused
+// again (a 503 to the POST; the profile reads fine) shows the error; the
+// resend is pending (it may have been received) and the original stays.
 func TestHistoryRetryFailsAgainShowsTheError(t *testing.T) {
 	h := NewMemoryHistory()
 	entryAt(t, h, StateFailed, model.ConsentRequest{Email: "again@example.com", Channels: []model.Channel{model.EmailMarketing}}, "network")
-	a := newSandboxAppWith(t, 100, 24, sandbox.Options{FailRate: 1}, h)
+	sb := sandboxtest.Open(t, sandbox.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"errors":[{"id":"e","status":503,"code":"unavailable","title":"Service unavailable.","detail":"Try again later."}]}`))
+			return
+		}
+		sb.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	a := newClientApp(t, 100, 24, client.Options{BaseURL: srv.URL}, h)
 	typeAndWait(t, a, "h")
 	typeAndWait(t, a, "r")
 	wantScreen(t, a, "Retried entry 1 as entry 2:",
-		"✗ Not recorded. Klaviyo answered 503 Service Unavailable to POST /api/profile-subscription-bulk-create-jobs")
+		"✗ Not recorded. Klaviyo answered 503 Service Unavailable to POST /api/profile-subscription-bulk-create-jobs: Try again later.")
 	entries := historyEntries(t, a)
-	if len(entries) != 2 || entries[0].State != StateFailed || entries[1].State != StateFailed || entries[1].Result != "network" {
+	if len(entries) != 2 || entries[0].State != StatePending || entries[1].State != StateFailed || entries[1].Result != "network" {
+		t.Errorf("history = %+v", entries)
+	}
+	// The resend stands for the original now: r on the original says so.
+	pressAndWait(t, a, tea.KeyDown, 0)
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "Entry 1 was resent as entry 2: retry that one.")
+	if n := len(historyEntries(t, a)); n != 2 {
+		t.Errorf("the original was resent again: %d entries", n)
+	}
+}
+
+// TestHistoryRetryNotSentWhenKlaviyoCannotBeRead: when the profile cannot
+// be read to see whether the change already arrived, nothing is sent.
+func TestHistoryRetryNotSentWhenKlaviyoCannotBeRead(t *testing.T) {
+	h := NewMemoryHistory()
+	entryAt(t, h, StatePending, model.ConsentRequest{Email: "again@example.com", Channels: []model.Channel{model.EmailMarketing}}, "")
+	a := newSandboxAppWith(t, 100, 24, sandbox.Options{FailRate: 1}, h)
+	typeAndWait(t, a, "h")
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "Not retried: entry 1: not resent: could not check whether Klaviyo already has it:",
+		"Klaviyo answered 503 Service Unavailable to GET /api/profiles")
+	if entries := historyEntries(t, a); len(entries) != 1 || entries[0].State != StatePending {
 		t.Errorf("history = %+v", entries)
 	}
 }

@@ -43,6 +43,8 @@ type historyRetriedMsg struct {
 type historyView struct {
 	c       *common
 	entries []HistoryEntry
+	// retries says which entries a retry still has something to do for.
+	retries journal.Retries
 	loadErr error
 	cursor  int
 	retry   inflight
@@ -72,6 +74,7 @@ func (v *historyView) reload() {
 		keep = e.ID
 	}
 	v.entries, v.loadErr = v.c.history.Entries()
+	v.retries = journal.NewRetries(v.entries)
 	v.cursor = max(slices.IndexFunc(v.entries, func(e HistoryEntry) bool { return e.ID == keep }), 0)
 }
 
@@ -120,10 +123,6 @@ func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// retryable reports whether an entry may be retried: sent ones are read
-// back, pending and failed ones sent again.
-func retryable(e HistoryEntry) bool { return !e.Settled() }
-
 // startRetry checks the selected entry's request again and, if it passes,
 // sends it again; otherwise says why not.
 func (v *historyView) startRetry() tea.Cmd {
@@ -131,16 +130,12 @@ func (v *historyView) startRetry() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if !retryable(e) {
-		v.setNotice(fmt.Sprintf("Entry %s is %s: nothing to retry.", model.SanitizeText(e.ID), e.State), true)
-		return nil
-	}
-	if _, problems := e.Request.Check(v.c.rules); len(problems) > 0 {
-		reasons := make([]string, len(problems))
-		for i, p := range problems {
-			reasons[i] = model.SanitizeText(p.String())
+	if !v.retries.Needed(e) {
+		reason := fmt.Sprintf("Entry %s is %s: nothing to retry.", model.SanitizeText(e.ID), e.State)
+		if by := v.retries.ResentAs(e.ID); by != "" {
+			reason = fmt.Sprintf("Entry %s was resent as entry %s: retry that one.", model.SanitizeText(e.ID), model.SanitizeText(by))
 		}
-		v.setNotice("Not retried: the request no longer passes the checks: "+strings.Join(reasons, "; "), true)
+		v.setNotice(reason, true)
 		return nil
 	}
 	ctx, seq := v.retry.begin(v.c.ctx)
@@ -204,15 +199,9 @@ func (v *historyView) View() string {
 
 // countLine says how many entries there are and how many need attention.
 func (v *historyView) countLine() string {
-	open := 0
-	for _, e := range v.entries {
-		if retryable(e) {
-			open++
-		}
-	}
 	line := fmt.Sprintf("%d %s, newest first", len(v.entries), plural(len(v.entries), "entry", "entries"))
-	if open > 0 {
-		line += fmt.Sprintf(" · %d pending or failed", open)
+	if open := v.retries.Count(v.entries); open > 0 {
+		line += fmt.Sprintf(" · %d not verified", open)
 	}
 	return line
 }

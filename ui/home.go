@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -16,10 +17,10 @@ import (
 type homeView struct {
 	c             *common
 	width, height int
-	// pending counts the history's pending and failed entries, read when
-	// home is shown (not on every frame: the history is a file);
-	// historyErr is why it could not be read.
-	pending    int
+	// unverified counts the history's entries a retry still has something
+	// to do for (journal.Retries), read when home is shown (not on every
+	// frame: the history is a file); historyErr is why it could not be read.
+	unverified int
 	historyErr error
 }
 
@@ -68,26 +69,21 @@ func (h *homeView) View() string {
 		b.WriteString("  " + s.Key.Render(k.Help().Key) + "  " + homeDescriptions[i] + "\n")
 	}
 	b.WriteString("\n")
-	switch n := h.pending; {
+	switch n := h.unverified; {
 	case h.historyErr != nil:
 		b.WriteString(s.Bad.Render(wrap("✗ The history cannot be read: "+model.SanitizeText(h.historyErr.Error()), h.width)) + "\n\n")
 	case n > 0:
-		b.WriteString(s.Pending.Render(fmt.Sprintf("%d %s pending or failed: press h to review and retry.", n, plural(n, "entry is", "entries are"))) + "\n\n")
+		b.WriteString(s.Pending.Render(fmt.Sprintf("%d %s not verified: press h to review and retry.", n, plural(n, "entry is", "entries are"))) + "\n\n")
 	}
 	b.WriteString(s.Muted.Render(wrap("SMS countries for this account: "+strings.ReplaceAll(h.c.rules.Policy.String(), ",", ", "), h.width)))
 	return b.String()
 }
 
-// countPending reads the history and counts its pending and failed
-// entries.
+// countPending reads the history and counts the entries that are not
+// verified and not resent by a later one.
 func (h *homeView) countPending() {
 	entries, err := h.c.history.Entries()
-	h.pending, h.historyErr = 0, err
-	for _, e := range entries {
-		if e.State == StatePending || e.State == StateFailed {
-			h.pending++
-		}
-	}
+	h.unverified, h.historyErr = journal.NewRetries(entries).Count(entries), err
 }
 
 // homeDescriptions say what each of actions() does, in full.
