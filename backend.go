@@ -34,6 +34,12 @@ type apiFlags struct {
 	account string
 }
 
+// overrides are what the flags change in the configuration, with region
+// the command's --region ("" when it has none).
+func (f *apiFlags) overrides(region string) overrides {
+	return overrides{region: region, account: f.account, apiKey: f.apiKey}
+}
+
 func addAPIFlags(fs *flag.FlagSet) *apiFlags {
 	f := &apiFlags{}
 	fs.StringVar(&f.apiKey, "api-key", "", "Klaviyo private API key (else KLAVIYO_API_KEY, else the account's, else the sandbox)")
@@ -62,9 +68,8 @@ func (b *backend) Close() error {
 // connect loads the configuration, with the command line's overrides, and
 // opens the backend it names: what a command that talks to Klaviyo does
 // first. The caller closes the backend.
-func connect(ctx context.Context, api *apiFlags, e env, o overrides) (settings, *backend, error) {
-	o.account = api.account
-	cfg, err := loadSettings(e.getenv, o)
+func connect(ctx context.Context, api *apiFlags, e env) (settings, *backend, error) {
+	cfg, err := loadSettings(e.getenv, api.overrides(""))
 	if err != nil {
 		return cfg, nil, err
 	}

@@ -50,7 +50,7 @@ func runCheck(ctx context.Context, args []string, e env) error {
 			return usagef("argument %d is empty: give a phone number or email address", i+1)
 		}
 	}
-	cfg, err := loadSettings(e.getenv, overrides{region: *region, account: api.account})
+	cfg, err := loadSettings(e.getenv, api.overrides(*region))
 	if err != nil {
 		return err
 	}

@@ -107,7 +107,7 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 	if *all == (len(ids) > 0) {
 		return usagef("give one or more entry IDs, or --all (not both)\nusage: %s", historySynopsis)
 	}
-	cfg, b, err := connect(ctx, api, e, overrides{})
+	cfg, b, err := connect(ctx, api, e)
 	if err != nil {
 		return err
 	}

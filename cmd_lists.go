@@ -31,7 +31,7 @@ func runLists(ctx context.Context, args []string, e env) error {
 	if len(rest) > 0 {
 		return unexpectedArg(rest[0], listsSynopsis)
 	}
-	_, b, err := connect(ctx, api, e, overrides{})
+	_, b, err := connect(ctx, api, e)
 	if err != nil {
 		return err
 	}

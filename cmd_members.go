@@ -33,7 +33,7 @@ func runMembers(ctx context.Context, args []string, e env) error {
 	case *limit < 0:
 		return usagef("--limit must be 0 (all) or more")
 	}
-	cfg, b, err := connect(ctx, api, e, overrides{})
+	cfg, b, err := connect(ctx, api, e)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		}
 	}
 	req.Channels = inFormOrder(req.Channels)
-	cfg, err := loadSettings(e.getenv, overrides{region: *region, account: api.account})
+	cfg, err := loadSettings(e.getenv, api.overrides(*region))
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func runUI(ctx context.Context, args []string, e env) error {
 	if _, err := parseFlags(fs, args, "consent [--api-key KEY] [--account NAME]"); err != nil {
 		return err
 	}
-	cfg, err := loadSettings(e.getenv, overrides{account: api.account})
+	cfg, err := loadSettings(e.getenv, api.overrides(""))
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,7 @@ const configKeys = "default_region, sms_countries, agent, default_account, [acco
 type overrides struct {
 	region  string // --region
 	account string // --account
+	apiKey  string // --api-key
 }
 
 // settings is the configuration after validation, ready to use.
@@ -151,14 +152,21 @@ func decodeConfig(data []byte, path string, fc *fileConfig) error {
 }
 
 // resolve validates the configuration and chooses the account: --account,
-// else KLAVIYO_ACCOUNT, else default_account.
+// else KLAVIYO_ACCOUNT, else default_account — but default_account only
+// when no key is given by --api-key or KLAVIYO_API_KEY: such a key may be
+// another account's, and its changes must not be recorded under the
+// default account or go to its default list. An account named on purpose
+// applies with a given key (its key is then the one replaced).
 func resolve(fc fileConfig, path string, getenv func(string) string, o overrides) (settings, error) {
 	s := settings{path: path, rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, agent: fc.Agent}
 	if s.agent == "" {
 		s.agent = osUser(getenv)
 	}
 	region, countries := fc.DefaultRegion, fc.SMSCountries
-	name := firstNonEmpty(o.account, getenv("KLAVIYO_ACCOUNT"), fc.DefaultAccount)
+	name := firstNonEmpty(o.account, getenv("KLAVIYO_ACCOUNT"))
+	if name == "" && o.apiKey == "" && getenv("KLAVIYO_API_KEY") == "" {
+		name = fc.DefaultAccount
+	}
 	if name != "" {
 		acct, ok := fc.Accounts[name]
 		if !ok {

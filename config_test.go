@@ -39,6 +39,9 @@ default_region = "GB"
 		{name: "--region beats the account's", env: map[string]string{"EU_SHOP_KEY": "k"}, o: overrides{account: "eu-shop", region: "ie"}, account: "eu-shop", key: "k", region: "IE", smsSI: true},
 		{name: "unknown account", o: overrides{account: "nope"}, err: `no account "nope"`},
 		{name: "key variable not set is deferred", account: "us-shop", region: "US", list: "Y6nRLr"},
+		{name: "KLAVIYO_API_KEY passes over default_account", env: map[string]string{"KLAVIYO_API_KEY": "pk_env_key_1234", "US_SHOP_KEY": "pk_us_key_1234"}, region: "US"},
+		{name: "--api-key passes over default_account", env: map[string]string{"US_SHOP_KEY": "pk_us_key_1234"}, o: overrides{apiKey: "pk_flag_key_1234"}, region: "US"},
+		{name: "a named account applies with --api-key", env: map[string]string{"EU_SHOP_KEY": "pk_eu_key_1234"}, o: overrides{account: "eu-shop", apiKey: "pk_flag_key_1234"}, account: "eu-shop", key: "pk_eu_key_1234", region: "GB", smsSI: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,7 +67,7 @@ default_region = "GB"
 				s.rules.Policy.Allows("SI") != tt.smsSI || s.defaultList != tt.list || s.agent != "Dana at the front desk" {
 				t.Errorf("settings = %+v", s)
 			}
-			if tt.key == "" && (s.accountKeyErr == nil || !strings.Contains(s.accountKeyErr.Error(), "US_SHOP_KEY")) {
+			if tt.key == "" && tt.account != "" && (s.accountKeyErr == nil || !strings.Contains(s.accountKeyErr.Error(), "US_SHOP_KEY")) {
 				t.Errorf("missing key error = %v", s.accountKeyErr)
 			}
 		})
