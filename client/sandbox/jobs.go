@@ -48,7 +48,9 @@ func (s *Sandbox) enqueue(ctx context.Context, j job) error {
 }
 
 // ApplyDueJobs applies every stored bulk job whose time has come, oldest
-// first, each in the same transaction as its removal from the queue. Every
+// first, each in the same transaction as its removal from the queue and at
+// its own due time (what its consent timestamps say), whenever the request
+// that applies it comes. Every
 // request does this before it is served; call it to settle jobs without a
 // request (for example after moving a test clock).
 func (s *Sandbox) ApplyDueJobs(ctx context.Context) error {
@@ -61,18 +63,18 @@ func (s *Sandbox) ApplyDueJobs(ctx context.Context) error {
 		return nil
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, "SELECT seq, payload FROM jobs WHERE due <= ? ORDER BY seq", now)
+		rows, err := tx.QueryContext(ctx, "SELECT seq, due, payload FROM jobs WHERE due <= ? ORDER BY seq", now)
 		if err != nil {
 			return fmt.Errorf("sandbox: reading due jobs: %w", err)
 		}
 		type stored struct {
-			seq     int64
-			payload string
+			seq, due int64
+			payload  string
 		}
 		var jobs []stored
 		for rows.Next() {
 			var j stored
-			if err := rows.Scan(&j.seq, &j.payload); err != nil {
+			if err := rows.Scan(&j.seq, &j.due, &j.payload); err != nil {
 				rows.Close()
 				return fmt.Errorf("sandbox: reading due jobs: %w", err)
 			}
@@ -81,13 +83,12 @@ func (s *Sandbox) ApplyDueJobs(ctx context.Context) error {
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return fmt.Errorf("sandbox: reading due jobs: %w", err)
 		}
-		applyAt := time.UnixMicro(now)
 		for _, stored := range jobs {
 			var j job
 			// A payload this program cannot read (written by another
 			// version) is dropped rather than blocking every request.
 			if json.Unmarshal([]byte(stored.payload), &j) == nil {
-				if err := s.applyJob(ctx, tx, j, applyAt); err != nil {
+				if err := s.applyJob(ctx, tx, j, time.UnixMicro(stored.due)); err != nil {
 					return err
 				}
 			}

@@ -210,3 +210,34 @@ func TestJobsSurviveReopen(t *testing.T) {
 		t.Errorf("%d jobs left after applying", n)
 	}
 }
+
+// TestJobAppliedAtItsDueTime: a job is applied at its own due time, not at
+// the time of whichever request comes next (here two hours later, as when
+// the UI is closed with a job queued and opened again).
+func TestJobAppliedAtItsDueTime(t *testing.T) {
+	clock := newFakeClock()
+	posted := clock.Now()
+	s := openTest(t, Options{Now: clock.Now, JobDelay: 5 * time.Second})
+	if err := s.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := inProcess(t, s)
+	c.post("/api/profile-subscription-bulk-create-jobs",
+		subscribeBody("Y6nRLr", map[string]any{"email": "late@example.com", "subscriptions": subs("SUBSCRIBED", "email")})).must(t, 202)
+	clock.Advance(2 * time.Hour)
+	got := c.lookup(`equals(email,"late@example.com")`)
+	if len(got) != 1 {
+		t.Fatalf("lookup = %v", got)
+	}
+	want := posted.Add(5 * time.Second)
+	for _, path := range [][]any{
+		{"attributes", "subscriptions", "email", "marketing", "consent_timestamp"},
+		{"attributes", "created"},
+	} {
+		ts, _ := dig(got[0], path...).(string)
+		at, err := time.Parse(time.RFC3339Nano, ts)
+		if err != nil || !(at.Equal(want) || at.Equal(want.Truncate(time.Second))) { // created is to the second
+			t.Errorf("%v = %q, want %s", path, ts, want.Format(time.RFC3339Nano))
+		}
+	}
+}
