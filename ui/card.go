@@ -247,24 +247,38 @@ func indentBlock(block string, n int) string {
 	return pad + strings.ReplaceAll(block, "\n", "\n"+pad)
 }
 
+// cancelledNotice is what a change cancelled while it ran says.
+const cancelledNotice = "Cancelled. It may or may not have reached Klaviyo: History has it as pending, to retry."
+
 // renderChangeOutcome is what came of a subscribe or unsubscribe, a line per
 // channel, or the API's error verbatim (sanitised).
 func renderChangeOutcome(out changeOutcome, s *styles, width int) string {
 	if out.Cancelled() {
-		return s.Pending.Render(wrap("Cancelled. It may or may not have reached Klaviyo: History has it as pending, to retry.", width))
+		return s.Pending.Render(wrap(cancelledNotice, width))
 	}
 	var lines []string
 	for _, ch := range out.Verification.Channels {
 		lines = append(lines, channelOutcomeLine(ch, s, width))
 	}
 	if out.Err != nil {
-		text := model.SanitizeText(out.Err.Error())
-		if len(out.Verification.Channels) == 0 {
-			text = "✗ Not recorded. " + text
-		}
-		lines = append(lines, s.Bad.Render(wrap(text, width)))
+		lines = append(lines, outcomeErrorLine(out, s, width))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// outcomeErrorLine is an outcome's error, verbatim (sanitised), said as
+// what it means: with no channel read back, either Klaviyo did not accept
+// the change (not recorded) or it did and reading the profile back failed
+// (accepted, not verified: History reads it back again).
+func outcomeErrorLine(out changeOutcome, s *styles, width int) string {
+	text := model.SanitizeText(out.Err.Error())
+	switch {
+	case len(out.Verification.Channels) > 0:
+		return s.Bad.Render(wrap(text, width))
+	case out.Sent:
+		return s.Pending.Render(wrap("… Accepted by Klaviyo, not verified: reading the profile back did not finish. "+text+". History has it as sent, to read back again.", width))
+	}
+	return s.Bad.Render(wrap("✗ Not recorded. "+text, width))
 }
 
 // channelOutcomeLine is one channel's verified outcome.

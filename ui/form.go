@@ -296,7 +296,7 @@ func (v *formView) submitted(msg submitDoneMsg) tea.Cmd {
 		v.cancel()
 	}
 	if msg.out.Cancelled() {
-		v.notice = "Cancelled. It may or may not have reached Klaviyo: History has it as pending, to retry."
+		v.notice = cancelledNotice
 		return nil
 	}
 	return open(newResultView(v.c, msg.out))

@@ -298,7 +298,7 @@ func (p *profilePanel) listsLoaded(msg panelListsMsg) {
 func (p *profilePanel) cancelUnsubscribe() {
 	p.unsubReq.abandon()
 	p.mode = panelIdle
-	p.setNotice("Cancelled. It may or may not have reached Klaviyo: History has it as pending, to retry.", false)
+	p.setNotice(cancelledNotice, false)
 }
 
 // setNotice sets the one-line notice; problem styles it as a refusal.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -11,6 +12,7 @@ import (
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
+	"github.com/consentdesk/consent/model"
 )
 
 // sarahID is Sarah Mason of Klaviyo's documentation: her +1 500 number is
@@ -175,5 +177,40 @@ func TestProfileFitsAnySize(t *testing.T) {
 		wantFits(t, a, size[0], size[1])
 		send(t, a, tea.WindowSizeMsg{Width: size[0] + 11, Height: size[1] + 1})
 		wantFits(t, a, size[0]+11, size[1]+1)
+	}
+}
+
+// TestResultSaysWhetherKlaviyoAcceptedIt: an error with nothing read back is
+// "not recorded" only when Klaviyo did not accept the change; when it did
+// and reading the profile back failed, the result says it was accepted and
+// is not verified yet.
+func TestResultSaysWhetherKlaviyoAcceptedIt(t *testing.T) {
+	req, problems := model.ConsentRequest{Email: "x@example.com", Channels: []model.Channel{model.EmailMarketing}}.Check(model.PhoneRules{Policy: model.DefaultSMSPolicy()})
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	readBackFailed := &client.NetworkError{Host: "a.klaviyo.com", Endpoint: "GET /api/profiles", Err: errString("connection reset")}
+	refused := &client.APIError{Status: 400, Endpoint: "POST /api/profile-subscription-bulk-create-jobs", Detail: "Invalid input."}
+	tests := []struct {
+		name string
+		out  changeOutcome
+		want string
+		not  string
+	}{
+		{"accepted, read-back failed", changeOutcome{Action: "subscribe", Request: req, Sent: true, Err: readBackFailed},
+			"… Accepted by Klaviyo, not verified: reading the profile back did not finish. verifying: could not reach Klaviyo", "Not recorded"},
+		{"refused", changeOutcome{Action: "subscribe", Request: req, Err: refused},
+			"✗ Not recorded. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-create-jobs: Invalid input.", "Accepted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, _ := newSandboxApp(t, 100, 24)
+			if tt.out.Sent {
+				tt.out.Err = fmt.Errorf("verifying: %w", tt.out.Err)
+			}
+			sendAndWait(t, a, openMsg{newResultView(a.c, tt.out)})
+			wantScreen(t, a, tt.want)
+			wantNotOnScreen(t, a, tt.not)
+		})
 	}
 }

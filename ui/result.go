@@ -51,17 +51,14 @@ func (v *resultView) View() string {
 	}
 	b.WriteString(s.Label.Render(wrap(head, v.width)) + "\n\n")
 	if o.Err != nil && len(o.Verification.Channels) == 0 {
-		b.WriteString(s.Bad.Render(wrap("✗ Not recorded. "+model.SanitizeText(o.Err.Error()), v.width)) + "\n")
-		if o.Verification.ProfileID == "" && isSent(o) {
-			b.WriteString(s.Muted.Render("Klaviyo accepted it, but reading the profile back did not finish.") + "\n")
-		}
+		b.WriteString(outcomeErrorLine(o, s, v.width) + "\n")
 		return b.String()
 	}
 	for _, ch := range o.Verification.Channels {
 		b.WriteString(fmt.Sprintf("  %-18s %s\n", ch.Channel.Label(), v.outcomeLine(ch)))
 	}
 	if o.Err != nil {
-		b.WriteString("\n" + s.Bad.Render(wrap(model.SanitizeText(o.Err.Error()), v.width)) + "\n")
+		b.WriteString("\n" + outcomeErrorLine(o, s, v.width) + "\n")
 	}
 	b.WriteString("\n")
 	if id := o.Verification.ProfileID; id != "" {
@@ -70,9 +67,6 @@ func (v *resultView) View() string {
 	}
 	return b.String()
 }
-
-// isSent reports whether Klaviyo accepted the job before the error.
-func isSent(o changeOutcome) bool { return o.Verification.Polls > 0 }
 
 // outcomeLine is one channel's outcome, styled by what it means.
 func (v *resultView) outcomeLine(ch client.ChannelResult) string {
