@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
@@ -107,30 +108,40 @@ func (v *resultView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{v.ShortHelp(), {v.c.keys.Quit}}
 }
 
-// wrap breaks text into lines of at most width cells, at spaces.
+// wrap breaks text into lines of at most width cells, at spaces; a word
+// longer than a line (a URL, a token) is split, so that nothing is cut off
+// at the screen's edge: API text must be shown whole.
 func wrap(text string, width int) string { return indentWrap(text, width, 0) }
 
-// indentWrap wraps text to width and indents every line after the first by
-// indent spaces.
+// indentWrap wraps text (its runs of white space made one space) to width
+// cells and indents every line after the first by indent spaces.
 func indentWrap(text string, width, indent int) string {
-	if width < 10 {
-		width = 10
-	}
-	var lines []string
-	line := ""
+	width = max(width, 10)
+	newline := "\n" + strings.Repeat(" ", indent)
+	var b strings.Builder
+	used := 0 // cells on the current line
 	for _, word := range strings.Fields(text) {
+		w := ansi.StringWidth(word)
 		switch {
-		case line == "":
-			line = word
-		case len([]rune(line))+1+len([]rune(word)) <= width:
-			line += " " + word
+		case used == 0:
+		case used+1+w <= width:
+			b.WriteByte(' ')
+			used++
 		default:
-			lines = append(lines, line)
-			line = word
+			b.WriteString(newline)
+			used = 0
 		}
+		for w > width { // a word longer than a whole line (used is 0 here)
+			part := ansi.Truncate(word, width, "")
+			if part == "" { // cannot be at 10 cells or more; never loop
+				part = string([]rune(word)[:1])
+			}
+			b.WriteString(part + newline)
+			word = word[len(part):]
+			w = ansi.StringWidth(word)
+		}
+		b.WriteString(word)
+		used += w
 	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n"+strings.Repeat(" ", indent))
+	return b.String()
 }
