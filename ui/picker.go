@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -27,21 +26,20 @@ type listPickedMsg struct{ list client.List }
 // pickerView lists every list, loading Klaviyo's 10-a-page paging in the
 // background until all are in, filtered by what the agent types.
 type pickerView struct {
-	c       *common
-	filter  textinput.Model
-	lists   []client.List
-	keys    []string // per list, what the filter matches: name and id, lower-cased
-	shown   []int    // indexes into lists that match the filter
-	cursor  int
-	loading bool
-	done    bool
-	err     error
-	seq     int
-	cancel  context.CancelFunc
-	onPick  func(client.List) tea.Cmd
-	width   int
-	height  int
-	title   string
+	c      *common
+	filter textinput.Model
+	lists  []client.List
+	keys   []string // per list, what the filter matches: name and id, lower-cased
+	shown  []int    // indexes into lists that match the filter
+	cursor int
+	// load is the page being read; done is set once every page is in.
+	load   inflight
+	done   bool
+	err    error
+	onPick func(client.List) tea.Cmd
+	width  int
+	height int
+	title  string
 }
 
 // newListPicker returns a picker; onPick says what choosing a list does.
@@ -61,15 +59,13 @@ func pickForForm(l client.List) tea.Cmd {
 }
 
 func (p *pickerView) Init() tea.Cmd {
-	ctx, cancel := context.WithCancel(p.c.ctx)
-	p.cancel, p.loading = cancel, true
-	return tea.Batch(p.filter.Focus(), p.fetch(ctx, ""))
+	return tea.Batch(p.filter.Focus(), p.fetch(""))
 }
 
-// fetch asks for one page of lists.
-func (p *pickerView) fetch(ctx context.Context, next string) tea.Cmd {
-	p.seq++
-	view, seq, cl := p, p.seq, p.c.client
+// fetch asks for one page of lists, next ("" for the first).
+func (p *pickerView) fetch(next string) tea.Cmd {
+	ctx, seq := p.load.begin(p.c.ctx)
+	view, cl := p, p.c.client
 	return func() tea.Msg {
 		page, err := cl.ListsPage(ctx, next)
 		return listsPageMsg{view: view, seq: seq, page: page, err: err}
@@ -79,22 +75,21 @@ func (p *pickerView) fetch(ctx context.Context, next string) tea.Cmd {
 func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case listsPageMsg:
-		if msg.seq != p.seq {
+		if !p.load.answers(msg.seq) {
 			return nil // an answer to a request that is no longer current
 		}
+		p.load.done()
 		if msg.err != nil {
-			p.loading, p.err = false, msg.err
+			p.err = msg.err
 			return nil
 		}
 		p.add(msg.page.Lists)
 		p.refilter()
 		if msg.page.Next == "" {
-			p.loading, p.done = false, true
+			p.done = true
 			return nil
 		}
-		ctx, cancel := context.WithCancel(p.c.ctx)
-		p.cancel = cancel
-		return p.fetch(ctx, msg.page.Next)
+		return p.fetch(msg.page.Next)
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, p.c.keys.Back):
@@ -124,13 +119,7 @@ func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 }
 
 // stop cancels loading when the picker closes.
-func (p *pickerView) stop() {
-	if p.cancel != nil {
-		p.cancel()
-	}
-	p.seq++
-	p.loading = false
-}
+func (p *pickerView) stop() { p.load.abandon() }
 
 // refilter recomputes which lists match the filter, keeping the cursor in
 // range. It matches the name and id as shown (sanitised), so escapes hidden
@@ -173,7 +162,7 @@ func (p *pickerView) View() string {
 	switch {
 	case p.err != nil:
 		b.WriteString("\n" + s.Bad.Render("✗ "+model.SanitizeText(p.err.Error())))
-	case len(p.shown) == 0 && !p.loading:
+	case len(p.shown) == 0 && !p.load.running():
 		b.WriteString(s.Muted.Render("  no list matches"))
 	}
 	b.WriteString("\n" + s.Muted.Render(p.countLine()))
@@ -183,7 +172,7 @@ func (p *pickerView) View() string {
 // countLine says how many lists are shown and whether more are loading.
 func (p *pickerView) countLine() string {
 	switch {
-	case p.loading:
+	case p.load.running():
 		return fmt.Sprintf("%d lists so far, loading more…", len(p.lists))
 	case len(p.shown) == len(p.lists):
 		return fmt.Sprintf("%d lists", len(p.lists))
@@ -194,7 +183,7 @@ func (p *pickerView) countLine() string {
 func (p *pickerView) Title() string { return p.title }
 
 func (p *pickerView) Busy() string {
-	if p.loading {
+	if p.load.running() {
 		return "loading lists"
 	}
 	return ""
