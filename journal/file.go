@@ -40,6 +40,9 @@ type File struct {
 	// issued holds the ids this File has handed out, so that two entries
 	// added in the same second by this process never share one.
 	issued map[string]bool
+	// dirSynced is set once the directory has been fsynced after a write,
+	// so that the journal's own name is on disk too.
+	dirSynced bool
 }
 
 // record is one line: a whole entry when Request is set (new), else a
@@ -123,7 +126,27 @@ func (f *File) append(r record) error {
 		file.Close()
 		return fmt.Errorf("journal: syncing %s: %w", f.path, err)
 	}
-	return file.Close()
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("journal: closing %s: %w", f.path, err)
+	}
+	if !f.dirSynced {
+		// The first write may have created the file: its directory entry
+		// must reach the disk too, or a crash can lose the whole journal.
+		if err := syncDir(filepath.Dir(f.path)); err != nil {
+			return fmt.Errorf("journal: syncing %s: %w", filepath.Dir(f.path), err)
+		}
+		f.dirSynced = true
+	}
+	return nil
+}
+
+// syncDir fsyncs a directory, making the names in it durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	return errors.Join(d.Sync(), d.Close())
 }
 
 // endsTorn reports whether the file's last byte is not a newline.
