@@ -39,6 +39,8 @@ func TestBadInputEverywhere(t *testing.T) {
 		{"fail rate out of range", nil, []string{"sandbox", "serve", "--fail-rate", "2"}, 2, "between 0 and 1"},
 		{"history retry without target", nil, []string{"history", "retry"}, 2, "give one or more entry IDs, or --all"},
 		{"history retry unknown id", nil, []string{"history", "retry", "nope"}, 2, `no journal entry "nope"`},
+		{"command after the UI's flags", nil, []string{"--api-key", "pk_bad_input_test", "lists"}, 2, `unexpected argument "lists"`},
+		{"history reads without the account", map[string]string{"KLAVIYO_ACCOUNT": "nope"}, []string{"history"}, 0, "The journal is empty"},
 		{"malformed key", map[string]string{"KLAVIYO_API_KEY": "sk_not_private"}, []string{"lists"}, 2, "must be a private key starting with pk_"},
 		{"truncated API answer", map[string]string{"KLAVIYO_API_KEY": "pk_bad_input_test", "KLAVIYO_API_URL": truncated.URL}, []string{"lists"}, 1, "is not the JSON expected"},
 		{"HTML instead of JSON", map[string]string{"KLAVIYO_API_KEY": "pk_bad_input_test", "KLAVIYO_API_URL": notJSON.URL}, []string{"lists"}, 1, "is not the JSON expected"},

@@ -52,13 +52,11 @@ func runHistory(ctx context.Context, args []string, e env) error {
 	return writeHistoryTable(e.stdout, entries)
 }
 
-// openJournalOnly opens the journal without a backend (to read it).
+// openJournalOnly opens the journal to read it: no backend, and no
+// configuration either (an unknown KLAVIYO_ACCOUNT or a broken config must
+// not keep the agent from reading what was done).
 func openJournalOnly(e env) (*journal.File, error) {
-	cfg, err := loadSettings(e.getenv, overrides{})
-	if err != nil {
-		return nil, err
-	}
-	return openJournal(e, cfg, &backend{})
+	return openJournal(e, settings{}, &backend{})
 }
 
 // readJournal reads every entry and reports on w the lines it had to skip
