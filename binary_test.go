@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -45,7 +44,6 @@ func consentBinary(t testing.TB) string {
 
 // TestBinaryCheck runs the built binary as a new user would.
 func TestBinaryCheck(t *testing.T) {
-	bin := consentBinary(t)
 	tests := []struct {
 		args   []string
 		code   int
@@ -60,23 +58,31 @@ func TestBinaryCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			cmd := exec.Command(bin, tt.args...)
-			cmd.Env = append(os.Environ(), "CONSENT_HOME="+t.TempDir())
-			var out, errOut bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &errOut
-			err := cmd.Run()
-			code := 0
-			var exitErr *exec.ExitError
-			if errors.As(err, &exitErr) {
-				code = exitErr.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if code != tt.code || !strings.Contains(out.String(), tt.stdout) || !strings.Contains(errOut.String(), tt.stderr) {
-				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out.String(), errOut.String())
+			out, errOut, code := runBinary(t, []string{"CONSENT_HOME=" + t.TempDir()}, tt.args...)
+			if code != tt.code || !bytes.Contains(out, []byte(tt.stdout)) || !bytes.Contains(errOut, []byte(tt.stderr)) {
+				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errOut)
 			}
 		})
 	}
+}
+
+// runBinary runs the built binary with args, env added to this process's
+// environment, and returns what it wrote and its exit code.
+func runBinary(t *testing.T, env []string, args ...string) (stdout, stderr []byte, code int) {
+	t.Helper()
+	cmd := exec.Command(consentBinary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		code = exitErr.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return out.Bytes(), errOut.Bytes(), code
 }
 
 func TestMain(m *testing.M) {
@@ -91,25 +97,11 @@ func TestMain(m *testing.M) {
 // reads its base URL from the first line of stdout, talks Klaviyo's API to
 // it, and stops it with an interrupt.
 func TestBinarySandboxServe(t *testing.T) {
-	bin := consentBinary(t)
 	home := t.TempDir()
-	cmd := exec.Command(bin, "sandbox", "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(home, "serve.db"), "--rate-limit", "off")
-	cmd.Env = append(os.Environ(), "CONSENT_HOME="+home)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the base URL: %v", err)
-	}
-	base := strings.TrimSpace(line)
+	served := serveSandbox(t, filepath.Join(home, "serve.db"), "--rate-limit", "off")
+	base := served.url
 	if !strings.HasPrefix(base, "http://127.0.0.1:") {
-		t.Fatalf("first line %q is not a loopback base URL", line)
+		t.Fatalf("first line %q is not a loopback base URL", base)
 	}
 	get := func(key string) (int, string) {
 		req, _ := http.NewRequest("GET", base+"/api/lists", nil)
@@ -131,10 +123,10 @@ func TestBinarySandboxServe(t *testing.T) {
 	if status, _ := get(""); status != 401 {
 		t.Errorf("without a key: %d, want 401", status)
 	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+	if err := served.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Wait(); err != nil {
+	if err := served.cmd.Wait(); err != nil {
 		t.Errorf("after an interrupt: %v, want exit 0", err)
 	}
 	if fi, err := os.Stat(filepath.Join(home, "serve.db")); err != nil || fi.Mode().Perm() != 0o600 {

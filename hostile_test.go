@@ -5,22 +5,15 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"github.com/charmbracelet/x/vt"
-	"github.com/creack/pty"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/internal/screentest"
@@ -229,24 +222,6 @@ func hostileEnv(t *testing.T, srv *httptest.Server) []string {
 	return []string{"KLAVIYO_API_KEY=pk_hostile_test", "KLAVIYO_API_URL=" + srv.URL, "CONSENT_HOME=" + t.TempDir(), "NO_COLOR="}
 }
 
-// runHostile runs the built binary with args against the fake Klaviyo.
-func runHostile(t *testing.T, env []string, args ...string) (stdout, stderr []byte, code int) {
-	t.Helper()
-	cmd := exec.Command(consentBinary(t), args...)
-	cmd.Env = append(os.Environ(), env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exitErr *exec.ExitError
-	switch {
-	case errors.As(err, &exitErr):
-		code = exitErr.ExitCode()
-	case err != nil:
-		t.Fatal(err)
-	}
-	return out.Bytes(), errOut.Bytes(), code
-}
-
 // terminalHazards lists what in out a terminal would act on, or reorder,
 // instead of showing: ESC, BEL and every other C0 control but the line
 // break, C1 controls (U+0080–U+009F), bidi embeddings, overrides and
@@ -334,7 +309,7 @@ func TestHostileTextHumanOutput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			stdout, stderr, code := runHostile(t, env, tt.args...)
+			stdout, stderr, code := runBinary(t, env, tt.args...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout: %q\nstderr: %q", code, tt.code, stdout, stderr)
 			}
@@ -379,7 +354,7 @@ func TestHostileTextJSONFaithful(t *testing.T) {
 
 	t.Run("lists", func(t *testing.T) {
 		t.Parallel()
-		stdout, stderr, code := runHostile(t, env, "lists", "--json")
+		stdout, stderr, code := runBinary(t, env, "lists", "--json")
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -401,7 +376,7 @@ func TestHostileTextJSONFaithful(t *testing.T) {
 	})
 	t.Run("members", func(t *testing.T) {
 		t.Parallel()
-		stdout, stderr, code := runHostile(t, env, "members", "--json", hostileListID)
+		stdout, stderr, code := runBinary(t, env, "members", "--json", hostileListID)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -421,7 +396,7 @@ func TestHostileTextJSONFaithful(t *testing.T) {
 	})
 	t.Run("check", func(t *testing.T) {
 		t.Parallel()
-		stdout, stderr, code := runHostile(t, env, "check", "--json", hostileEmail)
+		stdout, stderr, code := runBinary(t, env, "check", "--json", hostileEmail)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -446,43 +421,6 @@ func TestHostileTextJSONFaithful(t *testing.T) {
 		}
 	})
 }
-
-// recordingTerminal is startTerminal that also keeps every byte the program
-// wrote to the terminal.
-func recordingTerminal(t *testing.T, width, height int, env []string) (*terminal, func() []byte) {
-	t.Helper()
-	cmd := exec.Command(consentBinary(t))
-	cmd.Env = append(os.Environ(), env...)
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(width), Rows: uint16(height)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	term := &terminal{t: t, pty: f, emu: vt.NewSafeEmulator(width, height), cmd: cmd, done: make(chan error, 1)}
-	var mu sync.Mutex
-	var raw bytes.Buffer
-	rec := writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		raw.Write(p)
-		mu.Unlock()
-		return term.emu.Write(p)
-	})
-	go func() { _, _ = io.Copy(rec, f) }()
-	go func() { _, _ = io.Copy(f, term.emu) }()
-	go func() { term.done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = f.Close()
-	})
-	return term, func() []byte {
-		mu.Lock()
-		defer mu.Unlock()
-		return bytes.Clone(raw.Bytes())
-	}
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
 
 // ownOSC are the OSC strings the UI itself writes: its window title, set
 // and cleared on exit, and its question for the background colour.
@@ -529,7 +467,7 @@ func uiHazards(raw []byte) []string {
 // is a clipboard write, a foreign title, a bell, a C1 or a bidi control.
 func TestHostileTextUI(t *testing.T) {
 	srv := serveHostileKlaviyo(t, newHostileFixture())
-	term, raw := recordingTerminal(t, 120, 32, append(hostileEnv(t, srv), "TERM=xterm-256color"))
+	term := startTerminal(t, 120, 32, append(hostileEnv(t, srv), "TERM=xterm-256color"))
 	term.waitFor("What would you like to do?")
 
 	term.press("m")
@@ -579,7 +517,7 @@ func TestHostileTextUI(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("consent did not exit after ctrl+c")
 	}
-	if h := uiHazards(raw()); len(h) > 0 {
+	if h := uiHazards(term.written()); len(h) > 0 {
 		t.Errorf("the UI wrote to the terminal: %s", strings.Join(h, "; "))
 	}
 }

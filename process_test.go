@@ -55,18 +55,8 @@ func (s *servedSandbox) stop() {
 // consentAt runs the binary against url with the journal in home.
 func consentAt(t *testing.T, home, url string, args ...string) (int, string, string) {
 	t.Helper()
-	cmd := exec.Command(consentBinary(t), args...)
-	cmd.Env = append(os.Environ(), "CONSENT_HOME="+home, "KLAVIYO_API_URL="+url, "KLAVIYO_API_KEY=pk_process_test_key")
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return code, out.String(), errOut.String()
+	out, errOut, code := runBinary(t, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + url, "KLAVIYO_API_KEY=pk_process_test_key"}, args...)
+	return code, string(out), string(errOut)
 }
 
 // historyStates reads `consent history --json` into id → entry.
