@@ -91,7 +91,16 @@ func (c *Client) Verify(ctx context.Context, s Submission, opts VerifyOptions) (
 		}
 		pending[ch] = true
 	}
-	for attempt := 0; len(pending) > 0; attempt++ {
+	// Klaviyo applies a job after answering it, so a read the moment the
+	// 202 came back would only find the profile as it was: the first read
+	// waits for the first delay after the submit (a read-back of an older
+	// submit, by a retry, does not wait).
+	if wait := pollDelays[0] - c.opts.Now().Sub(s.At); len(pending) > 0 && wait > 0 {
+		if err := c.opts.Sleep(ctx, wait); err != nil {
+			return v, fmt.Errorf("verifying: %w", err)
+		}
+	}
+	for attempt := 1; len(pending) > 0; attempt++ {
 		profiles, err := c.readBack(ctx, s.Request)
 		if err != nil {
 			return v, fmt.Errorf("verifying: %w", err)
