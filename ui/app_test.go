@@ -305,11 +305,11 @@ func TestHomeReadsTheHistoryWhenShownNotPerFrame(t *testing.T) {
 	}
 	h.History.Add(HistoryEntry{Action: "subscribe", State: StatePending})
 	typeText(t, a, "c")
-	press(t, a, tea.KeyEscape, 0)
+	pressAndWait(t, a, tea.KeyEscape, 0)
 	wantScreen(t, a, "1 entry is not verified")
 
 	h.err = errors.New("journal.jsonl: permission denied")
 	typeText(t, a, "c")
-	press(t, a, tea.KeyEscape, 0)
+	pressAndWait(t, a, tea.KeyEscape, 0)
 	wantScreen(t, a, "✗ The history cannot be read: journal.jsonl: permission denied")
 }

@@ -19,26 +19,48 @@ type homeView struct {
 	width, height int
 	// unverified counts the history's entries a retry still has something
 	// to do for (journal.Retries), read when home is shown (not on every
-	// frame: the history is a file); historyErr is why it could not be read.
+	// frame, and off the UI's goroutine: the history is a file that only
+	// grows); historyErr is why it could not be read; countSeq numbers the
+	// reads, so that only the latest is shown.
 	unverified int
 	historyErr error
+	countSeq   int
 }
 
-func newHomeView(c *common) *homeView {
-	h := &homeView{c: c}
-	h.countPending()
-	return h
+// homeCountMsg is what a read of the history (number seq) found.
+type homeCountMsg struct {
+	view       *homeView
+	seq        int
+	unverified int
+	err        error
 }
 
-// Revealed counts the pending entries again when the agent comes back.
-func (h *homeView) Revealed() tea.Cmd {
-	h.countPending()
-	return nil
-}
+func newHomeView(c *common) *homeView { return &homeView{c: c} }
 
-func (h *homeView) Init() tea.Cmd { return nil }
+// Init counts the history's entries that are not verified.
+func (h *homeView) Init() tea.Cmd { return h.count() }
+
+// Revealed counts them again when the agent comes back.
+func (h *homeView) Revealed() tea.Cmd { return h.count() }
+
+// count reads the history in the background and counts the entries that
+// are not verified and not resent by a later one.
+func (h *homeView) count() tea.Cmd {
+	h.countSeq++
+	view, seq, history := h, h.countSeq, h.c.history
+	return func() tea.Msg {
+		entries, err := history.Entries()
+		return homeCountMsg{view: view, seq: seq, unverified: journal.NewRetries(entries).Count(entries), err: err}
+	}
+}
 
 func (h *homeView) Update(msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(homeCountMsg); ok {
+		if m.seq == h.countSeq {
+			h.unverified, h.historyErr = m.unverified, m.err
+		}
+		return nil
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
@@ -77,13 +99,6 @@ func (h *homeView) View() string {
 	}
 	b.WriteString(s.Muted.Render(wrap("SMS countries for this account: "+strings.ReplaceAll(h.c.rules.Policy.String(), ",", ", "), h.width)))
 	return b.String()
-}
-
-// countPending reads the history and counts the entries that are not
-// verified and not resent by a later one.
-func (h *homeView) countPending() {
-	entries, err := h.c.history.Entries()
-	h.unverified, h.historyErr = journal.NewRetries(entries).Count(entries), err
 }
 
 // homeDescriptions say what each of actions() does, in full.

@@ -29,5 +29,6 @@ func (m membersPageMsg) isFor(v component) bool       { return v == component(m.
 func (m listsPageMsg) isFor(v component) bool         { return v == component(m.view) }
 func (m submitDoneMsg) isFor(v component) bool        { return v == component(m.view) }
 func (m defaultListMsg) isFor(v component) bool       { return v == component(m.view) }
+func (m homeCountMsg) isFor(v component) bool         { return v == component(m.view) }
 func (m panelListsMsg) isFor(v component) bool        { return hostsPanel(v, m.panel) }
 func (m panelUnsubscribedMsg) isFor(v component) bool { return hostsPanel(v, m.panel) }
