@@ -21,9 +21,9 @@ const (
 	cardNarrowIndent = 4
 )
 
-// unsubscribeSource is the source recorded with an unsubscribe sent from a
-// card.
-const unsubscribeSource = "Consent Desk"
+// changeSource is the source recorded with every change made from the UI
+// (Klaviyo keeps it as the consent's custom method detail).
+const changeSource = "Consent Desk"
 
 // renderProfileSummary is who a profile is: name and id, then email and
 // phone (formatted, with its region read by the account's rules). With

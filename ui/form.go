@@ -71,7 +71,6 @@ type formView struct {
 	cancel     context.CancelFunc
 	seq        int
 	width      int
-	height     int
 }
 
 func newFormView(c *common) *formView {
@@ -132,7 +131,7 @@ func (v *formView) smsBlocked() string {
 
 // request is what the form asks for now.
 func (v *formView) request() model.ConsentRequest {
-	r := model.ConsentRequest{Email: v.email.Value(), Phone: v.phone.Value(), Source: "Consent Desk"}
+	r := model.ConsentRequest{Email: v.email.Value(), Phone: v.phone.Value(), Source: changeSource}
 	for _, f := range []formField{fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional} {
 		if ch := toggleChannel[f]; v.on[ch] {
 			r.Channels = append(r.Channels, ch)
@@ -190,9 +189,9 @@ func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Submit):
 		return v.submit()
-	case msg.String() == "tab" || msg.String() == "down":
+	case key.Matches(msg, k.Next):
 		return v.setFocus((v.focus + 1) % fieldCount)
-	case msg.String() == "shift+tab" || msg.String() == "up":
+	case key.Matches(msg, k.Prev):
 		return v.setFocus((v.focus + fieldCount - 1) % fieldCount)
 	case key.Matches(msg, k.Enter):
 		switch v.focus {
@@ -259,7 +258,7 @@ func (v *formView) setFocus(f formField) tea.Cmd {
 // sends it and verifies it in the background.
 func (v *formView) submit() tea.Cmd {
 	req := v.request()
-	problems := v.listProblems(req)
+	problems := v.listProblems()
 	checked, more := req.Check(v.c.rules)
 	problems = append(problems, more...)
 	if len(problems) > 0 {
@@ -278,7 +277,7 @@ func (v *formView) submit() tea.Cmd {
 }
 
 // listProblems: the form subscribes through a list, so one must be picked.
-func (v *formView) listProblems(model.ConsentRequest) []model.Problem {
+func (v *formView) listProblems() []model.Problem {
 	if v.list == nil {
 		return []model.Problem{{Field: "list", Reason: "pick a list (enter on List)"}}
 	}
@@ -409,8 +408,8 @@ func (v *formView) EscIsMine() bool { return v.submitting }
 // CapturesText: in the Email and Phone fields, letters are typed.
 func (v *formView) CapturesText() bool { return v.focus == fieldEmail || v.focus == fieldPhone }
 
-func (v *formView) SetSize(width, height int) {
-	v.width, v.height = width, height
+func (v *formView) SetSize(width, _ int) {
+	v.width = width
 	v.email.SetWidth(max(width-22, 10))
 	v.phone.SetWidth(max(width-22, 10))
 }

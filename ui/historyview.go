@@ -351,15 +351,10 @@ func (v *historyView) ShortHelp() []key.Binding {
 	case len(v.entries) == 0:
 		return []key.Binding{k.Back, k.Help}
 	}
-	return []key.Binding{k.Up, k.Down, v.retryKey(), k.Back, k.Help}
+	return []key.Binding{k.Up, k.Down, k.Retry, k.Back, k.Help}
 }
 
 // FullHelp is every key the view answers to now.
 func (v *historyView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{v.ShortHelp(), {v.c.keys.Quit}}
-}
-
-// retryKey is the retry binding, described for this view.
-func (v *historyView) retryKey() key.Binding {
-	return key.NewBinding(key.WithKeys(v.c.keys.Retry.Keys()...), key.WithHelp("r", "retry"))
 }

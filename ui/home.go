@@ -15,8 +15,8 @@ import (
 // homeView lists the actions and anything pending in the history. It is
 // the bottom of the view stack.
 type homeView struct {
-	c             *common
-	width, height int
+	c     *common
+	width int
 	// unverified counts the history's entries a retry still has something
 	// to do for (journal.Retries), read when home is shown (not on every
 	// frame, and off the UI's goroutine: the history is a file that only
@@ -117,7 +117,7 @@ func (h *homeView) actions() []key.Binding {
 
 func (h *homeView) Title() string { return "home" }
 
-func (h *homeView) SetSize(width, height int) { h.width, h.height = width, height }
+func (h *homeView) SetSize(width, _ int) { h.width = width }
 
 func (h *homeView) ShortHelp() []key.Binding { return append(h.actions(), h.c.keys.Help) }
 

@@ -207,7 +207,7 @@ func (p *profilePanel) startChoosing() {
 // unsubscribeRequest is the request revoking one channel of this profile,
 // checked with the account's rules.
 func (p *profilePanel) unsubscribeRequest(ch model.Channel) (model.CheckedRequest, []model.Problem) {
-	r := model.ConsentRequest{Channels: []model.Channel{ch}, Source: unsubscribeSource}
+	r := model.ConsentRequest{Channels: []model.Channel{ch}, Source: changeSource}
 	if ch.IsSMS() {
 		r.Phone = p.profile.PhoneNumber
 	} else {

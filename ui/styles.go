@@ -10,7 +10,6 @@ import (
 // Colours come in light/dark pairs; meaning never rests on colour alone (every
 // verdict also has a word or a mark), so NO_COLOR loses nothing.
 type styles struct {
-	App      lipgloss.Style
 	Title    lipgloss.Style
 	Status   lipgloss.Style
 	Label    lipgloss.Style
@@ -33,7 +32,6 @@ func newStyles(isDark bool) *styles {
 	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B7A6FF"))
 	muted := ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#9A9A9A"))
 	return &styles{
-		App:      lipgloss.NewStyle().Padding(0, 1),
 		Title:    lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Status:   lipgloss.NewStyle().Foreground(muted),
 		Label:    lipgloss.NewStyle().Bold(true),
