@@ -73,7 +73,7 @@ func connect(ctx context.Context, api *apiFlags, e env) (settings, *backend, err
 	if err != nil {
 		return cfg, nil, err
 	}
-	b, err := openBackend(ctx, api, e, cfg, nil)
+	b, err := openBackend(ctx, api, e, cfg)
 	return cfg, b, err
 }
 
@@ -81,8 +81,8 @@ func connect(ctx context.Context, api *apiFlags, e env) (settings, *backend, err
 // does: --api-key, then KLAVIYO_API_KEY, then the configured account's key;
 // with no key it opens the embedded sandbox under the data directory,
 // seeding demo data on first use.
-func openBackend(ctx context.Context, f *apiFlags, e env, cfg settings, onWait func(client.Wait)) (*backend, error) {
-	return openBackendSeeding(ctx, f, e, cfg, onWait, false)
+func openBackend(ctx context.Context, f *apiFlags, e env, cfg settings) (*backend, error) {
+	return openBackendSeeding(ctx, f, e, cfg, nil, false)
 }
 
 // openBackendSeeding is openBackend; with backgroundSeed a new sandbox is

@@ -100,7 +100,7 @@ func lookupProfiles(ctx context.Context, api *apiFlags, e env, cfg settings, res
 		}
 		if b == nil {
 			var err error
-			if b, err = openBackend(ctx, api, e, cfg, nil); err != nil {
+			if b, err = openBackend(ctx, api, e, cfg); err != nil {
 				return err
 			}
 			defer b.Close()

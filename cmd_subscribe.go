@@ -98,7 +98,7 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		return usagef("not sent:\n%s", strings.Join(lines, "\n"))
 	}
 
-	b, err := openBackend(ctx, api, e, cfg, nil)
+	b, err := openBackend(ctx, api, e, cfg)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,6 @@ type overrides struct {
 
 // settings is the configuration after validation, ready to use.
 type settings struct {
-	path  string
 	rules model.PhoneRules
 	agent string
 	// account is the chosen account's name, "" when none is configured;
@@ -103,7 +102,8 @@ func loadSettings(getenv func(string) string, o overrides) (settings, error) {
 	if err != nil {
 		return settings{}, &usageError{msg: err.Error()}
 	}
-	fc, path, err := readConfigFile(filepath.Join(dir, configFile))
+	path := filepath.Join(dir, configFile)
+	fc, err := readConfigFile(path)
 	if err != nil {
 		return settings{}, err
 	}
@@ -111,23 +111,23 @@ func loadSettings(getenv func(string) string, o overrides) (settings, error) {
 }
 
 // readConfigFile reads and decodes config.toml; a missing file is empty.
-func readConfigFile(path string) (fileConfig, string, error) {
+func readConfigFile(path string) (fileConfig, error) {
 	var fc fileConfig
 	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fc, path, nil
+		return fc, nil
 	}
 	if err != nil {
-		return fc, path, usagef("cannot read %s: %v", path, err)
+		return fc, usagef("cannot read %s: %v", path, err)
 	}
 	if perm := info.Mode().Perm(); perm&0o077 != 0 {
-		return fc, path, usagef("%s can be read by others (mode %04o) and may hold API keys: run chmod 600 %s", path, perm, path)
+		return fc, usagef("%s can be read by others (mode %04o) and may hold API keys: run chmod 600 %s", path, perm, path)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fc, path, usagef("cannot read %s: %v", path, err)
+		return fc, usagef("cannot read %s: %v", path, err)
 	}
-	return fc, path, decodeConfig(data, path, &fc)
+	return fc, decodeConfig(data, path, &fc)
 }
 
 // decodeConfig parses TOML into fc, naming the line of a syntax error and
@@ -158,7 +158,7 @@ func decodeConfig(data []byte, path string, fc *fileConfig) error {
 // default account or go to its default list. An account named on purpose
 // applies with a given key (its key is then the one replaced).
 func resolve(fc fileConfig, path string, getenv func(string) string, o overrides) (settings, error) {
-	s := settings{path: path, rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, agent: fc.Agent}
+	s := settings{rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, agent: fc.Agent}
 	if s.agent == "" {
 		s.agent = osUser(getenv)
 	}
