@@ -10,11 +10,10 @@ import (
 	"github.com/consentdesk/consent/model"
 )
 
-// Klaviyo's limits on one bulk job (API.md §2, §3).
-const (
-	MaxSubscribeProfiles   = 1000
-	MaxUnsubscribeProfiles = 100
-)
+// MaxSubscribeProfiles is Klaviyo's limit on the profiles of one bulk
+// subscribe job (API.md §2). (An unsubscribe is sent one profile at a
+// time, far under its limit of 100.)
+const MaxSubscribeProfiles = 1000
 
 // Submission is a consent change Klaviyo accepted (202): the job runs
 // asynchronously, so what it recorded is known only by reading the profile

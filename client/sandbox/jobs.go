@@ -177,12 +177,11 @@ func prepareJobStatements(ctx context.Context, tx *sql.Tx) (*jobStatements, func
 
 // targetProfile is a profile a job changes, as found or created.
 type targetProfile struct {
-	seq        int64
-	email      *string
-	phone      *string
-	suppr      string
-	listSuppr  string
-	newProfile bool
+	seq       int64
+	email     *string
+	phone     *string
+	suppr     string
+	listSuppr string
 }
 
 // applyJob applies a job at time now within tx.
@@ -345,7 +344,7 @@ func (s *Sandbox) resolveProfile(ctx context.Context, st *jobStatements, p jobPr
 	if t.seq, err = res.LastInsertId(); err != nil {
 		return t, fmt.Errorf("sandbox: creating a profile: %w", err)
 	}
-	t.suppr, t.listSuppr, t.newProfile = "[]", "[]", true
+	t.suppr, t.listSuppr = "[]", "[]"
 	return t, nil
 }
 

@@ -213,6 +213,3 @@ func (s *Sandbox) removeTemp() {
 
 // Path is the database file the sandbox serves.
 func (s *Sandbox) Path() string { return s.path }
-
-// Handler returns the sandbox as an http.Handler (the sandbox itself).
-func (s *Sandbox) Handler() http.Handler { return s }
