@@ -258,12 +258,12 @@ func (s *Sandbox) decodeChannels(w *walker, v any, ptr string, req *jobRequest, 
 		return
 	}
 	if email, ok := w.object(subs["email"], ptr+"/email", false, "marketing", "open_tracking"); ok {
-		p.EmailMarketing = s.decodeChannel(w, email["marketing"], ptr+"/email/marketing", req, now)
-		s.decodeChannel(w, email["open_tracking"], ptr+"/email/open_tracking", &jobRequest{job: job{Kind: req.Kind}}, now)
+		p.EmailMarketing = s.decodeChannel(w, email["marketing"], ptr+"/email/marketing", req, true, now)
+		s.decodeChannel(w, email["open_tracking"], ptr+"/email/open_tracking", req, false, now)
 	}
 	if sms, ok := w.object(subs["sms"], ptr+"/sms", false, "marketing", "transactional"); ok {
-		p.SMSMarketing = s.decodeChannel(w, sms["marketing"], ptr+"/sms/marketing", req, now)
-		p.SMSTransactional = s.decodeChannel(w, sms["transactional"], ptr+"/sms/transactional", req, now)
+		p.SMSMarketing = s.decodeChannel(w, sms["marketing"], ptr+"/sms/marketing", req, true, now)
+		p.SMSTransactional = s.decodeChannel(w, sms["transactional"], ptr+"/sms/transactional", req, true, now)
 	}
 	for _, other := range []string{"whatsapp", "push"} {
 		if o := subs[other]; o != nil {
@@ -275,11 +275,13 @@ func (s *Sandbox) decodeChannels(w *walker, v any, ptr string, req *jobRequest, 
 }
 
 // decodeChannel reads one channel's parameters: the consent the job kind
-// allows and, for a historical import, when consent was given.
-func (s *Sandbox) decodeChannel(w *walker, v any, ptr string, req *jobRequest, now time.Time) *channel {
+// allows and, for a historical import into a channel that is dated (every
+// one but email open tracking, whose parameters are only its consent),
+// when consent was given.
+func (s *Sandbox) decodeChannel(w *walker, v any, ptr string, req *jobRequest, dated bool, now time.Time) *channel {
 	subscribe := req.Kind == subscribeJobType
 	keys := []string{"consent"}
-	if subscribe {
+	if subscribe && dated {
 		keys = append(keys, "consented_at")
 	}
 	obj, ok := w.object(v, ptr, false, keys...)
