@@ -23,19 +23,17 @@ func (c *Client) ListsPage(ctx context.Context, next string) (ListPage, error) {
 			return ListPage{}, err
 		}
 	}
+	return c.listPage(ctx, epLists, u)
+}
+
+// listPage reads one page of list resources at u.
+func (c *Client) listPage(ctx context.Context, endpoint, u string) (ListPage, error) {
 	var p page
-	if err := c.getJSON(ctx, epLists, u, &p); err != nil {
+	if err := c.getJSON(ctx, endpoint, u, &p); err != nil {
 		return ListPage{}, err
 	}
-	out := ListPage{Lists: make([]List, 0, len(p.Data)), Next: p.next()}
-	for _, raw := range p.Data {
-		l, err := decodeList(raw)
-		if err != nil {
-			return ListPage{}, err
-		}
-		out.Lists = append(out.Lists, l)
-	}
-	return out, nil
+	lists, err := decodeAll(p.Data, decodeList)
+	return ListPage{Lists: lists, Next: p.next()}, err
 }
 
 // Lists fetches every list, following links.next to the last page.

@@ -95,28 +95,19 @@ func (c *Client) Profile(ctx context.Context, id string) (Profile, error) {
 func (c *Client) ProfileLists(ctx context.Context, id string) ([]List, error) {
 	var all []List
 	u := c.endpointURL("/api/profiles/"+url.PathEscape(id)+"/lists", nil)
-	for u != "" {
-		var p page
-		if err := c.getJSON(ctx, epProfileList, u, &p); err != nil {
+	for {
+		p, err := c.listPage(ctx, epProfileList, u)
+		if err != nil {
 			return nil, err
 		}
-		for _, raw := range p.Data {
-			l, err := decodeList(raw)
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, l)
+		all = append(all, p.Lists...)
+		if p.Next == "" || p.Next == u {
+			return all, nil
 		}
-		next := p.next()
-		if next == "" || next == u {
-			break
-		}
-		var err error
-		if u, err = c.followURL(next); err != nil {
+		if u, err = c.followURL(p.Next); err != nil {
 			return nil, err
 		}
 	}
-	return all, nil
 }
 
 func (c *Client) profilePage(ctx context.Context, endpoint, u string) (ProfilePage, error) {
@@ -124,7 +115,7 @@ func (c *Client) profilePage(ctx context.Context, endpoint, u string) (ProfilePa
 	if err := c.getJSON(ctx, endpoint, u, &p); err != nil {
 		return ProfilePage{}, err
 	}
-	profiles, err := decodeProfiles(p.Data)
+	profiles, err := decodeAll(p.Data, decodeProfile)
 	if err != nil {
 		return ProfilePage{}, err
 	}

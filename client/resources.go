@@ -123,14 +123,15 @@ func decodeProfile(raw json.RawMessage) (Profile, error) {
 		LastName: str(a.LastName), JoinedGroupAt: str(a.JoinedGroupAt), Subscriptions: a.Subscriptions, Raw: compact(raw)}, nil
 }
 
-func decodeProfiles(raws []json.RawMessage) ([]Profile, error) {
-	out := make([]Profile, 0, len(raws))
+// decodeAll decodes every resource of a page with decode.
+func decodeAll[T any](raws []json.RawMessage, decode func(json.RawMessage) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(raws))
 	for _, raw := range raws {
-		p, err := decodeProfile(raw)
+		r, err := decode(raw)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, p)
+		out = append(out, r)
 	}
 	return out, nil
 }
