@@ -109,7 +109,8 @@ func (v *formView) Init() tea.Cmd {
 	})
 }
 
-// analyse re-reads both inputs; it is what every keystroke costs.
+// analyse reads both inputs (a new or cleared form); a keystroke analyses
+// only the field it changed (updateInput).
 func (v *formView) analyse() {
 	v.phoneA = v.c.rules.Analyze(v.phone.Value())
 	v.emailA = model.AnalyzeEmail(v.email.Value())
@@ -212,17 +213,24 @@ func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // updateInput gives a message to the focused text input and re-analyses.
+// updateInput gives msg to the focused input and analyses its value again
+// when it changed (not on a cursor move, nor the other field's value).
 func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch v.focus {
 	case fieldEmail:
+		before := v.email.Value()
 		v.email, cmd = v.email.Update(msg)
+		if v.email.Value() != before {
+			v.emailA = model.AnalyzeEmail(v.email.Value())
+		}
 	case fieldPhone:
+		before := v.phone.Value()
 		v.phone, cmd = v.phone.Update(msg)
-	default:
-		return nil
+		if v.phone.Value() != before {
+			v.phoneA = v.c.rules.Analyze(v.phone.Value())
+		}
 	}
-	v.analyse()
 	return cmd
 }
 
