@@ -128,17 +128,13 @@ func (s *Sandbox) loadMembers(ctx context.Context, tx *sql.Tx, l listRow, n int)
 type memberGen struct {
 	countries []synthCountry
 	total     int
-	smsOK     []bool // per country: the policy allows its region
-	base      int64  // microseconds: the newest member joined just before
+	policy    *model.SMSPolicy
+	base      int64 // microseconds: the newest member joined just before
 }
 
 func newMemberGen(policy *model.SMSPolicy, now time.Time) *memberGen {
-	g := &memberGen{countries: synthCountries(), base: micros(now)}
+	g := &memberGen{countries: synthCountries(), policy: policy, base: micros(now)}
 	g.total = totalWeight(g.countries)
-	g.smsOK = make([]bool, len(g.countries))
-	for i, c := range g.countries {
-		g.smsOK[i] = policy.Allows(c.region)
-	}
 	return g
 }
 
@@ -154,11 +150,7 @@ func splitmix64(x uint64) uint64 {
 func (g *memberGen) member(seq int64) synthProfile {
 	h := splitmix64(uint64(seq))
 	h2 := splitmix64(h)
-	ci := 0
-	for w := int(h % uint64(g.total)); w >= g.countries[ci].weight; ci++ {
-		w -= g.countries[ci].weight
-	}
-	c := &g.countries[ci]
+	c := pickCountry(g.countries, int(h%uint64(g.total)))
 	created := g.base - int64(h2%(3*365*86400))*1_000_000 - seq
 	p := synthProfile{
 		seq:     seq,
@@ -196,7 +188,7 @@ func (g *memberGen) member(seq int64) synthProfile {
 			p.emSuppr = []storedSuppression{{Reason: "SPAM_COMPLAINT", At: at}}
 		}
 	}
-	if hasPhone && g.smsOK[ci] {
+	if hasPhone && g.policy.Allows(c.region) {
 		switch r := roll(32); {
 		case r < 45:
 			p.smsMarketing = synthConsent{model.Subscribed, at, "TEXT", "JOIN"}
