@@ -26,10 +26,9 @@ const (
 const changeSource = "Consent Desk"
 
 // renderProfileSummary is who a profile is: name and id, then email and
-// phone (formatted, with its region read by the account's rules). With
+// phone (formatted, with its region: describeProfilePhone). With
 // phoneVerdict, a number that cannot take SMS consent says why.
-func renderProfileSummary(p client.Profile, c *common, width int, phoneVerdict bool) string {
-	s := c.styles
+func renderProfileSummary(p client.Profile, phone profilePhone, s *styles, width int, phoneVerdict bool) string {
 	name := model.SanitizeText(p.Name())
 	if name == "" {
 		name = "(no name)"
@@ -40,38 +39,42 @@ func renderProfileSummary(p client.Profile, c *common, width int, phoneVerdict b
 	if p.Email != "" {
 		facts = append(facts, model.SanitizeText(p.Email))
 	}
-	phone, verdict := describeProfilePhone(p.PhoneNumber, c)
-	if phone != "" {
-		facts = append(facts, phone)
+	if phone.text != "" {
+		facts = append(facts, phone.text)
 	}
 	if len(facts) == 0 {
 		facts = append(facts, "no email or phone on the profile")
 	}
 	lines = append(lines, strings.Join(facts, " · "))
-	if phoneVerdict && verdict != "" {
-		lines = append(lines, s.Bad.Render("✗ "+verdict))
+	if phoneVerdict && phone.notEligible != "" {
+		lines = append(lines, s.Bad.Render("✗ "+phone.notEligible))
 	}
 	return lipgloss.NewStyle().Width(max(width, 20)).Render(strings.Join(lines, "\n"))
 }
 
-// describeProfilePhone formats a profile's phone number with its region,
-// and says why it cannot take SMS consent ("" when it can, or there is no
-// number). The number is sanitised before it is read, so that escapes
-// hidden in it do not change the verdict.
-func describeProfilePhone(raw string, c *common) (phone, notEligible string) {
+// profilePhone is a profile's phone number as the summary shows it: text
+// (formatted, with its region) and why it cannot take SMS consent ("" when
+// it can, or there is no number).
+type profilePhone struct{ text, notEligible string }
+
+// describeProfilePhone reads a profile's phone number with the account's
+// rules. The number is sanitised before it is read, so that escapes hidden
+// in it do not change the verdict. It parses the number (tens of µs):
+// callers keep the result rather than calling it per frame.
+func describeProfilePhone(raw string, rules model.PhoneRules) profilePhone {
 	raw = model.SanitizeText(raw)
 	if raw == "" {
-		return "", ""
+		return profilePhone{}
 	}
-	a := c.rules.Analyze(raw)
+	a := rules.Analyze(raw)
 	if !a.Valid {
-		return raw, model.SanitizeText(a.Reason)
+		return profilePhone{text: raw, notEligible: model.SanitizeText(a.Reason)}
 	}
-	phone = fmt.Sprintf("%s · %s (%s)", a.Formatted, a.Country, a.Region)
+	out := profilePhone{text: fmt.Sprintf("%s · %s (%s)", a.Formatted, a.Country, a.Region)}
 	if !a.SMSEligible {
-		notEligible = model.SanitizeText(a.Reason)
+		out.notEligible = model.SanitizeText(a.Reason)
 	}
-	return phone, notEligible
+	return out
 }
 
 // cardChoice marks the consent card's rows while a channel is being chosen:

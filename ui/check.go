@@ -291,7 +291,7 @@ func (v *checkView) resultsView() string {
 	if len(v.profiles) > 1 {
 		parts = append(parts, v.profileChooser())
 	}
-	parts = append(parts, renderProfileSummary(v.panel.profile, v.c, v.width, false), v.panel.View(v.width))
+	parts = append(parts, v.panel.summary(v.width, false), v.panel.View(v.width))
 	return strings.Join(parts, "\n")
 }
 

@@ -69,6 +69,19 @@ type profilePanel struct {
 	// they run independently.
 	listsReq inflight
 	unsubReq inflight
+	// phone is the profile's number as read for phoneOf, kept so that a
+	// frame does not parse it again.
+	phone   profilePhone
+	phoneOf string
+}
+
+// summary is the profile's summary (renderProfileSummary), its phone
+// number read once per number rather than per frame.
+func (p *profilePanel) summary(width int, phoneVerdict bool) string {
+	if p.phoneOf != p.profile.PhoneNumber { // "" reads as no number: nothing to keep
+		p.phone, p.phoneOf = describeProfilePhone(p.profile.PhoneNumber, p.c.rules), p.profile.PhoneNumber
+	}
+	return renderProfileSummary(p.profile, p.phone, p.c.styles, width, phoneVerdict)
 }
 
 // newProfilePanel returns an idle panel for p.

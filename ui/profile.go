@@ -111,7 +111,7 @@ func (v *profileView) View() string {
 	case v.panel == nil:
 		return ""
 	}
-	return strings.Join([]string{renderProfileSummary(v.panel.profile, v.c, v.width, true), "", v.panel.View(v.width)}, "\n")
+	return strings.Join([]string{v.panel.summary(v.width, true), "", v.panel.View(v.width)}, "\n")
 }
 
 // Title names the view in the status line.
