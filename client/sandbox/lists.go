@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -183,22 +184,26 @@ func (s *Sandbox) getProfileLists(w http.ResponseWriter, r *http.Request, id str
 // additionalFields parses additional-fields[resource] against the allowed
 // values; anything else is a 400.
 func additionalFields(q url.Values, resource string, allowed ...string) (map[string]bool, error) {
-	param := "additional-fields[" + resource + "]"
 	out := map[string]bool{}
-	for _, v := range q[param] {
-		for _, f := range strings.Split(v, ",") {
-			f = strings.TrimSpace(f)
-			ok := false
-			for _, a := range allowed {
-				ok = ok || f == a
-			}
-			if !ok {
-				return nil, invalidParam(param, "'%s' is not a valid additional field for '%s' (valid: %s).", f, resource, strings.Join(allowed, ", "))
-			}
-			out[f] = true
+	for _, f := range requestedFields(q, resource) {
+		if !slices.Contains(allowed, f) {
+			return nil, invalidParam("additional-fields["+resource+"]", "'%s' is not a valid additional field for '%s' (valid: %s).", f, resource, strings.Join(allowed, ", "))
 		}
+		out[f] = true
 	}
 	return out, nil
+}
+
+// requestedFields returns the comma-separated items of every
+// additional-fields[resource] parameter, trimmed, unchecked.
+func requestedFields(q url.Values, resource string) []string {
+	var out []string
+	for _, v := range q["additional-fields["+resource+"]"] {
+		for _, f := range strings.Split(v, ",") {
+			out = append(out, strings.TrimSpace(f))
+		}
+	}
+	return out
 }
 
 // unsupportedSort refuses a sort parameter: the sandbox returns its

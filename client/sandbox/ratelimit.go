@@ -2,8 +2,8 @@ package sandbox
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -36,25 +36,13 @@ func limitsFor(op string, r *http.Request) (string, limits) {
 	switch {
 	case op == "get_lists_for_profile":
 		return op, limits{burst: 3, steady: 60}
-	case op == "get_list" && listContains(q["additional-fields[list]"], profileCount):
+	case op == "get_list" && slices.Contains(requestedFields(q, "list"), profileCount):
 		return op + ":" + profileCount, limits{burst: 1, steady: 15}
 	case (op == "get_profiles" || op == "get_profile" || op == "get_profiles_for_list") &&
-		listContains(q["additional-fields[profile]"], predictive):
+		slices.Contains(requestedFields(q, "profile"), predictive):
 		return op + ":" + predictive, limits{burst: 10, steady: 150}
 	}
 	return op, limits{burst: 75, steady: 750}
-}
-
-// listContains reports whether comma-separated values contain want.
-func listContains(values []string, want string) bool {
-	for _, v := range values {
-		for _, item := range strings.Split(v, ",") {
-			if strings.TrimSpace(item) == want {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // window counts requests in one fixed window.
