@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pages the same 100,000-member sandbox list over loopback with Consent
 # Desk's client (`consent members --json`) and with Klaviyo's official Node
-# SDK, and prints both times and request counts. RATE_LIMIT=off turns the
+# SDK, and prints both times and page counts (pages: neither side counts
+# the HTTP requests a retry adds; TestPagingAtKlaviyosLimits counts ours). RATE_LIMIT=off turns the
 # sandbox's enforcement of Klaviyo's limits off (default on). Optional
 # tooling: needs Node.js and npm; `go test ./...` does not.
 set -euo pipefail
@@ -24,5 +25,5 @@ id=$(KLAVIYO_API_URL=$url KLAVIYO_API_KEY=pk_compare "$tmp/consent" lists --json
 start=$(date +%s.%N)
 count=$(KLAVIYO_API_URL=$url KLAVIYO_API_KEY=pk_compare "$tmp/consent" members "$id" --json | wc -l)
 end=$(date +%s.%N)
-printf 'consent members --json: %d members, %d requests, %.2f s\n' "$count" $(( (count + 99) / 100 )) "$(echo "$end - $start" | bc)"
+printf 'consent members --json: %d members, %d pages, %.2f s\n' "$count" $(( (count + 99) / 100 )) "$(echo "$end - $start" | bc)"
 KLAVIYO_API_URL=$url node "$here/page.mjs" "$id"

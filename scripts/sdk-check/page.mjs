@@ -1,6 +1,6 @@
 // Pages a list's members with Klaviyo's official Node SDK (100 a page, with
 // subscriptions), as `consent members` does, and prints the count, the
-// requests made and the time taken.
+// pages read (the SDK's own retries are not seen) and the time taken.
 // Usage: KLAVIYO_API_URL=http://127.0.0.1:PORT node page.mjs LIST_ID
 import { ApiKeySession, ListsApi } from "klaviyo-api";
 
@@ -9,12 +9,12 @@ const lists = new ListsApi(new ApiKeySession("pk_sdk_page"));
 lists.basePath = process.env.KLAVIYO_API_URL;
 
 const start = process.hrtime.bigint();
-let members = 0, requests = 0, cursor;
+let members = 0, pages = 0, cursor;
 do {
   const { body } = await lists.getProfilesForList(listId, { additionalFieldsProfile: ["subscriptions"], pageSize: 100, ...(cursor ? { pageCursor: cursor } : {}) });
-  requests++;
+  pages++;
   members += body.data.length;
   cursor = body.links?.next ? new URL(body.links.next).searchParams.get("page[cursor]") : undefined;
 } while (cursor);
 const secs = Number(process.hrtime.bigint() - start) / 1e9;
-console.log(`node klaviyo-api: ${members} members, ${requests} requests, ${secs.toFixed(2)} s`);
+console.log(`node klaviyo-api: ${members} members, ${pages} pages, ${secs.toFixed(2)} s`);
