@@ -72,12 +72,12 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	if *wait <= 0 {
 		return usagef("--wait must be positive")
 	}
-	for flag, ch := range map[*bool]model.Channel{emailMarketing: model.EmailMarketing, smsMarketing: model.SMSMarketing, smsTransactional: model.SMSTransactional} {
-		if *flag {
+	chosen := map[model.Channel]bool{model.EmailMarketing: *emailMarketing, model.SMSMarketing: *smsMarketing, model.SMSTransactional: *smsTransactional}
+	for _, ch := range model.Channels { // in the form's order
+		if chosen[ch] {
 			req.Channels = append(req.Channels, ch)
 		}
 	}
-	req.Channels = inFormOrder(req.Channels)
 	cfg, err := loadSettings(e.getenv, api.overrides(*region))
 	if err != nil {
 		return err
@@ -129,19 +129,6 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		return &silentExit{code: exitAPI}
 	}
 	return nil
-}
-
-// inFormOrder sorts channels into the form's order.
-func inFormOrder(chs []model.Channel) []model.Channel {
-	var out []model.Channel
-	for _, c := range model.Channels {
-		for _, x := range chs {
-			if x == c {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
 }
 
 // summarise turns a verification into the JSON answer. Status is the worst
