@@ -326,8 +326,8 @@ func TestCheckFitsAnySize(t *testing.T) {
 		wantFits(t, a, size[0], size[1])
 		typeAndWait(t, a, "u")
 		wantFits(t, a, size[0], size[1])
-		send(t, a, tea.WindowSizeMsg{Width: size[1] + 30, Height: size[1]})
-		wantFits(t, a, size[1]+30, size[1])
+		send(t, a, tea.WindowSizeMsg{Width: size[0] + 30, Height: size[1]})
+		wantFits(t, a, size[0]+30, size[1])
 	}
 }
 
