@@ -101,17 +101,25 @@ func TestFormSubmitVerified(t *testing.T) {
 	}
 }
 
-func TestFormDoubleOptInPending(t *testing.T) {
-	a, _ := newSandboxApp(t, 100, 30)
+// emailMarketingToPicker opens the form from Home, types email, turns
+// email marketing on and opens the list picker: the form's tab order
+// (Email, Phone, Email marketing, SMS marketing, SMS transactional, List).
+func emailMarketingToPicker(t *testing.T, a *App, email string) {
+	t.Helper()
 	typeAndWait(t, a, "s")
-	typeAndWait(t, a, "doi.form@example.com")
+	typeAndWait(t, a, email)
 	pressAndWait(t, a, tea.KeyTab, 0)
 	pressAndWait(t, a, tea.KeyTab, 0)
-	pressAndWait(t, a, tea.KeySpace, 0)
+	pressAndWait(t, a, tea.KeySpace, 0) // email marketing
 	for i := 0; i < 3; i++ {
 		pressAndWait(t, a, tea.KeyTab, 0)
 	}
-	pressAndWait(t, a, tea.KeyEnter, 0)
+	pressAndWait(t, a, tea.KeyEnter, 0) // on List: the picker
+}
+
+func TestFormDoubleOptInPending(t *testing.T) {
+	a, _ := newSandboxApp(t, 100, 30)
+	emailMarketingToPicker(t, a, "doi.form@example.com")
 	typeAndWait(t, a, "VIP")
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	pressAndWait(t, a, 's', tea.ModCtrl)
@@ -144,15 +152,7 @@ func TestFormShowsAPIErrorVerbatim(t *testing.T) {
 	}))
 	defer srv.Close()
 	a := newClientApp(t, 120, 30, client.Options{BaseURL: srv.URL}, nil)
-	typeAndWait(t, a, "s")
-	typeAndWait(t, a, "refused@example.com")
-	pressAndWait(t, a, tea.KeyTab, 0)
-	pressAndWait(t, a, tea.KeyTab, 0)
-	pressAndWait(t, a, tea.KeySpace, 0)
-	for i := 0; i < 3; i++ {
-		pressAndWait(t, a, tea.KeyTab, 0)
-	}
-	pressAndWait(t, a, tea.KeyEnter, 0)
+	emailMarketingToPicker(t, a, "refused@example.com")
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	pressAndWait(t, a, 's', tea.ModCtrl)
 	wantScreen(t, a, "✗ Not recorded. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-create-jobs: Invalid email address (at /data/attributes/profiles/data/0/attributes/email)")
