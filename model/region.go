@@ -49,11 +49,10 @@ func ParseRegion(raw string) (string, error) {
 // calling code, and each region's leading-digit pattern for calling codes
 // shared by several regions (+1 787 is Puerto Rico).
 type phoneMetadata struct {
-	regions   map[string]bool
-	maxNSN    map[int]int
-	leading   map[int][]regionPattern
-	mainOfCC  map[int]string
-	numRegion map[int]int
+	regions  map[string]bool
+	maxNSN   map[int]int
+	leading  map[int][]regionPattern
+	mainOfCC map[int]string
 }
 
 type regionPattern struct {
@@ -63,11 +62,10 @@ type regionPattern struct {
 
 var phoneMeta = sync.OnceValue(func() *phoneMetadata {
 	m := &phoneMetadata{
-		regions:   map[string]bool{},
-		maxNSN:    map[int]int{},
-		leading:   map[int][]regionPattern{},
-		mainOfCC:  map[int]string{},
-		numRegion: map[int]int{},
+		regions:  map[string]bool{},
+		maxNSN:   map[int]int{},
+		leading:  map[int][]regionPattern{},
+		mainOfCC: map[int]string{},
 	}
 	for r := range phonenumbers.GetSupportedRegions() {
 		m.regions[r] = true
@@ -84,7 +82,6 @@ var phoneMeta = sync.OnceValue(func() *phoneMetadata {
 		if md.GetId() == nonGeographic {
 			continue
 		}
-		m.numRegion[cc]++
 		if md.GetMainCountryForCode() {
 			m.mainOfCC[cc] = md.GetId()
 		}
@@ -116,13 +113,13 @@ func countryCodeOf(digits string) (cc int, rest string, ok bool) {
 // decided by the regions' leading digits ("787" → PR), then by completing the
 // number with filler digits and asking libphonenumber ("416" → CA).
 func guessRegion(cc int, nsn string) string {
-	meta := phoneMeta()
-	if meta.numRegion[cc] <= 1 {
+	if len(phonenumbers.GetRegionCodesForCountryCode(cc)) <= 1 {
 		if r := phonenumbers.GetRegionCodeForCountryCode(cc); r != "ZZ" {
 			return r
 		}
 		return ""
 	}
+	meta := phoneMeta()
 	for _, rp := range meta.leading[cc] {
 		if rp.pattern.MatchString(nsn) {
 			return rp.region
