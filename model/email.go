@@ -54,7 +54,8 @@ func emailProblem(text string) string {
 		return "enter just the address, without a name or <brackets>"
 	case strings.IndexFunc(text, unicode.IsSpace) >= 0:
 		return "an address has no spaces"
-	case strings.IndexFunc(text, isControlOrBidi) >= 0:
+	// Spaces, U+2028 and U+2029 among them, are refused above.
+	case strings.IndexFunc(text, isHidden) >= 0:
 		return "the address contains an invisible control character"
 	}
 	parts := strings.Split(text, "@")
@@ -129,8 +130,4 @@ func isAtext(c byte) bool {
 		return true
 	}
 	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
-}
-
-func isControlOrBidi(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\uFEFF' || r == '\u200B'
 }

@@ -45,7 +45,7 @@ func SanitizeText(s string) string {
 			i = skipString(s, i)
 		case r == '\t' || r == '\n' || r == '\r':
 			b.WriteByte(' ')
-		case unicode.IsControl(r) || isInvisibleFormat(r):
+		case isHidden(r):
 		default:
 			b.WriteRune(r)
 		}
@@ -61,6 +61,12 @@ func isPlain(s string) bool {
 		}
 	}
 	return true
+}
+
+// isHidden reports runes that are not shown as themselves: controls and
+// the invisible format runes.
+func isHidden(r rune) bool {
+	return unicode.IsControl(r) || isInvisibleFormat(r)
 }
 
 // isInvisibleFormat reports runes that reorder or hide text on screen.
