@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -97,7 +98,7 @@ func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 	seen := map[Channel]bool{}
 	for _, c := range r.Channels {
 		switch {
-		case c != EmailMarketing && c != SMSMarketing && c != SMSTransactional:
+		case !slices.Contains(Channels, c):
 			add("channels", "unknown channel %q", SanitizeShort(string(c), maxQuote))
 		case seen[c]:
 			add("channels", "%s is asked for twice", c.Label())
