@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -65,6 +66,28 @@ func openSeeded(t testing.TB, opts Options) (*Sandbox, *fakeClock) {
 		t.Fatalf("SeedDemo: %v", err)
 	}
 	return s, clock
+}
+
+// queryStrings runs a query of one text column and returns its rows.
+func queryStrings(t testing.TB, db *sql.DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.Query(query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // client calls a sandbox the way an API client does, in-process or over

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/consentdesk/consent/model"
@@ -106,29 +107,14 @@ func TestLoadMembersDeterministic(t *testing.T) {
 		if _, err := s.LoadMembers(ctx, "Repeatable", 200); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := s.db.Query("SELECT id || coalesce(email, '') || coalesce(phone_number, '') || em_consent || sm_consent FROM profiles ORDER BY seq")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var v string
-			if err := rows.Scan(&v); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, v)
-		}
-		return out
+		return queryStrings(t, s.db, "SELECT id || coalesce(email, '') || coalesce(phone_number, '') || em_consent || sm_consent FROM profiles ORDER BY seq")
 	}
 	a, b := load(), load()
 	if len(a) != 200 || len(b) != 200 {
 		t.Fatalf("loaded %d and %d profiles, want 200", len(a), len(b))
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("member %d differs: %s vs %s", i, a[i], b[i])
-		}
+	if !slices.Equal(a, b) {
+		t.Fatalf("the two loads differ:\n%q\n%q", a, b)
 	}
 }
 

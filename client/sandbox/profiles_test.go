@@ -95,19 +95,7 @@ func TestMembersPagingStableUnderInserts(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openSeeded(t, Options{JobDelay: -1})
 	c := inProcess(t, s)
-	var before []string
-	rows, err := s.db.Query("SELECT p.id FROM memberships m JOIN profiles p ON p.seq = m.profile_seq WHERE m.list_seq = 1 ORDER BY m.seq")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		before = append(before, id)
-	}
-	rows.Close()
+	before := queryStrings(t, s.db, "SELECT p.id FROM memberships m JOIN profiles p ON p.seq = m.profile_seq WHERE m.list_seq = 1 ORDER BY m.seq")
 
 	var got []string
 	next := "/api/lists/Y6nRLr/profiles?page[size]=25"

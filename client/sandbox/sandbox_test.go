@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -122,42 +123,21 @@ func TestSeedDemoIdempotent(t *testing.T) {
 func TestSeedDemoDeterministic(t *testing.T) {
 	ids := func() []string {
 		s, _ := openSeeded(t, Options{})
-		rows, err := s.db.Query("SELECT id || coalesce(email, '') || coalesce(phone_number, '') FROM profiles ORDER BY seq LIMIT 50")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var v string
-			if err := rows.Scan(&v); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, v)
-		}
-		return out
+		return queryStrings(t, s.db, "SELECT id || coalesce(email, '') || coalesce(phone_number, '') FROM profiles ORDER BY seq LIMIT 50")
 	}
 	a, b := ids(), ids()
-	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("profile %d differs between seeds: %s vs %s", i, a[i], b[i])
-		}
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("the seeds gave %d and %d profiles, want the same number and some", len(a), len(b))
+	}
+	if !slices.Equal(a, b) {
+		t.Fatalf("the profiles differ between seeds:\n%q\n%q", a, b)
 	}
 }
 
 func TestSeedDemoPhonesAreValid(t *testing.T) {
 	s, _ := openSeeded(t, Options{})
-	rows, err := s.db.Query("SELECT phone_number FROM profiles WHERE phone_number IS NOT NULL")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	regions := map[string]int{}
-	for rows.Next() {
-		var phone string
-		if err := rows.Scan(&phone); err != nil {
-			t.Fatal(err)
-		}
+	for _, phone := range queryStrings(t, s.db, "SELECT phone_number FROM profiles WHERE phone_number IS NOT NULL") {
 		a := s.phones.Analyze(phone)
 		if !a.Valid || a.E164 != phone {
 			t.Errorf("demo phone %s is not valid E.164: %s", phone, a.Reason)
