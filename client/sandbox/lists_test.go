@@ -6,9 +6,11 @@ import (
 )
 
 // follow reads a collection from first, following links.next verbatim to
-// the end, and returns every resource id in order.
+// the end, and returns every resource id in order. An id given twice fails
+// the test.
 func follow(t *testing.T, c *client, first string) (ids []string, pages int) {
 	t.Helper()
+	seen := map[string]bool{}
 	next := first
 	for next != "" {
 		pages++
@@ -17,7 +19,12 @@ func follow(t *testing.T, c *client, first string) (ids []string, pages int) {
 		}
 		r := c.get(next).must(t, 200)
 		for _, item := range r.data(t) {
-			ids = append(ids, item["id"].(string))
+			id := item["id"].(string)
+			if seen[id] {
+				t.Fatalf("%s: %s twice", first, id)
+			}
+			seen[id] = true
+			ids = append(ids, id)
 		}
 		if n, ok := dig(r.doc, "links", "next").(string); ok {
 			if !strings.HasPrefix(n, c.base+"/api/") || !strings.Contains(n, "page%5Bcursor%5D=") {
@@ -51,13 +58,6 @@ func TestListsPaging(t *testing.T) {
 				ids, pages := follow(t, c, "/api/lists/"+tc.query)
 				if len(ids) != total || pages != tc.wantPages {
 					t.Fatalf("%d lists in %d pages, want %d in %d", len(ids), pages, total, tc.wantPages)
-				}
-				seen := map[string]bool{}
-				for _, id := range ids {
-					if seen[id] {
-						t.Fatalf("list %s twice", id)
-					}
-					seen[id] = true
 				}
 			})
 		}
