@@ -132,11 +132,7 @@ func Retry(ctx context.Context, store Store, c *client.Client, rules model.Phone
 	}
 	req, problems := e.Request.Check(rules)
 	if len(problems) > 0 {
-		reasons := make([]string, len(problems))
-		for i, p := range problems {
-			reasons[i] = p.String()
-		}
-		return Outcome{}, fmt.Errorf("entry %s cannot be sent as it is: %s", e.ID, strings.Join(reasons, "; "))
+		return Outcome{}, fmt.Errorf("entry %s cannot be sent as it is: %s", e.ID, model.JoinProblems(problems))
 	}
 	var list *client.List
 	if e.State == StateSent && e.Request.ListID != "" {

@@ -43,6 +43,15 @@ type Problem struct {
 
 func (p Problem) String() string { return p.Field + ": " + p.Reason }
 
+// JoinProblems says every problem in one line: "phone: …; list: …".
+func JoinProblems(problems []Problem) string {
+	parts := make([]string, len(problems))
+	for i, p := range problems {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
 // CheckedRequest is a request that passed Check, with its identifiers in the
 // form Klaviyo wants (normalised email, E.164 phone) and the analyses behind
 // them.

@@ -58,3 +58,19 @@ func TestConsentRequestCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestJoinProblems(t *testing.T) {
+	tests := []struct {
+		problems []Problem
+		want     string
+	}{
+		{nil, ""},
+		{[]Problem{{Field: "phone", Reason: "too short"}}, "phone: too short"},
+		{[]Problem{{Field: "phone", Reason: "too short"}, {Field: "list", Reason: "pick a list"}}, "phone: too short; list: pick a list"},
+	}
+	for _, tt := range tests {
+		if got := JoinProblems(tt.problems); got != tt.want {
+			t.Errorf("JoinProblems(%v) = %q, want %q", tt.problems, got, tt.want)
+		}
+	}
+}

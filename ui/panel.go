@@ -235,11 +235,7 @@ func (p *profilePanel) confirm() {
 	req, problems := p.unsubscribeRequest(p.cursor)
 	if len(problems) > 0 {
 		p.mode = panelIdle
-		reasons := make([]string, len(problems))
-		for i, pr := range problems {
-			reasons[i] = model.SanitizeText(pr.String())
-		}
-		p.setNotice("Cannot unsubscribe "+p.cursor.Label()+": "+strings.Join(reasons, "; "), true)
+		p.setNotice("Cannot unsubscribe "+p.cursor.Label()+": "+model.SanitizeText(model.JoinProblems(problems)), true)
 		return
 	}
 	p.request, p.mode = req, panelConfirming
