@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// sandboxHome is a CONSENT_HOME whose sandbox has been seeded, shared by
-// the tests of one run; tests that change consent use their own people.
+// sandboxHome is a new CONSENT_HOME, of this test alone, whose sandbox
+// has been created and seeded (by a first `consent lists`).
 func sandboxHome(t *testing.T) string {
 	t.Helper()
 	home := t.TempDir()
