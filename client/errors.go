@@ -124,11 +124,7 @@ func excerpt(body []byte) string {
 		}
 		text = b.String()
 	}
-	text = strings.Join(strings.Fields(model.SanitizeText(text)), " ")
-	if r := []rune(text); len(r) > maxErrorExcerpt {
-		text = string(r[:maxErrorExcerpt]) + "…"
-	}
-	return text
+	return model.SanitizeShort(strings.Join(strings.Fields(model.SanitizeText(text)), " "), maxErrorExcerpt+1)
 }
 
 // parseRetryAfter reads Retry-After as whole seconds (Klaviyo's form) or an
