@@ -22,6 +22,9 @@ const sandboxBaseURL = "http://sandbox.invalid"
 // pk_ key.
 const sandboxKey = "pk_sandbox_local"
 
+// sandboxBackend is how the journal names the embedded sandbox.
+const sandboxBackend = "SANDBOX"
+
 // sandboxDBFile is the sandbox's database in the data directory.
 const sandboxDBFile = "sandbox.db"
 
@@ -53,8 +56,10 @@ type backend struct {
 	client *client.Client
 	// name is what the status line shows: SANDBOX, or Klaviyo and the host
 	// or account.
-	name    string
-	account string
+	name string
+	// origin is where changes go, as the journal records it: a retry
+	// resends an entry only where it was made.
+	origin  journal.Origin
 	sandbox *sandbox.Sandbox
 }
 
@@ -104,7 +109,8 @@ func openBackendSeeding(ctx context.Context, f *apiFlags, e env, cfg settings, o
 		if cfg.account != "" {
 			name = "Klaviyo account " + model.SanitizeText(cfg.account)
 		}
-		return &backend{client: c, name: name, account: cfg.account}, nil
+		origin := journal.Origin{Backend: "Klaviyo " + c.BaseURL(), Account: cfg.account, KeyID: c.KeyID()}
+		return &backend{client: c, name: name, origin: origin}, nil
 	}
 	dir, err := dataDir(e.getenv)
 	if err != nil {
@@ -129,7 +135,7 @@ func openBackendSeeding(ctx context.Context, f *apiFlags, e env, cfg settings, o
 		sb.Close()
 		return nil, err
 	}
-	return &backend{client: c, name: "SANDBOX", sandbox: sb}, nil
+	return &backend{client: c, name: "SANDBOX", origin: journal.Origin{Backend: sandboxBackend}, sandbox: sb}, nil
 }
 
 // dataDir is where the sandbox database lives: $CONSENT_HOME, else
@@ -158,11 +164,16 @@ func privateDir(dir string, err error) (string, error) {
 }
 
 // openJournal opens the journal in the state directory, recording the
-// backend, account and agent with every entry.
-func openJournal(e env, cfg settings, b *backend) (*journal.File, error) {
+// agent with every entry and change.
+func openJournal(e env, cfg settings) (*journal.File, error) {
 	dir, err := stateDir(e.getenv)
 	if err != nil {
 		return nil, &usageError{msg: err.Error()}
 	}
-	return journal.Open(filepath.Join(dir, journalFile), journal.Meta{Backend: b.name, Account: b.account, Agent: cfg.agent})
+	return journal.Open(filepath.Join(dir, journalFile), journal.Meta{Agent: cfg.agent})
+}
+
+// newDesk is the workflow that makes changes on b, recorded in j.
+func newDesk(j journal.Store, b *backend, cfg settings) *journal.Desk {
+	return &journal.Desk{Store: j, Client: b.client, Rules: cfg.rules, Origin: b.origin, Agent: cfg.agent}
 }

@@ -1,24 +1,35 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
-const historySynopsis = "consent history [--json]\n       consent history retry (ID | --all)"
+const historySynopsis = "consent history [--json]\n" +
+	"       consent history retry (ID... | --all) [--wait D]\n" +
+	"       consent history retry --resend ID... [--yes]\n" +
+	"       consent history dismiss ID --note TEXT"
 
-// runHistory is `consent history` (the journal, newest first) and
-// `consent history retry`.
+// runHistory is `consent history` (the journal, newest first), `consent
+// history retry` and `consent history dismiss`.
 func runHistory(ctx context.Context, args []string, e env) error {
-	if len(args) > 0 && args[0] == "retry" {
-		return runHistoryRetry(ctx, args[1:], e)
+	if len(args) > 0 {
+		switch args[0] {
+		case "retry":
+			return runHistoryRetry(ctx, args[1:], e)
+		case "dismiss":
+			return runHistoryDismiss(args[1:], e)
+		}
 	}
 	fs := newFlagSet("history")
 	asJSON := fs.Bool("json", false, "one JSON object (a journal entry) per line")
@@ -56,7 +67,7 @@ func runHistory(ctx context.Context, args []string, e env) error {
 // configuration either (an unknown KLAVIYO_ACCOUNT or a broken config must
 // not keep the agent from reading what was done).
 func openJournalOnly(e env) (*journal.File, error) {
-	return openJournal(e, settings{}, &backend{})
+	return openJournal(e, settings{agent: osUser(e.getenv)})
 }
 
 // readJournal reads every entry and reports on w the lines it had to skip
@@ -69,16 +80,21 @@ func readJournal(j *journal.File, w io.Writer) ([]journal.Entry, error) {
 	return entries, err
 }
 
-// writeHistoryTable prints entries as an aligned table.
+// writeHistoryTable prints entries as an aligned table: each entry's
+// state, where it was made and by whom.
 func writeHistoryTable(w io.Writer, entries []journal.Entry) error {
+	retries := journal.NewRetries(entries)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tWHEN\tACTION\tWHO\tCHANNELS\tLIST\tSTATE\tAGENT\tRESULT")
+	fmt.Fprintln(tw, "ID\tWHEN\tACTION\tWHO\tCHANNELS\tLIST\tMADE ON\tSTATE\tAGENT\tRESULT")
 	for _, en := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		state := en.State.Label()
+		if by := retries.ResentAs(en.ID); by != "" && en.State.Open() {
+			state += ", resent as " + by
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 			en.ID, en.At.Local().Format("2006-01-02 15:04"), en.Action,
-			model.SanitizeText(strings.Trim(en.Request.Email+" "+en.Request.Phone, " ")),
-			channelList(en.Request.Channels), orDash(model.SanitizeText(en.Request.ListID)),
-			en.State, orDash(model.SanitizeText(en.Agent)), model.SanitizeText(en.Result))
+			model.SanitizeText(en.Who()), channelList(en.Request.Channels), orDash(model.SanitizeText(en.Request.ListID)),
+			model.SanitizeText(en.Origin.String()), state, orDash(model.SanitizeText(en.Agent)), model.SanitizeText(en.Result))
 	}
 	return tw.Flush()
 }
@@ -91,26 +107,38 @@ func channelList(chs []model.Channel) string {
 	return strings.Join(names, ", ")
 }
 
-// runHistoryRetry settles pending, sent or failed entries: sent ones are
-// read back, the others checked again, resent and verified. Exit 0 when
-// every one ends verified (or waiting for double opt-in), 1 otherwise.
+// runHistoryRetry settles entries that are not verified, on this backend
+// and account only: accepted ones are read back, the others checked again,
+// resent and verified; --resend sends accepted ones again, on an explicit
+// confirmation. Exit 0 when every one retried ends verified (or waiting for
+// double opt-in) and the journal says so, 1 otherwise.
 func runHistoryRetry(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("history retry")
-	all := fs.Bool("all", false, "retry every entry that is not verified")
+	all := fs.Bool("all", false, "retry every entry that is not verified (made on this backend and account)")
+	resend := fs.Bool("resend", false, "send again entries Klaviyo accepted at least "+journal.ResendAfter.String()+" ago but does not show")
+	yes := fs.Bool("yes", false, "with --resend: do not ask for confirmation")
+	wait := fs.Duration("wait", journal.VerifyBound, "how long to read each profile back")
 	api := addAPIFlags(fs)
 	ids, err := parseFlags(fs, args, historySynopsis)
 	if err != nil {
 		return err
 	}
-	if *all == (len(ids) > 0) {
+	switch {
+	case *all == (len(ids) > 0):
 		return usagef("give one or more entry IDs, or --all (not both)\nusage: %s", historySynopsis)
+	case *resend && *all:
+		return usagef("--resend takes entry IDs, not --all: each resend is a decision\nusage: %s", historySynopsis)
+	case *yes && !*resend:
+		return usagef("--yes only confirms a --resend\nusage: %s", historySynopsis)
+	case *wait <= 0:
+		return usagef("--wait must be positive")
 	}
 	cfg, b, err := connect(ctx, api, e)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	j, err := openJournal(e, cfg, b)
+	j, err := openJournal(e, cfg)
 	if err != nil {
 		return err
 	}
@@ -118,29 +146,33 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	targets, err := retryTargets(entries, ids, *all)
+	targets, elsewhere, err := retryTargets(entries, ids, *all, b.origin)
 	if err != nil {
 		return err
 	}
+	for _, en := range elsewhere {
+		fmt.Fprintf(e.stdout, "%s  %s %s: made on %s: not retried here\n", en.ID, en.Action,
+			model.SanitizeText(en.Who()), model.SanitizeText(en.Origin.String()))
+	}
 	if len(targets) == 0 {
-		fmt.Fprintln(e.stdout, "Nothing to retry: every entry is verified.")
+		if len(elsewhere) == 0 {
+			fmt.Fprintln(e.stdout, "Nothing to retry: every entry is settled.")
+		} else {
+			fmt.Fprintf(e.stdout, "Nothing to retry on %s.\n", model.SanitizeText(b.origin.String()))
+		}
 		return nil
 	}
+	if *resend {
+		if err := confirmResend(e, targets, *yes); err != nil {
+			return err
+		}
+	}
+	desk := newDesk(j, b, cfg)
 	unsettled := 0
 	for _, en := range targets {
-		out, err := journal.Retry(ctx, j, b.client, cfg.rules, en)
-		line := fmt.Sprintf("%s  %s %s: ", en.ID, en.Action, model.SanitizeText(strings.Trim(en.Request.Email+" "+en.Request.Phone, " ")))
-		switch {
-		case err != nil:
-			line += "not retried: " + err.Error()
-			unsettled++
-		case out.State() == journal.StateVerified:
-			line += "verified (" + out.Summary() + ")"
-			if out.EntryID != en.ID {
-				line += " as entry " + out.EntryID
-			}
-		default:
-			line += out.State() + ": " + out.Summary()
+		out, err := desk.Retry(ctx, en, journal.RetryOptions{Resend: *resend, VerifyBound: *wait})
+		line, ok := retryLine(en, out, err)
+		if !ok {
 			unsettled++
 		}
 		fmt.Fprintln(e.stdout, model.SanitizeText(line))
@@ -149,25 +181,84 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if unsettled > 0 {
-		fmt.Fprintf(e.stderr, "consent history retry: %d of %d %s still not verified\n", unsettled, len(targets), plural(len(targets), "entry", "entries"))
+		fmt.Fprintf(e.stderr, "consent history retry: %d of %d %s not settled\n", unsettled, len(targets), plural(len(targets), "entry", "entries"))
 		return &silentExit{code: exitAPI}
 	}
 	return nil
 }
 
+// retryLine says what came of retrying en, and whether that settles it
+// (verified, or waiting for the person's double opt-in) with the journal
+// saying so.
+func retryLine(en journal.Entry, out journal.Outcome, err error) (string, bool) {
+	line := fmt.Sprintf("%s  %s %s: ", en.ID, en.Action, en.Who())
+	if err != nil {
+		return line + "not retried: " + err.Error(), false
+	}
+	state := out.State()
+	switch state {
+	case journal.StateVerified:
+		line += "verified (" + out.Summary() + ")"
+	case journal.StateAwaitingConfirmation:
+		line += "awaiting double opt-in (" + out.Summary() + ")"
+	default:
+		line += state.Label() + ": " + out.Summary()
+	}
+	if out.EntryID != en.ID {
+		line += " as entry " + out.EntryID
+	}
+	if out.JournalErr != nil {
+		return line + "; but the journal could not record it: " + out.JournalErr.Error(), false
+	}
+	return line, state == journal.StateVerified || state == journal.StateAwaitingConfirmation
+}
+
+// confirmResend asks the agent, on the terminal, to confirm sending
+// targets again, defaulting to No; without a terminal only --yes does.
+func confirmResend(e env, targets []journal.Entry, yes bool) error {
+	for _, en := range targets {
+		fmt.Fprintf(e.stderr, "Resend entry %s: %s %s (%s)? Klaviyo accepted it %s and the profile does not show it.\n",
+			en.ID, en.Action, model.SanitizeText(en.Who()), channelList(en.Request.Channels), acceptedAgo(en))
+	}
+	if yes {
+		return nil
+	}
+	if !e.isTerminal() {
+		return usagef("not resent: confirm with --yes (there is no terminal to ask on)")
+	}
+	fmt.Fprintf(e.stderr, "Send %s again? y/N ", plural(len(targets), "it", "them"))
+	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		return usagef("not resent: nothing was sent")
+	}
+	return nil
+}
+
+// acceptedAgo says when Klaviyo accepted an entry: "3h ago".
+func acceptedAgo(en journal.Entry) string {
+	if en.AcceptedAt.IsZero() {
+		return "earlier"
+	}
+	return time.Since(en.AcceptedAt).Round(time.Minute).String() + " ago"
+}
+
 // retryTargets picks the entries to retry, oldest first: with all, every
-// entry journal.Retries says needs one; else the given IDs, each once, each
-// refused with the reason when a retry has nothing to do for it.
-func retryTargets(entries []journal.Entry, ids []string, all bool) ([]journal.Entry, error) {
+// entry journal.Retries says needs one, those made elsewhere (another
+// backend, account or key) apart; else the given IDs, each once, each
+// refused with the reason when a retry has nothing to do for it here.
+func retryTargets(entries []journal.Entry, ids []string, all bool, here journal.Origin) (targets, elsewhere []journal.Entry, err error) {
 	retries := journal.NewRetries(entries)
-	var out []journal.Entry
 	if all {
 		for _, en := range slices.Backward(entries) {
-			if retries.Needed(en) {
-				out = append(out, en)
+			switch {
+			case !retries.Needed(en):
+			case en.Origin.Same(here):
+				targets = append(targets, en)
+			default:
+				elsewhere = append(elsewhere, en)
 			}
 		}
-		return out, nil
+		return targets, elsewhere, nil
 	}
 	byID := make(map[string]journal.Entry, len(entries))
 	for _, en := range entries {
@@ -178,16 +269,51 @@ func retryTargets(entries []journal.Entry, ids []string, all bool) ([]journal.En
 		en, ok := byID[id]
 		switch {
 		case !ok:
-			return nil, usagef("no journal entry %q (see consent history)", sanitizeArg(id))
+			return nil, nil, usagef("no journal entry %q (see consent history)", sanitizeArg(id))
 		case en.Settled():
-			return nil, usagef("entry %s is already verified", id)
+			return nil, nil, usagef("entry %s is %s: nothing to retry", id, en.State.Label())
 		case retries.ResentAs(id) != "":
-			return nil, usagef("entry %s was resent as entry %s: retry that one", id, retries.ResentAs(id))
+			return nil, nil, usagef("entry %s was resent as entry %s: retry that one", id, retries.ResentAs(id))
+		case !en.Origin.Same(here):
+			return nil, nil, usagef("entry %s was made on %s: not retried here (this is %s)", id,
+				model.SanitizeText(en.Origin.String()), model.SanitizeText(here.String()))
 		case seen[id]:
 			continue // named twice: retried once
 		}
 		seen[id] = true
-		out = append(out, en)
+		targets = append(targets, en)
 	}
-	return out, nil
+	return targets, nil, nil
+}
+
+// runHistoryDismiss puts an entry to rest with the agent's note: it is not
+// retried or counted again, and the note is journaled.
+func runHistoryDismiss(args []string, e env) error {
+	fs := newFlagSet("history dismiss")
+	note := fs.String("note", "", "why the entry needs nothing more (journaled with your name)")
+	ids, err := parseFlags(fs, args, historySynopsis)
+	if err != nil {
+		return err
+	}
+	if len(ids) != 1 {
+		return usagef("give one entry ID\nusage: %s", historySynopsis)
+	}
+	cfg, err := loadSettings(e.getenv, overrides{})
+	if err != nil {
+		return err
+	}
+	j, err := openJournal(e, cfg)
+	if err != nil {
+		return err
+	}
+	desk := &journal.Desk{Store: j, Agent: cfg.agent}
+	if err := desk.Dismiss(ids[0], *note); err != nil {
+		var ce *journal.ClaimError
+		if errors.As(err, &ce) || strings.Contains(err.Error(), "needs a note") || strings.Contains(err.Error(), "at most") {
+			return usagef("%s", model.SanitizeText(err.Error()))
+		}
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Entry %s dismissed: %s\n", ids[0], model.SanitizeText(strings.Join(strings.Fields(*note), " ")))
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -103,13 +104,20 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		return err
 	}
 	defer b.Close()
-	j, err := openJournal(e, cfg, b)
+	j, err := openJournal(e, cfg)
 	if err != nil {
 		return err
 	}
-	out := journal.Submit(ctx, j, b.client, name, checked, nil, journal.SubmitOptions{VerifyBound: *wait})
+	out := newDesk(j, b, cfg).Submit(ctx, journal.Action(name), checked, nil, journal.SubmitOptions{VerifyBound: *wait})
+	if out.Err != nil && out.EntryID == "" {
+		return out.Err // not even recorded: nothing was sent
+	}
 	if out.Err != nil {
-		return fmt.Errorf("%w (journal entry %s: %s)", out.Err, out.EntryID, out.State())
+		err := fmt.Errorf("%w (journal entry %s: %s)", out.Err, out.EntryID, out.State().Label())
+		if out.JournalErr != nil {
+			err = errors.Join(err, journalFailure(out.JournalErr, out.EntryID))
+		}
+		return err
 	}
 	var list client.List
 	if out.List != nil {
@@ -125,10 +133,20 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	if err != nil {
 		return err
 	}
+	if out.JournalErr != nil {
+		return journalFailure(out.JournalErr, out.EntryID)
+	}
 	if res.Status == "not_recorded" || res.Status == "partial_failure" {
 		return &silentExit{code: exitAPI}
 	}
 	return nil
+}
+
+// journalFailure is the error of a change whose outcome the journal could
+// not record: what Klaviyo answered was printed, but History does not say
+// it, so the command must not report success.
+func journalFailure(err error, id string) error {
+	return fmt.Errorf("%w\nwhat Klaviyo answered is above, but the journal does not say it: entry %s may show an earlier state (free some disk space, then run consent history retry %s)", err, id, id)
 }
 
 // summarise turns a verification into the JSON answer. Status is the worst

@@ -42,12 +42,12 @@ func runUI(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer b.Close()
-	j, err := openJournal(e, cfg, b)
+	j, err := openJournal(e, cfg)
 	if err != nil {
 		return err
 	}
 	app := ui.New(ui.Options{Context: ctx, Client: b.client, Rules: cfg.rules, Waits: waits, History: j, DefaultList: cfg.defaultList,
-		Backend: b.name + " · revision " + client.Revision})
+		Backend: b.name + " · revision " + client.Revision, Origin: b.origin, Agent: cfg.agent})
 	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return err
 	}

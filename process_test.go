@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,6 +44,17 @@ func serveSandbox(t *testing.T, db string, flags ...string) *servedSandbox {
 	s := &servedSandbox{url: strings.TrimSpace(line), cmd: cmd}
 	t.Cleanup(s.stop)
 	return s
+}
+
+// hostPort is the host:port of a served sandbox's URL, to serve another
+// sandbox on the same address after it stopped.
+func hostPort(t *testing.T, rawURL string) string {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
 }
 
 func (s *servedSandbox) stop() {
@@ -153,10 +165,12 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 		}
 	}
 
-	healthy := serveSandbox(t, db, "--rate-limit", "off")
+	// The same server restarted (an entry is retried only where it was
+	// made: the same base URL).
+	healthy := serveSandbox(t, db, "--rate-limit", "off", "--addr", hostPort(t, slow.url))
 	// The next start shows it on Home and in History.
 	term := startTerminal(t, 100, 30, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + healthy.url, "KLAVIYO_API_KEY=pk_process_test_key", "TERM=xterm-256color"})
-	term.waitFor("1 entry is not verified: press h to review and retry.")
+	term.waitFor("1 entry is not verified: press h to review.")
 	term.press("h")
 	term.waitFor("killed@example.com", "pending")
 	term.press(keyCtrlC)
@@ -206,7 +220,7 @@ func TestFaultyKlaviyoThenRetry(t *testing.T) {
 	unverified := 0
 	for _, e := range states {
 		switch e.State {
-		case "pending", "sent", "verified", "failed":
+		case "pending", "accepted", "verified", "failed":
 		default:
 			t.Errorf("entry for %s has state %q", e.Email, e.State)
 		}
@@ -222,7 +236,7 @@ func TestFaultyKlaviyoThenRetry(t *testing.T) {
 		t.Log("every subscribe got through the faults: the retry has nothing to do")
 	}
 
-	healthy := serveSandbox(t, db, "--rate-limit", "off")
+	healthy := serveSandbox(t, db, "--rate-limit", "off", "--addr", hostPort(t, faulty.url))
 	if code, out, errOut := consentAt(t, home, healthy.url, "history", "retry", "--all"); code != 0 {
 		t.Fatalf("retry --all: exit %d\n%s%s", code, out, errOut)
 	}

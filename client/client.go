@@ -7,6 +7,8 @@ package client
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -176,11 +178,21 @@ func MaskKey(key string) string {
 
 // String describes the client without its key.
 func (c *Client) String() string {
-	return fmt.Sprintf("Klaviyo client for %s (key %s, revision %s)", c.base, MaskKey(c.key), Revision)
+	return fmt.Sprintf("Klaviyo client for %s (key %s, revision %s)", c.base.Redacted(), MaskKey(c.key), Revision)
 }
 
-// BaseURL is the host the client talks to.
-func (c *Client) BaseURL() string { return c.base.String() }
+// BaseURL is the host the client talks to, with any credentials in the
+// URL's userinfo redacted: it is safe to show and to journal.
+func (c *Client) BaseURL() string { return c.base.Redacted() }
+
+// KeyID is a fingerprint of the API key: the first 8 hex digits of its
+// SHA-256. It tells two keys apart (the journal records it, so that an
+// entry is retried only with the key it was made with) and reveals nothing
+// of the key.
+func (c *Client) KeyID() string {
+	sum := sha256.Sum256([]byte("consent-desk key id\x00" + c.key))
+	return hex.EncodeToString(sum[:4])
+}
 
 // LastRateLimit returns what Klaviyo's last answer said of the rate limit.
 func (c *Client) LastRateLimit() RateLimit {

@@ -145,3 +145,18 @@ func parseRetryAfter(v string) time.Duration {
 	}
 	return 0
 }
+
+// Refused reports whether Klaviyo refused a request for good: a 4xx answer
+// that sending it again would draw again (not 401 or 403, which a new key
+// may cure, nor 408 or 429, which pass).
+func Refused(err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status < 400 || ae.Status >= 500 {
+		return false
+	}
+	switch ae.Status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestTimeout, http.StatusTooManyRequests:
+		return false
+	}
+	return true
+}

@@ -32,6 +32,7 @@ type ChannelResult struct {
 	Outcome          Outcome            `json:"outcome"`
 	Consent          model.ConsentState `json:"consent,omitempty"`
 	ConsentTimestamp string             `json:"consent_timestamp,omitempty"`
+	LastUpdated      string             `json:"last_updated,omitempty"`
 	Method           string             `json:"method,omitempty"`
 	// After is how long after the submit the outcome was known.
 	After time.Duration `json:"after_ns"`
@@ -167,7 +168,7 @@ func (c *Client) readBack(ctx context.Context, r model.CheckedRequest) ([]Profil
 
 func result(ch model.Channel, o Outcome, got model.ChannelConsent, after time.Duration, detail string) ChannelResult {
 	return ChannelResult{Channel: ch, Outcome: o, Consent: got.Consent, ConsentTimestamp: got.ConsentTimestamp,
-		Method: got.Method, After: after, Detail: detail}
+		LastUpdated: got.LastUpdated, Method: got.Method, After: after, Detail: detail}
 }
 
 func partialFailureDetail(s Submission) string {

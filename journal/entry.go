@@ -3,6 +3,10 @@
 // updated after, so that a crash, a kill or a network failure leaves an
 // entry History can retry, and a compliance review can read who asked for
 // what, when, through which backend, and what came of it.
+//
+// The storage (File, Memory: entries, states, claims) knows nothing of
+// Klaviyo; Desk is the workflow that records, sends, verifies, retries and
+// dismisses a change through it.
 package journal
 
 import (
@@ -14,32 +18,52 @@ import (
 	"github.com/consentdesk/consent/model"
 )
 
-// Entry states, in the order an entry goes through them.
-const (
-	StatePending  = "pending"  // written before sending; the outcome is not known
-	StateSent     = "sent"     // Klaviyo accepted the job (202); not yet verified
-	StateVerified = "verified" // the read-back shows what was asked
-	StateFailed   = "failed"   // Klaviyo refused it, or the read-back did not match
-)
-
 // Entry is one subscribe or unsubscribe.
 type Entry struct {
-	ID      string               `json:"id"`
-	At      time.Time            `json:"at"`
-	Updated time.Time            `json:"updated"`
-	Action  string               `json:"action"` // "subscribe" or "unsubscribe"
-	Backend string               `json:"backend,omitempty"`
-	Account string               `json:"account,omitempty"`
+	ID      string    `json:"id"`
+	At      time.Time `json:"at"`
+	Updated time.Time `json:"updated"`
+	Action  Action    `json:"action"`
+	Origin
 	Agent   string               `json:"agent,omitempty"`
 	Request model.ConsentRequest `json:"request"`
-	State   string               `json:"state"`
+	State   State                `json:"state"`
 	Result  string               `json:"result,omitempty"`
 	// RetryOf is the entry this one resent.
 	RetryOf string `json:"retry_of,omitempty"`
+	// Note is why an agent dismissed the entry, and NoteBy who.
+	Note   string `json:"note,omitempty"`
+	NoteBy string `json:"note_by,omitempty"`
+	// AcceptedAt is when the entry became accepted (Klaviyo's 202), zero
+	// when it never was.
+	AcceptedAt time.Time `json:"accepted_at,omitzero"`
+	// ClaimedBy is who holds a claim on the entry to retry it, since
+	// ClaimedAt; "" when nobody does. See Store.Claim.
+	ClaimedBy string    `json:"claimed_by,omitempty"`
+	ClaimedAt time.Time `json:"claimed_at,omitzero"`
 }
 
-// Settled reports whether the entry needs nothing more: verified.
-func (e Entry) Settled() bool { return e.State == StateVerified }
+// Settled reports whether the entry needs nothing more.
+func (e Entry) Settled() bool { return !e.State.Open() }
+
+// Who is whom the entry is for: its email and phone, as stored.
+func (e Entry) Who() string {
+	switch {
+	case e.Request.Email != "" && e.Request.Phone != "":
+		return e.Request.Email + ", " + e.Request.Phone
+	case e.Request.Email != "":
+		return e.Request.Email
+	}
+	return e.Request.Phone
+}
+
+// Change is a state change of an entry.
+type Change struct {
+	State  State
+	Result string
+	// Note is an agent's reason, with a dismissal.
+	Note string
+}
 
 // Store is where consent changes are recorded: the file journal, or a
 // Memory for tests and sessions without one.
@@ -48,26 +72,41 @@ type Store interface {
 	Entries() ([]Entry, error)
 	// Add records an entry (durably, before it is sent) and returns its id.
 	Add(e Entry) (string, error)
-	// Update sets an entry's state and result.
-	Update(id, state, result string) error
+	// Update records a change of an entry's state.
+	Update(id string, c Change) error
+	// Claim takes entry id for claimant, so that no one else retries it
+	// meanwhile: under an exclusive lock it reads every entry again and
+	// records the claim only when the entry may be claimed (claimable);
+	// it returns the entry and every entry as read then. A claim lasts
+	// until Release, or ClaimTTL.
+	Claim(id, claimant string) (Entry, []Entry, error)
+	// Release ends claimant's claim on entry id.
+	Release(id, claimant string) error
 }
 
 // Memory is a Store that lives as long as the process.
 type Memory struct {
 	mu      sync.Mutex
 	entries []Entry
+	now     func() time.Time
+	// Agent is who the entries' changes are by.
+	Agent string
 }
 
 // NewMemory returns an empty in-memory store.
-func NewMemory() *Memory { return &Memory{} }
+func NewMemory() *Memory { return &Memory{now: time.Now} }
 
 // Entries returns the entries, newest first.
 func (m *Memory) Entries() ([]Entry, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.newestFirst(), nil
+}
+
+func (m *Memory) newestFirst() []Entry {
 	out := slices.Clone(m.entries)
 	slices.Reverse(out)
-	return out, nil
+	return out
 }
 
 // Add appends an entry and gives it an id.
@@ -75,22 +114,79 @@ func (m *Memory) Add(e Entry) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e.ID = fmt.Sprintf("%d", len(m.entries)+1)
+	if e.At.IsZero() {
+		e.At = m.clock()
+	}
 	if e.Updated.IsZero() {
 		e.Updated = e.At
+	}
+	if e.State == "" {
+		e.State = StatePending
+	}
+	if e.Agent == "" {
+		e.Agent = m.Agent
 	}
 	m.entries = append(m.entries, e)
 	return e.ID, nil
 }
 
 // Update changes an entry's state and result.
-func (m *Memory) Update(id, state, result string) error {
+func (m *Memory) Update(id string, c Change) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for i := range m.entries {
-		if m.entries[i].ID == id {
-			m.entries[i].State, m.entries[i].Result, m.entries[i].Updated = state, result, time.Now()
-			return nil
-		}
+	i := m.index(id)
+	if i < 0 {
+		return fmt.Errorf("no journal entry %s", id)
 	}
-	return fmt.Errorf("no journal entry %s", id)
+	applyChange(&m.entries[i], c, m.Agent, m.clock())
+	return nil
+}
+
+// Claim takes entry id for claimant; see Store.
+func (m *Memory) Claim(id, claimant string) (Entry, []Entry, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	all := m.newestFirst()
+	now := m.clock()
+	e, err := claimable(id, claimant, all, now)
+	if err != nil {
+		return Entry{}, all, err
+	}
+	i := m.index(id)
+	m.entries[i].ClaimedBy, m.entries[i].ClaimedAt = claimant, now
+	return e, all, nil
+}
+
+// Release ends claimant's claim on entry id.
+func (m *Memory) Release(id, claimant string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if i := m.index(id); i >= 0 && m.entries[i].ClaimedBy == claimant {
+		m.entries[i].ClaimedBy, m.entries[i].ClaimedAt = "", time.Time{}
+	}
+	return nil
+}
+
+func (m *Memory) index(id string) int {
+	return slices.IndexFunc(m.entries, func(e Entry) bool { return e.ID == id })
+}
+
+func (m *Memory) clock() time.Time {
+	if m.now == nil {
+		return time.Now()
+	}
+	return m.now()
+}
+
+// applyChange folds a state change into e: the one place that knows what a
+// change does to an entry, for the file's records and the memory store.
+func applyChange(e *Entry, c Change, by string, at time.Time) {
+	state := c.State.normalized()
+	if state == StateAccepted && e.State != StateAccepted {
+		e.AcceptedAt = at
+	}
+	e.State, e.Result, e.Updated = state, c.Result, at
+	if c.Note != "" {
+		e.Note, e.NoteBy = c.Note, by
+	}
 }

@@ -20,18 +20,16 @@ import (
 // maxLine bounds one journal line; a longer one is reported, not read.
 const maxLine = 1 << 20
 
-// Meta is what every entry written through a File records about where it
-// came from: the audit trail.
+// Meta is what a File records of who writes it: the audit trail's agent.
 type Meta struct {
-	Backend string // "SANDBOX" or the Klaviyo host
-	Account string // the configured account, if any
-	Agent   string // who made the change
+	Agent string // who made the change
 }
 
 // File is the journal on disk: an append-only file of JSON lines, one per
-// new entry and one per state change, each written with a single write and
-// fsynced before Add or Update returns. It is safe for concurrent use in
-// one process, and several processes may append to it (O_APPEND).
+// new entry, state change and claim, each written with a single write and
+// fsynced before Add, Update or Claim returns. It is safe for concurrent
+// use in one process, and several processes may append to it (O_APPEND);
+// claims are taken under an exclusive lock on the file (Claim).
 type File struct {
 	path string
 	meta Meta
@@ -45,11 +43,13 @@ type File struct {
 	dirSynced bool
 }
 
-// record is one line: a whole entry when Request is set (new), else a
-// state change of the entry ID.
+// record is one line: a whole entry ("add"), a state change ("update"), or
+// a claim taken or released ("claim", "release") of the entry ID.
 type record struct {
 	Entry
-	Op string `json:"op"` // "add" or "update"
+	Op string `json:"op"`
+	// By is who wrote an update.
+	By string `json:"by,omitempty"`
 }
 
 // Problem is a line of the journal that could not be read.
@@ -83,51 +83,102 @@ func (f *File) Add(e Entry) (string, error) {
 	if e.State == "" {
 		e.State = StatePending
 	}
-	if e.Backend == "" {
-		e.Backend = f.meta.Backend
-	}
-	if e.Account == "" {
-		e.Account = f.meta.Account
-	}
 	if e.Agent == "" {
 		e.Agent = f.meta.Agent
 	}
+	e.ClaimedBy, e.ClaimedAt = "", time.Time{}
 	return e.ID, f.append(record{Entry: e, Op: "add"})
 }
 
 // Update appends a state change of entry id and fsyncs it.
-func (f *File) Update(id, state, result string) error {
-	return f.append(record{Entry: Entry{ID: id, State: state, Result: result, Updated: f.now()}, Op: "update"})
+func (f *File) Update(id string, c Change) error {
+	return f.append(record{Entry: Entry{ID: id, State: c.State, Result: c.Result, Note: c.Note, Updated: f.now()}, Op: "update", By: f.meta.Agent})
+}
+
+// Claim takes entry id for claimant; see Store. The journal is read again
+// and the claim appended under an exclusive lock on the file, so that of two
+// processes claiming one entry, the second reads the first's claim.
+func (f *File) Claim(id, claimant string) (Entry, []Entry, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	file, err := f.openForAppend()
+	if err != nil {
+		return Entry{}, nil, err
+	}
+	defer file.Close()
+	if err := lockFile(file); err != nil {
+		return Entry{}, nil, fmt.Errorf("journal: locking %s: %w", f.path, err)
+	}
+	defer unlockFile(file)
+	if _, err := file.Seek(0, io.SeekStart); err != nil {
+		return Entry{}, nil, fmt.Errorf("journal: %w", err)
+	}
+	entries, _, err := Parse(file)
+	if err != nil {
+		return Entry{}, nil, fmt.Errorf("journal %s: %w", f.path, err)
+	}
+	now := f.now()
+	e, err := claimable(id, claimant, entries, now)
+	if err != nil {
+		return Entry{}, entries, err
+	}
+	if err := f.writeRecord(file, record{Entry: Entry{ID: id, Updated: now, ClaimedBy: claimant, ClaimedAt: now}, Op: "claim"}); err != nil {
+		return Entry{}, entries, err
+	}
+	e.ClaimedBy, e.ClaimedAt = claimant, now
+	return e, entries, nil
+}
+
+// Release appends the end of claimant's claim on entry id.
+func (f *File) Release(id, claimant string) error {
+	return f.append(record{Entry: Entry{ID: id, Updated: f.now(), ClaimedBy: claimant}, Op: "release"})
 }
 
 // append writes one record as one line, with one write, then fsyncs.
 func (f *File) append(r record) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	file, err := f.openForAppend()
+	if err != nil {
+		return err
+	}
+	if err := f.writeRecord(file, r); err != nil {
+		file.Close()
+		return err
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("journal: closing %s: %w", f.path, err)
+	}
+	return nil
+}
+
+// openForAppend opens the journal to append to it, creating it 0600.
+func (f *File) openForAppend() (*os.File, error) {
+	file, err := os.OpenFile(f.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("journal: opening %s: %w", f.path, err)
+	}
+	return file, nil
+}
+
+// writeRecord appends r to file as one line with one write and fsyncs it
+// (and, the first time, the directory). f.mu is held.
+func (f *File) writeRecord(file *os.File, r record) error {
 	line, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("journal: encoding: %w", err)
 	}
 	line = append(line, '\n')
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	file, err := os.OpenFile(f.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("journal: opening %s: %w", f.path, err)
-	}
 	if endsTorn(file) {
 		// A crash cut the last line short: start on a line of our own, so
 		// the damage stays on that one line.
 		line = append([]byte{'\n'}, line...)
 	}
 	if _, err := file.Write(line); err != nil {
-		file.Close()
 		return fmt.Errorf("journal: writing %s: %w", f.path, err)
 	}
 	if err := file.Sync(); err != nil {
-		file.Close()
 		return fmt.Errorf("journal: syncing %s: %w", f.path, err)
-	}
-	if err := file.Close(); err != nil {
-		return fmt.Errorf("journal: closing %s: %w", f.path, err)
 	}
 	if !f.dirSynced {
 		// The first write may have created the file: its directory entry
@@ -268,14 +319,14 @@ func apply(line []byte, torn bool, entries *[]Entry, index map[string]int) strin
 			return "entry " + r.ID + " added twice: the second is skipped"
 		}
 		index[r.ID] = len(*entries)
+		r.Entry.State = r.Entry.State.normalized()
 		*entries = append(*entries, r.Entry)
-	case "update":
+	case "update", "claim", "release":
 		i, ok := index[r.ID]
 		if !ok {
-			return "update of unknown entry " + r.ID + ": skipped"
+			return r.Op + " of unknown entry " + r.ID + ": skipped"
 		}
-		e := &(*entries)[i]
-		e.State, e.Result, e.Updated = r.State, r.Result, r.Updated
+		applyRecord(&(*entries)[i], r)
 	default:
 		return fmt.Sprintf("unknown operation %q: skipped", r.Op)
 	}
@@ -283,6 +334,20 @@ func apply(line []byte, torn bool, entries *[]Entry, index map[string]int) strin
 		return "the last line has no newline (written when the program stopped?); it was read"
 	}
 	return ""
+}
+
+// applyRecord folds a state change or a claim into e.
+func applyRecord(e *Entry, r record) {
+	switch r.Op {
+	case "update":
+		applyChange(e, Change{State: r.State, Result: r.Result, Note: r.Note}, r.By, r.Updated)
+	case "claim":
+		e.ClaimedBy, e.ClaimedAt = r.ClaimedBy, r.Updated
+	case "release":
+		if e.ClaimedBy == r.ClaimedBy {
+			e.ClaimedBy, e.ClaimedAt = "", time.Time{}
+		}
+	}
 }
 
 // uniqueID returns an id no earlier call on f returned. Within one process

@@ -13,7 +13,7 @@ import (
 
 func openTemp(t *testing.T) *File {
 	t.Helper()
-	j, err := Open(filepath.Join(t.TempDir(), "state", "journal.jsonl"), Meta{Backend: "SANDBOX", Account: "eu", Agent: "dana"})
+	j, err := Open(filepath.Join(t.TempDir(), "state", "journal.jsonl"), Meta{Agent: "dana"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,18 +26,18 @@ var sampleRequest = model.ConsentRequest{ListID: "Y6nRLr", Email: "x@example.com
 func TestFileRoundTrip(t *testing.T) {
 	j := openTemp(t)
 	at := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	id1, err := j.Add(Entry{At: at, Action: "subscribe", Request: sampleRequest})
+	id1, err := j.Add(Entry{At: at, Action: ActionSubscribe, Origin: Origin{Backend: "SANDBOX", Account: "eu"}, Request: sampleRequest})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id2, err := j.Add(Entry{At: at.Add(time.Minute), Action: "unsubscribe", Request: sampleRequest})
+	id2, err := j.Add(Entry{At: at.Add(time.Minute), Action: ActionUnsubscribe, Request: sampleRequest})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := j.Update(id1, StateSent, "accepted by Klaviyo"); err != nil {
+	if err := j.Update(id1, Change{State: legacySent, Result: "accepted by Klaviyo"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := j.Update(id1, StateVerified, "Email marketing: verified"); err != nil {
+	if err := j.Update(id1, Change{State: StateVerified, Result: "Email marketing: verified"}); err != nil {
 		t.Fatal(err)
 	}
 	entries, problems, err := j.Read()
@@ -72,7 +72,7 @@ func TestParseDamage(t *testing.T) {
 		name     string
 		data     string
 		entries  int
-		state    string
+		state    State
 		problems []string
 	}{
 		{"empty", "", 0, "", nil},
@@ -84,6 +84,9 @@ func TestParseDamage(t *testing.T) {
 		{"duplicate add", good + good, 1, "pending", []string{"line 2: entry a added twice"}},
 		{"unknown op", `{"op":"delete","id":"a"}` + "\n", 0, "", []string{`unknown operation "delete"`}},
 		{"blank lines", "\n\n" + good + "\n", 1, "pending", nil},
+		{"an older journal's sent is accepted", good + `{"op":"update","id":"a","state":"sent","result":"accepted by Klaviyo"}` + "\n", 1, "accepted", nil},
+		{"claim then release", good + `{"op":"claim","id":"a","claimed_by":"x"}` + "\n" + `{"op":"release","id":"a","claimed_by":"x"}` + "\n", 1, "pending", nil},
+		{"claim of an unknown entry", `{"op":"claim","id":"zz","claimed_by":"x"}` + "\n" + good, 1, "pending", []string{"line 1: claim of unknown entry zz"}},
 		{"over-long line", strings.Repeat("x", maxLine+10) + "\n" + good, 1, "pending", []string{"line 1: longer than 1 MiB"}},
 	}
 	for _, tt := range tests {
@@ -111,14 +114,14 @@ func TestParseDamage(t *testing.T) {
 // on a line of its own, so only the torn line is lost.
 func TestAppendAfterTornLine(t *testing.T) {
 	j := openTemp(t)
-	id, err := j.Add(Entry{Action: "subscribe", Request: sampleRequest})
+	id, err := j.Add(Entry{Action: ActionSubscribe, Request: sampleRequest})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f, _ := os.OpenFile(j.Path(), os.O_WRONLY|os.O_APPEND, 0)
 	f.WriteString(`{"op":"update","id":"` + id + `","sta`)
 	f.Close()
-	id2, err := j.Add(Entry{Action: "subscribe", Request: sampleRequest})
+	id2, err := j.Add(Entry{Action: ActionSubscribe, Request: sampleRequest})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,9 +145,9 @@ func TestConcurrentAppends(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			id, err := j.Add(Entry{Action: "subscribe", Request: sampleRequest})
+			id, err := j.Add(Entry{Action: ActionSubscribe, Request: sampleRequest})
 			if err == nil {
-				err = j.Update(id, StateVerified, "ok")
+				err = j.Update(id, Change{State: StateVerified, Result: "ok"})
 			}
 			if err != nil {
 				t.Error(err)

@@ -117,6 +117,7 @@ type ChannelConsent struct {
 	Consent          ConsentState
 	CanReceive       bool
 	ConsentTimestamp string
+	LastUpdated      string
 	Method           string
 	MethodDetail     string
 	CustomDetail     string
@@ -149,6 +150,7 @@ func (s *Subscriptions) Channel(c Channel) ChannelConsent {
 	}
 	out.Present, out.CanReceive, out.Consent = true, canReceive, details.Consent
 	out.ConsentTimestamp, out.Method, out.MethodDetail = deref(details.ConsentTimestamp), deref(details.Method), deref(details.MethodDetail)
+	out.LastUpdated = deref(details.LastUpdated)
 	return out
 }
 

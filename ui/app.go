@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -33,6 +34,11 @@ type Options struct {
 	Backend string
 	// History records submits; nil means an in-memory history.
 	History History
+	// Origin is where changes go, as the journal records it: History
+	// retries only entries made there.
+	Origin journal.Origin
+	// Agent is who makes the changes, for History's claims.
+	Agent string
 	// DefaultList is the list id the subscribe form starts with.
 	DefaultList string
 	// Waits receives the client's pauses (rate limits, retries) to show in
@@ -78,7 +84,8 @@ func New(opts Options) *App {
 		opts.Rules.Policy = model.DefaultSMSPolicy()
 	}
 	c := &common{ctx: opts.Context, styles: newStyles(true), keys: defaultKeyMap(), rules: opts.Rules,
-		backend: opts.Backend, client: opts.Client, history: opts.History, defaultList: opts.DefaultList}
+		backend: opts.Backend, client: opts.Client, history: opts.History, defaultList: opts.DefaultList,
+		desk: &journal.Desk{Store: opts.History, Client: opts.Client, Rules: opts.Rules, Origin: opts.Origin, Agent: opts.Agent}}
 	h := help.New()
 	h.Styles = c.styles.Help
 	a := &App{c: c, stack: []component{newHomeView(c)}, help: h, waits: opts.Waits, width: 80, height: 24,

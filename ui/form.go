@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -280,7 +281,7 @@ func (v *formView) submit() tea.Cmd {
 	v.seq++
 	view, seq, c, list := v, v.seq, v.c, v.list
 	return func() tea.Msg {
-		return submitDoneMsg{view: view, seq: seq, out: submitChange(ctx, c, "subscribe", checked, list)}
+		return submitDoneMsg{view: view, seq: seq, out: submitChange(ctx, c, journal.ActionSubscribe, checked, list)}
 	}
 }
 

@@ -10,12 +10,18 @@ type History = journal.Store
 // HistoryEntry is one subscribe or unsubscribe the agent made.
 type HistoryEntry = journal.Entry
 
-// Entry states, in the order an entry goes through them.
+// State is an entry's state (journal.State).
+type State = journal.State
+
+// Entry states (see journal.State).
 const (
-	StatePending  = journal.StatePending
-	StateSent     = journal.StateSent
-	StateVerified = journal.StateVerified
-	StateFailed   = journal.StateFailed
+	StatePending              = journal.StatePending
+	StateAccepted             = journal.StateAccepted
+	StateAwaitingConfirmation = journal.StateAwaitingConfirmation
+	StateVerified             = journal.StateVerified
+	StateFailed               = journal.StateFailed
+	StateRefused              = journal.StateRefused
+	StateDismissed            = journal.StateDismissed
 )
 
 // NewMemoryHistory returns an empty in-memory history.

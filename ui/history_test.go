@@ -13,6 +13,7 @@ import (
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -35,9 +36,9 @@ func subscribeDirect(t *testing.T, a *App, email string) changeOutcome {
 }
 
 // entryAt adds an entry in state to h, at a fixed time, and returns its id.
-func entryAt(t *testing.T, h History, state string, req model.ConsentRequest, result string) string {
+func entryAt(t *testing.T, h History, state State, req model.ConsentRequest, result string) string {
 	t.Helper()
-	id, err := h.Add(HistoryEntry{At: time.Date(2026, 7, 15, 9, 30, 0, 0, time.Local), Action: "subscribe", Request: req, State: state, Result: result})
+	id, err := h.Add(HistoryEntry{At: time.Date(2026, 7, 15, 9, 30, 0, 0, time.Local), Action: journal.ActionSubscribe, Origin: testOrigin, Request: req, State: state, Result: result})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,8 +69,8 @@ func TestHistoryListsNewestFirstWithState(t *testing.T) {
 	typeAndWait(t, a, "h")
 	wantScreen(t, a, "2 entries, newest first",
 		"subscribe ✓ verified second.entry@example.com",
-		"Email marketing · list Y6nRLr · Email marketing: verified",
-		"↑ up • ↓ down • r retry • esc back • ? more keys")
+		"Email marketing · list Y6nRLr · on SANDBOX · Email marketing: verified",
+		"↑ up • ↓ down • r retry • d dismiss with a note • esc back • ? more keys")
 	got := screen(a)
 	if strings.Index(got, "second.entry") > strings.Index(got, "first.entry") {
 		t.Errorf("not newest first:\n%s", got)
@@ -106,6 +107,8 @@ func TestHistoryRetriesAFailedEntry(t *testing.T) {
 		"subscribe … pending retry.me@example.com",
 		"Klaviyo answered 503 Service Unavailable to POST /api/profile-subscription-bulk-create-jobs: The service is temporarily unavailable (injected fault).")
 	typeAndWait(t, a, "r")
+	wantScreen(t, a, "Retry entry 1: subscribe retry.me@example.com (Email marketing)?", "y/N")
+	typeAndWait(t, a, "y")
 	wantScreen(t, a, "2 entries, newest first",
 		"Retried entry 1 as entry 2:",
 		"✓ Email marketing: verified SUBSCRIBED",
@@ -129,8 +132,10 @@ func TestHistoryRetriesAPendingEntry(t *testing.T) {
 	entryAt(t, h, StatePending, model.ConsentRequest{Phone: "+1 201 555 0177", Channels: []model.Channel{model.SMSMarketing}}, "")
 	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
 	typeAndWait(t, a, "h")
-	wantScreen(t, a, "2026-07-15 09:30 subscribe … pending +1 201 555 0177", "SMS marketing · no list", "Entry 1 · 2026-07-15 09:30:00 · no result recorded")
+	wantScreen(t, a, "2026-07-15 09:30 subscribe … pending +1 201 555 0177", "SMS marketing · no list · on SANDBOX",
+		"Entry 1 · 2026-07-15 09:30:00 · pending · made on SANDBOX · no result recorded")
 	typeAndWait(t, a, "r")
+	typeAndWait(t, a, "y")
 	wantScreen(t, a, "Retried entry 1 as entry 2:", "✓ SMS marketing: verified SUBSCRIBED", "subscribe ✓ verified +12015550177")
 }
 
@@ -142,8 +147,9 @@ func TestHistoryRetryRefusedWhenTheRequestNoLongerPasses(t *testing.T) {
 	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
 	typeAndWait(t, a, "h")
 	typeAndWait(t, a, "r")
-	wantScreen(t, a, "Not retried: entry 1 cannot be sent as it is: phone: Slovenia (+386) is not an SMS country for this account",
-		"✗ failed")
+	typeAndWait(t, a, "y")
+	wantScreen(t, a, "Not retried: entry 1 cannot be sent as it is, so it is now refused: phone: Slovenia (+386) is not an SMS country for this account",
+		"✗ refused")
 	if n := len(historyEntries(t, a)); n != 1 {
 		t.Errorf("a refused retry recorded an entry: %d entries", n)
 	}
@@ -168,6 +174,7 @@ func TestHistoryRetryFailsAgainShowsTheError(t *testing.T) {
 	a := newClientApp(t, 100, 24, client.Options{BaseURL: srv.URL}, h)
 	typeAndWait(t, a, "h")
 	typeAndWait(t, a, "r")
+	typeAndWait(t, a, "y")
 	wantScreen(t, a, "Retried entry 1 as entry 2:",
 		"✗ Not recorded. Klaviyo answered 503 Service Unavailable to POST /api/profile-subscription-bulk-create-jobs: Try again later.")
 	entries := historyEntries(t, a)
@@ -191,7 +198,8 @@ func TestHistoryRetryNotSentWhenKlaviyoCannotBeRead(t *testing.T) {
 	a := newSandboxAppWith(t, 100, 24, sandbox.Options{FailRate: 1}, h)
 	typeAndWait(t, a, "h")
 	typeAndWait(t, a, "r")
-	wantScreen(t, a, "Not retried: entry 1: not resent: could not check whether Klaviyo already has it:",
+	typeAndWait(t, a, "y")
+	wantScreen(t, a, "Not retried: entry 1 not resent: could not check whether Klaviyo already has it:",
 		"Klaviyo answered 503 Service Unavailable to GET /api/profiles")
 	if entries := historyEntries(t, a); len(entries) != 1 || entries[0].State != StatePending {
 		t.Errorf("history = %+v", entries)
@@ -204,7 +212,8 @@ func TestHistoryEscCancelsARetry(t *testing.T) {
 	entryAt(t, h, StateFailed, model.ConsentRequest{Email: "cancel.me@example.com", Channels: []model.Channel{model.EmailMarketing}}, "")
 	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
 	typeAndWait(t, a, "h")
-	_, retry := a.Update(tea.KeyPressMsg{Code: 'r', Text: "r"}) // not run yet
+	typeAndWait(t, a, "r")
+	_, retry := a.Update(tea.KeyPressMsg{Code: 'y', Text: "y"}) // not run yet
 	wantScreen(t, a, "… retrying cancel.me@example.com", "esc cancel the retry")
 	if a.busy() != "retrying" {
 		t.Errorf("busy = %q", a.busy())
@@ -219,7 +228,7 @@ func TestHistoryEscCancelsARetry(t *testing.T) {
 func TestHistoryFitsAnySize(t *testing.T) {
 	h := NewMemoryHistory()
 	for i := range 30 {
-		entryAt(t, h, []string{StateVerified, StateFailed, StatePending, StateSent}[i%4],
+		entryAt(t, h, []State{StateVerified, StateFailed, StatePending, StateAccepted}[i%4],
 			model.ConsentRequest{ListID: "Y6nRLr", Email: fmt.Sprintf("person.%d@example.com", i), Phone: "+12015550100",
 				Channels: []model.Channel{model.EmailMarketing, model.SMSMarketing, model.SMSTransactional}},
 			strings.Repeat("a long result ", 12))

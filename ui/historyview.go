@@ -4,42 +4,51 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
-// The history list's layout: lines per entry, and the state column's width
-// ("… retrying").
+// historyMode is what the history view is doing besides listing entries.
+type historyMode int
+
+// The history view's modes: each question holds the keys until answered,
+// and defaults to No.
 const (
-	historyRowHeight  = 2
-	historyStateWidth = 10
-	historyWideEnough = 72
+	historyBrowsing       historyMode = iota
+	historyConfirmRetry               // "Retry entry …? y/N": a retry that may send
+	historyConfirmResend              // "Resend entry …? y/N": an accepted entry, after journal.ResendAfter
+	historyNoting                     // typing the note of a dismissal
+	historyConfirmDismiss             // "Dismiss entry … with the note …? y/N"
 )
 
+// historyNoteLimit bounds a dismissal's note, as the journal does.
+const historyNoteLimit = 500
+
 // historyRetriedMsg is what came of a history view's retry (seq) of an
-// entry: the new submit's outcome, or why it was not sent.
+// entry: the outcome, or why nothing was sent.
 type historyRetriedMsg struct {
 	view    *historyView
 	seq     int
 	entryID string
-	// newID is the entry the retry recorded, "" when none was found.
+	// newID is the entry the retry recorded, "" when none was.
 	newID string
 	out   changeOutcome
-	// notSent says why nothing was sent (the list could not be read).
+	// notSent says why nothing was sent.
 	notSent error
 }
 
 // historyView lists the history's entries, newest first: when, what, for
-// whom, which channels and list, its state and result. r retries a pending
-// or failed entry: the stored request is checked again with the account's
-// rules and, if it passes, sent again through submitChange, which records a
-// new entry.
+// whom, which channels and list, where it was made, its state and result.
+// r retries an entry that is not verified (made here: journal.Desk.Retry),
+// after a y/N when it may send; R resends an accepted entry Klaviyo does
+// not show after journal.ResendAfter; d dismisses an open entry with a
+// note. A notice is about one entry and shows only while it is selected.
 type historyView struct {
 	c       *common
 	entries []HistoryEntry
@@ -47,19 +56,29 @@ type historyView struct {
 	retries journal.Retries
 	loadErr error
 	cursor  int
+	mode    historyMode
+	note    textinput.Model
 	retry   inflight
 	// retrying is the id of the entry being retried.
 	retrying string
-	// notice is about the last retry: refused, or what came of it.
-	notice  string
-	problem bool
-	outcome *changeOutcome
-	width   int
-	height  int
+	// notice is about entry noticeFor: refused, or what came of a retry.
+	notice    string
+	noticeFor string
+	problem   bool
+	outcome   *changeOutcome
+	width     int
+	height    int
 }
 
 // newHistoryView returns the history view; it reads the entries on Init.
-func newHistoryView(c *common) *historyView { return &historyView{c: c} }
+func newHistoryView(c *common) *historyView {
+	in := textinput.New()
+	in.Prompt = "note: "
+	in.Placeholder = "why it needs nothing more (journaled with your name)"
+	in.CharLimit = historyNoteLimit
+	in.SetStyles(c.styles.Input)
+	return &historyView{c: c, note: in}
+}
 
 // Init reads the entries.
 func (v *historyView) Init() tea.Cmd {
@@ -86,7 +105,8 @@ func (v *historyView) selected() (HistoryEntry, bool) {
 	return v.entries[v.cursor], true
 }
 
-// Update routes the retry's answer and keys.
+// Update routes the retry's answer, keys and, while a note is typed, the
+// note's input.
 func (v *historyView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case historyRetriedMsg:
@@ -97,54 +117,142 @@ func (v *historyView) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return v.key(msg)
 	}
+	if v.mode == historyNoting {
+		var cmd tea.Cmd
+		v.note, cmd = v.note.Update(msg)
+		return cmd
+	}
 	return nil
 }
 
-// key moves the cursor, retries, or cancels a running retry.
+// key handles a key press in the view's mode.
 func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.c.keys
 	if v.retry.running() {
 		if key.Matches(msg, k.Back) {
 			v.retry.abandon()
+			id := v.retrying
 			v.retrying = ""
-			v.setNotice("Retry cancelled. If it had been sent, History lists it as pending, to retry.", false)
+			v.setNotice(id, "Retry cancelled. If it had been sent, History lists it as pending, to retry.", false)
 			v.reload()
 		}
 		return nil
 	}
+	switch v.mode {
+	case historyConfirmRetry, historyConfirmResend:
+		resend := v.mode == historyConfirmResend
+		v.mode = historyBrowsing
+		if key.Matches(msg, k.Yes) {
+			return v.startRetry(resend)
+		}
+		v.setNotice(v.selectedID(), "Not retried: nothing was sent.", false)
+		return nil
+	case historyNoting:
+		return v.noteKey(msg)
+	case historyConfirmDismiss:
+		v.mode = historyBrowsing
+		if key.Matches(msg, k.Yes) {
+			v.dismiss()
+			return nil
+		}
+		v.setNotice(v.selectedID(), "Not dismissed.", false)
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.Up):
-		v.cursor = max(v.cursor-1, 0)
+		v.move(v.cursor - 1)
 	case key.Matches(msg, k.Down):
-		v.cursor = min(v.cursor+1, max(len(v.entries)-1, 0))
+		v.move(v.cursor + 1)
 	case key.Matches(msg, k.Retry):
-		return v.startRetry()
+		return v.askRetry(false)
+	case key.Matches(msg, k.Resend):
+		return v.askRetry(true)
+	case key.Matches(msg, k.Dismiss):
+		return v.startNote()
 	}
 	return nil
 }
 
-// startRetry checks the selected entry's request again and, if it passes,
-// sends it again; otherwise says why not.
-func (v *historyView) startRetry() tea.Cmd {
+// move selects entry i; a notice about another entry goes with it.
+func (v *historyView) move(i int) {
+	v.cursor = max(min(i, len(v.entries)-1), 0)
+	if v.noticeFor != v.selectedID() {
+		v.clearNotice()
+	}
+}
+
+func (v *historyView) selectedID() string {
+	e, _ := v.selected()
+	return e.ID
+}
+
+// whyNotRetried says why the selected entry cannot be retried here (or
+// resent, with resend), "" when it can.
+func (v *historyView) whyNotRetried(e HistoryEntry, resend bool) string {
+	id := model.SanitizeText(e.ID)
+	switch by := v.retries.ResentAs(e.ID); {
+	case !e.State.Open():
+		return fmt.Sprintf("Entry %s is %s: nothing to retry.", id, e.State.Label())
+	case by != "":
+		return fmt.Sprintf("Entry %s was resent as entry %s: retry that one.", id, model.SanitizeText(by))
+	case !e.Origin.Same(v.c.desk.Origin):
+		return fmt.Sprintf("Entry %s was made on %s: not retried here (this is %s).", id,
+			model.SanitizeText(e.Origin.String()), model.SanitizeText(v.c.desk.Origin.String()))
+	case resend && e.State != StateAccepted:
+		return fmt.Sprintf("Entry %s is %s: R resends only an entry Klaviyo accepted but does not show; r retries it.", id, e.State.Label())
+	case resend && time.Since(acceptedAt(e)) < journal.ResendAfter:
+		return fmt.Sprintf("Klaviyo accepted entry %s %s ago; its jobs can take minutes, so r reads it back. R resends it from %s after it was accepted.",
+			id, roundedSince(acceptedAt(e)), journal.ResendAfter)
+	}
+	return ""
+}
+
+// acceptedAt is when Klaviyo accepted e, as well as the journal knows.
+func acceptedAt(e HistoryEntry) time.Time {
+	if e.AcceptedAt.IsZero() {
+		return e.Updated
+	}
+	return e.AcceptedAt
+}
+
+// askRetry retries the selected entry: at once when it is only read back
+// (nothing is sent), else after a y/N that says what may be sent.
+func (v *historyView) askRetry(resend bool) tea.Cmd {
 	e, ok := v.selected()
 	if !ok {
 		return nil
 	}
-	if !v.retries.Needed(e) {
-		reason := fmt.Sprintf("Entry %s is %s: nothing to retry.", model.SanitizeText(e.ID), e.State)
-		if by := v.retries.ResentAs(e.ID); by != "" {
-			reason = fmt.Sprintf("Entry %s was resent as entry %s: retry that one.", model.SanitizeText(e.ID), model.SanitizeText(by))
-		}
-		v.setNotice(reason, true)
+	if why := v.whyNotRetried(e, resend); why != "" {
+		v.setNotice(e.ID, why, true)
+		return nil
+	}
+	v.clearNotice()
+	switch {
+	case resend:
+		v.mode = historyConfirmResend
+	case e.State.ReadBackOnly():
+		return v.startRetry(false)
+	default:
+		v.mode = historyConfirmRetry
+	}
+	return nil
+}
+
+// startRetry retries the selected entry through the desk, in the
+// background.
+func (v *historyView) startRetry(resend bool) tea.Cmd {
+	e, ok := v.selected()
+	if !ok {
 		return nil
 	}
 	ctx, seq := v.retry.begin(v.c.ctx)
-	v.retrying, v.notice, v.outcome = e.ID, "", nil
-	view, c := v, v.c
+	v.retrying = e.ID
+	v.clearNotice()
+	view, desk := v, v.c.desk
 	return func() tea.Msg {
-		out, err := journal.Retry(ctx, c.history, c.client, c.rules, e)
+		out, err := desk.Retry(ctx, e, journal.RetryOptions{Resend: resend})
 		msg := historyRetriedMsg{view: view, seq: seq, entryID: e.ID, out: out, notSent: err}
-		if out.EntryID != e.ID {
+		if err == nil && out.EntryID != e.ID {
 			msg.newID = out.EntryID
 		}
 		return msg
@@ -157,173 +265,78 @@ func (v *historyView) retried(msg historyRetriedMsg) {
 	v.retrying = ""
 	v.reload()
 	if msg.notSent != nil {
-		v.setNotice("Not retried: "+model.SanitizeText(msg.notSent.Error()), true)
+		v.setNotice(msg.entryID, "Not retried: "+model.SanitizeText(msg.notSent.Error()), true)
 		return
 	}
 	head := "Retried entry " + model.SanitizeText(msg.entryID)
 	if msg.newID != "" {
 		head += " as entry " + model.SanitizeText(msg.newID)
 	}
-	v.setNotice(head+":", false)
+	v.setNotice(msg.entryID, head+":", false)
 	out := msg.out
 	v.outcome = &out
 }
 
-// setNotice sets the line about the last retry; problem styles it as a
-// refusal.
-func (v *historyView) setNotice(text string, problem bool) {
-	v.notice, v.problem, v.outcome = text, problem, nil
+// startNote opens the note of a dismissal of the selected entry.
+func (v *historyView) startNote() tea.Cmd {
+	e, ok := v.selected()
+	if !ok {
+		return nil
+	}
+	if !e.State.Open() {
+		v.setNotice(e.ID, fmt.Sprintf("Entry %s is %s: there is nothing to dismiss.", model.SanitizeText(e.ID), e.State.Label()), true)
+		return nil
+	}
+	v.clearNotice()
+	v.mode = historyNoting
+	v.note.SetValue("")
+	return v.note.Focus()
 }
 
-// View is the list of entries, then the selected one's result and the last
-// retry's outcome.
-func (v *historyView) View() string {
-	s := v.c.styles
+// noteKey types the note; enter asks to confirm, esc cancels.
+func (v *historyView) noteKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := v.c.keys
 	switch {
-	case v.loadErr != nil:
-		return s.Bad.Render(wrap("✗ The history could not be read: "+model.SanitizeText(v.loadErr.Error()), v.width))
-	case len(v.entries) == 0:
-		return s.Muted.Render(wrap("No subscribes or unsubscribes yet. Each one sent from this desk is listed here, newest first, with its state.", v.width))
-	}
-	detail := v.detailView()
-	rows := max((v.height-1-lipgloss.Height(detail)-1)/historyRowHeight, 1)
-	start := max(0, min(v.cursor-rows/2, len(v.entries)-rows))
-	var b strings.Builder
-	b.WriteString(s.Muted.Render(v.countLine()) + "\n")
-	for i := start; i < len(v.entries) && i < start+rows; i++ {
-		b.WriteString(v.rowView(v.entries[i], i == v.cursor) + "\n")
-	}
-	b.WriteString("\n" + detail)
-	return b.String()
-}
-
-// countLine says how many entries there are and how many need attention.
-func (v *historyView) countLine() string {
-	line := fmt.Sprintf("%d %s, newest first", len(v.entries), plural(len(v.entries), "entry", "entries"))
-	if open := v.retries.Count(v.entries); open > 0 {
-		line += fmt.Sprintf(" · %d not verified", open)
-	}
-	return line
-}
-
-// rowView is one entry in two lines: when, action, state and who; then the
-// channels, the list and the result. Below historyWideEnough, when and
-// action move to the second line to leave room for who.
-func (v *historyView) rowView(e HistoryEntry, selected bool) string {
-	s := v.c.styles
-	marker := "  "
-	if selected {
-		marker = s.Key.Render("› ")
-	}
-	state := v.stateView(e.State)
-	if e.ID == v.retrying {
-		state = s.Pending.Render("… retrying")
-	}
-	head := fmt.Sprintf("%-16s  %-11s ", e.At.Local().Format("2006-01-02 15:04"), model.SanitizeText(e.Action))
-	second := "    " + entryWhat(e)
-	if v.width < historyWideEnough {
-		head = ""
-		second = "    " + e.At.Local().Format("2006-01-02 15:04") + " · " + model.SanitizeText(e.Action) + " · " + entryWhat(e)
-	}
-	who := entryWho(e.Request)
-	if selected {
-		head, who = s.Label.Render(head), s.Label.Render(who)
-	}
-	first := marker + head + padRight(state, historyStateWidth) + " " + who
-	return ansi.Truncate(first, v.width, "…") + "\n" + s.Muted.Render(ansi.Truncate(second, v.width, "…"))
-}
-
-// stateView is an entry's state with a mark and its style.
-func (v *historyView) stateView(state string) string {
-	s := v.c.styles
-	switch state {
-	case StateVerified:
-		return s.Good.Render("✓ verified")
-	case StateFailed:
-		return s.Bad.Render("✗ failed")
-	case StateSent:
-		return s.Pending.Render("→ sent")
-	case StatePending:
-		return s.Pending.Render("… pending")
-	}
-	return model.SanitizeText(state)
-}
-
-// detailView is the selected entry's full result, and the last retry's
-// notice and outcome.
-func (v *historyView) detailView() string {
-	s := v.c.styles
-	var lines []string
-	if e, ok := v.selected(); ok {
-		result := model.SanitizeText(e.Result)
-		if result == "" {
-			result = "no result recorded"
+	case key.Matches(msg, k.Back):
+		v.mode = historyBrowsing
+		v.note.Blur()
+		v.setNotice(v.selectedID(), "Not dismissed.", false)
+		return nil
+	case key.Matches(msg, k.Enter):
+		if strings.TrimSpace(v.note.Value()) == "" {
+			v.setNotice(v.selectedID(), "A dismissal needs a note saying why.", true)
+			return nil
 		}
-		text := wrap(fmt.Sprintf("Entry %s · %s · %s", model.SanitizeText(e.ID), e.At.Local().Format("2006-01-02 15:04:05"), result), v.width)
-		lines = append(lines, firstLines(text, max(v.height/4, 1), v.width))
+		v.note.Blur()
+		v.mode = historyConfirmDismiss
+		return nil
 	}
-	if v.notice != "" {
-		style := s.Pending
-		if v.problem {
-			style = s.Bad
-		}
-		lines = append(lines, style.Render(wrap(v.notice, v.width)))
-	}
-	if v.outcome != nil {
-		lines = append(lines, renderChangeOutcome(*v.outcome, s, v.width))
-	}
-	return strings.Join(lines, "\n")
+	var cmd tea.Cmd
+	v.note, cmd = v.note.Update(msg)
+	return cmd
 }
 
-// firstLines is text cut to its first n lines, with an ellipsis ending the
-// last within width when cut.
-func firstLines(text string, n, width int) string {
-	lines := strings.SplitN(text, "\n", n+1)
-	if len(lines) <= n {
-		return text
+// dismiss puts the selected entry to rest with the note, through the desk.
+func (v *historyView) dismiss() {
+	e, ok := v.selected()
+	if !ok {
+		return
 	}
-	last := lines[n-1] + " …"
-	if ansi.StringWidth(last) > width {
-		last = ansi.Truncate(lines[n-1], width, "…")
+	err := v.c.desk.Dismiss(e.ID, v.note.Value())
+	v.reload()
+	if err != nil {
+		v.setNotice(e.ID, "Not dismissed: "+model.SanitizeText(err.Error()), true)
+		return
 	}
-	return strings.Join(append(lines[:n-1], last), "\n")
+	v.setNotice(e.ID, "Entry "+model.SanitizeText(e.ID)+" dismissed: it is not retried or counted again.", false)
 }
 
-// entryWho is whom an entry was for: its email and phone.
-func entryWho(r model.ConsentRequest) string {
-	var who []string
-	for _, id := range []string{r.Email, r.Phone} {
-		if id != "" {
-			who = append(who, model.SanitizeText(id))
-		}
-	}
-	if len(who) == 0 {
-		return "(nobody)"
-	}
-	return strings.Join(who, ", ")
+// setNotice sets the line about entry id; problem styles it as a refusal.
+func (v *historyView) setNotice(id, text string, problem bool) {
+	v.noticeFor, v.notice, v.problem, v.outcome = id, text, problem, nil
 }
 
-// entryWhat is an entry's channels, list and result on one line.
-func entryWhat(e HistoryEntry) string {
-	labels := make([]string, len(e.Request.Channels))
-	for i, ch := range e.Request.Channels {
-		labels[i] = model.SanitizeText(ch.Label())
-	}
-	list := "no list"
-	if e.Request.ListID != "" {
-		list = "list " + model.SanitizeText(e.Request.ListID)
-	}
-	parts := []string{strings.Join(labels, ", "), list}
-	if e.Result != "" {
-		parts = append(parts, model.SanitizeText(e.Result))
-	}
-	return strings.Join(parts, " · ")
-}
-
-// padRight pads a styled string with spaces to n cells.
-func padRight(styled string, n int) string {
-	return styled + strings.Repeat(" ", max(n-lipgloss.Width(styled), 0))
-}
+func (v *historyView) clearNotice() { v.setNotice("", "", false) }
 
 // Title names the view in the status line.
 func (v *historyView) Title() string { return "history" }
@@ -336,25 +349,41 @@ func (v *historyView) Busy() string {
 	return ""
 }
 
-// EscIsMine: while a retry runs, esc cancels it instead of leaving.
-func (v *historyView) EscIsMine() bool { return v.retry.running() }
+// EscIsMine: while a retry runs, esc cancels it; in a question or the
+// note, esc answers No.
+func (v *historyView) EscIsMine() bool { return v.retry.running() || v.mode != historyBrowsing }
+
+// CapturesText: while the note is typed, letters are typed.
+func (v *historyView) CapturesText() bool { return v.mode == historyNoting }
 
 // SetSize sets the size the view renders to.
-func (v *historyView) SetSize(width, height int) { v.width, v.height = width, height }
+func (v *historyView) SetSize(width, height int) {
+	v.width, v.height = width, height
+	v.note.SetWidth(max(width-len(v.note.Prompt)-1, 10))
+}
 
-// ShortHelp is the footer: the list's keys, or cancel during a retry.
+// ShortHelp is the footer: the list's keys, a question's, or cancel during
+// a retry.
 func (v *historyView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	switch {
 	case v.retry.running():
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel the retry"))}
+	case v.mode == historyNoting:
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "dismiss with this note")), relabel(k.Back, "cancel")}
+	case v.mode != historyBrowsing:
+		return []key.Binding{k.Yes, key.NewBinding(key.WithKeys("n"), key.WithHelp("n/esc", "no"))}
 	case len(v.entries) == 0:
 		return []key.Binding{k.Back, k.Help}
 	}
-	return []key.Binding{k.Up, k.Down, k.Retry, k.Back, k.Help}
+	return []key.Binding{k.Up, k.Down, k.Retry, k.Dismiss, k.Back, k.Help}
 }
 
 // FullHelp is every key the view answers to now.
 func (v *historyView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{v.ShortHelp(), {v.c.keys.Quit}}
+	if v.mode != historyBrowsing || v.retry.running() || len(v.entries) == 0 {
+		return [][]key.Binding{v.ShortHelp(), {v.c.keys.Quit}}
+	}
+	k := v.c.keys
+	return [][]key.Binding{{k.Up, k.Down}, {k.Retry, k.Resend, k.Dismiss}, {k.Back, k.Help, k.Quit}}
 }

@@ -22,17 +22,17 @@ type homeView struct {
 	// frame, and off the UI's goroutine: the history is a file that only
 	// grows); historyErr is why it could not be read; countSeq numbers the
 	// reads, so that only the latest is shown.
-	unverified int
+	tally      journal.Tally
 	historyErr error
 	countSeq   int
 }
 
 // homeCountMsg is what a read of the history (number seq) found.
 type homeCountMsg struct {
-	view       *homeView
-	seq        int
-	unverified int
-	err        error
+	view  *homeView
+	seq   int
+	tally journal.Tally
+	err   error
 }
 
 func newHomeView(c *common) *homeView { return &homeView{c: c} }
@@ -47,17 +47,17 @@ func (h *homeView) Revealed() tea.Cmd { return h.count() }
 // are not verified and not resent by a later one.
 func (h *homeView) count() tea.Cmd {
 	h.countSeq++
-	view, seq, history := h, h.countSeq, h.c.history
+	view, seq, history, here := h, h.countSeq, h.c.history, h.c.desk.Origin
 	return func() tea.Msg {
 		entries, err := history.Entries()
-		return homeCountMsg{view: view, seq: seq, unverified: journal.NewRetries(entries).Count(entries), err: err}
+		return homeCountMsg{view: view, seq: seq, tally: journal.NewRetries(entries).Tally(entries, here), err: err}
 	}
 }
 
 func (h *homeView) Update(msg tea.Msg) tea.Cmd {
 	if m, ok := msg.(homeCountMsg); ok {
 		if m.seq == h.countSeq {
-			h.unverified, h.historyErr = m.unverified, m.err
+			h.tally, h.historyErr = m.tally, m.err
 		}
 		return nil
 	}
@@ -91,14 +91,32 @@ func (h *homeView) View() string {
 		b.WriteString("  " + s.Key.Render(k.Help().Key) + "  " + homeDescriptions[i] + "\n")
 	}
 	b.WriteString("\n")
-	switch n := h.unverified; {
-	case h.historyErr != nil:
+	if h.historyErr != nil {
 		b.WriteString(s.Bad.Render(wrap("✗ The history cannot be read: "+model.SanitizeText(h.historyErr.Error()), h.width)) + "\n\n")
-	case n > 0:
-		b.WriteString(s.Pending.Render(fmt.Sprintf("%d %s not verified: press h to review and retry.", n, plural(n, "entry is", "entries are"))) + "\n\n")
+	} else if line := h.tallyLine(); line != "" {
+		b.WriteString(s.Pending.Render(wrap(line, h.width)) + "\n\n")
 	}
 	b.WriteString(s.Muted.Render(wrap("SMS countries for this account: "+strings.ReplaceAll(h.c.rules.Policy.String(), ",", ", "), h.width)))
 	return b.String()
+}
+
+// tallyLine says what in the history needs attention, "" when nothing.
+func (h *homeView) tallyLine() string {
+	t := h.tally
+	var parts []string
+	if n := t.Unverified - t.Awaiting; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s not verified", n, plural(n, "entry is", "entries are")))
+	}
+	if t.Awaiting > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s for the person's double opt-in confirmation", t.Awaiting, plural(t.Awaiting, "waits", "wait")))
+	}
+	if t.Elsewhere > 0 {
+		parts = append(parts, fmt.Sprintf("%d made on another backend or account %s not retried here", t.Elsewhere, plural(t.Elsewhere, "is", "are")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "; ") + ": press h to review."
 }
 
 // homeDescriptions say what each of actions() does, in full.

@@ -42,6 +42,8 @@ type keyMap struct {
 	Lists       key.Binding
 	Unsubscribe key.Binding
 	Retry       key.Binding
+	Resend      key.Binding
+	Dismiss     key.Binding
 	Yes         key.Binding
 	No          key.Binding
 }
@@ -80,6 +82,8 @@ func defaultKeyMap() keyMap {
 		Lists:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "lists the profile is on")),
 		Unsubscribe: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unsubscribe a channel")),
 		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		Resend:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resend an accepted entry")),
+		Dismiss:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "dismiss with a note")),
 		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
 	}

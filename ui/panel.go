@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -256,7 +257,7 @@ func (p *profilePanel) send() tea.Cmd {
 	p.mode = panelSending
 	panel, c, req, id := p, p.c, p.request, p.profile.ID
 	return func() tea.Msg {
-		msg := panelUnsubscribedMsg{panel: panel, seq: seq, out: submitChange(ctx, c, "unsubscribe", req, nil)}
+		msg := panelUnsubscribedMsg{panel: panel, seq: seq, out: submitChange(ctx, c, journal.ActionUnsubscribe, req, nil)}
 		if msg.out.Cancelled() {
 			return msg
 		}

@@ -123,7 +123,7 @@ func TestProfileUnsubscribeErrorVerbatim(t *testing.T) {
 	wantScreen(t, a, "✗ Not recorded. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-delete-jobs: This phone number is not valid for SMS in this account. (at /data/attributes/profiles/data/0/attributes/phone_number)",
 		"SMS marketing SUBSCRIBED")
 	entries := historyEntries(t, a)
-	if len(entries) != 1 || entries[0].State != StateFailed {
+	if len(entries) != 1 || entries[0].State != StateRefused {
 		t.Errorf("history = %+v", entries)
 	}
 }

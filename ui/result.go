@@ -46,7 +46,7 @@ func (v *resultView) View() string {
 	o := v.out
 	var b strings.Builder
 	who := strings.Trim(o.Request.Email+", "+o.Request.Phone, ", ")
-	head := fmt.Sprintf("%s %s", strings.ToUpper(o.Action[:1])+o.Action[1:], model.SanitizeText(who))
+	head := fmt.Sprintf("%s %s", strings.ToUpper(string(o.Action[:1]))+string(o.Action[1:]), model.SanitizeText(who))
 	if o.List != nil {
 		head += fmt.Sprintf(" · %s (%s, %s)", model.SanitizeText(o.List.Name), model.SanitizeText(o.List.ID), o.List.OptInName())
 	}

@@ -8,8 +8,12 @@ import (
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
+
+// testOrigin is where the tests' apps make their changes.
+var testOrigin = journal.Origin{Backend: "SANDBOX"}
 
 // newSandboxApp returns the UI at a fixed size on a seeded in-process
 // sandbox whose jobs apply at once, as `go run .` runs it without a key.
@@ -17,7 +21,7 @@ func newSandboxApp(t *testing.T, width, height int) (*App, *sandbox.Sandbox) {
 	t.Helper()
 	sb := sandboxtest.Open(t, sandbox.Options{})
 	cl := sandboxtest.Client(t, sb, client.Options{})
-	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX · revision 2026-07-15"})
+	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX · revision 2026-07-15", Origin: testOrigin})
 	send(t, a, tea.WindowSizeMsg{Width: width, Height: height})
 	return a, sb
 }
@@ -47,7 +51,7 @@ func newClientApp(t *testing.T, width, height int, opts client.Options, h Histor
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", History: h})
+	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", History: h, Origin: testOrigin})
 	send(t, a, tea.WindowSizeMsg{Width: width, Height: height})
 	return a
 }

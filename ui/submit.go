@@ -11,9 +11,9 @@ import (
 // changeOutcome is what came of one subscribe or unsubscribe.
 type changeOutcome = journal.Outcome
 
-// submitChange makes a consent change through the journal's one path: the
-// entry is recorded before sending and updated after. It blocks: call it
-// from a tea.Cmd.
-func submitChange(ctx context.Context, c *common, action string, req model.CheckedRequest, list *client.List) changeOutcome {
-	return journal.Submit(ctx, c.history, c.client, action, req, list, journal.SubmitOptions{})
+// submitChange makes a consent change through the journal's one path (the
+// desk): the entry is recorded before sending and updated after. It
+// blocks: call it from a tea.Cmd.
+func submitChange(ctx context.Context, c *common, action journal.Action, req model.CheckedRequest, list *client.List) changeOutcome {
+	return c.desk.Submit(ctx, action, req, list, journal.SubmitOptions{})
 }

@@ -1,0 +1,109 @@
+package journal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
+)
+
+// VerifyBound is how long a submit reads the profile back.
+const VerifyBound = 30 * time.Second
+
+// Desk is the workflow through which every consent change is made: it
+// records the change before sending it, sends it once, reads it back and
+// records what came of it (Submit); settles what is not verified, only
+// where it was made and only when nothing changed since (Retry); and puts
+// an entry to rest with a note (Dismiss). The CLI and the UI both go
+// through it.
+type Desk struct {
+	Store  Store
+	Client *client.Client
+	Rules  model.PhoneRules
+	// Origin is where this desk's changes go: every entry records it, and
+	// entries made elsewhere are not retried here.
+	Origin Origin
+	// Agent names this desk's claims (who is retrying).
+	Agent string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (d *Desk) now() time.Time {
+	if d.Now == nil {
+		return time.Now()
+	}
+	return d.Now()
+}
+
+// SubmitOptions adjust a Submit.
+type SubmitOptions struct {
+	// RetryOf links a resend to the entry it retries.
+	RetryOf string
+	// VerifyBound is how long to read the profile back; 0 means
+	// VerifyBound.
+	VerifyBound time.Duration
+}
+
+// Submit makes one consent change: it records the entry (durably) before
+// anything else, reads the list when it is not given, sends the change
+// once, reads the profile back, and records what came of it. When a record
+// fails after the entry was written, the outcome's JournalErr says so.
+func (d *Desk) Submit(ctx context.Context, action Action, req model.CheckedRequest, list *client.List, opts SubmitOptions) Outcome {
+	if opts.VerifyBound <= 0 {
+		opts.VerifyBound = VerifyBound
+	}
+	start := d.now()
+	out := Outcome{Action: action, Request: req, List: list}
+	id, err := d.Store.Add(Entry{At: start, Action: action, Origin: d.Origin, Request: req.ConsentRequest, State: StatePending, RetryOf: opts.RetryOf})
+	if err != nil {
+		out.Err = fmt.Errorf("not sent: the journal could not record it: %w", err)
+		return out
+	}
+	out.EntryID = id
+	if list == nil && req.ListID != "" {
+		// The list's opt-in process decides how email is verified; it is
+		// read after the entry is recorded, so that nothing is lost if it
+		// cannot be.
+		l, err := d.Client.List(ctx, req.ListID)
+		if err != nil {
+			out.Err, out.Took = fmt.Errorf("not sent: the list %s could not be read: %w", req.ListID, err), time.Since(start)
+			d.record(&out, id, Change{State: out.State(), Result: out.Summary()})
+			return out
+		}
+		out.List, list = &l, &l
+	}
+	var sub client.Submission
+	if action == ActionUnsubscribe {
+		sub, err = d.Client.Unsubscribe(ctx, req)
+	} else {
+		sub, err = d.Client.Subscribe(ctx, req)
+	}
+	if err == nil {
+		out.Sent = true
+		d.record(&out, id, Change{State: StateAccepted, Result: "accepted by Klaviyo"})
+		out.Verification, err = d.Client.Verify(ctx, sub, client.VerifyOptions{Timeout: opts.VerifyBound, DoubleOptIn: list != nil && list.DoubleOptIn()})
+	}
+	out.Err, out.Took = err, time.Since(start)
+	d.record(&out, id, Change{State: out.State(), Result: out.Summary()})
+	return out
+}
+
+// record writes a change of entry id, and keeps in out why it could not.
+func (d *Desk) record(out *Outcome, id string, c Change) {
+	if err := d.Store.Update(id, c); err != nil {
+		out.JournalErr = errors.Join(out.JournalErr,
+			fmt.Errorf("the journal could not record that entry %s is %s: %w", id, c.State.Label(), err))
+	}
+}
+
+// wanted is the consent an action asks for.
+func wanted(action Action) model.ConsentState {
+	if action == ActionUnsubscribe {
+		return model.Unsubscribed
+	}
+	return model.Subscribed
+}

@@ -1,0 +1,236 @@
+package journal
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/model"
+)
+
+// TestRetryOnlyWhereTheEntryWasMade: an entry is resent only on the
+// backend and account it was made on (and, without an account, with the
+// same key); anywhere else nothing is sent and the error names both.
+func TestRetryOnlyWhereTheEntryWasMade(t *testing.T) {
+	klaviyo := "Klaviyo https://a.klaviyo.com"
+	tests := []struct {
+		name       string
+		made, here Origin
+		retried    bool
+	}{
+		{"same sandbox", Origin{Backend: "SANDBOX"}, Origin{Backend: "SANDBOX"}, true},
+		{"sandbox practice to a real account", Origin{Backend: "SANDBOX"}, Origin{Backend: klaviyo, Account: "us-shop"}, false},
+		{"account A to account B", Origin{Backend: klaviyo, Account: "a"}, Origin{Backend: klaviyo, Account: "b"}, false},
+		{"same account, a new key", Origin{Backend: klaviyo, Account: "a", KeyID: "11111111"}, Origin{Backend: klaviyo, Account: "a", KeyID: "22222222"}, true},
+		{"no account, another key", Origin{Backend: klaviyo, KeyID: "11111111"}, Origin{Backend: klaviyo, KeyID: "22222222"}, false},
+		{"no account, the same key", Origin{Backend: klaviyo, KeyID: "11111111"}, Origin{Backend: klaviyo, KeyID: "11111111"}, true},
+		{"another server", Origin{Backend: "Klaviyo http://127.0.0.1:4000", KeyID: "1"}, Origin{Backend: klaviyo, KeyID: "1"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
+			j := NewMemory()
+			id, _ := j.Add(Entry{Action: ActionSubscribe, Origin: tt.made, Request: model.ConsentRequest{Email: "where@example.com", Channels: emailOnly}})
+			d := desk(j, c)
+			d.Origin = tt.here
+			out, err := d.Retry(context.Background(), byID(t, j, id), RetryOptions{})
+			var notHere *NotHereError
+			switch {
+			case tt.retried && (err != nil || out.State() != StateVerified):
+				t.Fatalf("not retried: %v", err)
+			case !tt.retried && !errors.As(err, &notHere):
+				t.Fatalf("err = %v, want NotHereError", err)
+			case !tt.retried && posts.Load() != 0:
+				t.Fatalf("%d POSTs to the wrong place", posts.Load())
+			case !tt.retried && !strings.Contains(err.Error(), "made on "+tt.made.String()+": not retried here"):
+				t.Errorf("err = %v", err)
+			case !tt.retried && byID(t, j, id).State != StatePending:
+				t.Errorf("entry changed: %+v", byID(t, j, id))
+			}
+		})
+	}
+}
+
+// TestRetryNeverOverridesALaterOptOut: a pending subscribe, then that
+// person's verified unsubscribe: retrying the subscribe is refused, saying
+// why, and sends nothing. The same when the opt-out happened at Klaviyo
+// (the person's consent timestamp is after the entry), but not when
+// Klaviyo's last change is older than the entry.
+func TestRetryNeverOverridesALaterOptOut(t *testing.T) {
+	ctx := context.Background()
+	req := model.ConsentRequest{Email: "opted.out@example.com", Phone: "+12015550188", Channels: []model.Channel{model.EmailMarketing, model.SMSMarketing}}
+
+	t.Run("a later entry", func(t *testing.T) {
+		c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
+		j := NewMemory()
+		d := desk(j, c)
+		pending, _ := j.Add(Entry{At: time.Now().Add(-time.Hour), Action: ActionSubscribe, Origin: here, Request: req})
+		unsub := model.ConsentRequest{Phone: req.Phone, Channels: []model.Channel{model.SMSMarketing}}
+		if out := d.Submit(ctx, ActionUnsubscribe, checked(t, unsub), nil, SubmitOptions{}); out.State() != StateVerified {
+			t.Fatalf("unsubscribe: %+v", out)
+		}
+		before := posts.Load()
+		_, err := d.Retry(ctx, byID(t, j, pending), RetryOptions{})
+		var changed *ChangedSinceError
+		if !errors.As(err, &changed) || !strings.Contains(err.Error(), "a later entry") || !strings.Contains(err.Error(), "unsubscribe of SMS marketing, verified") {
+			t.Fatalf("err = %v", err)
+		}
+		if posts.Load() != before {
+			t.Errorf("%d POSTs: the opt-out was overridden", posts.Load()-before)
+		}
+	})
+	t.Run("at Klaviyo, after the entry", func(t *testing.T) {
+		c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
+		j := NewMemory()
+		pending, _ := j.Add(Entry{At: time.Now().Add(-time.Hour), Action: ActionSubscribe, Origin: here, Request: req})
+		if _, err := c.Unsubscribe(ctx, checked(t, model.ConsentRequest{Phone: req.Phone, Channels: []model.Channel{model.SMSMarketing}})); err != nil {
+			t.Fatal(err)
+		}
+		before := posts.Load()
+		_, err := desk(j, c).Retry(ctx, byID(t, j, pending), RetryOptions{})
+		if err == nil || !strings.Contains(err.Error(), "Klaviyo shows SMS marketing UNSUBSCRIBED since") || posts.Load() != before {
+			t.Fatalf("err = %v, %d POSTs", err, posts.Load()-before)
+		}
+	})
+	t.Run("at Klaviyo, before the entry", func(t *testing.T) {
+		c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
+		j := NewMemory()
+		if _, err := c.Unsubscribe(ctx, checked(t, model.ConsentRequest{Phone: req.Phone, Channels: []model.Channel{model.SMSMarketing}})); err != nil {
+			t.Fatal(err)
+		}
+		pending, _ := j.Add(Entry{At: time.Now().Add(time.Second), Action: ActionSubscribe, Origin: here, Request: req})
+		before := posts.Load()
+		out, err := desk(j, c).Retry(ctx, byID(t, j, pending), RetryOptions{})
+		if err != nil || out.State() != StateVerified || posts.Load() != before+1 {
+			t.Fatalf("an opt-out older than the entry kept it from being resent: %v, %d POSTs", err, posts.Load()-before)
+		}
+	})
+}
+
+// TestRefusedBeforeSendingIsNotRetryable: an unknown list leaves a refused
+// entry, which needs no retry and is not counted; a failed one (not sent
+// for a reason that may pass) still is.
+func TestRefusedBeforeSendingIsNotRetryable(t *testing.T) {
+	ctx := context.Background()
+	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
+	j := NewMemory()
+	out := desk(j, c).Submit(ctx, ActionSubscribe, checked(t, model.ConsentRequest{ListID: "NOPE", Email: "typo@example.com", Channels: emailOnly}), nil, SubmitOptions{})
+	if out.State() != StateRefused || posts.Load() != 0 {
+		t.Fatalf("unknown list: %s, %d POSTs", out.State(), posts.Load())
+	}
+	e := byID(t, j, out.EntryID)
+	if e.State != StateRefused || NewRetries(entries(t, j)).Needed(e) {
+		t.Errorf("entry = %+v: a refusal is retryable", e)
+	}
+	if _, err := desk(j, c).Retry(ctx, e, RetryOptions{}); err == nil || !strings.Contains(err.Error(), "is refused: nothing to retry") {
+		t.Errorf("retry of a refusal: %v", err)
+	}
+	if got := NewRetries(entries(t, j)).Tally(entries(t, j), here); got != (Tally{}) {
+		t.Errorf("tally = %+v, want nothing to do", got)
+	}
+}
+
+// TestDismissPutsAnEntryToRest: a dismissal needs a note, is journaled with
+// who and why, and the entry is neither retried nor counted after it; an
+// entry someone is retrying cannot be dismissed meanwhile.
+func TestDismissPutsAnEntryToRest(t *testing.T) {
+	j := openTemp(t)
+	d := desk(j, nil)
+	id, _ := j.Add(Entry{Action: ActionSubscribe, Origin: here, Request: model.ConsentRequest{Email: "x@example.com", Channels: emailOnly}})
+	if err := d.Dismiss(id, "  "); err == nil || !strings.Contains(err.Error(), "needs a note") {
+		t.Errorf("dismiss without a note: %v", err)
+	}
+	if _, _, err := j.Claim(id, "someone else"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Dismiss(id, "typo"); err == nil || !strings.Contains(err.Error(), "is being retried by someone else") {
+		t.Errorf("dismissed while claimed: %v", err)
+	}
+	if err := j.Release(id, "someone else"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Dismiss(id, "typo in the email,\n re-entered"); err != nil {
+		t.Fatal(err)
+	}
+	e := byID(t, j, id)
+	if e.State != StateDismissed || e.Note != "typo in the email, re-entered" || e.NoteBy != "dana" || !strings.Contains(e.Result, "was pending") {
+		t.Errorf("entry = %+v", e)
+	}
+	if NewRetries(entries(t, j)).Count(entries(t, j)) != 0 {
+		t.Error("a dismissed entry is still counted")
+	}
+	if err := d.Dismiss(id, "again"); err == nil {
+		t.Error("dismissed twice")
+	}
+}
+
+// TestDoubleOptInAwaitsConfirmation: a subscribe through a double opt-in
+// list is not verified (the person has not consented) but awaiting
+// confirmation, counted apart; once Klaviyo shows the consent (the person
+// confirmed; here, subscribed through a single opt-in list), a retry reads
+// it back, sends nothing, and verifies it.
+func TestDoubleOptInAwaitsConfirmation(t *testing.T) {
+	ctx := context.Background()
+	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
+	j := NewMemory()
+	d := desk(j, c)
+	doi := checked(t, model.ConsentRequest{ListID: "NFjKbW", Email: "confirm.me@example.com", Channels: emailOnly})
+	out := d.Submit(ctx, ActionSubscribe, doi, nil, SubmitOptions{})
+	if out.State() != StateAwaitingConfirmation || out.Settled() {
+		t.Fatalf("double opt-in: %s", out.State())
+	}
+	if got := NewRetries(entries(t, j)).Tally(entries(t, j), here); got != (Tally{Unverified: 1, Awaiting: 1}) {
+		t.Errorf("tally = %+v", got)
+	}
+	r, err := d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{})
+	if err != nil || r.State() != StateAwaitingConfirmation || posts.Load() != 1 {
+		t.Fatalf("before confirmation: %s %v, %d POSTs", r.State(), err, posts.Load())
+	}
+	if _, err := c.Subscribe(ctx, checked(t, model.ConsentRequest{ListID: "Y6nRLr", Email: doi.Email, Channels: emailOnly})); err != nil {
+		t.Fatal(err)
+	}
+	before := posts.Load()
+	r, err = d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{})
+	if err != nil || r.State() != StateVerified || posts.Load() != before || byID(t, j, out.EntryID).State != StateVerified {
+		t.Fatalf("after confirmation: %s %v, %d POSTs", r.State(), err, posts.Load()-before)
+	}
+}
+
+// failingUpdates is a store whose updates fail after the first n, as on a
+// disk that filled up.
+type failingUpdates struct {
+	Store
+	left int
+}
+
+func (f *failingUpdates) Update(id string, c Change) error {
+	if f.left <= 0 {
+		return errors.New("no space left on device")
+	}
+	f.left--
+	return f.Store.Update(id, c)
+}
+
+// TestAnOutcomeTheJournalCouldNotRecordIsNotSettled: when the journal
+// cannot record what came of a change, the outcome says so and is not
+// settled, for a submit and for a retry.
+func TestAnOutcomeTheJournalCouldNotRecordIsNotSettled(t *testing.T) {
+	ctx := context.Background()
+	c, _ := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
+	store := &failingUpdates{Store: NewMemory(), left: 0}
+	out := desk(store, c).Submit(ctx, ActionSubscribe, checked(t, model.ConsentRequest{Email: "full.disk@example.com", Channels: emailOnly}), nil, SubmitOptions{})
+	if out.State() != StateVerified || out.JournalErr == nil || out.Settled() || !strings.Contains(out.JournalErr.Error(), "no space left") {
+		t.Fatalf("submit: %s, journal error %v", out.State(), out.JournalErr)
+	}
+	id, _ := store.Add(Entry{Action: ActionSubscribe, Origin: here, Request: model.ConsentRequest{Email: "full.disk2@example.com", Channels: emailOnly}})
+	r, err := desk(store, c).Retry(ctx, byID(t, store, id), RetryOptions{})
+	if err != nil || r.State() != StateVerified || r.JournalErr == nil || r.Settled() {
+		t.Fatalf("retry: %s %v, journal error %v", r.State(), err, r.JournalErr)
+	}
+	if e := byID(t, store, id); e.State != StatePending {
+		t.Errorf("entry = %+v", e)
+	}
+}

@@ -1,0 +1,78 @@
+package journal
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
+)
+
+// Outcome is what came of one subscribe or unsubscribe: the verification
+// when Klaviyo accepted it, or the error.
+type Outcome struct {
+	EntryID      string
+	Action       Action
+	Request      model.CheckedRequest
+	List         *client.List
+	Sent         bool // Klaviyo accepted the job (or, on a retry, already showed it)
+	Verification client.Verification
+	Err          error
+	// JournalErr is set when what came of the change could not be
+	// recorded: the journal does not say it, and the change must not be
+	// reported as settled.
+	JournalErr error
+	Took       time.Duration
+}
+
+// Cancelled reports whether the agent cancelled the request.
+func (o Outcome) Cancelled() bool { return errors.Is(o.Err, context.Canceled) }
+
+// State is the journal state the outcome leaves its entry in.
+func (o Outcome) State() State {
+	switch {
+	case !o.Sent && (o.Cancelled() || client.MayHaveArrived(o.Err)):
+		return StatePending // it may or may not have reached Klaviyo
+	case !o.Sent && client.Refused(o.Err):
+		return StateRefused
+	case !o.Sent:
+		return StateFailed
+	case o.Err != nil:
+		return StateAccepted // accepted; the read-back did not finish
+	}
+	state := StateVerified
+	for _, ch := range o.Verification.Channels {
+		switch ch.Outcome {
+		case client.PartialFailure:
+			return StateRefused // Klaviyo ignored the channel: sending it again changes nothing
+		case client.NotRecorded:
+			state = StateAccepted // accepted, not seen yet: its job may take minutes
+		case client.PendingDoubleOptIn:
+			if state == StateVerified {
+				state = StateAwaitingConfirmation
+			}
+		}
+	}
+	return state
+}
+
+// Summary is a one-line account of the outcome, for the journal.
+func (o Outcome) Summary() string {
+	switch {
+	case !o.Sent && o.Err != nil:
+		return "not sent or not confirmed: " + o.Err.Error()
+	case o.Err != nil:
+		return "accepted by Klaviyo; verification did not finish: " + o.Err.Error()
+	}
+	parts := make([]string, 0, len(o.Verification.Channels))
+	for _, ch := range o.Verification.Channels {
+		parts = append(parts, ch.Channel.Label()+": "+strings.ReplaceAll(string(ch.Outcome), "_", " "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Settled reports whether the change is done and the journal says so: what
+// a command may report as success.
+func (o Outcome) Settled() bool { return o.JournalErr == nil && o.State() == StateVerified }
