@@ -62,9 +62,13 @@ type formView struct {
 	focus  formField
 	phoneA model.PhoneAnalysis
 	emailA model.EmailAnalysis
-	// problems are what the last submit attempt was refused for.
+	// problems are what the last submit attempt was refused for, or, once
+	// one was refused, what is still wrong (recheck).
 	problems []model.Problem
-	notice   string
+	// refused is set when a submit was refused, until one is sent or the
+	// form is cleared: from then on every change re-checks the form.
+	refused bool
+	notice  string
 	// submitting is set while a request runs: input is locked and esc
 	// cancels.
 	submitting bool
@@ -154,18 +158,19 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 		} else if v.list == nil {
 			l := msg.list
 			v.list = &l
+			v.recheck()
 		}
 		return nil
 	case listPickedMsg:
 		l := msg.list
 		v.list = &l
-		v.problems = nil
+		v.recheck()
 		return v.setFocus(fieldSubmit)
 	case formResetMsg:
 		v.email.SetValue("")
 		v.phone.SetValue("")
 		v.on = map[model.Channel]bool{}
-		v.problems, v.notice = nil, ""
+		v.problems, v.notice, v.refused = nil, "", false
 		v.analyse()
 		return v.setFocus(fieldEmail)
 	case tea.KeyPressMsg:
@@ -212,9 +217,9 @@ func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
 	return v.updateInput(msg)
 }
 
-// updateInput gives a message to the focused text input and re-analyses.
 // updateInput gives msg to the focused input and analyses its value again
-// when it changed (not on a cursor move, nor the other field's value).
+// when it changed (not on a cursor move, nor the other field's value), and
+// then re-checks a refused form.
 func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch v.focus {
@@ -223,12 +228,14 @@ func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 		v.email, cmd = v.email.Update(msg)
 		if v.email.Value() != before {
 			v.emailA = model.AnalyzeEmail(v.email.Value())
+			v.recheck()
 		}
 	case fieldPhone:
 		before := v.phone.Value()
 		v.phone, cmd = v.phone.Update(msg)
 		if v.phone.Value() != before {
 			v.phoneA = v.c.rules.Analyze(v.phone.Value())
+			v.recheck()
 		}
 	}
 	return cmd
@@ -246,6 +253,7 @@ func (v *formView) toggle() {
 	}
 	v.on[ch] = !v.on[ch]
 	v.notice = ""
+	v.recheck()
 }
 
 // setFocus moves the focus, focusing or blurring the text inputs.
@@ -265,16 +273,13 @@ func (v *formView) setFocus(f formField) tea.Cmd {
 // submit refuses, with every reason, what the request cannot be; otherwise
 // sends it and verifies it in the background.
 func (v *formView) submit() tea.Cmd {
-	req := v.request()
-	problems := v.listProblems()
-	checked, more := req.Check(v.c.rules)
-	problems = append(problems, more...)
+	checked, problems := v.check()
 	if len(problems) > 0 {
-		v.problems = problems
-		v.notice = fmt.Sprintf("Not sent: %d %s to fix.", len(problems), plural(len(problems), "thing", "things"))
+		v.refused = true
+		v.showProblems(problems)
 		return v.setFocus(fieldFor(problems[0].Field))
 	}
-	v.problems, v.notice = nil, ""
+	v.problems, v.notice, v.refused = nil, "", false
 	ctx, cancel := context.WithCancel(v.c.ctx)
 	v.submitting, v.cancel = true, cancel
 	v.seq++
@@ -283,6 +288,40 @@ func (v *formView) submit() tea.Cmd {
 		return submitDoneMsg{view: view, seq: seq, out: submitChange(ctx, c, "subscribe", checked, list)}
 	}
 }
+
+// check is what a submit now would be refused for (the form's own list
+// check, then the request's), and the request as it would be sent.
+func (v *formView) check() (model.CheckedRequest, []model.Problem) {
+	problems := v.listProblems()
+	checked, more := v.request().Check(v.c.rules)
+	return checked, append(problems, more...)
+}
+
+// recheck, once a submit was refused, checks the changed form again, so
+// that the problems shown are the ones that remain and the notice says
+// when there are none. Before a refusal it does nothing: the live lines
+// under Email and Phone guide the typing, and a keystroke costs no more.
+func (v *formView) recheck() {
+	if !v.refused {
+		return
+	}
+	_, problems := v.check()
+	v.showProblems(problems)
+}
+
+// showProblems lists problems with their count in the notice, or says the
+// form can be sent when there are none.
+func (v *formView) showProblems(problems []model.Problem) {
+	v.problems = problems
+	if len(problems) == 0 {
+		v.notice = readyNotice
+		return
+	}
+	v.notice = fmt.Sprintf("Not sent: %d %s to fix.", len(problems), plural(len(problems), "thing", "things"))
+}
+
+// readyNotice replaces a refusal once everything it named is fixed.
+const readyNotice = "Ready to send: ctrl+s submits."
 
 // listProblems: the form subscribes through a list, so one must be picked.
 func (v *formView) listProblems() []model.Problem {
