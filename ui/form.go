@@ -75,6 +75,13 @@ type formView struct {
 	cancel     context.CancelFunc
 	seq        int
 	width      int
+	// sending is the entry being submitted; sent is the last one Klaviyo
+	// accepted (hasSent), which the form does not count as unsent input.
+	sending, sent model.ConsentRequest
+	hasSent       bool
+	// discarding is set while esc's "Discard this entry?" prompt shows:
+	// every key answers it (formdiscard.go).
+	discarding bool
 }
 
 func newFormView(c *common) *formView {
@@ -180,10 +187,13 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 			}
 			return nil // input is locked while the request runs
 		}
+		if v.discarding {
+			return v.answerDiscard(msg)
+		}
 		return v.key(msg)
 	case tea.PasteMsg:
-		if v.submitting {
-			return nil
+		if v.submitting || v.discarding {
+			return nil // nothing is typed under a request or the prompt
 		}
 	}
 	return v.updateInput(msg)
@@ -193,6 +203,8 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.c.keys
 	switch {
+	case key.Matches(msg, k.Back):
+		return v.leave()
 	case key.Matches(msg, k.Submit):
 		return v.submit()
 	case key.Matches(msg, k.Next):
@@ -280,6 +292,7 @@ func (v *formView) submit() tea.Cmd {
 		return v.setFocus(fieldFor(problems[0].Field))
 	}
 	v.problems, v.notice, v.refused = nil, "", false
+	v.sending = v.request()
 	ctx, cancel := context.WithCancel(v.c.ctx)
 	v.submitting, v.cancel = true, cancel
 	v.seq++
@@ -341,6 +354,9 @@ func (v *formView) submitted(msg submitDoneMsg) tea.Cmd {
 	if v.cancel != nil {
 		v.cancel()
 	}
+	if msg.out.Sent {
+		v.sent, v.hasSent = v.sending, true
+	}
 	if msg.out.Cancelled() {
 		v.notice = cancelledNotice
 		return nil
@@ -383,6 +399,11 @@ func (v *formView) View() string {
 	}
 	lineWidth := max(v.width-20, 20)
 
+	if v.discarding {
+		// On top, where no window is too short to show it; the form moves
+		// down under it until it is answered.
+		b.WriteString(v.discardPrompt() + "\n\n")
+	}
 	line(fieldEmail, "Email", v.email.View())
 	if strings.TrimSpace(v.email.Value()) != "" {
 		under(renderEmailLine(v.emailA, s, lineWidth))
@@ -449,11 +470,16 @@ func (v *formView) Busy() string {
 	return ""
 }
 
-// EscIsMine: while a request runs, esc cancels it instead of leaving.
-func (v *formView) EscIsMine() bool { return v.submitting }
+// EscIsMine: while a request runs, esc cancels it instead of leaving; while
+// the form holds unsent input, esc asks before discarding it; and esc
+// answers that question No.
+func (v *formView) EscIsMine() bool { return v.submitting || v.discarding || v.unsent() }
 
-// CapturesText: in the Email and Phone fields, letters are typed.
-func (v *formView) CapturesText() bool { return v.focus == fieldEmail || v.focus == fieldPhone }
+// CapturesText: in the Email and Phone fields, letters are typed; while the
+// discard prompt shows, every key is its answer.
+func (v *formView) CapturesText() bool {
+	return v.discarding || v.focus == fieldEmail || v.focus == fieldPhone
+}
 
 func (v *formView) SetSize(width, _ int) {
 	v.width = width
@@ -463,8 +489,11 @@ func (v *formView) SetSize(width, _ int) {
 
 func (v *formView) ShortHelp() []key.Binding {
 	k := v.c.keys
-	if v.submitting {
+	switch {
+	case v.submitting:
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")), k.Quit}
+	case v.discarding:
+		return v.discardHelp()
 	}
 	switch v.focus {
 	case fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional:
@@ -479,6 +508,9 @@ func (v *formView) ShortHelp() []key.Binding {
 
 func (v *formView) FullHelp() [][]key.Binding {
 	k := v.c.keys
+	if v.discarding {
+		return [][]key.Binding{v.discardHelp(), {k.Quit}}
+	}
 	return [][]key.Binding{{k.Next, k.Prev, k.Toggle}, {k.Enter, k.Submit}, {k.Back, k.Quit}}
 }
 
