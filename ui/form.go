@@ -63,15 +63,26 @@ type formView struct {
 	focus  formField
 	phoneA model.PhoneAnalysis
 	emailA model.EmailAnalysis
-	// problems are what the last submit attempt was refused for.
+	// problems are what the last submit attempt was refused for, or, once
+	// one was refused, what is still wrong (recheck).
 	problems []model.Problem
-	notice   string
+	// refused is set when a submit was refused, until one is sent or the
+	// form is cleared: from then on every change re-checks the form.
+	refused bool
+	notice  string
 	// submitting is set while a request runs: input is locked and esc
 	// cancels.
 	submitting bool
 	cancel     context.CancelFunc
 	seq        int
 	width      int
+	// sending is the entry being submitted; sent is the last one Klaviyo
+	// accepted (hasSent), which the form does not count as unsent input.
+	sending, sent model.ConsentRequest
+	hasSent       bool
+	// discarding is set while esc's "Discard this entry?" prompt shows:
+	// every key answers it (formdiscard.go).
+	discarding bool
 }
 
 func newFormView(c *common) *formView {
@@ -155,18 +166,19 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 		} else if v.list == nil {
 			l := msg.list
 			v.list = &l
+			v.recheck()
 		}
 		return nil
 	case listPickedMsg:
 		l := msg.list
 		v.list = &l
-		v.problems = nil
+		v.recheck()
 		return v.setFocus(fieldSubmit)
 	case formResetMsg:
 		v.email.SetValue("")
 		v.phone.SetValue("")
 		v.on = map[model.Channel]bool{}
-		v.problems, v.notice = nil, ""
+		v.problems, v.notice, v.refused = nil, "", false
 		v.analyse()
 		return v.setFocus(fieldEmail)
 	case tea.KeyPressMsg:
@@ -176,10 +188,13 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 			}
 			return nil // input is locked while the request runs
 		}
+		if v.discarding {
+			return v.answerDiscard(msg)
+		}
 		return v.key(msg)
 	case tea.PasteMsg:
-		if v.submitting {
-			return nil
+		if v.submitting || v.discarding {
+			return nil // nothing is typed under a request or the prompt
 		}
 	}
 	return v.updateInput(msg)
@@ -189,6 +204,8 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.c.keys
 	switch {
+	case key.Matches(msg, k.Back):
+		return v.leave()
 	case key.Matches(msg, k.Submit):
 		return v.submit()
 	case key.Matches(msg, k.Next):
@@ -213,9 +230,9 @@ func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
 	return v.updateInput(msg)
 }
 
-// updateInput gives a message to the focused text input and re-analyses.
 // updateInput gives msg to the focused input and analyses its value again
-// when it changed (not on a cursor move, nor the other field's value).
+// when it changed (not on a cursor move, nor the other field's value), and
+// then re-checks a refused form.
 func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch v.focus {
@@ -224,12 +241,14 @@ func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 		v.email, cmd = v.email.Update(msg)
 		if v.email.Value() != before {
 			v.emailA = model.AnalyzeEmail(v.email.Value())
+			v.recheck()
 		}
 	case fieldPhone:
 		before := v.phone.Value()
 		v.phone, cmd = v.phone.Update(msg)
 		if v.phone.Value() != before {
 			v.phoneA = v.c.rules.Analyze(v.phone.Value())
+			v.recheck()
 		}
 	}
 	return cmd
@@ -247,6 +266,7 @@ func (v *formView) toggle() {
 	}
 	v.on[ch] = !v.on[ch]
 	v.notice = ""
+	v.recheck()
 }
 
 // setFocus moves the focus, focusing or blurring the text inputs.
@@ -266,16 +286,14 @@ func (v *formView) setFocus(f formField) tea.Cmd {
 // submit refuses, with every reason, what the request cannot be; otherwise
 // sends it and verifies it in the background.
 func (v *formView) submit() tea.Cmd {
-	req := v.request()
-	problems := v.listProblems()
-	checked, more := req.Check(v.c.rules)
-	problems = append(problems, more...)
+	checked, problems := v.check()
 	if len(problems) > 0 {
-		v.problems = problems
-		v.notice = fmt.Sprintf("Not sent: %d %s to fix.", len(problems), plural(len(problems), "thing", "things"))
+		v.refused = true
+		v.showProblems(problems)
 		return v.setFocus(fieldFor(problems[0].Field))
 	}
-	v.problems, v.notice = nil, ""
+	v.problems, v.notice, v.refused = nil, "", false
+	v.sending = v.request()
 	ctx, cancel := context.WithCancel(v.c.ctx)
 	v.submitting, v.cancel = true, cancel
 	v.seq++
@@ -284,6 +302,40 @@ func (v *formView) submit() tea.Cmd {
 		return submitDoneMsg{view: view, seq: seq, out: submitChange(ctx, c, journal.ActionSubscribe, checked, list)}
 	}
 }
+
+// check is what a submit now would be refused for (the form's own list
+// check, then the request's), and the request as it would be sent.
+func (v *formView) check() (model.CheckedRequest, []model.Problem) {
+	problems := v.listProblems()
+	checked, more := v.request().Check(v.c.rules)
+	return checked, append(problems, more...)
+}
+
+// recheck, once a submit was refused, checks the changed form again, so
+// that the problems shown are the ones that remain and the notice says
+// when there are none. Before a refusal it does nothing: the live lines
+// under Email and Phone guide the typing, and a keystroke costs no more.
+func (v *formView) recheck() {
+	if !v.refused {
+		return
+	}
+	_, problems := v.check()
+	v.showProblems(problems)
+}
+
+// showProblems lists problems with their count in the notice, or says the
+// form can be sent when there are none.
+func (v *formView) showProblems(problems []model.Problem) {
+	v.problems = problems
+	if len(problems) == 0 {
+		v.notice = readyNotice
+		return
+	}
+	v.notice = fmt.Sprintf("Not sent: %d %s to fix.", len(problems), plural(len(problems), "thing", "things"))
+}
+
+// readyNotice replaces a refusal once everything it named is fixed.
+const readyNotice = "Ready to send: ctrl+s submits."
 
 // listProblems: the form subscribes through a list, so one must be picked.
 func (v *formView) listProblems() []model.Problem {
@@ -302,6 +354,9 @@ func (v *formView) submitted(msg submitDoneMsg) tea.Cmd {
 	v.submitting = false
 	if v.cancel != nil {
 		v.cancel()
+	}
+	if msg.out.Sent {
+		v.sent, v.hasSent = v.sending, true
 	}
 	if msg.out.Cancelled() {
 		v.notice = cancelledNotice
@@ -345,6 +400,11 @@ func (v *formView) View() string {
 	}
 	lineWidth := max(v.width-20, 20)
 
+	if v.discarding {
+		// On top, where no window is too short to show it; the form moves
+		// down under it until it is answered.
+		b.WriteString(v.discardPrompt() + "\n\n")
+	}
 	line(fieldEmail, "Email", v.email.View())
 	if strings.TrimSpace(v.email.Value()) != "" {
 		under(renderEmailLine(v.emailA, s, lineWidth))
@@ -411,11 +471,16 @@ func (v *formView) Busy() string {
 	return ""
 }
 
-// EscIsMine: while a request runs, esc cancels it instead of leaving.
-func (v *formView) EscIsMine() bool { return v.submitting }
+// EscIsMine: while a request runs, esc cancels it instead of leaving; while
+// the form holds unsent input, esc asks before discarding it; and esc
+// answers that question No.
+func (v *formView) EscIsMine() bool { return v.submitting || v.discarding || v.unsent() }
 
-// CapturesText: in the Email and Phone fields, letters are typed.
-func (v *formView) CapturesText() bool { return v.focus == fieldEmail || v.focus == fieldPhone }
+// CapturesText: in the Email and Phone fields, letters are typed; while the
+// discard prompt shows, every key is its answer.
+func (v *formView) CapturesText() bool {
+	return v.discarding || v.focus == fieldEmail || v.focus == fieldPhone
+}
 
 func (v *formView) SetSize(width, _ int) {
 	v.width = width
@@ -425,8 +490,11 @@ func (v *formView) SetSize(width, _ int) {
 
 func (v *formView) ShortHelp() []key.Binding {
 	k := v.c.keys
-	if v.submitting {
+	switch {
+	case v.submitting:
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")), k.Quit}
+	case v.discarding:
+		return v.discardHelp()
 	}
 	switch v.focus {
 	case fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional:
@@ -441,6 +509,9 @@ func (v *formView) ShortHelp() []key.Binding {
 
 func (v *formView) FullHelp() [][]key.Binding {
 	k := v.c.keys
+	if v.discarding {
+		return [][]key.Binding{v.discardHelp(), {k.Quit}}
+	}
 	return [][]key.Binding{{k.Next, k.Prev, k.Toggle}, {k.Enter, k.Submit}, {k.Back, k.Quit}}
 }
 

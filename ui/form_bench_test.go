@@ -33,6 +33,34 @@ func BenchmarkFormKeystroke(b *testing.B) {
 	}
 }
 
+// BenchmarkFormKeystrokeAfterRefusal is BenchmarkFormKeystroke on a form
+// whose submit was refused (no list, no channel): the keys that follow are
+// the ones a refused form re-checks, so this is the keystroke at its
+// dearest.
+func BenchmarkFormKeystrokeAfterRefusal(b *testing.B) {
+	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	_, cmd := a.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
+	a.Update(cmd()) // open the form
+	a.Update(tea.KeyPressMsg{Code: tea.KeyTab})
+	a.Update(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}) // refused: focus goes to List
+	for range 4 {
+		a.Update(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}) // back to Phone
+	}
+	if f, ok := a.current().(*formView); !ok || f.focus != fieldPhone || len(f.problems) == 0 {
+		b.Fatalf("not on a refused form's phone field:\n%s", a.View().Content)
+	}
+	keys := formKeys()
+	a.View()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		a.Update(keys[i%len(keys)])
+		_ = a.View()
+		i++
+	}
+}
+
 // BenchmarkFormKeystrokeBaselineTextinput is the same keys through a bare
 // bubbles textinput (Update + View), for scale: what a keystroke costs
 // before Consent Desk analyses anything or lays out a screen.
