@@ -18,6 +18,9 @@ const (
 	exitOK    = 0 // done
 	exitAPI   = 1 // the API or the network failed
 	exitUsage = 2 // bad input or usage
+	// exitInterrupted is the UI's exit when the agent quit with ctrl+c
+	// (or the process was interrupted), as shells expect of SIGINT.
+	exitInterrupted = 130
 )
 
 // usage lists the subcommands; it is printed for help and for bad usage.

@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
+	"github.com/consentdesk/consent/model"
 	"github.com/consentdesk/consent/ui"
 )
 
@@ -48,8 +53,38 @@ func runUI(ctx context.Context, args []string, e env) error {
 	}
 	app := ui.New(ui.Options{Context: ctx, Client: b.client, Rules: cfg.rules, Waits: waits, History: j, DefaultList: cfg.defaultList,
 		Backend: b.name + " · revision " + client.Revision, Origin: b.origin, Agent: cfg.agent})
-	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	_, err = tea.NewProgram(app, tea.WithContext(ctx)).Run()
+	killed := errors.Is(err, tea.ErrProgramKilled) || ctx.Err() != nil
+	if err != nil && !killed {
 		return err
 	}
+	interrupted, atRisk := app.Interrupted()
+	sayWhatIsLeft(e.stderr, j, b.origin, atRisk)
+	if interrupted || killed {
+		return &silentExit{code: exitInterrupted}
+	}
 	return nil
+}
+
+// sayWhatIsLeft tells the agent leaving the UI what the journal still has
+// to settle on this backend, and what was under way when they quit: a
+// change being sent stays pending, and History retries it.
+func sayWhatIsLeft(w io.Writer, j *journal.File, here journal.Origin, atRisk []string) {
+	if len(atRisk) > 0 {
+		fmt.Fprintf(w, "consent: you quit with %s.\n", strings.Join(atRisk, " and "))
+	}
+	entries, err := j.Entries()
+	if err != nil {
+		fmt.Fprintf(w, "consent: the journal could not be read: %s\n", model.SanitizeText(err.Error()))
+		return
+	}
+	t := journal.NewRetries(entries).Tally(entries, here)
+	if t.Unverified == 0 {
+		return
+	}
+	what := fmt.Sprintf("%d %s not verified", t.Unverified, plural(t.Unverified, "change is", "changes are"))
+	if t.Awaiting > 0 {
+		what += fmt.Sprintf(" (%d awaiting the person's double opt-in)", t.Awaiting)
+	}
+	fmt.Fprintf(w, "consent: %s: consent history lists them; consent history retry --all (or h in the UI) settles them.\n", what)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -168,8 +169,9 @@ func TestE2ESubscribeInARealTerminal(t *testing.T) {
 	term.press(keyCtrlC)
 	select {
 	case err := <-term.done:
-		if err != nil {
-			t.Errorf("consent exited with %v after ctrl+c, want 0", err)
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+			t.Errorf("consent exited with %v after ctrl+c, want 130 (interrupted)", err)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("consent did not exit after ctrl+c")

@@ -65,6 +65,14 @@ type App struct {
 	waitSeq       int
 	width, height int
 
+	// askingQuit is set while ctrl+c asks whether to quit, with what
+	// quitting would lose in risks; interrupted is set once the agent
+	// quit with ctrl+c, and leftAtRisk is what was at risk then.
+	askingQuit  bool
+	risks       []string
+	interrupted bool
+	leftAtRisk  []string
+
 	// footerKey and footer cache the rendered help footer: the bindings
 	// rarely change between frames, and rendering them is a fifth of a
 	// keystroke's cost.
@@ -150,6 +158,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.wait = describeWait(client.Wait(msg))
 		seq := a.waitSeq
 		return a, tea.Batch(a.listenWaits(), tea.Tick(max(msg.Duration, time.Second), func(time.Time) tea.Msg { return waitOverMsg{seq} }))
+	case consentChangedMsg:
+		for _, v := range a.stack {
+			if w, ok := v.(consentWatcher); ok {
+				w.ConsentChanged(msg.profile)
+			}
+		}
+		return a, nil
 	case reply:
 		// An answer goes to the view that asked, even under another.
 		for _, v := range slices.Backward(a.stack) {
@@ -175,10 +190,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, cmd
 	case tea.KeyPressMsg:
+		if a.askingQuit {
+			return a, a.answerQuit(msg)
+		}
 		capturing := a.capturesText()
 		switch {
 		case key.Matches(msg, a.c.keys.Quit):
-			return a, tea.Quit
+			return a, a.askQuit()
 		case key.Matches(msg, a.c.keys.Help) && !capturing:
 			a.help.ShowAll = !a.help.ShowAll
 			a.resize()
@@ -190,6 +208,52 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := a.current().Update(msg)
 	return a, tea.Batch(cmd, a.spin())
 }
+
+// askQuit quits, unless a view holds work quitting would lose or leave
+// unfinished: then it asks first (y/N, or ctrl+c again).
+func (a *App) askQuit() tea.Cmd {
+	if risks := a.atRisk(); len(risks) > 0 {
+		a.askingQuit, a.risks = true, risks
+		a.resize()
+		return nil
+	}
+	return a.quit()
+}
+
+// answerQuit takes the answer to askQuit's question: y or ctrl+c quits,
+// any other key stays, with nothing changed.
+func (a *App) answerQuit(msg tea.KeyPressMsg) tea.Cmd {
+	a.askingQuit = false
+	a.resize()
+	if key.Matches(msg, a.c.keys.Yes) || key.Matches(msg, a.c.keys.Quit) {
+		return a.quit()
+	}
+	return nil
+}
+
+// quit ends the program on the agent's ctrl+c, keeping what was at risk.
+func (a *App) quit() tea.Cmd {
+	a.interrupted, a.leftAtRisk = true, a.atRisk()
+	return tea.Quit
+}
+
+// atRisk is what every open view would lose or leave unfinished.
+func (a *App) atRisk() []string {
+	var out []string
+	for _, v := range a.stack {
+		if r, ok := v.(atRisk); ok {
+			if what := r.AtRisk(); what != "" {
+				out = append(out, what)
+			}
+		}
+	}
+	return out
+}
+
+// Interrupted reports whether the agent quit with ctrl+c (the command
+// exits 130), and what was at risk then: an unsent entry, a change being
+// sent (it stays pending in the journal).
+func (a *App) Interrupted() (bool, []string) { return a.interrupted, a.leftAtRisk }
 
 // spin starts the spinner when the current view became busy.
 func (a *App) spin() tea.Cmd {
@@ -253,6 +317,10 @@ func (a *App) View() tea.View {
 // footerView renders the help footer of the current view, reusing the last
 // rendering while the bindings, the width and the help mode are the same.
 func (a *App) footerView() string {
+	if a.askingQuit {
+		return a.c.styles.Pending.Render(wrap("Quit now? "+strings.Join(a.risks, "; ")+
+			" would be left: a change being sent stays in History as pending, to retry; an unsent entry is lost. y/N (ctrl+c again quits)", a.innerWidth()))
+	}
 	var k strings.Builder
 	fmt.Fprintf(&k, "%d/%t", a.help.Width(), a.help.ShowAll)
 	if a.help.ShowAll {

@@ -266,22 +266,39 @@ func renderChangeOutcome(out changeOutcome, s *styles, width int) string {
 	if out.Err != nil {
 		lines = append(lines, outcomeErrorLine(out, s, width))
 	}
+	if out.JournalErr != nil {
+		lines = append(lines, journalErrorLine(out, s, width))
+	}
 	return strings.Join(lines, "\n")
 }
 
+// journalErrorLine says that the journal could not record what came of a
+// change: History may show an older state of it.
+func journalErrorLine(out changeOutcome, s *styles, width int) string {
+	return s.Bad.Render(wrap("✗ The journal could not record what came of this: "+model.SanitizeText(out.JournalErr.Error())+
+		". History may show it as it was before; free some disk space, then retry it from History.", width))
+}
+
 // outcomeErrorLine is an outcome's error, verbatim (sanitised), said as
-// what it means: with no channel read back, either Klaviyo did not accept
-// the change (not recorded) or it did and reading the profile back failed
-// (accepted, not verified: History reads it back again).
+// what it means for the change, by the state it leaves the entry in:
+// refused (nothing changed; not retried), not sent (retried from History),
+// not confirmed (it may have arrived: History checks before resending), or
+// accepted and not verified (History reads it back again).
 func outcomeErrorLine(out changeOutcome, s *styles, width int) string {
 	text := model.SanitizeText(out.Err.Error())
 	switch {
 	case len(out.Verification.Channels) > 0:
 		return s.Bad.Render(wrap(text, width))
 	case out.Sent:
-		return s.Pending.Render(wrap("… Accepted by Klaviyo, not verified: reading the profile back did not finish. "+text+". History has it as sent, to read back again.", width))
+		return s.Pending.Render(wrap("… Accepted by Klaviyo, not verified: reading the profile back did not finish. "+text+". History has it as accepted, to read back again.", width))
 	}
-	return s.Bad.Render(wrap("✗ Not recorded. "+text, width))
+	switch out.State() {
+	case StateRefused:
+		return s.Bad.Render(wrap("✗ Refused: nothing was changed. "+text, width))
+	case StatePending:
+		return s.Pending.Render(wrap("… Not confirmed: it may or may not have reached Klaviyo. "+text+". History has it as pending: a retry checks the profile before sending again.", width))
+	}
+	return s.Bad.Render(wrap("✗ Not sent. "+text+". History has it as failed, to retry.", width))
 }
 
 // channelOutcomeLine is one channel's verified outcome.

@@ -28,18 +28,21 @@ type checkLookupMsg struct {
 
 // checkView is the spot-check: one input, a phone number or an email, with
 // the live analysis under it on every keystroke; enter looks it up and
-// shows the consent card of each profile found. From a card, l shows its
-// lists, u unsubscribes a channel (with confirmation) and enter opens the
-// profile. Nothing typed is cleared by a refusal or an error.
+// shows the consent card of each profile found. The input keeps the keys
+// after a lookup: typing is always typing (a new query), and the card's
+// actions (l lists, u unsubscribe, enter the profile) are reached only by
+// tab, deliberately, for one action at a time. A card is shown only while
+// the input still says what was looked up. Nothing typed is cleared by a
+// refusal or an error.
 type checkView struct {
 	c     *common
 	input textinput.Model
 	phone model.PhoneAnalysis
 	email model.EmailAnalysis
-	// onResults is set when the keys act on the profiles found rather
+	// onCard is set while the keys act on the card (after tab) rather
 	// than on the input.
-	onResults bool
-	lookup    inflight
+	onCard bool
+	lookup inflight
 	// pending is what the running lookup asked for.
 	pending string
 	// refusal says why enter did not look the input up.
@@ -84,18 +87,21 @@ func (v *checkView) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case panelListsMsg, panelUnsubscribedMsg:
 		cmd, _ := v.panel.Update(msg) // the root gives them only to the panel's host
+		if v.panel.idle() {
+			v.toInput() // the action is done: the input has the keys again
+		}
 		return cmd
 	case tea.KeyPressMsg:
 		return v.key(msg)
 	case tea.PasteMsg:
-		if v.onResults {
-			return nil
-		}
+		v.toInput() // a paste is always typing
 	}
 	return v.updateInput(msg)
 }
 
-// key handles a key press: the panel's first when results have the keys.
+// key handles a key press: on the card, the card's keys (and any typing
+// goes back to the input); on the input, enter looks up, tab goes to the
+// card, and everything else is typed.
 func (v *checkView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.c.keys
 	if v.lookup.running() && key.Matches(msg, k.Back) {
@@ -103,34 +109,103 @@ func (v *checkView) key(msg tea.KeyPressMsg) tea.Cmd {
 		v.refusal = "Lookup cancelled."
 		return nil
 	}
-	if !v.onResults {
-		if key.Matches(msg, k.Enter) {
-			return v.startLookup()
-		}
-		return v.updateInput(msg)
+	if v.onCard {
+		return v.cardKey(msg)
 	}
+	if v.panel != nil && !v.panel.idle() {
+		// An unsubscribe being sent: esc cancels it; typing goes on.
+		if cmd, handled := v.panel.Update(msg); handled {
+			return cmd
+		}
+	}
+	switch {
+	case key.Matches(msg, k.Enter):
+		return v.startLookup()
+	case key.Matches(msg, k.CardActions):
+		return v.toCard()
+	case key.Matches(msg, k.Up) && v.showsCard():
+		v.choose(v.cursor - 1)
+		return nil
+	case key.Matches(msg, k.Down) && v.showsCard():
+		v.choose(v.cursor + 1)
+		return nil
+	}
+	return v.updateInput(msg)
+}
+
+// cardKey handles a key while the card has the keys: the panel's first;
+// tab or esc give the keys back to the input, and so does typing, which
+// goes on into the input.
+func (v *checkView) cardKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := v.c.keys
 	if cmd, handled := v.panel.Update(msg); handled {
+		if v.panel.idle() {
+			v.toInput() // the action is done, refused or cancelled: one action per tab
+		}
 		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Open):
+		v.toInput()
 		return open(newProfileView(v.c, v.panel.profile.ID))
 	case key.Matches(msg, k.Up):
 		v.choose(v.cursor - 1)
+		return nil
 	case key.Matches(msg, k.Down):
 		v.choose(v.cursor + 1)
-	case key.Matches(msg, k.Lookup):
-		v.onResults = false
-		return v.input.Focus()
+		return nil
+	case key.Matches(msg, k.CardActions), key.Matches(msg, k.Back):
+		v.toInput()
+		return nil
 	}
+	v.toInput()
+	return v.updateInput(msg) // typing: a new query
+}
+
+// toCard gives the keys to the card, when one is shown.
+func (v *checkView) toCard() tea.Cmd {
+	switch {
+	case v.panel != nil && !v.panel.idle():
+		return nil // an unsubscribe is being sent
+	case !v.showsCard():
+		if v.looked && len(v.profiles) > 0 {
+			v.refusal = "The number or email changed since the lookup: enter looks it up first."
+		}
+		return nil
+	}
+	v.onCard = true
+	v.refusal = ""
+	v.input.Blur()
 	return nil
+}
+
+// toInput gives the keys back to the input.
+func (v *checkView) toInput() {
+	if v.onCard {
+		v.onCard = false
+		v.input.Focus()
+	}
+}
+
+// showsCard reports whether a profile's card is shown: a lookup found one,
+// and the input still says what was looked up.
+func (v *checkView) showsCard() bool {
+	return v.looked && v.panel != nil && !v.stale()
+}
+
+// stale reports whether the last lookup's answer is no longer about what
+// the input says: it is then hidden, so that no card stands under another
+// person's number.
+func (v *checkView) stale() bool {
+	if !v.looked {
+		return false
+	}
+	query, _, refusal := v.target()
+	return refusal != "" || query != v.query
 }
 
 // updateInput gives a message to the input and re-analyses it.
 func (v *checkView) updateInput(msg tea.Msg) tea.Cmd {
-	if v.onResults {
-		return nil
-	}
 	before := v.input.Value()
 	var cmd tea.Cmd
 	v.input, cmd = v.input.Update(msg)
@@ -171,6 +246,10 @@ func (v *checkView) target() (query string, isEmail bool, refusal string) {
 
 // startLookup looks the input up, or refuses it with the reason.
 func (v *checkView) startLookup() tea.Cmd {
+	if v.panel != nil && v.panel.mode == panelSending {
+		v.refusal = "An unsubscribe is being sent for the card below: wait for it (esc cancels it), then enter looks this up."
+		return nil
+	}
 	query, isEmail, refusal := v.target()
 	if refusal != "" {
 		v.refusal = refusal
@@ -196,10 +275,23 @@ func (v *checkView) startLookup() tea.Cmd {
 // (the profile, where consent may have changed) closes, so the card is not
 // stale.
 func (v *checkView) Revealed() tea.Cmd {
-	if !v.looked || len(v.profiles) == 0 || v.lookup.running() {
+	if !v.looked || len(v.profiles) == 0 || v.lookup.running() || v.stale() {
 		return nil
 	}
 	return v.startLookup()
+}
+
+// ConsentChanged shows p's consent as it now is when its card is the one
+// shown (or one of the profiles found).
+func (v *checkView) ConsentChanged(p client.Profile) {
+	for i := range v.profiles {
+		if v.profiles[i].ID == p.ID {
+			v.profiles[i] = p
+		}
+	}
+	if v.panel != nil && v.panel.profile.ID == p.ID {
+		v.panel.profile = p
+	}
 }
 
 // lookedUp shows a lookup's answer: the first profile's card takes the keys;
@@ -213,8 +305,6 @@ func (v *checkView) lookedUp(msg checkLookupMsg) {
 		return
 	}
 	v.panel = newProfilePanel(v.c, msg.profiles[0])
-	v.onResults = true
-	v.input.Blur()
 }
 
 // choose moves to profile i of several, keeping what the panel learnt of
@@ -237,15 +327,16 @@ func (v *checkView) closePanel() {
 	}
 }
 
-// View is the input and its live line, then the lookup's answer. While the
-// card has the keys and the whole does not fit, the input is shown alone,
-// without its analysis, to leave the room to the card.
+// View is the input and its live line, then the lookup's answer. While a
+// card is shown and the whole does not fit, the input is shown alone,
+// without its analysis (it says what was looked up), to leave the room to
+// the card.
 func (v *checkView) View() string {
 	input, results := v.inputView(false), v.resultsView()
 	if results == "" {
 		return input
 	}
-	if v.onResults && lipgloss.Height(input)+1+lipgloss.Height(results) > v.height {
+	if v.showsCard() && lipgloss.Height(input)+1+lipgloss.Height(results) > v.height {
 		input = v.inputView(true)
 	}
 	return input + "\n\n" + results
@@ -274,7 +365,10 @@ func (v *checkView) inputView(compact bool) string {
 	return b.String()
 }
 
-// resultsView is the running lookup, or the last one's answer.
+// resultsView is the running lookup, or the last one's answer while the
+// input still says what it was for; once the input says something else,
+// only what is still happening to the card's profile (an unsubscribe
+// being sent, its outcome) and how to look the new input up.
 func (v *checkView) resultsView() string {
 	s := v.c.styles
 	switch {
@@ -282,6 +376,8 @@ func (v *checkView) resultsView() string {
 		return s.Pending.Render(wrap("Looking up "+model.SanitizeText(v.pending)+"… (esc cancels)", v.width))
 	case !v.looked:
 		return ""
+	case v.stale():
+		return v.staleView()
 	case v.err != nil:
 		return s.Bad.Render(wrap("✗ "+model.SanitizeText(v.err.Error()), v.width))
 	case len(v.profiles) == 0:
@@ -293,6 +389,21 @@ func (v *checkView) resultsView() string {
 	}
 	parts = append(parts, v.panel.summary(v.width, false), v.panel.View(v.width))
 	return strings.Join(parts, "\n")
+}
+
+// staleView is what stands in for an answer the input no longer matches.
+func (v *checkView) staleView() string {
+	s := v.c.styles
+	var lines []string
+	if v.panel != nil {
+		if status := v.panel.statusView(v.width); status != "" {
+			lines = append(lines, s.Muted.Render(wrap("For "+v.panel.personName()+":", v.width)), status)
+		}
+	}
+	if _, _, refusal := v.target(); refusal == "" {
+		lines = append(lines, s.Muted.Render(wrap("enter looks this up (the card of "+model.SanitizeText(v.query)+" is put away).", v.width)))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // profileChooser lists the profiles found when there are several.
@@ -324,13 +435,22 @@ func (v *checkView) Busy() string {
 	return ""
 }
 
-// EscIsMine: esc cancels a lookup, or the panel's request or sub-mode.
+// AtRisk says what quitting now would leave unfinished.
+func (v *checkView) AtRisk() string {
+	if v.panel != nil {
+		return v.panel.AtRisk()
+	}
+	return ""
+}
+
+// EscIsMine: esc cancels a lookup, the panel's request or step, or gives
+// the keys back from the card to the input.
 func (v *checkView) EscIsMine() bool {
-	return v.lookup.running() || (v.onResults && v.panel.EscIsMine())
+	return v.lookup.running() || v.onCard || (v.panel != nil && !v.panel.idle())
 }
 
 // CapturesText: while the input has the keys, letters are typed.
-func (v *checkView) CapturesText() bool { return !v.onResults }
+func (v *checkView) CapturesText() bool { return !v.onCard }
 
 // SetSize sets the width the view renders to.
 func (v *checkView) SetSize(width, height int) {
@@ -342,35 +462,33 @@ func (v *checkView) SetSize(width, height int) {
 func (v *checkView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	lookUp := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up"))
 	switch {
 	case v.lookup.running():
 		return []key.Binding{cancel, k.Quit}
-	case !v.onResults:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up")), k.Back, k.Quit}
-	case !v.panel.idle():
+	case v.panel != nil && !v.panel.idle():
 		return v.panel.ShortHelp()
+	case v.onCard:
+		bs := append([]key.Binding{relabel(k.Open, "profile")}, v.panel.ShortHelp()...)
+		if len(v.profiles) > 1 {
+			bs = append(bs, k.Up, k.Down)
+		}
+		return append(bs, key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/esc", "back to typing")), k.Help)
+	case v.showsCard():
+		return []key.Binding{lookUp, k.CardActions, k.Back, k.Quit}
 	}
-	bs := append([]key.Binding{relabel(k.Open, "profile")}, v.panel.ShortHelp()...)
-	if len(v.profiles) > 1 {
-		bs = append(bs, k.Up, k.Down)
-	}
-	return append(bs, relabel(v.newCheckKey(), "new check"), k.Back, k.Help)
+	return []key.Binding{lookUp, k.Back, k.Quit}
 }
 
 // FullHelp is every key the view answers to now.
 func (v *checkView) FullHelp() [][]key.Binding {
 	k := v.c.keys
-	if !v.onResults || !v.panel.idle() || v.lookup.running() {
+	if !v.onCard || !v.panel.idle() || v.lookup.running() {
 		return [][]key.Binding{v.ShortHelp()}
 	}
 	cols := [][]key.Binding{append([]key.Binding{k.Open}, v.panel.FullHelp()...)}
 	if len(v.profiles) > 1 {
 		cols = append(cols, []key.Binding{k.Up, k.Down})
 	}
-	return append(cols, []key.Binding{v.newCheckKey(), k.Back}, []key.Binding{k.Help, k.Quit})
-}
-
-// newCheckKey is the lookup key, described for this view.
-func (v *checkView) newCheckKey() key.Binding {
-	return key.NewBinding(key.WithKeys(v.c.keys.Lookup.Keys()...), key.WithHelp("/", "check another"))
+	return append(cols, []key.Binding{key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/esc", "back to typing")), k.Help, k.Quit})
 }

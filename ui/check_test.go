@@ -85,7 +85,7 @@ func TestCheckPhoneShowsConsentCard(t *testing.T) {
 		"suppressed: SPAM_COMPLAINT since 2024-05-20",
 		"SMS marketing SUBSCRIBED · ✓ can receive · 2024-05-05 04:52 UTC method TEXT · detail JOIN",
 		"SMS transactional SUBSCRIBED · ✓ can receive · 2024-05-05 04:52 UTC method TEXT · detail JOIN",
-		"enter profile • l lists • u unsubscribe • / new check • esc back • ? more keys",
+		"enter look up • tab card: lists, unsubscribe, profile • esc back • ctrl+c quit",
 	)
 	wantNotOnScreen(t, a, "On 3 lists") // lists only on request
 	wantFits(t, a, 80, 24)
@@ -146,48 +146,78 @@ func TestCheckRefusesInvalidInputOnEnter(t *testing.T) {
 	}
 }
 
-// TestCheckListsOnRequest: the lists are fetched only when l asks.
+// TestCheckListsOnRequest: the lists are fetched only when l (on the card,
+// after tab) asks; then the input has the keys again.
 func TestCheckListsOnRequest(t *testing.T) {
 	a, _ := newSandboxApp(t, 80, 24)
 	checkFor(t, a, walkerPhone)
 	wantNotOnScreen(t, a, "On 3 lists")
+	typeAndWait(t, a, "l") // typed: the input has the keys
+	wantScreen(t, a, "> "+walkerPhone+"l")
+	wantNotOnScreen(t, a, "On 3 lists", "James Walker")
+	pressAndWait(t, a, tea.KeyBackspace, 0)
+	wantScreen(t, a, "James Walker") // the input says what was looked up again
+	pressAndWait(t, a, tea.KeyTab, 0)
+	wantScreen(t, a, "enter profile • l lists • u unsubscribe • tab/esc back to typing • ? more keys")
 	typeAndWait(t, a, "l")
-	wantScreen(t, a, "On 3 lists: Newsletter (Y6nRLr, single opt-in) · SMS Flash Deals (138tNq, single opt-in) · Holiday Gift Guide (hgcHL6, single opt-in)")
+	wantScreen(t, a, "On 3 lists: Newsletter (Y6nRLr, single opt-in) · SMS Flash Deals (138tNq, single opt-in) · Holiday Gift Guide (hgcHL6, single opt-in)",
+		"enter look up • tab card")
 	wantFits(t, a, 80, 24)
 }
 
-// TestCheckUnsubscribeAsksFirst: u, choose, y/n: n and esc send nothing; y unsubscribes and the card is read again.
+// unsubscribeFromCard goes to the card, opens the unsubscribe and presses
+// down downs times on the channels, then enter.
+func unsubscribeFromCard(t *testing.T, a *App, downs int) {
+	t.Helper()
+	pressAndWait(t, a, tea.KeyTab, 0)
+	typeAndWait(t, a, "u")
+	for range downs {
+		pressAndWait(t, a, tea.KeyDown, 0)
+	}
+	pressAndWait(t, a, tea.KeyEnter, 0)
+}
+
+// TestCheckUnsubscribeAsksFirst: tab, u, the channel, where, then a y/N
+// naming the person and the scope: n, esc, enter and any other key send
+// nothing; y unsubscribes and the card is read again.
 func TestCheckUnsubscribeAsksFirst(t *testing.T) {
 	a, _ := newSandboxApp(t, 80, 24)
 	checkFor(t, a, walkerPhone)
 
-	// u: choose the channel on the card; the first subscribed is offered.
+	// u: choose the channel on the card; only those with consent to
+	// revoke are offered (email is already unsubscribed).
+	pressAndWait(t, a, tea.KeyTab, 0)
 	typeAndWait(t, a, "u")
-	wantScreen(t, a, "Unsubscribe which channel?", "› SMS marketing SUBSCRIBED", "↑ up • ↓ down • enter choose channel • esc cancel")
+	wantScreen(t, a, "Unsubscribe which channel? (Not offered: Email marketing: already unsubscribed.)",
+		"› SMS marketing SUBSCRIBED", "↑ up • ↓ down • enter choose channel • esc cancel")
 	pressAndWait(t, a, tea.KeyEnter, 0)
-	wantScreen(t, a, "Unsubscribe SMS marketing for "+walkerE164+"? y/n", "y yes • n no")
-
-	// n cancels: nothing is sent, nothing recorded.
-	typeAndWait(t, a, "n")
-	wantScreen(t, a, "Not unsubscribed: nothing was sent.", "SMS marketing SUBSCRIBED · ✓ can receive")
-	if e := historyEntries(t, a); len(e) != 0 {
-		t.Fatalf("n recorded %+v", e)
-	}
-	// esc cancels the choice too, and stays on the card.
-	typeAndWait(t, a, "u")
-	pressAndWait(t, a, tea.KeyEscape, 0)
-	wantScreen(t, a, "Not unsubscribed: nothing was sent.", "James Walker")
-	typeAndWait(t, a, "u")
+	wantScreen(t, a, "Unsubscribe SMS marketing where?", "› on the whole account",
+		"through list Newsletter (Y6nRLr) only", "through list SMS Flash Deals (138tNq) only")
 	pressAndWait(t, a, tea.KeyEnter, 0)
-	pressAndWait(t, a, tea.KeyEscape, 0)
-	wantScreen(t, a, "Not unsubscribed: nothing was sent.", "James Walker")
-	if e := historyEntries(t, a); len(e) != 0 {
-		t.Fatalf("esc recorded %+v", e)
+	wantScreen(t, a, "Unsubscribe James Walker (+1 617-547-5595) from SMS marketing on the whole account? y/N",
+		"y yes • any other key no")
+
+	for i, no := range []tea.KeyPressMsg{{Code: 'n', Text: "n"}, {Code: tea.KeyEscape}, {Code: tea.KeyEnter}, {Code: 'Y', Text: "Y"}, {Code: 'x', Text: "x"}} {
+		if i > 0 {
+			unsubscribeFromCard(t, a, 0)
+			pressAndWait(t, a, tea.KeyEnter, 0) // the whole account
+			wantScreen(t, a, "from SMS marketing on the whole account? y/N")
+		}
+		sendAndWait(t, a, no)
+		wantScreen(t, a, "Not unsubscribed: nothing was sent.")
+		if e := historyEntries(t, a); len(e) != 0 {
+			t.Fatalf("%q recorded %+v", no.String(), e)
+		}
+		if no.Text != "" { // a letter answers No and is typed on
+			wantScreen(t, a, "> "+walkerPhone+no.Text)
+			pressAndWait(t, a, tea.KeyBackspace, 0)
+		}
+		wantScreen(t, a, "SMS marketing SUBSCRIBED · ✓ can receive")
 	}
 
+	unsubscribeFromCard(t, a, 0)
+	pressAndWait(t, a, tea.KeyEnter, 0)
 	// y unsubscribes, verifies, and the card is read again.
-	typeAndWait(t, a, "u")
-	pressAndWait(t, a, tea.KeyEnter, 0)
 	typeAndWait(t, a, "y")
 	wantScreen(t, a, "✓ SMS marketing: verified UNSUBSCRIBED",
 		"SMS marketing UNSUBSCRIBED · ✗ cannot receive",
@@ -197,48 +227,146 @@ func TestCheckUnsubscribeAsksFirst(t *testing.T) {
 		t.Fatalf("history = %+v", entries)
 	}
 	e := entries[0]
-	if e.Action != "unsubscribe" || e.State != StateVerified || e.Request.Phone != walkerE164 ||
+	if e.Action != "unsubscribe" || e.State != StateVerified || e.Request.Phone != walkerE164 || e.Request.ListID != "" ||
 		len(e.Request.Channels) != 1 || e.Request.Channels[0] != model.SMSMarketing || e.Request.Email != "" {
 		t.Errorf("history entry = %+v", e)
 	}
+	// The input has the keys again.
+	wantScreen(t, a, "enter look up • tab card")
 	wantFits(t, a, 80, 24)
 }
 
-// TestCheckUnsubscribeDownChoosesAnotherChannel: the arrows move between the card's channels.
+// TestCheckUnsubscribeThroughAList: the scope can be one of the profile's
+// lists; the question says so, and the entry goes through that list.
+func TestCheckUnsubscribeThroughAList(t *testing.T) {
+	a, _ := newSandboxApp(t, 100, 30)
+	checkFor(t, a, walkerPhone)
+	pressAndWait(t, a, tea.KeyTab, 0)
+	typeAndWait(t, a, "u")
+	pressAndWait(t, a, tea.KeyDown, 0) // SMS transactional
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	pressAndWait(t, a, tea.KeyDown, 0) // the first list
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	wantScreen(t, a, "Unsubscribe James Walker (+1 617-547-5595) from SMS transactional through list Newsletter (Y6nRLr)? Klaviyo takes them off that list as it records the unsubscribe. y/N")
+	typeAndWait(t, a, "y")
+	wantScreen(t, a, "✓ SMS transactional: verified UNSUBSCRIBED")
+	if e := historyEntries(t, a); len(e) != 1 || e[0].Request.ListID != "Y6nRLr" || e[0].Request.Channels[0] != model.SMSTransactional {
+		t.Errorf("history = %+v", e)
+	}
+}
+
+// TestCheckTypingAfterALookupNeverReachesTheCard is the attack of issue 9:
+// after a lookup, the next caller's emails typed with enter go to the
+// query (each a new lookup), never to the card's unsubscribe, and a paste
+// is typed too. Even on the card (after tab), typing goes back to the
+// input, a letter that answers a step cancels it, and only y after the
+// question (which names the person and scope) unsubscribes.
+func TestCheckTypingAfterALookupNeverReachesTheCard(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	checkFor(t, a, walkerPhone)
+	wantScreen(t, a, "James Walker")
+	for range len(walkerPhone) {
+		pressAndWait(t, a, tea.KeyBackspace, 0)
+	}
+	typeAndWait(t, a, "sue@example.com")
+	wantScreen(t, a, "> sue@example.com")
+	wantNotOnScreen(t, a, "James Walker", "Unsubscribe")
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	wantScreen(t, a, "No profile found for sue@example.com.")
+	typeAndWait(t, a, "yuki@example.com")
+	wantScreen(t, a, "> sue@example.comyuki@example.com")
+	sendAndWait(t, a, tea.PasteMsg{Content: " pasted"})
+	wantScreen(t, a, "> sue@example.comyuki@example.com pasted")
+
+	// On the card, a letter that is not the card's is typed into the
+	// input; u opens the unsubscribe, and the typing that follows cancels
+	// it, whatever it is.
+	checkAgain := func() {
+		for range 40 {
+			pressAndWait(t, a, tea.KeyBackspace, 0)
+		}
+		typeAndWait(t, a, walkerPhone)
+		pressAndWait(t, a, tea.KeyEnter, 0)
+		wantScreen(t, a, "James Walker")
+	}
+	checkAgain()
+	pressAndWait(t, a, tea.KeyTab, 0)
+	typeAndWait(t, a, "s")
+	wantScreen(t, a, "> "+walkerPhone+"s")
+	checkAgain()
+	pressAndWait(t, a, tea.KeyTab, 0)
+	for _, typed := range []string{"usue@example.com\ryuki", "u\r\rsue", "u\r\rnyuki"} {
+		for _, r := range typed {
+			if r == '\r' {
+				pressAndWait(t, a, tea.KeyEnter, 0)
+			} else {
+				typeAndWait(t, a, string(r))
+			}
+		}
+		if e := historyEntries(t, a); len(e) != 0 {
+			t.Fatalf("typing %q unsubscribed: %+v", typed, e)
+		}
+		checkAgain()
+		pressAndWait(t, a, tea.KeyTab, 0)
+	}
+}
+
+// TestCheckUnsubscribeDownChoosesAnotherChannel: the arrows move between
+// the channels that have consent to revoke.
 func TestCheckUnsubscribeDownChoosesAnotherChannel(t *testing.T) {
 	a, _ := newSandboxApp(t, 80, 24)
 	checkFor(t, a, walkerPhone)
+	pressAndWait(t, a, tea.KeyTab, 0)
 	typeAndWait(t, a, "u")
 	pressAndWait(t, a, tea.KeyDown, 0)
 	wantScreen(t, a, "› SMS transactional")
 	pressAndWait(t, a, tea.KeyUp, 0)
 	pressAndWait(t, a, tea.KeyUp, 0)
-	wantScreen(t, a, "› Email marketing")
-	pressAndWait(t, a, tea.KeyEnter, 0)
-	wantScreen(t, a, "Unsubscribe Email marketing for james.walker@mail.example.com? y/n")
+	wantScreen(t, a, "› SMS marketing") // email is not offered: already unsubscribed
+	wantNotOnScreen(t, a, "› Email marketing")
 }
 
-// TestCheckEnterOpensProfile: enter on the card opens the profile; esc returns to the check as it was.
+// TestCheckNothingToUnsubscribe: a profile with no consent to revoke says
+// so, and offers nothing.
+func TestCheckNothingToUnsubscribe(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	checkFor(t, a, walkerPhone)
+	for _, ch := range []int{0, 0} { // SMS marketing, then SMS transactional
+		unsubscribeFromCard(t, a, ch)
+		pressAndWait(t, a, tea.KeyEnter, 0)
+		typeAndWait(t, a, "y")
+	}
+	pressAndWait(t, a, tea.KeyTab, 0)
+	typeAndWait(t, a, "u")
+	wantScreen(t, a, "Nothing to unsubscribe: Email marketing: already unsubscribed; SMS marketing: already unsubscribed; SMS transactional: already unsubscribed.")
+	wantNotOnScreen(t, a, "Unsubscribe which channel?")
+}
+
+// TestCheckEnterOpensProfile: tab, enter opens the profile; esc returns to the check as it was.
 func TestCheckEnterOpensProfile(t *testing.T) {
 	a, _ := newSandboxApp(t, 80, 24)
 	checkFor(t, a, walkerPhone)
+	pressAndWait(t, a, tea.KeyTab, 0)
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	wantScreen(t, a, "Consent Desk · profile", "James Walker · "+walkerID, "SMS marketing SUBSCRIBED")
 	pressAndWait(t, a, tea.KeyEscape, 0)
 	wantScreen(t, a, "Consent Desk · check", "> "+walkerPhone, "James Walker")
 }
 
-// TestCheckSlashChecksAnother: / gives the keys back to the input for another check.
-func TestCheckSlashChecksAnother(t *testing.T) {
+// TestCheckAnotherQueryPutsTheCardAway: editing the input after a lookup
+// hides the card (it is not about what the input says), and enter looks
+// the new one up.
+func TestCheckAnotherQueryPutsTheCardAway(t *testing.T) {
 	a, _ := newSandboxApp(t, 80, 24)
 	checkFor(t, a, walkerPhone)
-	typeAndWait(t, a, "/")
-	wantScreen(t, a, "enter look up • esc back • ctrl+c quit")
-	wantNotOnScreen(t, a, "? more keys")
 	for range len(walkerPhone) {
 		pressAndWait(t, a, tea.KeyBackspace, 0)
 	}
+	wantNotOnScreen(t, a, "James Walker", "SMS marketing SUBSCRIBED")
 	typeAndWait(t, a, fischerEmail)
+	wantScreen(t, a, "enter looks this up (the card of "+walkerE164+" is put away).", "enter look up • esc back • ctrl+c quit")
+	pressAndWait(t, a, tea.KeyTab, 0) // no card to go to
+	wantScreen(t, a, "The number or email changed since the lookup: enter looks it up first.")
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	wantScreen(t, a, "Lukas Fischer")
 	wantNotOnScreen(t, a, "James Walker")
@@ -313,8 +441,9 @@ func TestCheckEscCancelsALookup(t *testing.T) {
 func TestCheckHelpListsEveryCardKey(t *testing.T) {
 	a, _ := newSandboxApp(t, 80, 24)
 	checkFor(t, a, walkerPhone)
+	pressAndWait(t, a, tea.KeyTab, 0)
 	typeAndWait(t, a, "?")
-	wantScreen(t, a, "enter open profile", "l lists the profile is on", "u unsubscribe a channel", "/ check another", "esc back", "? more keys", "ctrl+c quit")
+	wantScreen(t, a, "enter open profile", "l lists the profile is on", "u unsubscribe a channel", "tab/esc back to typing", "? more keys", "ctrl+c quit")
 }
 
 // TestCheckFitsAnySize: every line fits the window, at any size and after a resize.
@@ -322,9 +451,15 @@ func TestCheckFitsAnySize(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {60, 20}, {40, 12}, {200, 60}, {20, 5}} {
 		a, _ := newSandboxApp(t, size[0], size[1])
 		checkFor(t, a, walkerPhone)
+		pressAndWait(t, a, tea.KeyTab, 0)
 		typeAndWait(t, a, "l")
 		wantFits(t, a, size[0], size[1])
+		pressAndWait(t, a, tea.KeyTab, 0)
 		typeAndWait(t, a, "u")
+		wantFits(t, a, size[0], size[1])
+		pressAndWait(t, a, tea.KeyEnter, 0)
+		wantFits(t, a, size[0], size[1])
+		pressAndWait(t, a, tea.KeyEnter, 0)
 		wantFits(t, a, size[0], size[1])
 		send(t, a, tea.WindowSizeMsg{Width: size[0] + 30, Height: size[1]})
 		wantFits(t, a, size[0]+30, size[1])
@@ -338,8 +473,10 @@ func TestCheckCardRefreshedAfterTheProfileChangedIt(t *testing.T) {
 	a, _ := newSandboxApp(t, 80, 24)
 	checkFor(t, a, walkerPhone)
 	wantScreen(t, a, "SMS marketing SUBSCRIBED · ✓ can receive")
+	pressAndWait(t, a, tea.KeyTab, 0)
 	pressAndWait(t, a, tea.KeyEnter, 0) // the profile
 	typeAndWait(t, a, "u")
+	pressAndWait(t, a, tea.KeyEnter, 0)
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	typeAndWait(t, a, "y")
 	wantScreen(t, a, "Consent Desk · profile", "SMS marketing UNSUBSCRIBED")

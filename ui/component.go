@@ -43,6 +43,15 @@ type textCapturer interface{ CapturesText() bool }
 // changed).
 type revealer interface{ Revealed() tea.Cmd }
 
+// consentWatcher is a view that shows profiles' consent: told that a
+// profile's consent changed (consentChangedMsg), it shows it as it now is.
+type consentWatcher interface{ ConsentChanged(p client.Profile) }
+
+// atRisk is a view holding work that quitting now would lose or leave
+// unfinished (an unsent entry, a change being sent); AtRisk says what, ""
+// when nothing.
+type atRisk interface{ AtRisk() string }
+
 // common is what the root passes down to every view instead of globals.
 type common struct {
 	ctx     context.Context

@@ -155,7 +155,7 @@ func TestFormShowsAPIErrorVerbatim(t *testing.T) {
 	emailMarketingToPicker(t, a, "refused@example.com")
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	pressAndWait(t, a, 's', tea.ModCtrl)
-	wantScreen(t, a, "✗ Not recorded. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-create-jobs: Invalid email address (at /data/attributes/profiles/data/0/attributes/email)")
+	wantScreen(t, a, "✗ Refused: nothing was changed. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-create-jobs: Invalid email address (at /data/attributes/profiles/data/0/attributes/email)")
 	if e := historyEntries(t, a); len(e) != 1 || e[0].State != StateRefused {
 		t.Errorf("history = %+v", e)
 	}

@@ -176,7 +176,7 @@ func TestHistoryRetryFailsAgainShowsTheError(t *testing.T) {
 	typeAndWait(t, a, "r")
 	typeAndWait(t, a, "y")
 	wantScreen(t, a, "Retried entry 1 as entry 2:",
-		"✗ Not recorded. Klaviyo answered 503 Service Unavailable to POST /api/profile-subscription-bulk-create-jobs: Try again later.")
+		"… Not confirmed: it may or may not have reached Klaviyo. Klaviyo answered 503 Service Unavailable to POST /api/profile-subscription-bulk-create-jobs: Try again later.")
 	entries := historyEntries(t, a)
 	if len(entries) != 2 || entries[0].State != StatePending || entries[1].State != StateFailed || entries[1].Result != "network" {
 		t.Errorf("history = %+v", entries)

@@ -387,3 +387,12 @@ func (v *historyView) FullHelp() [][]key.Binding {
 	k := v.c.keys
 	return [][]key.Binding{{k.Up, k.Down}, {k.Retry, k.Resend, k.Dismiss}, {k.Back, k.Help, k.Quit}}
 }
+
+// AtRisk says what quitting now would leave unfinished: a retry being
+// sent.
+func (v *historyView) AtRisk() string {
+	if v.retry.running() {
+		return "a retry being sent"
+	}
+	return ""
+}

@@ -40,6 +40,7 @@ type keyMap struct {
 	Lookup      key.Binding
 	Open        key.Binding
 	Lists       key.Binding
+	CardActions key.Binding
 	Unsubscribe key.Binding
 	Retry       key.Binding
 	Resend      key.Binding
@@ -80,6 +81,7 @@ func defaultKeyMap() keyMap {
 		Lookup:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open profile")),
 		Lists:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "lists the profile is on")),
+		CardActions: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "card: lists, unsubscribe, profile")),
 		Unsubscribe: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unsubscribe a channel")),
 		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 		Resend:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resend an accepted entry")),

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -16,11 +14,14 @@ import (
 // panelMode is what a profile panel is doing besides showing the card.
 type panelMode int
 
-// The modes of a profile panel.
+// The modes of a profile panel. An unsubscribe goes through each of them in
+// turn; every step holds the keys until it is answered, and any key that
+// is not its own cancels it (the confirmation defaults to No).
 const (
 	panelIdle       panelMode = iota
 	panelChoosing             // choosing the channel to unsubscribe
-	panelConfirming           // asking y/n before sending
+	panelScoping              // choosing where: the whole account, or one of the profile's lists
+	panelConfirming           // asking y/N before sending
 	panelSending              // the unsubscribe and its read-back are running
 )
 
@@ -42,19 +43,30 @@ type panelUnsubscribedMsg struct {
 	refreshErr error
 }
 
+// consentChangedMsg says that a profile's consent changed and how Klaviyo
+// now has it: the root gives it to every view, so that none shows the old
+// consent (consentWatcher).
+type consentChangedMsg struct{ profile client.Profile }
+
 // profilePanel is one profile's consent card and what can be done from it,
 // shared by the check and profile views: the lists it is on (on request,
 // since Klaviyo allows 3 such calls a second) and an unsubscribe of one
-// channel, chosen on the card and confirmed with y/n. Answers carry the
-// panel and a sequence number, so one for another panel or an outdated
-// request is dropped.
+// channel that has consent to revoke, on the whole account or through one
+// of the profile's lists, confirmed with a y/N that names the person and
+// the scope. Answers carry the panel and a sequence number, so one for
+// another panel or an outdated request is dropped.
 type profilePanel struct {
 	c       *common
 	profile client.Profile
 	mode    panelMode
 	// cursor is the channel under the cursor while choosing, and the
-	// chosen one while confirming and sending.
-	cursor  model.Channel
+	// chosen one after.
+	cursor model.Channel
+	// scope is the scope under the cursor while scoping: 0 is the whole
+	// account, i the profile's list i-1; list is the chosen list, nil for
+	// the whole account.
+	scope   int
+	list    *client.List
 	request model.CheckedRequest
 	// notice is one line about the last thing refused or cancelled.
 	notice  string
@@ -76,6 +88,11 @@ type profilePanel struct {
 	phoneOf string
 }
 
+// newProfilePanel returns an idle panel for p.
+func newProfilePanel(c *common, p client.Profile) *profilePanel {
+	return &profilePanel{c: c, profile: p}
+}
+
 // summary is the profile's summary (renderProfileSummary), its phone
 // number read once per number rather than per frame.
 func (p *profilePanel) summary(width int, phoneVerdict bool) string {
@@ -83,11 +100,6 @@ func (p *profilePanel) summary(width int, phoneVerdict bool) string {
 		p.phone, p.phoneOf = describeProfilePhone(p.profile.PhoneNumber, p.c.rules), p.profile.PhoneNumber
 	}
 	return renderProfileSummary(p.profile, p.phone, p.c.styles, width, phoneVerdict)
-}
-
-// newProfilePanel returns an idle panel for p.
-func newProfilePanel(c *common, p client.Profile) *profilePanel {
-	return &profilePanel{c: c, profile: p}
 }
 
 // Busy says what the panel is waiting on, "" when nothing.
@@ -101,12 +113,22 @@ func (p *profilePanel) Busy() string {
 	return ""
 }
 
+// AtRisk says what quitting now would leave unfinished: an unsubscribe
+// being sent.
+func (p *profilePanel) AtRisk() string {
+	if p.mode == panelSending {
+		return "an unsubscribe being sent"
+	}
+	return ""
+}
+
 // EscIsMine reports whether esc cancels something of the panel's: a choice,
 // a confirmation or a request.
 func (p *profilePanel) EscIsMine() bool { return p.mode != panelIdle || p.listsReq.running() }
 
 // Update handles the panel's answers and keys; handled is false for a key
-// the panel leaves to its view.
+// the panel leaves to its view (one that is not the panel's, which also
+// cancels a step of an unsubscribe: the check view types it).
 func (p *profilePanel) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 	switch msg := msg.(type) {
 	case panelListsMsg:
@@ -116,7 +138,7 @@ func (p *profilePanel) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		return nil, true
 	case panelUnsubscribedMsg:
 		if p.unsubReq.answers(msg.seq) {
-			p.unsubscribed(msg)
+			return p.unsubscribed(msg), true
 		}
 		return nil, true
 	case tea.KeyPressMsg:
@@ -132,19 +154,19 @@ func (p *profilePanel) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case panelSending:
 		if key.Matches(msg, k.Back) {
 			p.cancelUnsubscribe()
+			return nil, true
 		}
-		return nil, true // nothing else while the request runs
+		return nil, !isTyping(msg) // typing goes to the view's input; nothing else while it runs
 	case panelChoosing:
-		return p.chooseKey(msg), true
+		return p.chooseKey(msg)
+	case panelScoping:
+		return p.scopeKey(msg)
 	case panelConfirming:
-		switch {
-		case key.Matches(msg, k.Yes):
+		if key.Matches(msg, k.Yes) {
 			return p.send(), true
-		case key.Matches(msg, k.No):
-			p.mode = panelIdle
-			p.setNotice("Not unsubscribed: nothing was sent.", false)
 		}
-		return nil, true
+		p.cancel()
+		return nil, !isTyping(msg) // No; a letter is typed on
 	}
 	switch {
 	case key.Matches(msg, k.Back) && p.listsReq.running():
@@ -160,28 +182,37 @@ func (p *profilePanel) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
+// isTyping reports whether a key types text (a letter, a digit, a space),
+// rather than being a key of its own.
+func isTyping(msg tea.KeyPressMsg) bool { return msg.Text != "" }
+
+// cancel ends the unsubscribe being prepared: nothing was sent.
+func (p *profilePanel) cancel() {
+	p.mode = panelIdle
+	p.setNotice("Not unsubscribed: nothing was sent.", false)
+}
+
 // chooseKey moves between the channels that can be unsubscribed, picks one,
 // or cancels.
-func (p *profilePanel) chooseKey(msg tea.KeyPressMsg) tea.Cmd {
+func (p *profilePanel) chooseKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := p.c.keys
 	choices := p.choices()
 	i := max(slices.Index(choices, p.cursor), 0)
 	switch {
-	case key.Matches(msg, k.Back):
-		p.mode = panelIdle
-		p.setNotice("Not unsubscribed: nothing was sent.", false)
 	case key.Matches(msg, k.Up):
 		p.cursor = choices[max(i-1, 0)]
 	case key.Matches(msg, k.Down):
 		p.cursor = choices[min(i+1, len(choices)-1)]
 	case key.Matches(msg, k.Enter):
-		p.confirm()
+		return p.startScoping(), true
+	default:
+		p.cancel()
+		return nil, !isTyping(msg)
 	}
-	return nil
+	return nil, true
 }
 
-// choices are the channels this profile has an identifier for: email for
-// email marketing, a phone number for the SMS channels.
+// choices are the channels of this profile with consent to revoke.
 func (p *profilePanel) choices() []model.Channel {
 	var out []model.Channel
 	for _, ch := range model.Channels {
@@ -193,39 +224,81 @@ func (p *profilePanel) choices() []model.Channel {
 }
 
 // canChoose reports whether ch can be unsubscribed for this profile.
-func (p *profilePanel) canChoose(ch model.Channel) bool {
-	if ch.IsSMS() {
-		return p.profile.PhoneNumber != ""
+func (p *profilePanel) canChoose(ch model.Channel) bool { return p.whyNot(ch) == "" }
+
+// whyNot says why ch cannot be unsubscribed for this profile ("" when it
+// can): no identifier for it, or no consent to revoke (already
+// unsubscribed; never subscribed, and cannot receive).
+func (p *profilePanel) whyNot(ch model.Channel) string {
+	cc := p.profile.Subscriptions.Channel(ch)
+	switch {
+	case ch.IsSMS() && p.profile.PhoneNumber == "":
+		return "no phone number on the profile"
+	case !ch.IsSMS() && p.profile.Email == "":
+		return "no email address on the profile"
+	case cc.Consent == model.Unsubscribed:
+		return "already unsubscribed"
+	case cc.Consent == model.Subscribed, cc.CanReceive:
+		return "" // consent to revoke (for email, implied consent when it can receive)
 	}
-	return p.profile.Email != ""
+	return "never subscribed: nothing to revoke"
 }
 
 // startChoosing enters the choice of a channel, with the cursor on the
-// first one that is subscribed.
+// first one that can be unsubscribed; with none, it says why.
 func (p *profilePanel) startChoosing() {
 	choices := p.choices()
 	if len(choices) == 0 {
-		p.setNotice("This profile has no email address or phone number to unsubscribe.", true)
+		p.setNotice("Nothing to unsubscribe: "+p.notOffered()+".", true)
 		return
 	}
 	p.cursor = choices[0]
-	for _, ch := range choices {
-		if p.profile.Subscriptions.Channel(ch).Consent == model.Subscribed {
-			p.cursor = ch
-			break
-		}
-	}
 	p.mode, p.notice, p.outcome, p.refreshErr = panelChoosing, "", nil, nil
 }
 
+// startScoping asks where to unsubscribe the chosen channel; the lists the
+// profile is on are loaded for it when they are not yet.
+func (p *profilePanel) startScoping() tea.Cmd {
+	p.mode, p.scope = panelScoping, 0
+	if !p.listsShown && !p.listsReq.running() {
+		return p.loadLists()
+	}
+	return nil
+}
+
+// scopeKey moves between the scopes, picks one, or cancels.
+func (p *profilePanel) scopeKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := p.c.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		p.scope = max(p.scope-1, 0)
+	case key.Matches(msg, k.Down):
+		p.scope = min(p.scope+1, len(p.lists))
+	case key.Matches(msg, k.Enter):
+		p.list = nil
+		if p.scope > 0 && p.scope <= len(p.lists) {
+			l := p.lists[p.scope-1]
+			p.list = &l
+		}
+		p.confirm()
+	default:
+		p.cancel()
+		return nil, !isTyping(msg)
+	}
+	return nil, true
+}
+
 // unsubscribeRequest is the request revoking one channel of this profile,
-// checked with the account's rules.
-func (p *profilePanel) unsubscribeRequest(ch model.Channel) (model.CheckedRequest, []model.Problem) {
+// through list when it is not nil, checked with the account's rules.
+func (p *profilePanel) unsubscribeRequest(ch model.Channel, list *client.List) (model.CheckedRequest, []model.Problem) {
 	r := model.ConsentRequest{Channels: []model.Channel{ch}, Source: changeSource}
 	if ch.IsSMS() {
 		r.Phone = p.profile.PhoneNumber
 	} else {
 		r.Email = p.profile.Email
+	}
+	if list != nil {
+		r.ListID = list.ID
 	}
 	return r.Check(p.c.rules)
 }
@@ -233,7 +306,7 @@ func (p *profilePanel) unsubscribeRequest(ch model.Channel) (model.CheckedReques
 // confirm checks the chosen channel's request and asks for confirmation,
 // or says why it cannot be sent.
 func (p *profilePanel) confirm() {
-	req, problems := p.unsubscribeRequest(p.cursor)
+	req, problems := p.unsubscribeRequest(p.cursor, p.list)
 	if len(problems) > 0 {
 		p.mode = panelIdle
 		p.setNotice("Cannot unsubscribe "+p.cursor.Label()+": "+model.SanitizeText(model.JoinProblems(problems)), true)
@@ -242,22 +315,14 @@ func (p *profilePanel) confirm() {
 	p.request, p.mode = req, panelConfirming
 }
 
-// who is the identifier an unsubscribe is sent for.
-func (p *profilePanel) who() string {
-	if p.request.Phone != "" {
-		return p.request.Phone
-	}
-	return p.request.Email
-}
-
 // send unsubscribes the confirmed channel through submitChange, then reads
 // the profile again for the card.
 func (p *profilePanel) send() tea.Cmd {
 	ctx, seq := p.unsubReq.begin(p.c.ctx)
 	p.mode = panelSending
-	panel, c, req, id := p, p.c, p.request, p.profile.ID
+	panel, c, req, id, list := p, p.c, p.request, p.profile.ID, p.list
 	return func() tea.Msg {
-		msg := panelUnsubscribedMsg{panel: panel, seq: seq, out: submitChange(ctx, c, journal.ActionUnsubscribe, req, nil)}
+		msg := panelUnsubscribedMsg{panel: panel, seq: seq, out: submitChange(ctx, c, journal.ActionUnsubscribe, req, list)}
 		if msg.out.Cancelled() {
 			return msg
 		}
@@ -270,15 +335,19 @@ func (p *profilePanel) send() tea.Cmd {
 	}
 }
 
-// unsubscribed shows what came of the unsubscribe and the refreshed card.
-func (p *profilePanel) unsubscribed(msg panelUnsubscribedMsg) {
+// unsubscribed shows what came of the unsubscribe and the refreshed card,
+// and tells every view how the profile's consent is now.
+func (p *profilePanel) unsubscribed(msg panelUnsubscribedMsg) tea.Cmd {
 	p.unsubReq.done()
 	p.mode = panelIdle
 	out := msg.out
 	p.outcome, p.refreshErr = &out, msg.refreshErr
-	if msg.fresh != nil {
-		p.profile = *msg.fresh
+	if msg.fresh == nil {
+		return nil
 	}
+	p.profile = *msg.fresh
+	fresh := *msg.fresh
+	return func() tea.Msg { return consentChangedMsg{profile: fresh} }
 }
 
 // loadLists asks for the lists the profile is on.
@@ -300,6 +369,7 @@ func (p *profilePanel) listsLoaded(msg panelListsMsg) {
 	p.listsReq.done()
 	p.listsShown = true
 	p.lists, p.listsErr = msg.lists, msg.err
+	p.scope = min(p.scope, len(p.lists))
 }
 
 // cancelUnsubscribe cancels the running unsubscribe. submitChange has
@@ -316,112 +386,14 @@ func (p *profilePanel) setNotice(text string, problem bool) {
 	p.notice, p.problem = text, problem
 }
 
-// View is the panel at width: the prompt or outcome of an unsubscribe, the
-// consent card, then the lists when they were asked for.
-func (p *profilePanel) View(width int) string {
-	s := p.c.styles
-	var parts []string
-	if top := p.statusView(width); top != "" {
-		parts = append(parts, top)
-	}
-	var choice *cardChoice
-	if p.mode == panelChoosing || p.mode == panelConfirming || p.mode == panelSending {
-		choice = &cardChoice{cursor: p.cursor, selectable: p.canChoose}
-	}
-	parts = append(parts, renderConsentCard(p.profile, s, width, choice))
-	if lists := p.listsView(width); lists != "" {
-		parts = append(parts, lists)
-	}
-	return strings.Join(parts, "\n")
-}
-
-// statusView is the line above the card: the choice or confirmation
-// prompt, the running request, the outcome, or the last notice.
-func (p *profilePanel) statusView(width int) string {
-	s := p.c.styles
-	switch p.mode {
-	case panelChoosing:
-		return s.Label.Render(wrap("Unsubscribe which channel?", width))
-	case panelConfirming:
-		return s.Pending.Render(wrap(fmt.Sprintf("Unsubscribe %s for %s? y/n", p.cursor.Label(), model.SanitizeText(p.who())), width))
-	case panelSending:
-		return s.Pending.Render(wrap(fmt.Sprintf("Unsubscribing %s for %s, then reading the profile back… (esc cancels)",
-			p.cursor.Label(), model.SanitizeText(p.who())), width))
-	}
-	var lines []string
-	if p.outcome != nil {
-		lines = append(lines, renderChangeOutcome(*p.outcome, s, width))
-	}
-	if p.refreshErr != nil {
-		lines = append(lines, s.Pending.Render(wrap("The card could not be read again: "+model.SanitizeText(p.refreshErr.Error()), width)))
-	}
-	if p.notice != "" {
-		style := s.Pending
-		if p.problem {
-			style = s.Bad
-		}
-		lines = append(lines, style.Render(wrap(p.notice, width)))
-	}
-	return strings.Join(lines, "\n")
-}
-
-// listsView is the lists the profile is on, once asked for.
-func (p *profilePanel) listsView(width int) string {
-	s := p.c.styles
-	switch {
-	case p.listsReq.running():
-		return s.Muted.Render("Loading the lists…")
-	case p.listsErr != nil:
-		return s.Bad.Render(wrap("✗ Lists: "+model.SanitizeText(p.listsErr.Error()), width))
-	case !p.listsShown:
-		return ""
-	case len(p.lists) == 0:
-		return "On no lists."
-	}
-	names := make([]string, len(p.lists))
-	for i, l := range p.lists {
-		names[i] = fmt.Sprintf("%s (%s, %s)", model.SanitizeText(l.Name), model.SanitizeText(l.ID), l.OptInName())
-	}
-	head := fmt.Sprintf("On %d %s: ", len(p.lists), plural(len(p.lists), "list", "lists"))
-	return wrap(head+strings.Join(names, " · "), width)
-}
-
-// ShortHelp is the panel's keys in its current mode; idle is what the
-// panel adds to its view's keys.
-func (p *profilePanel) ShortHelp() []key.Binding {
-	k := p.c.keys
-	cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	switch {
-	case p.mode == panelChoosing:
-		return []key.Binding{k.Up, k.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose channel")), cancel}
-	case p.mode == panelConfirming:
-		return []key.Binding{k.Yes, k.No}
-	case p.mode == panelSending:
-		return []key.Binding{cancel}
-	case p.listsReq.running():
-		return []key.Binding{k.Unsubscribe, cancel}
-	}
-	return []key.Binding{relabel(k.Lists, "lists"), relabel(k.Unsubscribe, "unsubscribe")}
-}
-
-// FullHelp is the panel's keys with their full descriptions, idle.
-func (p *profilePanel) FullHelp() []key.Binding {
-	if !p.idle() {
-		return p.ShortHelp()
-	}
-	return []key.Binding{p.c.keys.Lists, p.c.keys.Unsubscribe}
-}
-
-// relabel is binding b with a shorter description, for a footer that
-// must fit 80 columns.
-func relabel(b key.Binding, desc string) key.Binding {
-	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
-}
-
-// close abandons the panel's requests when its view lets it go.
+// close abandons the panel's lists request when its view lets it go. An
+// unsubscribe being sent is not abandoned: the agent confirmed it, and
+// its views wait for it (see checkView.startLookup).
 func (p *profilePanel) close() {
 	p.listsReq.abandon()
-	p.unsubReq.abandon()
+	if p.mode != panelSending {
+		p.unsubReq.abandon()
+	}
 }
 
 // idle reports whether the panel is only showing the card.

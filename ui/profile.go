@@ -159,3 +159,18 @@ func (v *profileView) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{v.ShortHelp(), {k.Quit}}
 }
+
+// AtRisk says what quitting now would leave unfinished.
+func (v *profileView) AtRisk() string {
+	if v.panel != nil {
+		return v.panel.AtRisk()
+	}
+	return ""
+}
+
+// ConsentChanged shows p's consent as it now is when it is this profile.
+func (v *profileView) ConsentChanged(p client.Profile) {
+	if v.panel != nil && v.panel.profile.ID == p.ID {
+		v.panel.profile = p
+	}
+}

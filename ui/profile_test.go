@@ -49,15 +49,15 @@ func TestProfileSaysWhyAPhoneCannotTakeSMS(t *testing.T) {
 	wantScreen(t, a, "Sarah Mason · "+sarahID, "sarah.mason@klaviyo-demo.com · +1 500-555-0006 · United States (US)",
 		"✗ A personal forwarding number (PERSONAL_NUMBER) in the United States cannot receive texts — SMS consent would not be recorded.",
 		"SMS marketing NEVER_SUBSCRIBED")
-	// An SMS unsubscribe for it is refused with the reason, before any y/n.
+	// Only email has consent to revoke: SMS is not offered, and says why.
 	typeAndWait(t, a, "u")
-	wantScreen(t, a, "› Email marketing") // the subscribed channel is offered first
-	pressAndWait(t, a, tea.KeyDown, 0)
-	pressAndWait(t, a, tea.KeyEnter, 0)
-	wantScreen(t, a, "Cannot unsubscribe SMS marketing: phone: A personal forwarding number (PERSONAL_NUMBER)")
-	wantNotOnScreen(t, a, "y/n")
+	wantScreen(t, a, "Unsubscribe which channel? (Not offered: SMS marketing: never subscribed: nothing to revoke; SMS transactional: never subscribed: nothing to revoke.)",
+		"› Email marketing")
+	pressAndWait(t, a, tea.KeyDown, 0) // stays: nothing else to choose
+	wantScreen(t, a, "› Email marketing")
+	wantNotOnScreen(t, a, "› SMS")
 	if e := historyEntries(t, a); len(e) != 0 {
-		t.Fatalf("a refused unsubscribe recorded %+v", e)
+		t.Fatalf("%+v", e)
 	}
 }
 
@@ -77,7 +77,8 @@ func TestProfileUnsubscribeAsksFirst(t *testing.T) {
 	typeAndWait(t, a, "u")
 	pressAndWait(t, a, tea.KeyDown, 0) // SMS transactional
 	pressAndWait(t, a, tea.KeyEnter, 0)
-	wantScreen(t, a, "Unsubscribe SMS transactional for "+walkerE164+"? y/n", "y yes • n no")
+	pressAndWait(t, a, tea.KeyEnter, 0) // on the whole account
+	wantScreen(t, a, "Unsubscribe James Walker (+1 617-547-5595) from SMS transactional on the whole account? y/N", "y yes • any other key no")
 
 	typeAndWait(t, a, "n")
 	wantScreen(t, a, "Consent Desk · profile", "Not unsubscribed: nothing was sent.", "SMS transactional SUBSCRIBED")
@@ -87,6 +88,7 @@ func TestProfileUnsubscribeAsksFirst(t *testing.T) {
 
 	typeAndWait(t, a, "u")
 	pressAndWait(t, a, tea.KeyDown, 0)
+	pressAndWait(t, a, tea.KeyEnter, 0)
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	typeAndWait(t, a, "y")
 	wantScreen(t, a, "✓ SMS transactional: verified UNSUBSCRIBED",
@@ -119,8 +121,9 @@ func TestProfileUnsubscribeErrorVerbatim(t *testing.T) {
 	openProfile(t, a, walkerID)
 	typeAndWait(t, a, "u")
 	pressAndWait(t, a, tea.KeyEnter, 0)
+	pressAndWait(t, a, tea.KeyEnter, 0)
 	typeAndWait(t, a, "y")
-	wantScreen(t, a, "✗ Not recorded. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-delete-jobs: This phone number is not valid for SMS in this account. (at /data/attributes/profiles/data/0/attributes/phone_number)",
+	wantScreen(t, a, "✗ Refused: nothing was changed. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-delete-jobs: This phone number is not valid for SMS in this account. (at /data/attributes/profiles/data/0/attributes/phone_number)",
 		"SMS marketing SUBSCRIBED")
 	entries := historyEntries(t, a)
 	if len(entries) != 1 || entries[0].State != StateRefused {
@@ -200,12 +203,19 @@ func TestResultSaysWhetherKlaviyoAcceptedIt(t *testing.T) {
 		{"accepted, read-back failed", changeOutcome{Action: "subscribe", Request: req, Sent: true, Err: readBackFailed},
 			"… Accepted by Klaviyo, not verified: reading the profile back did not finish. verifying: could not reach Klaviyo", "Not recorded"},
 		{"refused", changeOutcome{Action: "subscribe", Request: req, Err: refused},
-			"✗ Not recorded. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-create-jobs: Invalid input.", "Accepted"},
+			"✗ Refused: nothing was changed. Klaviyo answered 400 Bad Request to POST /api/profile-subscription-bulk-create-jobs: Invalid input.", "Accepted"},
+		{"not sent", changeOutcome{Action: "subscribe", Request: req, Err: &client.NetworkError{Host: "a.klaviyo.com", Endpoint: "POST /api/profile-subscription-bulk-create-jobs", Err: errString("connection refused")}},
+			"✗ Not sent. could not reach Klaviyo", "Accepted"},
+		{"may have arrived", changeOutcome{Action: "subscribe", Request: req, Err: &client.NetworkError{Host: "a.klaviyo.com", Endpoint: "POST /api/profile-subscription-bulk-create-jobs", MayHaveArrived: true, Err: errString("connection reset")}},
+			"… Not confirmed: it may or may not have reached Klaviyo.", "Refused"},
+		{"journal full", changeOutcome{Action: "subscribe", Request: req, Sent: true, JournalErr: errString("no space left on device"),
+			Verification: client.Verification{Channels: []client.ChannelResult{{Channel: model.EmailMarketing, Outcome: client.Verified, Consent: model.Subscribed}}}},
+			"✗ The journal could not record what came of this: no space left on device. History may show it as it was before", "Refused"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, _ := newSandboxApp(t, 100, 24)
-			if tt.out.Sent {
+			if tt.out.Sent && tt.out.Err != nil {
 				tt.out.Err = fmt.Errorf("verifying: %w", tt.out.Err)
 			}
 			sendAndWait(t, a, openMsg{newResultView(a.c, tt.out)})

@@ -53,6 +53,9 @@ func (v *resultView) View() string {
 	b.WriteString(s.Label.Render(wrap(head, v.width)) + "\n\n")
 	if o.Err != nil && len(o.Verification.Channels) == 0 {
 		b.WriteString(outcomeErrorLine(o, s, v.width) + "\n")
+		if o.JournalErr != nil {
+			b.WriteString("\n" + journalErrorLine(o, s, v.width) + "\n")
+		}
 		return b.String()
 	}
 	for _, ch := range o.Verification.Channels {
@@ -60,6 +63,9 @@ func (v *resultView) View() string {
 	}
 	if o.Err != nil {
 		b.WriteString("\n" + outcomeErrorLine(o, s, v.width) + "\n")
+	}
+	if o.JournalErr != nil {
+		b.WriteString("\n" + journalErrorLine(o, s, v.width) + "\n")
 	}
 	b.WriteString("\n")
 	if id := o.Verification.ProfileID; id != "" {
