@@ -21,8 +21,13 @@ var (
 
 // consentBinary builds the consent command once per test run, as a user
 // would with `go build`, with cgo off as for the static release build.
+// CONSENT_TEST_BINARY names another build to run the tests against instead
+// (an older one, to see a test fail on the fault it is about).
 func consentBinary(t testing.TB) string {
 	t.Helper()
+	if other := os.Getenv("CONSENT_TEST_BINARY"); other != "" {
+		return other
+	}
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "consent-bin")
 		if err != nil {

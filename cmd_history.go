@@ -172,7 +172,8 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 	for _, en := range targets {
 		out, err := desk.Retry(ctx, en, journal.RetryOptions{Resend: *resend, VerifyBound: *wait})
 		line, ok := retryLine(en, out, err)
-		if !ok {
+		var claimed *journal.ClaimError
+		if !ok && !(*all && errors.As(err, &claimed)) { // with --all, one another desk settled or holds is its own
 			unsettled++
 		}
 		fmt.Fprintln(e.stdout, model.SanitizeText(line))
@@ -192,7 +193,11 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 // saying so.
 func retryLine(en journal.Entry, out journal.Outcome, err error) (string, bool) {
 	line := fmt.Sprintf("%s  %s %s: ", en.ID, en.Action, en.Who())
-	if err != nil {
+	var claimed *journal.ClaimError
+	switch {
+	case errors.As(err, &claimed):
+		return line + "skipped: " + err.Error(), false
+	case err != nil:
 		return line + "not retried: " + err.Error(), false
 	}
 	state := out.State()

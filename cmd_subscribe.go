@@ -23,7 +23,10 @@ const (
 
 // changeResult is the JSON answer of subscribe and unsubscribe.
 type changeResult struct {
-	Status    string                    `json:"status"`
+	Status string `json:"status"`
+	// State is the journal's state of the change: verified,
+	// awaiting_confirmation, accepted, refused, ...
+	State     journal.State             `json:"state"`
 	ProfileID string                    `json:"profile_id,omitempty"`
 	Channels  map[string]channelOutcome `json:"channels"`
 }
@@ -125,6 +128,7 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	}
 	v := out.Verification
 	res := summarise(v)
+	res.State = out.State()
 	if *asJSON {
 		err = writeJSONLine(e.stdout, res)
 	} else {
@@ -198,6 +202,7 @@ func outcomeLine(ch client.ChannelResult) string {
 	case client.PartialFailure:
 		return "✗ not recorded (partial failure): " + ch.Detail
 	default:
-		return "✗ not recorded: " + ch.Detail
+		return "… accepted by Klaviyo, not yet seen on the profile: " + ch.Detail +
+			" (its jobs can take minutes: consent history retry reads it back, and never sends it again)"
 	}
 }

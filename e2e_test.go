@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
 
+	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/internal/screentest"
 )
 
@@ -205,5 +206,47 @@ func TestE2ENoColor(t *testing.T) {
 		}
 		term.press(keyCtrlC)
 		<-term.done
+	}
+}
+
+// TestE2EQuitWhileSendingAsksAndSaysWhatIsLeft: ctrl+c while a subscribe is
+// being sent asks first (n stays); y quits with exit 130, and the terminal
+// is told that the change was being sent and is not verified, and how
+// History retries it. The journal has it pending.
+func TestE2EQuitWhileSendingAsksAndSaysWhatIsLeft(t *testing.T) {
+	d := newKlaviyoDouble(t, sandbox.Options{})
+	home := t.TempDir()
+	term := startTerminal(t, 100, 30, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + d.srv.URL, "KLAVIYO_API_KEY=" + keyA, "TERM=xterm-256color"})
+	term.waitFor("What would you like to do?")
+	term.press("s")
+	term.waitFor("Email", "List none yet")
+	term.press(strings.Split("quit.while.sending@example.com", "")...)
+	term.press(keyTab, keyTab, keySpace, keyTab, keyTab, keyTab, keyEnter)
+	term.waitFor("Newsletter")
+	term.press(keyEnter)
+	term.waitFor("List Newsletter (Y6nRLr)")
+	d.latency.Store(int64(time.Minute)) // Klaviyo holds the subscribe
+	term.press(keyEnter)
+	term.waitFor("Sending, then reading the profile back")
+	term.press(keyCtrlC)
+	term.waitFor("Quit now? a subscribe being sent would be left", "y/N")
+	term.press("n")
+	term.waitFor("Sending, then reading the profile back")
+	term.press(keyCtrlC)
+	term.waitFor("Quit now?")
+	term.press("y")
+	select {
+	case err := <-term.done:
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+			t.Errorf("exit %v, want 130", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("consent did not quit")
+	}
+	term.waitFor("consent: you quit with a subscribe being sent.",
+		"consent: 1 change is not verified: consent history lists them; consent history retry --all (or h in the UI) settles them.")
+	if e := journalEntries(t, home); len(e) != 1 || e[0]["state"] != "pending" {
+		t.Errorf("journal: %v", e)
 	}
 }

@@ -169,7 +169,11 @@ func (v *historyView) entryDetail(e HistoryEntry) string {
 	}
 	parts = append(parts, made)
 	if e.Note != "" {
-		parts = append(parts, "dismissed by "+model.SanitizeText(e.NoteBy)+": "+model.SanitizeText(e.Note))
+		by := ""
+		if e.NoteBy != "" {
+			by = " by " + model.SanitizeText(e.NoteBy)
+		}
+		parts = append(parts, "dismissed"+by+": "+model.SanitizeText(e.Note))
 	} else if e.Result != "" {
 		parts = append(parts, model.SanitizeText(e.Result))
 	} else {

@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/journal"
+	"github.com/consentdesk/consent/model"
+)
+
+// TestDoubleOptInIsAwaitingNotVerified: a subscribe through a double
+// opt-in list is "awaiting double opt-in" in the journal and History, not
+// verified, and Home counts it apart.
+func TestDoubleOptInIsAwaitingNotVerified(t *testing.T) {
+	a, _ := newSandboxApp(t, 100, 30)
+	emailMarketingToPicker(t, a, "doi.history@example.com")
+	typeAndWait(t, a, "VIP")
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	pressAndWait(t, a, 's', tea.ModCtrl)
+	wantScreen(t, a, "Email marketing … pending double opt-in")
+	if e := historyEntries(t, a); len(e) != 1 || e[0].State != StateAwaitingConfirmation {
+		t.Fatalf("history = %+v", e)
+	}
+	typeAndWait(t, a, "n")
+	pressAndWait(t, a, tea.KeyEscape, 0)
+	wantScreen(t, a, "1 waits for the person's double opt-in confirmation: press h to review.")
+	wantNotOnScreen(t, a, "not verified:")
+	typeAndWait(t, a, "h")
+	wantScreen(t, a, "1 not verified (1 awaiting double opt-in)", "… opt-in   doi.history@example.com", "awaiting double opt-in · made on SANDBOX")
+	wantNotOnScreen(t, a, "✓ verified")
+}
+
+// TestHistoryRetriesOnlyEntriesMadeHere: an entry made on another backend
+// says where, and r sends nothing for it.
+func TestHistoryRetriesOnlyEntriesMadeHere(t *testing.T) {
+	h := NewMemoryHistory()
+	if _, err := h.Add(HistoryEntry{At: time.Now(), Action: journal.ActionSubscribe, Origin: journal.Origin{Backend: "Klaviyo https://a.klaviyo.com", Account: "us-shop"},
+		Request: model.ConsentRequest{Email: "real.person@example.com", Channels: []model.Channel{model.EmailMarketing}}, State: StatePending}); err != nil {
+		t.Fatal(err)
+	}
+	a := newSandboxAppWith(t, 100, 24, sandbox.Options{}, h)
+	typeAndWait(t, a, "h")
+	wantScreen(t, a, "1 made elsewhere", "on us-shop", "made on Klaviyo https://a.klaviyo.com/us-shop (not here: not retried)")
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "was made on Klaviyo https://a.klaviyo.com/us-shop: not retried here (this is SANDBOX).")
+	wantNotOnScreen(t, a, "y/N")
+	if e := historyEntries(t, a); len(e) != 1 || e[0].State != StatePending {
+		t.Errorf("history = %+v", e)
+	}
+	pressAndWait(t, a, tea.KeyEscape, 0)
+	wantScreen(t, a, "1 made on another backend or account is not retried here: press h to review.")
+}
+
+// TestHistoryNoticeIsAboutTheSelectedEntry: a notice about one entry goes
+// away when another is selected, and comes back with nothing stale.
+func TestHistoryNoticeIsAboutTheSelectedEntry(t *testing.T) {
+	h := NewMemoryHistory()
+	entryAt(t, h, StateVerified, model.ConsentRequest{Email: "old@example.com", Channels: []model.Channel{model.EmailMarketing}}, "ok")
+	entryAt(t, h, StateVerified, model.ConsentRequest{Email: "new@example.com", Channels: []model.Channel{model.EmailMarketing}}, "ok")
+	a := newSandboxAppWith(t, 100, 24, sandbox.Options{}, h)
+	typeAndWait(t, a, "h")
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "Entry 2 is verified: nothing to retry.")
+	pressAndWait(t, a, tea.KeyDown, 0)
+	wantScreen(t, a, "Entry 1 ·")
+	wantNotOnScreen(t, a, "Entry 2 is verified: nothing to retry.")
+}
+
+// TestHistoryDismissNeedsANoteAndAYes: d opens a note; enter with none is
+// refused; the question names the entry and the note, and any key but y
+// keeps it; y dismisses it: journaled with the note, not counted again.
+func TestHistoryDismissNeedsANoteAndAYes(t *testing.T) {
+	h := NewMemoryHistory()
+	h.Agent = "dana"
+	entryAt(t, h, StateFailed, model.ConsentRequest{Email: "typo@exmaple.com", Channels: []model.Channel{model.EmailMarketing}}, "network")
+	a := newSandboxAppWith(t, 100, 24, sandbox.Options{}, h)
+	typeAndWait(t, a, "h")
+	typeAndWait(t, a, "d")
+	wantScreen(t, a, "Dismiss entry 1: it will not be retried or counted again.", "note:", "enter dismiss with this note • esc cancel")
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	wantScreen(t, a, "A dismissal needs a note saying why.")
+	typeAndWait(t, a, "typo in the domain, re-entered")
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	wantScreen(t, a, `Dismiss entry 1 (subscribe typo@exmaple.com) with the note "typo in the domain, re-entered"? y/N`)
+	typeAndWait(t, a, "x")
+	wantScreen(t, a, "Not dismissed.")
+	if e := historyEntries(t, a); e[0].State != StateFailed {
+		t.Fatalf("dismissed without a yes: %+v", e)
+	}
+	typeAndWait(t, a, "d")
+	typeAndWait(t, a, "typo in the domain, re-entered")
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	typeAndWait(t, a, "y")
+	wantScreen(t, a, "Entry 1 dismissed: it is not retried or counted again.", "– dismissed", "dismissed by dana: typo in the domain, re-entered")
+	if e := historyEntries(t, a); e[0].State != StateDismissed || e[0].Note != "typo in the domain, re-entered" {
+		t.Errorf("history = %+v", e)
+	}
+	wantNotOnScreen(t, a, "not verified")
+}
+
+// TestHistoryResendAnAcceptedEntryOnlyAfterTheBound: R on an entry Klaviyo
+// accepted minutes ago says to wait (r reads it back); an older one asks
+// y/N before sending.
+func TestHistoryResendAnAcceptedEntryOnlyAfterTheBound(t *testing.T) {
+	h := NewMemoryHistory()
+	req := model.ConsentRequest{Email: "slow@example.com", Channels: []model.Channel{model.EmailMarketing}}
+	id := entryAt(t, h, StatePending, req, "")
+	if err := h.Update(id, journal.Change{State: StateAccepted, Result: "accepted by Klaviyo"}); err != nil {
+		t.Fatal(err)
+	}
+	a := newSandboxAppWith(t, 100, 24, sandbox.Options{}, h)
+	typeAndWait(t, a, "h")
+	typeAndWait(t, a, "R")
+	wantScreen(t, a, "its jobs can take minutes, so r reads it back. R resends it from 1h0m0s after it was accepted.")
+	wantNotOnScreen(t, a, "y/N")
+}
+
+// TestQuitAsksWhenWorkIsAtRisk: ctrl+c on Home quits at once; with an
+// unsent entry in the form it asks, any key but y stays with nothing lost,
+// and y (or ctrl+c again) quits, saying it was interrupted.
+func TestQuitAsksWhenWorkIsAtRisk(t *testing.T) {
+	a, _ := newSandboxApp(t, 80, 24)
+	typeAndWait(t, a, "s")
+	typeAndWait(t, a, "keep.me@example.com")
+	if quit := press(t, a, 'c', tea.ModCtrl); quit {
+		t.Fatal("ctrl+c quit with an unsent entry, without asking")
+	}
+	wantScreen(t, a, "Quit now? an unsent entry in the subscribe form would be left", "y/N")
+	for _, stay := range []tea.KeyPressMsg{{Code: 'n', Text: "n"}, {Code: tea.KeyEnter}, {Code: tea.KeyEscape}} {
+		if send(t, a, stay) {
+			t.Fatalf("%s quit", stay)
+		}
+		wantScreen(t, a, "keep.me@example.com")
+		wantNotOnScreen(t, a, "Quit now?")
+		press(t, a, 'c', tea.ModCtrl)
+	}
+	if !send(t, a, tea.KeyPressMsg{Code: 'y', Text: "y"}) {
+		t.Fatal("y did not quit")
+	}
+	if interrupted, risks := a.Interrupted(); !interrupted || len(risks) != 1 || !strings.Contains(risks[0], "unsent entry") {
+		t.Errorf("Interrupted() = %v %v", interrupted, risks)
+	}
+
+	home, _ := newSandboxApp(t, 80, 24)
+	if !press(t, home, 'c', tea.ModCtrl) {
+		t.Fatal("ctrl+c on Home did not quit")
+	}
+	if interrupted, _ := home.Interrupted(); !interrupted {
+		t.Error("ctrl+c is not reported as an interruption")
+	}
+}
