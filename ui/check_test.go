@@ -192,7 +192,7 @@ func TestCheckUnsubscribeAsksFirst(t *testing.T) {
 		"› SMS marketing SUBSCRIBED", "↑ up • ↓ down • enter choose channel • esc cancel")
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	wantScreen(t, a, "Unsubscribe SMS marketing where?", "› on the whole account",
-		"through list Newsletter (Y6nRLr) only", "through list SMS Flash Deals (138tNq) only")
+		"through list Newsletter (Y6nRLr), taking them off it", "through list SMS Flash Deals (138tNq), taking them off it")
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	wantScreen(t, a, "Unsubscribe James Walker (+1 617-547-5595) from SMS marketing on the whole account? y/N",
 		"y yes • any other key no")

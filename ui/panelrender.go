@@ -139,7 +139,7 @@ func (p *profilePanel) scopeView(width int) string {
 	}
 	option(0, wrap("on the whole account", max(width-2, 10)))
 	for i, l := range p.lists {
-		option(i+1, wrap(fmt.Sprintf("through list %s (%s) only", model.SanitizeText(l.Name), model.SanitizeText(l.ID)), max(width-2, 10)))
+		option(i+1, wrap(fmt.Sprintf("through list %s (%s), taking them off it", model.SanitizeText(l.Name), model.SanitizeText(l.ID)), max(width-2, 10)))
 	}
 	switch {
 	case p.listsReq.running():
