@@ -168,14 +168,26 @@ func TestE2ESubscribeInARealTerminal(t *testing.T) {
 	term.waitFor("e2e.person@example.com", "verified")
 
 	term.press(keyCtrlC)
+	term.wantExit(130) // interrupted
+}
+
+// wantExit waits for the program to exit with code, or fails the test.
+func (term *terminal) wantExit(code int) {
+	term.t.Helper()
 	select {
 	case err := <-term.done:
 		var exit *exec.ExitError
-		if !errors.As(err, &exit) || exit.ExitCode() != 130 {
-			t.Errorf("consent exited with %v after ctrl+c, want 130 (interrupted)", err)
+		got := 0
+		if errors.As(err, &exit) {
+			got = exit.ExitCode()
+		} else if err != nil {
+			term.t.Fatalf("consent: %v", err)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("consent did not exit after ctrl+c")
+		if got != code {
+			term.t.Errorf("consent exited with %d, want %d", got, code)
+		}
+	case <-time.After(10 * time.Second):
+		term.t.Fatal("consent did not exit")
 	}
 }
 
@@ -235,15 +247,7 @@ func TestE2EQuitWhileSendingAsksAndSaysWhatIsLeft(t *testing.T) {
 	term.press(keyCtrlC)
 	term.waitFor("Quit now?")
 	term.press("y")
-	select {
-	case err := <-term.done:
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) || exit.ExitCode() != 130 {
-			t.Errorf("exit %v, want 130", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("consent did not quit")
-	}
+	term.wantExit(130)
 	term.waitFor("consent: you quit with a subscribe being sent.",
 		"consent: 1 change is not verified: consent history lists them; consent history retry --all (or h in the UI) settles them.")
 	if e := journalEntries(t, home); len(e) != 1 || e[0]["state"] != "pending" {
