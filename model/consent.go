@@ -117,6 +117,9 @@ type ChannelConsent struct {
 	Consent          ConsentState
 	CanReceive       bool
 	ConsentTimestamp string
+	// LastUpdated is Klaviyo's last_updated: when the channel's consent
+	// object last changed ("" when null).
+	LastUpdated      string
 	Method           string
 	MethodDetail     string
 	CustomDetail     string
@@ -149,6 +152,7 @@ func (s *Subscriptions) Channel(c Channel) ChannelConsent {
 	}
 	out.Present, out.CanReceive, out.Consent = true, canReceive, details.Consent
 	out.ConsentTimestamp, out.Method, out.MethodDetail = deref(details.ConsentTimestamp), deref(details.Method), deref(details.MethodDetail)
+	out.LastUpdated = deref(details.LastUpdated)
 	return out
 }
 
