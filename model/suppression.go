@@ -128,6 +128,23 @@ func (c ChannelConsent) SuppressionReasonOnList(listID string) string {
 	return ""
 }
 
+// SuppressionLabelOnList is a channel SuppressedOnList(listID) in a few
+// words for a table cell with room: "suppressed: hard bounce", "suppressed
+// on this list", "suppressed" (email, no reason listed), "cannot receive"
+// (SMS, which has no suppressions). "" when the channel is not suppressed.
+func (c ChannelConsent) SuppressionLabelOnList(listID string) string {
+	reason := c.SuppressionReasonOnList(listID)
+	switch {
+	case reason == "":
+		return ""
+	case c.Channel.IsSMS(), reason == SuppressedOnListWords:
+		return reason
+	case reason == CannotReceiveWords:
+		return "suppressed"
+	}
+	return "suppressed: " + reason
+}
+
 // listSuppressed reports whether the channel has a list suppression of
 // list listID.
 func (c ChannelConsent) listSuppressed(listID string) bool {

@@ -37,25 +37,26 @@ func TestChannelSuppressed(t *testing.T) {
 		detail       string
 		onNewsletter bool   // SuppressedOnList("Y6nRLr")
 		listReason   string // SuppressionReasonOnList("Y6nRLr")
+		label        string // SuppressionLabelOnList("Y6nRLr")
 	}{
 		{"subscribed and can receive", ChannelConsent{Channel: EmailMarketing, Consent: Subscribed, CanReceive: true},
-			false, "", "", false, ""},
+			false, "", "", false, "", ""},
 		{"subscribed, hard bounce", ChannelConsent{Channel: EmailMarketing, Consent: Subscribed, Suppressions: []Suppression{bounce}},
-			true, "hard bounce", "suppressed (hard bounce since 2024-03-02)", true, "hard bounce"},
+			true, "hard bounce", "suppressed (hard bounce since 2024-03-02)", true, "hard bounce", "suppressed: hard bounce"},
 		{"subscribed, two reasons, one twice", ChannelConsent{Channel: EmailMarketing, Consent: Subscribed, Suppressions: []Suppression{bounce, spam, bounce}},
-			true, "hard bounce, spam complaint", "suppressed (hard bounce since 2024-03-02, spam complaint since 2024-04-01, hard bounce since 2024-03-02)", true, "hard bounce, spam complaint"},
+			true, "hard bounce, spam complaint", "suppressed (hard bounce since 2024-03-02, spam complaint since 2024-04-01, hard bounce since 2024-03-02)", true, "hard bounce, spam complaint", "suppressed: hard bounce, spam complaint"},
 		{"subscribed email, no reason listed", ChannelConsent{Channel: EmailMarketing, Consent: Subscribed},
-			true, "cannot receive", "cannot receive", true, "cannot receive"},
+			true, "cannot receive", "cannot receive", true, "cannot receive", "suppressed"},
 		{"subscribed SMS that cannot receive", ChannelConsent{Channel: SMSMarketing, Consent: Subscribed},
-			true, "cannot receive", "cannot receive", true, "cannot receive"},
+			true, "cannot receive", "cannot receive", true, "cannot receive", "cannot receive"},
 		{"unsubscribed is not suppressed", ChannelConsent{Channel: EmailMarketing, Consent: Unsubscribed, Suppressions: []Suppression{{ReasonUnsubscribe, ""}}},
-			false, "unsubscribed", "suppressed (unsubscribed)", false, ""},
+			false, "unsubscribed", "suppressed (unsubscribed)", false, "", ""},
 		{"never subscribed, can receive (implicit consent)", ChannelConsent{Channel: EmailMarketing, Consent: NeverSubscribed, CanReceive: true},
-			false, "", "", false, ""},
+			false, "", "", false, "", ""},
 		{"subscribed, suppressed on this list only", ChannelConsent{Channel: EmailMarketing, Consent: Subscribed, CanReceive: true, ListSuppressions: onNewsletter},
-			false, "", "", true, "suppressed on this list"},
+			false, "", "", true, "suppressed on this list", "suppressed on this list"},
 		{"unsubscribed with a list suppression", ChannelConsent{Channel: EmailMarketing, Consent: Unsubscribed, CanReceive: false, ListSuppressions: onNewsletter},
-			false, "cannot receive", "cannot receive", false, ""},
+			false, "cannot receive", "cannot receive", false, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,6 +75,9 @@ func TestChannelSuppressed(t *testing.T) {
 			}
 			if got := c.SuppressionReasonOnList("Y6nRLr"); got != tt.listReason {
 				t.Errorf("SuppressionReasonOnList(Y6nRLr) = %q, want %q", got, tt.listReason)
+			}
+			if got := c.SuppressionLabelOnList("Y6nRLr"); got != tt.label {
+				t.Errorf("SuppressionLabelOnList(Y6nRLr) = %q, want %q", got, tt.label)
 			}
 			if c.Suppressed() != c.SuppressedOnList("other") {
 				t.Errorf("another list's suppression counted: SuppressedOnList(other) = %v", c.SuppressedOnList("other"))
