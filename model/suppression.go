@@ -42,7 +42,7 @@ func (s Suppression) Describe() string {
 
 // reasonWords is one suppression reason in words.
 func reasonWords(reason string) string {
-	switch reason {
+	switch reason = SanitizeShort(reason, maxQuote); reason {
 	case ReasonHardBounce:
 		return "hard bounce"
 	case ReasonSpamComplaint:
@@ -56,7 +56,7 @@ func reasonWords(reason string) string {
 	case "":
 		return "no reason given"
 	}
-	return strings.ToLower(strings.ReplaceAll(SanitizeShort(reason, maxQuote), "_", " "))
+	return strings.ToLower(strings.ReplaceAll(reason, "_", " "))
 }
 
 // Suppressed reports whether Klaviyo holds SUBSCRIBED consent for the

@@ -14,6 +14,7 @@ func TestSuppressionWordsAndDescribe(t *testing.T) {
 		{Suppression{ReasonUnsubscribe, "2024-01-01T00:00:00Z"}, "unsubscribed", "unsubscribed since 2024-01-01"},
 		{Suppression{"", ""}, "no reason given", "no reason given"},
 		{Suppression{"CARRIER_\x1b[31mBLOCK", "\x1b]52;c;x\a2024"}, "carrier block", "carrier block since 2024"},
+		{Suppression{"USER_\u202eSUPPRESSED", ""}, "suppressed by user/admin", "suppressed by user/admin"},
 	}
 	for _, tt := range tests {
 		if got := tt.s.Words(); got != tt.wantWords {
