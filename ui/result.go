@@ -70,7 +70,8 @@ func (v *resultView) View() string {
 	return b.String()
 }
 
-// outcomeLine is one channel's outcome, styled by what it means.
+// outcomeLine is one channel's outcome, styled by what it means. A channel
+// verified SUBSCRIBED that Klaviyo cannot send to says so under it, and why.
 func (v *resultView) outcomeLine(ch client.ChannelResult) string {
 	s := v.c.styles
 	detail := model.SanitizeText(ch.Detail)
@@ -83,7 +84,11 @@ func (v *resultView) outcomeLine(ch client.ChannelResult) string {
 		} else if ch.ConsentTimestamp != "" {
 			line += " at " + model.SanitizeText(ch.ConsentTimestamp)
 		}
-		return renderIndented(s.Good, line+fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond)), width, 21)
+		line = renderIndented(s.Good, line+fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond)), width, 21)
+		if w := ch.ReceiveWarning(); w != "" {
+			line += "\n" + strings.Repeat(" ", 21) + renderIndented(s.Bad, "— but "+model.SanitizeText(w), width, 21)
+		}
+		return line
 	case client.PendingDoubleOptIn:
 		return renderIndented(s.Pending, "… pending double opt-in: "+detail, width, 21)
 	case client.PartialFailure:
