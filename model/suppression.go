@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// Klaviyo's email suppression reasons (API.md §5).
+// Klaviyo's email suppression reasons: why an address is in a profile's
+// subscriptions.email.marketing.suppression.
 const (
 	ReasonHardBounce     = "HARD_BOUNCE"
 	ReasonInvalidEmail   = "INVALID_EMAIL"
