@@ -247,16 +247,20 @@ func shortLabel(ch model.Channel) string {
 }
 
 // channelSummary is one channel's consent on one line: state, whether
-// messages can be sent, since when, and how it was given.
+// messages can be sent (and why not, when Klaviyo lists suppressions),
+// since when, and how it was given.
 func channelSummary(c model.ChannelConsent) string {
 	if !c.Present {
 		return "not reported"
 	}
 	parts := []string{string(c.Consent)}
-	if c.CanReceive {
+	switch {
+	case c.CanReceive:
 		parts = append(parts, "can receive")
-	} else {
-		parts = append(parts, "cannot receive")
+	case len(c.Suppressions) > 0:
+		parts = append(parts, "cannot receive ("+c.SuppressionReason()+")")
+	default:
+		parts = append(parts, model.CannotReceiveWords)
 	}
 	if c.ConsentTimestamp != "" {
 		parts = append(parts, "since "+c.ConsentTimestamp)

@@ -61,7 +61,7 @@ func runMembers(ctx context.Context, args []string, e env) error {
 			if *asJSON {
 				_, err = fmt.Fprintf(e.stdout, "%s\n", p.Raw)
 			} else {
-				err = writeMemberRow(tw, p, cfg.rules)
+				err = writeMemberRow(tw, p, rest[0], cfg.rules)
 			}
 			if err != nil {
 				return fmt.Errorf("writing members: %w", err)
@@ -80,13 +80,13 @@ func runMembers(ctx context.Context, args []string, e env) error {
 	}
 }
 
-// writeMemberRow writes one member as a table row.
-func writeMemberRow(w io.Writer, p client.Profile, rules model.PhoneRules) error {
+// writeMemberRow writes one member of list listID as a table row.
+func writeMemberRow(w io.Writer, p client.Profile, listID string, rules model.PhoneRules) error {
 	_, err := fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n",
 		orDash(model.SanitizeText(p.Email)),
 		orDash(phoneWithRegion(p.PhoneNumber, rules)),
-		consentLabel(p.Subscriptions.Channel(model.EmailMarketing)),
-		consentLabel(p.Subscriptions.Channel(model.SMSMarketing)),
+		consentLabel(p.Subscriptions.Channel(model.EmailMarketing), listID),
+		consentLabel(p.Subscriptions.Channel(model.SMSMarketing), listID),
 		orDash(dateOf(p.JoinedGroupAt)))
 	return err
 }
@@ -106,16 +106,18 @@ func phoneWithRegion(phone string, rules model.PhoneRules) string {
 	return a.E164 + " " + a.Region
 }
 
-// consentLabel is a channel's consent in a table cell.
-func consentLabel(c model.ChannelConsent) string {
+// consentLabel is a channel's consent in a table cell of list listID's
+// members. A channel whose consent is SUBSCRIBED but which Klaviyo cannot
+// send this list's messages to says so first, and why, keeping the
+// consent: "suppressed: hard bounce (consent SUBSCRIBED)".
+func consentLabel(c model.ChannelConsent, listID string) string {
 	if !c.Present {
 		return "-"
 	}
-	label := strings.ToLower(strings.ReplaceAll(string(c.Consent), "_", " "))
-	if c.Consent == model.Subscribed && !c.CanReceive {
-		label += " (suppressed)"
+	if why := c.SuppressionLabelOnList(listID); why != "" {
+		return why + " (consent " + model.SanitizeText(string(c.Consent)) + ")"
 	}
-	return model.SanitizeText(label)
+	return model.SanitizeText(strings.ToLower(strings.ReplaceAll(string(c.Consent), "_", " ")))
 }
 
 // dateOf is the date part of an RFC 3339 timestamp. It is sanitised before

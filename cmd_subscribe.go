@@ -31,13 +31,18 @@ type changeResult struct {
 	Channels  map[string]channelOutcome `json:"channels"`
 }
 
+// channelOutcome is one channel of changeResult. CanReceive and Suppression
+// are what the read-back said of sending on the channel: a channel can be
+// verified SUBSCRIBED that Klaviyo cannot send to (a hard bounce stays).
 type channelOutcome struct {
-	Outcome          client.Outcome     `json:"outcome"`
-	Consent          model.ConsentState `json:"consent,omitempty"`
-	ConsentTimestamp string             `json:"consent_timestamp,omitempty"`
-	Method           string             `json:"method,omitempty"`
-	VerifiedAfterMS  int64              `json:"verified_after_ms"`
-	Detail           string             `json:"detail"`
+	Outcome          client.Outcome      `json:"outcome"`
+	Consent          model.ConsentState  `json:"consent,omitempty"`
+	ConsentTimestamp string              `json:"consent_timestamp,omitempty"`
+	Method           string              `json:"method,omitempty"`
+	VerifiedAfterMS  int64               `json:"verified_after_ms"`
+	Detail           string              `json:"detail"`
+	CanReceive       bool                `json:"can_receive"`
+	Suppression      []model.Suppression `json:"suppression,omitempty"`
 }
 
 // runConsentChange is `consent subscribe` (subscribe true) and `consent
@@ -161,7 +166,7 @@ func summarise(v client.Verification) changeResult {
 	rank := map[client.Outcome]int{client.Verified: 0, client.PendingDoubleOptIn: 1, client.PartialFailure: 2, client.NotRecorded: 3}
 	for _, c := range v.Channels {
 		res.Channels[string(c.Channel)] = channelOutcome{Outcome: c.Outcome, Consent: c.Consent, ConsentTimestamp: c.ConsentTimestamp,
-			Method: c.Method, VerifiedAfterMS: c.After.Milliseconds(), Detail: c.Detail}
+			Method: c.Method, VerifiedAfterMS: c.After.Milliseconds(), Detail: c.Detail, CanReceive: c.CanReceive, Suppression: c.Suppressions}
 		if rank[c.Outcome] > rank[client.Outcome(res.Status)] {
 			res.Status = string(c.Outcome)
 		}
@@ -188,7 +193,8 @@ func writeChangeResult(w io.Writer, verb string, r model.CheckedRequest, list cl
 	return c.err
 }
 
-// outcomeLine is one channel's outcome in words.
+// outcomeLine is one channel's outcome in words; a verified SUBSCRIBED
+// channel Klaviyo cannot send to says so, and why.
 func outcomeLine(ch client.ChannelResult) string {
 	switch ch.Outcome {
 	case client.Verified:
@@ -196,7 +202,11 @@ func outcomeLine(ch client.ChannelResult) string {
 		if ch.ConsentTimestamp != "" {
 			s += " at " + ch.ConsentTimestamp
 		}
-		return s + fmt.Sprintf(" (after %s)", ch.After.Round(time.Millisecond))
+		s += fmt.Sprintf(" (after %s)", ch.After.Round(time.Millisecond))
+		if w := ch.ReceiveWarning(); w != "" {
+			s += " — but " + w
+		}
+		return s
 	case client.PendingDoubleOptIn:
 		return "… pending double opt-in: " + ch.Detail
 	case client.PartialFailure:

@@ -32,12 +32,49 @@ type ChannelResult struct {
 	Outcome          Outcome            `json:"outcome"`
 	Consent          model.ConsentState `json:"consent,omitempty"`
 	ConsentTimestamp string             `json:"consent_timestamp,omitempty"`
-	LastUpdated      string             `json:"last_updated,omitempty"`
 	Method           string             `json:"method,omitempty"`
+	// LastUpdated is the channel's last_updated as read back.
+	LastUpdated string `json:"last_updated,omitempty"`
+	// CanReceive is the channel's can_receive_… as read back: whether
+	// Klaviyo can send on it. A subscribe is verified on the consent alone,
+	// and subscribing does not lift every suppression (a hard bounce stays),
+	// so a verified SUBSCRIBED channel may still not receive.
+	CanReceive bool `json:"can_receive"`
+	// Suppressions are the channel's suppressions as read back (email
+	// only; raw API text: sanitise to render).
+	Suppressions []model.Suppression `json:"suppression,omitempty"`
 	// After is how long after the submit the outcome was known.
 	After time.Duration `json:"after_ns"`
 	// Detail says why, in a sentence (raw API text: sanitise to render).
 	Detail string `json:"detail"`
+}
+
+// ReceiveWarning says, in a sentence, that Klaviyo holds SUBSCRIBED consent
+// for the channel but cannot send on it, and why: "Klaviyo cannot send
+// email marketing to this person: suppressed (hard bounce since
+// 2024-03-02)". "" when the channel can receive or is not SUBSCRIBED.
+// Unknown reasons are sanitised.
+func (r ChannelResult) ReceiveWarning() string {
+	c := r.consent()
+	if !c.Suppressed() {
+		return ""
+	}
+	what := r.Channel.Label()
+	if !r.Channel.IsSMS() { // "email marketing"; "SMS" keeps its capitals
+		what = strings.ToLower(what[:1]) + what[1:]
+	}
+	s := "Klaviyo cannot send " + what + " to this person"
+	if len(c.Suppressions) == 0 {
+		return s + " (Klaviyo gives no reason)"
+	}
+	return s + ": " + c.SuppressionDetail()
+}
+
+// consent is the channel's consent as read back, as far as the result
+// keeps it.
+func (r ChannelResult) consent() model.ChannelConsent {
+	return model.ChannelConsent{Channel: r.Channel, Present: r.Consent != "", Consent: r.Consent, CanReceive: r.CanReceive,
+		ConsentTimestamp: r.ConsentTimestamp, LastUpdated: r.LastUpdated, Method: r.Method, Suppressions: r.Suppressions}
 }
 
 // Verification is the read-back of a submission.
@@ -168,7 +205,8 @@ func (c *Client) readBack(ctx context.Context, r model.CheckedRequest) ([]Profil
 
 func result(ch model.Channel, o Outcome, got model.ChannelConsent, after time.Duration, detail string) ChannelResult {
 	return ChannelResult{Channel: ch, Outcome: o, Consent: got.Consent, ConsentTimestamp: got.ConsentTimestamp,
-		LastUpdated: got.LastUpdated, Method: got.Method, After: after, Detail: detail}
+		Method: got.Method, LastUpdated: got.LastUpdated, CanReceive: got.CanReceive, Suppressions: got.Suppressions,
+		After: after, Detail: detail}
 }
 
 func partialFailureDetail(s Submission) string {

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -38,6 +39,60 @@ func TestVerifyWaitsBeforeItsFirstRead(t *testing.T) {
 			waitedFirst := len(slept) == 1 && slept[0] > 0 && slept[0] <= pollDelays[0]
 			if tt.wantSleep && !waitedFirst || !tt.wantSleep && len(slept) > 0 {
 				t.Errorf("slept %v before reading", slept)
+			}
+		})
+	}
+}
+
+// TestVerifyKeepsWhetherTheChannelCanReceive: a subscribe is verified on the
+// consent, but the result also carries what Klaviyo says of sending on the
+// channel (can_receive, the suppressions, last_updated), and ReceiveWarning
+// says so when a verified SUBSCRIBED channel cannot receive.
+func TestVerifyKeepsWhetherTheChannelCanReceive(t *testing.T) {
+	const updated = "2026-11-26T10:00:01Z"
+	profile := func(marketing string) string {
+		return `{"data":[{"type":"profile","id":"01ABC","attributes":{"email":"x@example.com","phone_number":"+12015550123","subscriptions":` + marketing + `}}]}`
+	}
+	tests := []struct {
+		name        string
+		channel     model.Channel
+		body        string
+		canReceive  bool
+		suppression []string
+		warning     string
+	}{
+		{"email that can receive", model.EmailMarketing,
+			profile(`{"email":{"marketing":{"can_receive_email_marketing":true,"consent":"SUBSCRIBED","consent_timestamp":"2026-11-26T10:00:00Z","last_updated":"` + updated + `","suppression":[],"list_suppressions":[]}}}`),
+			true, nil, ""},
+		{"email with a hard bounce", model.EmailMarketing,
+			profile(`{"email":{"marketing":{"can_receive_email_marketing":false,"consent":"SUBSCRIBED","consent_timestamp":"2026-11-26T10:00:00Z","last_updated":"` + updated + `","suppression":[{"reason":"HARD_BOUNCE","timestamp":"2024-03-02T08:00:00+00:00"}],"list_suppressions":[]}}}`),
+			false, []string{"HARD_BOUNCE"}, "Klaviyo cannot send email marketing to this person: suppressed (hard bounce since 2024-03-02)"},
+		{"SMS that cannot receive", model.SMSMarketing,
+			profile(`{"sms":{"marketing":{"can_receive_sms_marketing":false,"consent":"SUBSCRIBED","consent_timestamp":"2026-11-26T10:00:00Z","last_updated":"` + updated + `"}}}`),
+			false, nil, "Klaviyo cannot send SMS marketing to this person (Klaviyo gives no reason)"},
+	}
+	rules := model.PhoneRules{Policy: model.DefaultSMSPolicy()}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, problems := model.ConsentRequest{Email: "x@example.com", Phone: "+12015550123", Channels: []model.Channel{tt.channel}}.Check(rules)
+			if len(problems) > 0 {
+				t.Fatal(problems)
+			}
+			c, _, _ := testClient(t, reply{status: 200, body: tt.body})
+			v, err := c.Verify(context.Background(), Submission{Request: req, Want: model.Subscribed, At: time.Now().Add(-time.Hour)}, VerifyOptions{})
+			if err != nil || len(v.Channels) != 1 || v.Channels[0].Outcome != Verified {
+				t.Fatalf("verification %+v, %v", v, err)
+			}
+			got := v.Channels[0]
+			var reasons []string
+			for _, s := range got.Suppressions {
+				reasons = append(reasons, s.Reason)
+			}
+			if got.CanReceive != tt.canReceive || !slices.Equal(reasons, tt.suppression) || got.LastUpdated != updated {
+				t.Errorf("result = %+v", got)
+			}
+			if w := got.ReceiveWarning(); w != tt.warning {
+				t.Errorf("ReceiveWarning() = %q, want %q", w, tt.warning)
 			}
 		})
 	}

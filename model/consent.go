@@ -117,6 +117,8 @@ type ChannelConsent struct {
 	Consent          ConsentState
 	CanReceive       bool
 	ConsentTimestamp string
+	// LastUpdated is Klaviyo's last_updated: when the channel's consent
+	// object last changed ("" when null).
 	LastUpdated      string
 	Method           string
 	MethodDetail     string

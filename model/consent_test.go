@@ -27,7 +27,8 @@ func TestSubscriptionsDecodeKlaviyoShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	email := s.Channel(EmailMarketing)
-	if !email.Present || email.Consent != Subscribed || !email.CanReceive || email.CustomDetail != "Support TUI" || email.Method != "API" {
+	if !email.Present || email.Consent != Subscribed || !email.CanReceive || email.CustomDetail != "Support TUI" || email.Method != "API" ||
+		email.LastUpdated != "2024-06-20T14:21:58.123456+00:00" {
 		t.Errorf("email marketing = %+v", email)
 	}
 	if len(email.Suppressions) != 1 || email.Suppressions[0].Reason != "HARD_BOUNCE" {
@@ -45,7 +46,7 @@ func TestSubscriptionsDecodeKlaviyoShape(t *testing.T) {
 		t.Errorf("sms marketing = %+v", sms)
 	}
 	tx := s.Channel(SMSTransactional)
-	if !tx.Present || tx.Consent != NeverSubscribed || tx.CanReceive || tx.ConsentTimestamp != "" {
+	if !tx.Present || tx.Consent != NeverSubscribed || tx.CanReceive || tx.ConsentTimestamp != "" || tx.LastUpdated != "" {
 		t.Errorf("sms transactional = %+v", tx)
 	}
 	if _, ok := tx.Timestamp(); ok {

@@ -301,13 +301,18 @@ func outcomeErrorLine(out changeOutcome, s *styles, width int) string {
 	return s.Bad.Render(wrap("✗ Not sent. "+text+". History has it as failed, to retry.", width))
 }
 
-// channelOutcomeLine is one channel's verified outcome.
+// channelOutcomeLine is one channel's verified outcome; a channel verified
+// SUBSCRIBED that Klaviyo cannot send to says so under it, and why.
 func channelOutcomeLine(ch client.ChannelResult, s *styles, width int) string {
 	label := ch.Channel.Label()
 	switch ch.Outcome {
 	case client.Verified:
-		return s.Good.Render(wrap(fmt.Sprintf("✓ %s: verified %s (after %s)", label,
+		line := s.Good.Render(wrap(fmt.Sprintf("✓ %s: verified %s (after %s)", label,
 			model.SanitizeText(string(ch.Consent)), ch.After.Round(10*time.Millisecond)), width))
+		if w := ch.ReceiveWarning(); w != "" {
+			line += "\n" + s.Bad.Render(wrap("— but "+model.SanitizeText(w), width))
+		}
+		return line
 	case client.PendingDoubleOptIn:
 		return s.Pending.Render(wrap("… "+label+": pending double opt-in: "+model.SanitizeText(ch.Detail), width))
 	case client.PartialFailure:

@@ -37,54 +37,15 @@ const membersKeptPages = 30
 // or phone number.
 const membersLookupLimit = 256
 
-// Column widths of the members table that do not depend on the data.
+// Column widths of the members table that do not depend on the data
+// (the consent columns' are in members_cells.go).
 const (
-	memberMarkerWidth       = 2  // "› " before the cursor row
-	memberEmailConsentWidth = 13 // "email consent"
-	memberSMSConsentWidth   = 12 // "unsubscribed"
-	memberJoinedWidth       = 10 // "2006-01-02"
-	memberMinEmailWidth     = 20 // below this, the joined column goes
-	memberMinPhoneWidth     = 9  // "phone"; grows with the numbers loaded
-	memberMaxPhoneWidth     = 20 // "+" and 15 digits, a space and a region
+	memberMarkerWidth   = 2  // "› " before the cursor row
+	memberJoinedWidth   = 10 // "2006-01-02"
+	memberMinEmailWidth = 20 // below this, the joined column goes
+	memberMinPhoneWidth = 9  // "phone"; grows with the numbers loaded
+	memberMaxPhoneWidth = 20 // "+" and 15 digits, a space and a region
 )
-
-// memberConsent is one channel's consent in a row: a byte, not a string,
-// so that a row stays small.
-type memberConsent uint8
-
-// The consent values a row shows.
-const (
-	consentNever memberConsent = iota
-	consentSubscribed
-	consentUnsubscribed
-	consentOther
-)
-
-// label is the consent as the table shows it: a word, never colour alone.
-func (m memberConsent) label() string {
-	switch m {
-	case consentSubscribed:
-		return "subscribed"
-	case consentUnsubscribed:
-		return "unsubscribed"
-	case consentOther:
-		return "other"
-	}
-	return "never"
-}
-
-// memberConsentOf reads one channel of a profile's subscriptions.
-func memberConsentOf(s *model.Subscriptions, ch model.Channel) memberConsent {
-	switch s.Channel(ch).Consent {
-	case model.Subscribed:
-		return consentSubscribed
-	case model.Unsubscribed:
-		return consentUnsubscribed
-	case model.NeverSubscribed, "":
-		return consentNever
-	}
-	return consentOther
-}
 
 // memberRow is one member as the table shows it, computed once when its
 // page arrives (sanitised text, the phone's region, the join date) so that
@@ -96,20 +57,31 @@ type memberRow struct {
 	phone  string // E.164 as Klaviyo sent it, sanitised
 	region string // "SI"; "PR?" when only likely; "?" when unknown
 	joined string // "2006-01-02"
+	// emailReason is why a suppressed email cannot receive, for a wide
+	// consent column ("suppressed: hard bounce"); "" for the others.
+	// emailReasonWidth is its width in cells: a byte, in the padding after
+	// the two consents (a reason is at most a few dozen cells).
+	emailReason string
 	emailConsent,
 	smsConsent memberConsent
+	emailReasonWidth uint8
 }
 
-// newMemberRow turns one profile into a row. It runs in the command that
-// fetched the page, off the UI's goroutine.
-func newMemberRow(rules model.PhoneRules, p client.Profile) memberRow {
+// newMemberRow turns one profile, a member of list listID, into a row. It
+// runs in the command that fetched the page, off the UI's goroutine.
+func newMemberRow(rules model.PhoneRules, listID string, p client.Profile) memberRow {
+	email := p.Subscriptions.Channel(model.EmailMarketing)
 	r := memberRow{
 		id:           model.SanitizeText(p.ID),
 		email:        model.SanitizeText(p.Email),
 		phone:        model.SanitizeText(p.PhoneNumber),
 		joined:       memberJoined(p.JoinedGroupAt),
-		emailConsent: memberConsentOf(p.Subscriptions, model.EmailMarketing),
-		smsConsent:   memberConsentOf(p.Subscriptions, model.SMSMarketing),
+		emailConsent: memberConsentOf(email, listID),
+		smsConsent:   memberConsentOf(p.Subscriptions.Channel(model.SMSMarketing), listID),
+	}
+	if r.emailConsent == consentSuppressed {
+		r.emailReason = email.SuppressionLabelOnList(listID)
+		r.emailReasonWidth = uint8(min(memberTextWidth(r.emailReason), 255))
 	}
 	if r.phone != "" {
 		r.region = memberRegion(rules.Analyze(r.phone))
@@ -117,11 +89,11 @@ func newMemberRow(rules model.PhoneRules, p client.Profile) memberRow {
 	return r
 }
 
-// newMemberRows turns a page of profiles into rows.
-func newMemberRows(rules model.PhoneRules, profiles []client.Profile) []memberRow {
+// newMemberRows turns a page of list listID's profiles into rows.
+func newMemberRows(rules model.PhoneRules, listID string, profiles []client.Profile) []memberRow {
 	rows := make([]memberRow, len(profiles))
 	for i, p := range profiles {
-		rows[i] = newMemberRow(rules, p)
+		rows[i] = newMemberRow(rules, listID, p)
 	}
 	return rows
 }
@@ -185,8 +157,9 @@ type memberRows struct {
 	// cursor is the selected row and offset the first row on screen, both
 	// indexes into rows.
 	cursor, offset int
-	// phoneWidth is the widest phone cell loaded so far.
-	phoneWidth int
+	// phoneWidth is the widest phone cell loaded so far, reasonWidth the
+	// widest email suppression reason, smsWidth the widest SMS consent.
+	phoneWidth, reasonWidth, smsWidth int
 }
 
 // add appends a page of rows after those kept.
@@ -221,10 +194,12 @@ func (t *memberRows) restart(rows []memberRow, next string) {
 	t.add(rows, "", next)
 }
 
-// widen grows the phone column for the rows of a new page.
+// widen grows the phone and consent columns for the rows of a new page.
 func (t *memberRows) widen(rows []memberRow) {
 	for i := range rows {
 		t.phoneWidth = max(t.phoneWidth, rows[i].phoneWidth())
+		t.reasonWidth = max(t.reasonWidth, int(rows[i].emailReasonWidth))
+		t.smsWidth = max(t.smsWidth, len(rows[i].smsConsent.label()))
 	}
 }
 
@@ -332,12 +307,12 @@ type membersPageMsg struct {
 // memberColumns are the widths of the table's columns for one width of
 // the screen; joined is 0 when it does not fit.
 type memberColumns struct {
-	email, phone, joined, gap int
+	email, phone, emailConsent, sms, joined, gap int
 }
 
 // total is the width of a row: every cell is padded or cut to its column.
 func (c memberColumns) total() int {
-	w := memberMarkerWidth + c.email + c.phone + memberEmailConsentWidth + memberSMSConsentWidth + 3*c.gap
+	w := memberMarkerWidth + c.email + c.phone + c.emailConsent + c.sms + 3*c.gap
 	if c.joined > 0 {
 		w += c.gap + c.joined
 	}
@@ -346,15 +321,22 @@ func (c memberColumns) total() int {
 
 // layoutMemberColumns gives the email column what the fixed ones leave:
 // two spaces between columns if that leaves enough, else one, else the
-// joined column goes. At tiny widths the lines are cut at the edge.
-func layoutMemberColumns(width, phone int) memberColumns {
-	fixed := memberMarkerWidth + phone + memberEmailConsentWidth + memberSMSConsentWidth
+// joined column goes. At tiny widths the lines are cut at the edge. phone,
+// reason and sms are the widest phone cell, email suppression reason and
+// SMS consent word loaded: the email consent column widens to the reasons
+// when the email column keeps room for an address (wide windows).
+func layoutMemberColumns(width, phone, reason, sms int) memberColumns {
+	c := memberColumns{phone: phone, emailConsent: memberEmailConsentWidth, sms: max(sms, memberSMSConsentWidth), gap: 1}
+	fixed := memberMarkerWidth + phone + c.emailConsent + c.sms
 	for _, gap := range []int{2, 1} {
 		if email := width - fixed - memberJoinedWidth - 4*gap; email >= memberMinEmailWidth {
-			return memberColumns{email: email, phone: phone, joined: memberJoinedWidth, gap: gap}
+			c.email, c.joined, c.gap = email, memberJoinedWidth, gap
+			c.widenForReasons(reason)
+			return c
 		}
 	}
-	return memberColumns{email: max(width-fixed-3, 8), phone: phone, gap: 1}
+	c.email = max(width-fixed-3, 8)
+	return c
 }
 
 // membersView is a list's members, a page of 100 at a time as the agent
@@ -440,7 +422,7 @@ func (v *membersView) fetch(t *memberRows, dir memberFetch) tea.Cmd {
 		if err != nil {
 			return membersPageMsg{view: view, seq: seq, dir: dir, err: err}
 		}
-		return membersPageMsg{view: view, seq: seq, dir: dir, rows: newMemberRows(rules, page.Profiles), prev: page.Prev, next: page.Next}
+		return membersPageMsg{view: view, seq: seq, dir: dir, rows: newMemberRows(rules, listID, page.Profiles), prev: page.Prev, next: page.Next}
 	}
 }
 
@@ -702,7 +684,8 @@ func (v *membersView) View() string {
 	s := v.c.styles
 	t := v.active()
 	visible := v.visibleRows()
-	cols := layoutMemberColumns(v.width, min(max(t.phoneWidth, v.all.phoneWidth, memberMinPhoneWidth), memberMaxPhoneWidth))
+	cols := layoutMemberColumns(v.width, min(max(t.phoneWidth, v.all.phoneWidth, memberMinPhoneWidth), memberMaxPhoneWidth),
+		max(t.reasonWidth, v.all.reasonWidth), max(t.smsWidth, v.all.smsWidth))
 	var b strings.Builder
 	b.Grow((visible + 4) * (cols.total() + 48))
 	if line := v.lookupLine(); line != "" {
@@ -778,12 +761,12 @@ func (v *membersView) headerLine(cols memberColumns) string {
 	memberPad(&b, memberMarkerWidth)
 	memberCell(&b, "email", cols.email, cols.gap)
 	memberCell(&b, "phone", cols.phone, cols.gap)
-	memberCell(&b, "email consent", memberEmailConsentWidth, cols.gap)
+	memberCell(&b, "email consent", cols.emailConsent, cols.gap)
 	if cols.joined == 0 {
 		b.WriteString("SMS consent")
 		return b.String()
 	}
-	memberCell(&b, "SMS consent", memberSMSConsentWidth, cols.gap)
+	memberCell(&b, "SMS consent", cols.sms, cols.gap)
 	b.WriteString("joined")
 	return b.String()
 }
@@ -815,7 +798,7 @@ func (k memberInk) write(b *strings.Builder, text string) {
 type memberPaint struct {
 	dark                   bool
 	label, muted, key, bad memberInk
-	consent                [consentOther + 1]memberInk
+	consent                [memberConsentKinds]memberInk
 }
 
 // paint returns the view's inks, rendering the styles again only when the
@@ -831,6 +814,8 @@ func (v *membersView) paint() *memberPaint {
 	p.consent[consentSubscribed] = memberInkOf(s.Good)
 	p.consent[consentUnsubscribed] = p.bad
 	p.consent[consentOther] = p.muted
+	p.consent[consentSuppressed] = p.bad
+	p.consent[consentCannotReceive] = p.bad
 	v.inks = p
 	return p
 }
@@ -874,12 +859,14 @@ func (v *membersView) writeCells(b *strings.Builder, r *memberRow, cols memberCo
 	memberPad(b, memberMarkerWidth)
 	memberCell(b, cmp.Or(r.email, "—"), cols.email, cols.gap)
 	v.writePhone(b, r, cols)
-	memberConsentCell(b, r.emailConsent, memberEmailConsentWidth, cols.gap, p)
+	words, w := r.emailCell(cols)
+	memberConsentCell(b, words, w, r.emailConsent, cols.emailConsent, cols.gap, p)
+	words = r.smsConsent.label()
 	if cols.joined == 0 {
-		memberConsentCell(b, r.smsConsent, 0, 0, p)
+		memberConsentCell(b, words, len(words), r.smsConsent, 0, 0, p)
 		return
 	}
-	memberConsentCell(b, r.smsConsent, memberSMSConsentWidth, cols.gap, p)
+	memberConsentCell(b, words, len(words), r.smsConsent, cols.sms, cols.gap, p)
 	b.WriteString(r.joined)
 }
 
@@ -898,18 +885,6 @@ func (v *membersView) writePhone(b *strings.Builder, r *memberRow, cols memberCo
 	b.WriteByte(' ')
 	b.WriteString(r.region)
 	memberPad(b, cols.phone-w+cols.gap)
-}
-
-// memberConsentCell writes a consent word padded to width plus gap,
-// coloured when p is given.
-func memberConsentCell(b *strings.Builder, m memberConsent, width, gap int, p *memberPaint) {
-	word := m.label()
-	if p != nil {
-		p.consent[m].write(b, word)
-	} else {
-		b.WriteString(word)
-	}
-	memberPad(b, max(width-len(word), 0)+gap)
 }
 
 // memberCell writes s cut or padded to width, then gap spaces.

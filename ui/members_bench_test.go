@@ -187,7 +187,7 @@ func BenchmarkMembersRowsMemory(b *testing.B) {
 			for i := range profiles {
 				profiles[i] = benchProfile(p + i)
 			}
-			t.add(newMemberRows(rules, profiles), "", "next")
+			t.add(newMemberRows(rules, "BENCH", profiles), "", "next")
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)
@@ -209,7 +209,7 @@ func BenchmarkMembersPageRows(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = newMemberRows(rules, profiles)
+		_ = newMemberRows(rules, "BENCH", profiles)
 	}
 }
 

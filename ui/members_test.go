@@ -334,17 +334,30 @@ func TestMemberCount(t *testing.T) {
 
 func TestLayoutMemberColumns(t *testing.T) {
 	tests := []struct {
-		width, phone int
-		want         memberColumns
+		width, phone, reason, sms int
+		want                      memberColumns
 	}{
-		{200, 17, memberColumns{email: 200 - 2 - 17 - 13 - 12 - 10 - 8, phone: 17, joined: 10, gap: 2}},
-		{78, 17, memberColumns{email: 20, phone: 17, joined: 10, gap: 1}},
-		{60, 17, memberColumns{email: 13, phone: 17, gap: 1}},
-		{20, 17, memberColumns{email: 8, phone: 17, gap: 1}},
+		{200, 17, 0, 0, memberColumns{email: 200 - 2 - 17 - 13 - 12 - 10 - 8, phone: 17, emailConsent: 13, sms: 12, joined: 10, gap: 2}},
+		{78, 17, 0, 0, memberColumns{email: 20, phone: 17, emailConsent: 13, sms: 12, joined: 10, gap: 1}},
+		{60, 17, 0, 0, memberColumns{email: 13, phone: 17, emailConsent: 13, sms: 12, gap: 1}},
+		{20, 17, 0, 0, memberColumns{email: 8, phone: 17, emailConsent: 13, sms: 12, gap: 1}},
+		// "suppressed: hard bounce" (23) loaded: the email consent column
+		// widens when the email column keeps 30, not otherwise.
+		{118, 17, 23, 0, memberColumns{email: 118 - 2 - 17 - 23 - 12 - 10 - 8, phone: 17, emailConsent: 23, sms: 12, joined: 10, gap: 2}},
+		{98, 17, 23, 0, memberColumns{email: 98 - 2 - 17 - 13 - 12 - 10 - 8, phone: 17, emailConsent: 13, sms: 12, joined: 10, gap: 2}},
+		{78, 17, 23, 0, memberColumns{email: 20, phone: 17, emailConsent: 13, sms: 12, joined: 10, gap: 1}},
+		{200, 17, 50, 0, memberColumns{email: 200 - 2 - 17 - 36 - 12 - 10 - 8, phone: 17, emailConsent: 36, sms: 12, joined: 10, gap: 2}},
+		// "cannot receive" (14) in the SMS column.
+		{118, 17, 0, 14, memberColumns{email: 118 - 2 - 17 - 13 - 14 - 10 - 8, phone: 17, emailConsent: 13, sms: 14, joined: 10, gap: 2}},
+		{78, 17, 0, 14, memberColumns{email: 78 - 2 - 17 - 13 - 14 - 3, phone: 17, emailConsent: 13, sms: 14, gap: 1}},
 	}
 	for _, tt := range tests {
-		if got := layoutMemberColumns(tt.width, tt.phone); got != tt.want {
-			t.Errorf("layoutMemberColumns(%d, %d) = %+v, want %+v", tt.width, tt.phone, got, tt.want)
+		got := layoutMemberColumns(tt.width, tt.phone, tt.reason, tt.sms)
+		if got != tt.want {
+			t.Errorf("layoutMemberColumns(%d, %d, %d, %d) = %+v, want %+v", tt.width, tt.phone, tt.reason, tt.sms, got, tt.want)
+		}
+		if tt.want.joined > 0 && got.total() != tt.width {
+			t.Errorf("layoutMemberColumns(%d, ...) is %d wide", tt.width, got.total())
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/consentdesk/consent/client"
@@ -75,7 +76,8 @@ func (v *resultView) View() string {
 	return b.String()
 }
 
-// outcomeLine is one channel's outcome, styled by what it means.
+// outcomeLine is one channel's outcome, styled by what it means. A channel
+// verified SUBSCRIBED that Klaviyo cannot send to says so under it, and why.
 func (v *resultView) outcomeLine(ch client.ChannelResult) string {
 	s := v.c.styles
 	detail := model.SanitizeText(ch.Detail)
@@ -88,13 +90,30 @@ func (v *resultView) outcomeLine(ch client.ChannelResult) string {
 		} else if ch.ConsentTimestamp != "" {
 			line += " at " + model.SanitizeText(ch.ConsentTimestamp)
 		}
-		return s.Good.Render(indentWrap(line+fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond)), width, 21))
+		line = renderIndented(s.Good, line+fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond)), width, 21)
+		if w := ch.ReceiveWarning(); w != "" {
+			line += "\n" + strings.Repeat(" ", 21) + renderIndented(s.Bad, "— but "+model.SanitizeText(w), width, 21)
+		}
+		return line
 	case client.PendingDoubleOptIn:
-		return s.Pending.Render(indentWrap("… pending double opt-in: "+detail, width, 21))
+		return renderIndented(s.Pending, "… pending double opt-in: "+detail, width, 21)
 	case client.PartialFailure:
-		return s.Bad.Render(indentWrap("✗ partial failure: "+detail, width, 21))
+		return renderIndented(s.Bad, "✗ partial failure: "+detail, width, 21)
 	}
-	return s.Bad.Render(indentWrap("✗ not recorded: "+detail, width, 21))
+	return renderIndented(s.Bad, "✗ not recorded: "+detail, width, 21)
+}
+
+// renderIndented wraps text to width, renders each line in style and
+// indents the lines after the first by indent spaces. Line by line, not as
+// a block: a block pads every line to its widest, the indent included,
+// which pushes a short first line (already after indent cells of label)
+// past the window's edge, where the root cuts it.
+func renderIndented(style lipgloss.Style, text string, width, indent int) string {
+	lines := strings.Split(wrap(text, width), "\n")
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return strings.Join(lines, "\n"+strings.Repeat(" ", indent))
 }
 
 func (v *resultView) Title() string { return "result" }
