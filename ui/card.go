@@ -318,5 +318,12 @@ func channelOutcomeLine(ch client.ChannelResult, s *styles, width int) string {
 	case client.PartialFailure:
 		return s.Bad.Render(wrap("✗ "+label+": partial failure: "+model.SanitizeText(ch.Detail), width))
 	}
-	return s.Bad.Render(wrap("✗ "+label+": not recorded: "+model.SanitizeText(ch.Detail), width))
+	return s.Pending.Render(wrap("… "+label+": "+strings.TrimPrefix(notYetSeen, "… ")+model.SanitizeText(ch.Detail)+notYetSeenAfter, width))
 }
+
+// notYetSeen and notYetSeenAfter frame a channel Klaviyo accepted but the
+// profile does not show yet (not an error: its jobs can take minutes).
+const (
+	notYetSeen      = "… accepted by Klaviyo, not yet seen on the profile: "
+	notYetSeenAfter = ". History reads it back later, and never sends it again."
+)

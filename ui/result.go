@@ -100,7 +100,7 @@ func (v *resultView) outcomeLine(ch client.ChannelResult) string {
 	case client.PartialFailure:
 		return renderIndented(s.Bad, "✗ partial failure: "+detail, width, 21)
 	}
-	return renderIndented(s.Bad, "✗ not recorded: "+detail, width, 21)
+	return renderIndented(s.Pending, notYetSeen+detail+notYetSeenAfter, width, 21)
 }
 
 // renderIndented wraps text to width, renders each line in style and

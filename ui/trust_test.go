@@ -153,3 +153,28 @@ func TestQuitAsksWhenWorkIsAtRisk(t *testing.T) {
 		t.Error("ctrl+c is not reported as an interruption")
 	}
 }
+
+// TestMembersRowFollowsAnUnsubscribe: unsubscribing a member from the
+// profile opened on their row, then going back, shows the row as Klaviyo
+// now has it, not as it was.
+func TestMembersRowFollowsAnUnsubscribe(t *testing.T) {
+	a, _ := newSandboxApp(t, 100, 30)
+	typeAndWait(t, a, "m")
+	typeAndWait(t, a, "Newsletter")
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	pressAndWait(t, a, tea.KeyDown, 0) // James Walker: SMS marketing subscribed
+	if row := selectedLine(a); !strings.Contains(row, "james.walker") || !strings.Contains(row, " subscribed") {
+		t.Fatalf("row %q", row)
+	}
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	typeAndWait(t, a, "u")
+	pressAndWait(t, a, tea.KeyEnter, 0) // SMS marketing
+	pressAndWait(t, a, tea.KeyEnter, 0) // on the whole account
+	typeAndWait(t, a, "y")
+	wantScreen(t, a, "✓ SMS marketing: verified UNSUBSCRIBED")
+	pressAndWait(t, a, tea.KeyEscape, 0)
+	row := selectedLine(a)
+	if !strings.Contains(row, "james.walker") || strings.Contains(row, " subscribed") {
+		t.Errorf("the row still shows the old consent: %q\n%s", row, screen(a))
+	}
+}
