@@ -241,11 +241,11 @@ func TestE2EQuitWhileSendingAsksAndSaysWhatIsLeft(t *testing.T) {
 	term.press(keyEnter)
 	term.waitFor("Sending, then reading the profile back")
 	term.press(keyCtrlC)
-	term.waitFor("Quit now? a subscribe being sent would be left", "y/N")
+	term.waitFor("Quit now, leaving a subscribe being sent?", "y/N")
 	term.press("n")
 	term.waitFor("Sending, then reading the profile back")
 	term.press(keyCtrlC)
-	term.waitFor("Quit now?")
+	term.waitFor("Quit now")
 	term.press("y")
 	term.wantExit(130)
 	term.waitFor("consent: you quit with a subscribe being sent.",

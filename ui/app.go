@@ -318,8 +318,8 @@ func (a *App) View() tea.View {
 // rendering while the bindings, the width and the help mode are the same.
 func (a *App) footerView() string {
 	if a.askingQuit {
-		return a.c.styles.Pending.Render(wrap("Quit now? "+strings.Join(a.risks, "; ")+
-			" would be left: a change being sent stays in History as pending, to retry; an unsent entry is lost. y/N (ctrl+c again quits)", a.innerWidth()))
+		return a.c.styles.Pending.Render(wrap("Quit now, leaving "+strings.Join(a.risks, " and ")+
+			"? A change being sent stays in History as pending, to retry; what is unsent is lost. y/N (ctrl+c again quits)", a.innerWidth()))
 	}
 	var k strings.Builder
 	fmt.Fprintf(&k, "%d/%t", a.help.Width(), a.help.ShowAll)

@@ -129,13 +129,13 @@ func TestQuitAsksWhenWorkIsAtRisk(t *testing.T) {
 	if quit := press(t, a, 'c', tea.ModCtrl); quit {
 		t.Fatal("ctrl+c quit with an unsent entry, without asking")
 	}
-	wantScreen(t, a, "Quit now? an unsent entry in the subscribe form would be left", "y/N")
+	wantScreen(t, a, "Quit now, leaving an unsent entry in the subscribe form? A change being sent stays in History as pending", "y/N")
 	for _, stay := range []tea.KeyPressMsg{{Code: 'n', Text: "n"}, {Code: tea.KeyEnter}, {Code: tea.KeyEscape}} {
 		if send(t, a, stay) {
 			t.Fatalf("%s quit", stay)
 		}
 		wantScreen(t, a, "keep.me@example.com")
-		wantNotOnScreen(t, a, "Quit now?")
+		wantNotOnScreen(t, a, "Quit now")
 		press(t, a, 'c', tea.ModCtrl)
 	}
 	if !send(t, a, tea.KeyPressMsg{Code: 'y', Text: "y"}) {
