@@ -43,6 +43,19 @@ type Entry struct {
 	ClaimedAt time.Time `json:"claimed_at,omitzero"`
 }
 
+// String is the entry in one line (it would otherwise print as its
+// Origin, whose String it embeds).
+func (e Entry) String() string {
+	s := fmt.Sprintf("entry %s: %s %s %v, %s, made on %s", e.ID, e.Action, e.Who(), e.Request.Channels, e.State, e.Origin)
+	if e.RetryOf != "" {
+		s += ", retry of " + e.RetryOf
+	}
+	if e.Result != "" {
+		s += ": " + e.Result
+	}
+	return s
+}
+
 // Settled reports whether the entry needs nothing more.
 func (e Entry) Settled() bool { return !e.State.Open() }
 

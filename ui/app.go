@@ -41,6 +41,9 @@ type Options struct {
 	Agent string
 	// DefaultList is the list id the subscribe form starts with.
 	DefaultList string
+	// Now is the clock the UI's y/N questions time their answers by (see
+	// question); nil means time.Now.
+	Now func() time.Time
 	// Waits receives the client's pauses (rate limits, retries) to show in
 	// the status line; nil means none are shown.
 	Waits <-chan client.Wait
@@ -88,12 +91,16 @@ func New(opts Options) *App {
 	if opts.History == nil {
 		opts.History = NewMemoryHistory()
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	if opts.Rules.Policy == nil {
 		opts.Rules.Policy = model.DefaultSMSPolicy()
 	}
 	c := &common{ctx: opts.Context, styles: newStyles(true), keys: defaultKeyMap(), rules: opts.Rules,
 		backend: opts.Backend, client: opts.Client, history: opts.History, defaultList: opts.DefaultList,
-		desk: &journal.Desk{Store: opts.History, Client: opts.Client, Rules: opts.Rules, Origin: opts.Origin, Agent: opts.Agent}}
+		desk: &journal.Desk{Store: opts.History, Client: opts.Client, Rules: opts.Rules, Origin: opts.Origin, Agent: opts.Agent},
+		now:  opts.Now}
 	h := help.New()
 	h.Styles = c.styles.Help
 	a := &App{c: c, stack: []component{newHomeView(c)}, help: h, waits: opts.Waits, width: 80, height: 24,

@@ -18,7 +18,7 @@ import (
 // newTestApp returns the UI at a fixed size with the default SMS policy.
 func newTestApp(t *testing.T, width, height int) *App {
 	t.Helper()
-	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "TEST"})
+	a := New(Options{Now: readerClock(), Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "TEST"})
 	send(t, a, tea.WindowSizeMsg{Width: width, Height: height})
 	return a
 }
@@ -176,7 +176,7 @@ func TestCheckLivePhoneLine(t *testing.T) {
 }
 
 func TestCheckUsesDefaultRegion(t *testing.T) {
-	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy(), DefaultRegion: "US"}})
+	a := New(Options{Now: readerClock(), Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy(), DefaultRegion: "US"}})
 	send(t, a, tea.WindowSizeMsg{Width: 100, Height: 24})
 	typeText(t, a, "c(201) 555-0123")
 	wantScreen(t, a, "national format, default region US", "✓ SMS consent can be recorded")
@@ -294,7 +294,7 @@ func (h *countingHistory) Entries() ([]HistoryEntry, error) {
 // cannot.
 func TestHomeReadsTheHistoryWhenShownNotPerFrame(t *testing.T) {
 	h := &countingHistory{History: NewMemoryHistory()}
-	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, History: h})
+	a := New(Options{Now: readerClock(), Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, History: h})
 	send(t, a, tea.WindowSizeMsg{Width: 80, Height: 24})
 	before := h.reads
 	for i := 0; i < 10; i++ {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
@@ -66,6 +67,9 @@ type common struct {
 	desk *journal.Desk
 	// defaultList is the account's list for new subscriptions, "" if none.
 	defaultList string
+	// now is the clock of the questions' guard against typed-ahead keys
+	// (question); tests replace it.
+	now func() time.Time
 }
 
 // backMsg asks the root to close the current view.

@@ -83,6 +83,8 @@ type formView struct {
 	// discarding is set while esc's "Discard this entry?" prompt shows:
 	// every key answers it (formdiscard.go).
 	discarding bool
+	// discardQuestion is the discard prompt's y/N.
+	discardQuestion question
 }
 
 func newFormView(c *common) *formView {

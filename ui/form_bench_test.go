@@ -17,7 +17,7 @@ const formBenchNumber = "+447400123456"
 // (which re-analyses the number) and a full View of the 80x24 screen. The
 // keys type the number, then ctrl+u clears it, over and over.
 func BenchmarkFormKeystroke(b *testing.B) {
-	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
+	a := New(Options{Now: readerClock(), Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
 	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	_, cmd := a.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
 	a.Update(cmd()) // open the form
@@ -38,7 +38,7 @@ func BenchmarkFormKeystroke(b *testing.B) {
 // the ones a refused form re-checks, so this is the keystroke at its
 // dearest.
 func BenchmarkFormKeystrokeAfterRefusal(b *testing.B) {
-	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
+	a := New(Options{Now: readerClock(), Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
 	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	_, cmd := a.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
 	a.Update(cmd()) // open the form

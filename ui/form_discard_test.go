@@ -142,7 +142,7 @@ func TestFormEscAsksOnlyForUnsentInput(t *testing.T) {
 // list (VIP Early Access).
 func defaultListApp(t *testing.T) *App {
 	cl := sandboxtest.Client(t, sandboxtest.Open(t, sandbox.Options{}), client.Options{})
-	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", DefaultList: "NFjKbW"})
+	a := New(Options{Now: readerClock(), Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", DefaultList: "NFjKbW"})
 	send(t, a, tea.WindowSizeMsg{Width: 80, Height: 24})
 	return a
 }

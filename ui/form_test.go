@@ -182,7 +182,7 @@ func TestFormSubmitLockedAndCancellable(t *testing.T) {
 	sb := sandboxtest.Open(t, sandbox.Options{Latency: 20 * time.Second})
 	cl := sandboxtest.Client(t, sb, client.Options{Attempts: 1})
 	hist := NewMemoryHistory()
-	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", History: hist})
+	a := New(Options{Now: readerClock(), Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", History: hist})
 	l := client.List{ID: "Y6nRLr", Name: "Newsletter", OptInProcess: "single_opt_in"}
 	p := startProgram(t, a, 100, 30)
 	p.waitFor("What would you like to do?")
@@ -216,7 +216,7 @@ func TestFormSubmitLockedAndCancellable(t *testing.T) {
 
 func TestFormStartsWithTheAccountsDefaultList(t *testing.T) {
 	cl := sandboxtest.Client(t, sandboxtest.Open(t, sandbox.Options{}), client.Options{})
-	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", DefaultList: "NFjKbW"})
+	a := New(Options{Now: readerClock(), Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", DefaultList: "NFjKbW"})
 	send(t, a, tea.WindowSizeMsg{Width: 100, Height: 30})
 	typeAndWait(t, a, "s")
 	wantScreen(t, a, "List VIP Early Access (NFjKbW) · double opt-in")

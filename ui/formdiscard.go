@@ -39,17 +39,19 @@ func sameEntry(a, b model.ConsentRequest) bool {
 func (v *formView) leave() tea.Cmd {
 	if v.unsent() {
 		v.discarding = true
+		v.discardQuestion.open(v.c.now())
 		return nil
 	}
 	return back
 }
 
-// answerDiscard takes the key that answers the discard prompt: y discards
-// the entry and goes back; any other key (n, esc, enter, a letter) is No and
-// leaves the form as it was, the key typed into nothing.
+// answerDiscard takes the key that answers the discard prompt: y (once the
+// prompt could be read: question) discards the entry and goes back; any
+// other key (n, esc, enter, a letter, a y typed ahead) is No and leaves the
+// form as it was, the key typed into nothing.
 func (v *formView) answerDiscard(msg tea.KeyPressMsg) tea.Cmd {
 	v.discarding = false
-	if key.Matches(msg, v.c.keys.Yes) {
+	if yes, _ := v.discardQuestion.answer(msg, v.c.keys.Yes, v.c.now()); yes {
 		return back
 	}
 	return nil

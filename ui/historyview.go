@@ -57,8 +57,10 @@ type historyView struct {
 	loadErr error
 	cursor  int
 	mode    historyMode
-	note    textinput.Model
-	retry   inflight
+	// confirmation is the y/N of the question being asked.
+	confirmation question
+	note         textinput.Model
+	retry        inflight
 	// retrying is the id of the entry being retried.
 	retrying string
 	// notice is about entry noticeFor: refused, or what came of a retry.
@@ -142,20 +144,22 @@ func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 	case historyConfirmRetry, historyConfirmResend:
 		resend := v.mode == historyConfirmResend
 		v.mode = historyBrowsing
-		if key.Matches(msg, k.Yes) {
+		yes, tooSoon := v.confirmation.answer(msg, k.Yes, v.c.now())
+		if yes {
 			return v.startRetry(resend)
 		}
-		v.setNotice(v.selectedID(), "Not retried: nothing was sent.", false)
+		v.setNotice(v.selectedID(), "Not retried: nothing was sent."+soonNote(tooSoon), false)
 		return nil
 	case historyNoting:
 		return v.noteKey(msg)
 	case historyConfirmDismiss:
 		v.mode = historyBrowsing
-		if key.Matches(msg, k.Yes) {
+		yes, tooSoon := v.confirmation.answer(msg, k.Yes, v.c.now())
+		if yes {
 			v.dismiss()
 			return nil
 		}
-		v.setNotice(v.selectedID(), "Not dismissed.", false)
+		v.setNotice(v.selectedID(), "Not dismissed."+soonNote(tooSoon), false)
 		return nil
 	}
 	switch {
@@ -229,13 +233,27 @@ func (v *historyView) askRetry(resend bool) tea.Cmd {
 	v.clearNotice()
 	switch {
 	case resend:
-		v.mode = historyConfirmResend
+		v.ask(historyConfirmResend)
 	case e.State.ReadBackOnly():
 		return v.startRetry(false)
 	default:
-		v.mode = historyConfirmRetry
+		v.ask(historyConfirmRetry)
 	}
 	return nil
+}
+
+// ask opens question mode.
+func (v *historyView) ask(mode historyMode) {
+	v.mode = mode
+	v.confirmation.open(v.c.now())
+}
+
+// soonNote is tooSoonNotice when tooSoon.
+func soonNote(tooSoon bool) string {
+	if tooSoon {
+		return tooSoonNotice
+	}
+	return ""
 }
 
 // startRetry retries the selected entry through the desk, in the
@@ -308,7 +326,7 @@ func (v *historyView) noteKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		v.note.Blur()
-		v.mode = historyConfirmDismiss
+		v.ask(historyConfirmDismiss)
 		return nil
 	}
 	var cmd tea.Cmd

@@ -89,7 +89,7 @@ func BenchmarkMembersScroll(b *testing.B) {
 // line, footer, and the root's layout of the body, i.e. the whole frame.
 func BenchmarkMembersScrollApp(b *testing.B) {
 	rows := benchMemberRows(benchRows)
-	a := New(Options{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
+	a := New(Options{Now: readerClock(), Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
 	a.Update(tea.WindowSizeMsg{Width: benchWidth + 2, Height: 24})
 	v := newMembersView(a.c, client.List{ID: "BENCH", Name: "Bench", OptInProcess: "single_opt_in"})
 	v.all.add(rows, "", "")

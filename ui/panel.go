@@ -68,6 +68,8 @@ type profilePanel struct {
 	scope   int
 	list    *client.List
 	request model.CheckedRequest
+	// confirmation is the y/N asked before sending.
+	confirmation question
 	// notice is one line about the last thing refused or cancelled.
 	notice  string
 	problem bool
@@ -162,10 +164,14 @@ func (p *profilePanel) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case panelScoping:
 		return p.scopeKey(msg)
 	case panelConfirming:
-		if key.Matches(msg, k.Yes) {
+		yes, tooSoon := p.confirmation.answer(msg, k.Yes, p.c.now())
+		if yes {
 			return p.send(), true
 		}
 		p.cancel()
+		if tooSoon {
+			p.notice += tooSoonNotice
+		}
 		return nil, !isTyping(msg) // No; a letter is typed on
 	}
 	switch {
@@ -313,6 +319,7 @@ func (p *profilePanel) confirm() {
 		return
 	}
 	p.request, p.mode = req, panelConfirming
+	p.confirmation.open(p.c.now())
 }
 
 // send unsubscribes the confirmed channel through submitChange, then reads

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"sync"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -21,7 +23,7 @@ func newSandboxApp(t *testing.T, width, height int) (*App, *sandbox.Sandbox) {
 	t.Helper()
 	sb := sandboxtest.Open(t, sandbox.Options{})
 	cl := sandboxtest.Client(t, sb, client.Options{})
-	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX · revision 2026-07-15", Origin: testOrigin})
+	a := New(Options{Now: readerClock(), Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX · revision 2026-07-15", Origin: testOrigin})
 	send(t, a, tea.WindowSizeMsg{Width: width, Height: height})
 	return a, sb
 }
@@ -51,7 +53,21 @@ func newClientApp(t *testing.T, width, height int, opts client.Options, h Histor
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", History: h, Origin: testOrigin})
+	a := New(Options{Now: readerClock(), Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX", History: h, Origin: testOrigin})
 	send(t, a, tea.WindowSizeMsg{Width: width, Height: height})
 	return a
+}
+
+// readerClock is a clock for the tests' apps that moves a second on every
+// reading: a person reading a question takes that long, so a y sent to it
+// answers it (TestQuestionTakesNoTypedAheadYes freezes the clock instead).
+func readerClock() func() time.Time {
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Second)
+		return now
+	}
 }

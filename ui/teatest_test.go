@@ -70,7 +70,7 @@ func (p *programScreen) press(code rune) { p.tm.Send(tea.KeyPressMsg{Code: code}
 func TestProgramSubscribeToResult(t *testing.T) {
 	sb := sandboxtest.Open(t, sandbox.Options{JobDelay: sandbox.DefaultJobDelay})
 	cl := sandboxtest.Client(t, sb, client.Options{})
-	a := New(Options{Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
+	a := New(Options{Now: readerClock(), Client: cl, Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
 	p := startProgram(t, a, 100, 30)
 	p.waitFor("What would you like to do?", "SANDBOX")
 

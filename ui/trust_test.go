@@ -178,3 +178,48 @@ func TestMembersRowFollowsAnUnsubscribe(t *testing.T) {
 		t.Errorf("the row still shows the old consent: %q\n%s", row, screen(a))
 	}
 }
+
+// manualClock is a clock a test moves by hand.
+type manualClock struct{ now time.Time }
+
+func (c *manualClock) read() time.Time { return c.now }
+
+// TestQuestionTakesNoTypedAheadYes: a name typed on Home ("henry@…": h
+// opens History, r asks to retry the newest entry, y would confirm it) does
+// not retry anything: a y that comes before the question could be read is
+// No, and says so; the same y pressed once it could be read retries.
+func TestQuestionTakesNoTypedAheadYes(t *testing.T) {
+	h := NewMemoryHistory()
+	entryAt(t, h, StatePending, model.ConsentRequest{Phone: "+16175475595", Channels: []model.Channel{model.SMSMarketing}}, "")
+	clock := &manualClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	a := newSandboxAppWith(t, 100, 24, sandbox.Options{}, h)
+	a.c.now = clock.read
+	typeAndWait(t, a, "henry@example.com")
+	if e := historyEntries(t, a); len(e) != 1 || e[0].State != StatePending {
+		t.Fatalf("typing a name on Home retried an entry: %+v", e)
+	}
+	wantScreen(t, a, "Not retried: nothing was sent. (y came too soon after the question to be read")
+
+	typeAndWait(t, a, "r")
+	clock.now = clock.now.Add(confirmDelay)
+	typeAndWait(t, a, "y")
+	if e := historyEntries(t, a); len(e) != 1 || e[0].State != StateVerified { // Klaviyo already shows it: verified, nothing sent
+		t.Fatalf("a y pressed after reading did not retry: %+v", e)
+	}
+}
+
+// TestUnsubscribeTakesNoTypedAheadYes: on the card, a y typed straight
+// after the question is No (and, in the check view, is typed on).
+func TestUnsubscribeTakesNoTypedAheadYes(t *testing.T) {
+	clock := &manualClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	a, _ := newSandboxApp(t, 100, 30)
+	a.c.now = clock.read
+	checkFor(t, a, walkerPhone)
+	unsubscribeFromCard(t, a, 0)
+	pressAndWait(t, a, tea.KeyEnter, 0) // the whole account
+	typeAndWait(t, a, "y")
+	if e := historyEntries(t, a); len(e) != 0 {
+		t.Fatalf("a typed-ahead y unsubscribed: %+v", e)
+	}
+	wantScreen(t, a, "> "+walkerPhone+"y", "Not unsubscribed: nothing was sent. (y came too soon")
+}
