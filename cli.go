@@ -40,9 +40,15 @@ Usage:
   consent members LIST_ID [--json] [--limit N]
                                   a list's members with their consent (streams)
   consent history [--json]        every subscribe and unsubscribe made here, newest first
-  consent history retry (ID | --all)
-                                  settle entries that are not verified: read back,
-                                  resend only what Klaviyo does not show, verify
+  consent history retry (ID... | --all) [--wait D]
+                                  settle entries that are not verified, made on this
+                                  backend and account: read back, resend only what
+                                  Klaviyo does not show and nobody changed since
+  consent history retry --resend ID... [--yes]
+                                  send again what Klaviyo accepted an hour ago but does
+                                  not show (asks first)
+  consent history dismiss ID --note TEXT
+                                  put an entry to rest, with why (journaled)
   consent sandbox serve [--addr 127.0.0.1:0] [--db FILE] [--latency D]
                     [--fail-rate F] [--throttle-rate F] [--rate-limit on|off]
                                   serve the Klaviyo-compatible sandbox on loopback
@@ -54,7 +60,8 @@ Backend: --api-key, else KLAVIYO_API_KEY, else the account chosen by --account,
 KLAVIYO_ACCOUNT or default_account in config.toml, else the embedded sandbox
 (demo data, under $CONSENT_HOME). KLAVIYO_API_URL overrides https://a.klaviyo.com.
 Configuration: $CONSENT_HOME/config.toml (default ~/.config/consent-desk/config.toml).
-Exit codes: 0 done, 1 the API or the network failed, 2 bad input or usage.
+Exit codes: 0 done, 1 the API or the network failed, 2 bad input or usage
+(the UI: 130 when quit with ctrl+c).
 `
 
 // env is what a command reads from its surroundings, so tests can give
