@@ -62,7 +62,14 @@ func (o Outcome) State() State {
 func (o Outcome) Summary() string {
 	switch {
 	case !o.Sent && o.Err != nil:
-		return "not sent or not confirmed: " + o.Err.Error()
+		why := strings.TrimPrefix(o.Err.Error(), "not sent: ")
+		switch o.State() {
+		case StateRefused:
+			return "refused, nothing changed: " + why
+		case StatePending:
+			return "not confirmed, it may have reached Klaviyo: " + why
+		}
+		return "not sent: " + why
 	case o.Err != nil:
 		return "accepted by Klaviyo; verification did not finish: " + o.Err.Error()
 	}
