@@ -4,11 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/internal/privatefile"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
@@ -152,13 +152,15 @@ func stateDir(getenv func(string) string) (string, error) {
 	return privateDir(homeSubdir(getenv, "XDG_STATE_HOME", filepath.Join(".local", "state")))
 }
 
-// privateDir creates dir 0700 if needed: what goes in it is personal data.
+// privateDir creates dir 0700 if needed, and refuses one other users may
+// enter or write (privatefile.Dir): what goes in it is personal data, and
+// what the journal in it says is sent with the agent's key.
 func privateDir(dir string, err error) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("cannot create %s: %w", dir, err)
+	if err := privatefile.Dir(dir); err != nil {
+		return "", err
 	}
 	return dir, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/consentdesk/consent/internal/privatefile"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -142,6 +143,11 @@ func report(err error, cmd string, stderr io.Writer) int {
 	prefix := "consent"
 	if cmd != "" {
 		prefix += " " + cmd
+	}
+	var unsafe *privatefile.UnsafeError
+	if errors.As(err, &unsafe) { // a file or directory others could read or change
+		fmt.Fprintf(stderr, "%s: %s\n", prefix, model.SanitizeText(err.Error()))
+		return exitUsage
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/consentdesk/consent/internal/privatefile"
 )
 
 // maxLine bounds one journal line; a longer one is reported, not read.
@@ -61,10 +63,21 @@ type Problem struct {
 func (p Problem) String() string { return fmt.Sprintf("line %d: %s", p.Line, p.Reason) }
 
 // Open returns the journal at path, creating its directory (0700) if
-// needed; the file itself (0600) is created by the first entry.
+// needed; the file itself (0600) is created by the first entry. A journal
+// that exists is checked at once (privatefile.OpenFile): not a link, this
+// user's, and no one else may write it, since retry would send what it
+// says with the agent's key.
 func Open(path string, meta Meta) (*File, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("journal: creating %s: %w", filepath.Dir(path), err)
+	}
+	f, err := privatefile.OpenFile(path, os.O_RDONLY, 0)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("journal: %w", err)
+	default:
+		f.Close()
 	}
 	return &File{path: path, meta: meta, now: time.Now}, nil
 }
@@ -152,9 +165,10 @@ func (f *File) append(r record) error {
 	return nil
 }
 
-// openForAppend opens the journal to append to it, creating it 0600.
+// openForAppend opens the journal to append to it, creating it 0600, never
+// through a link, only a file of this user's no one else may write.
 func (f *File) openForAppend() (*os.File, error) {
-	file, err := os.OpenFile(f.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	file, err := privatefile.OpenFile(f.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("journal: opening %s: %w", f.path, err)
 	}
@@ -223,7 +237,7 @@ func (f *File) Entries() ([]Entry, error) {
 // Read returns every entry, newest first, and the lines it had to skip.
 // A missing file is an empty journal.
 func (f *File) Read() ([]Entry, []Problem, error) {
-	file, err := os.Open(f.path)
+	file, err := privatefile.OpenFile(f.path, os.O_RDONLY, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/consentdesk/consent/internal/privatefile"
 	"github.com/consentdesk/consent/model"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -127,18 +128,22 @@ func (s *Sandbox) preparePath(path string) (string, error) {
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("sandbox: creating the database directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	// Never through a link, only a file of this user's no one else may
+	// write; SQLite opens it by name next, with its -wal and -shm.
+	f, err := privatefile.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		s.removeTemp()
-		return "", fmt.Errorf("sandbox: creating the database file: %w", err)
+		return "", fmt.Errorf("sandbox: the database file: %w", err)
 	}
 	if err := f.Close(); err != nil {
 		s.removeTemp()
 		return "", fmt.Errorf("sandbox: creating the database file: %w", err)
 	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		s.removeTemp()
-		return "", fmt.Errorf("sandbox: restricting the database file: %w", err)
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := privatefile.CheckExisting(path + suffix); err != nil {
+			s.removeTemp()
+			return "", fmt.Errorf("sandbox: the database's companion file: %w", err)
+		}
 	}
 	return path, nil
 }
@@ -160,8 +165,8 @@ func (s *Sandbox) openDB(ctx context.Context) error {
 		return errors.Join(err, db.Close())
 	}
 	for _, suffix := range []string{"-wal", "-shm"} {
-		if err := os.Chmod(s.path+suffix, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return errors.Join(fmt.Errorf("sandbox: restricting %s%s: %w", s.path, suffix, err), db.Close())
+		if err := privatefile.CheckExisting(s.path + suffix); err != nil {
+			return errors.Join(fmt.Errorf("sandbox: restricting the database's companion file: %w", err), db.Close())
 		}
 	}
 	return nil
