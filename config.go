@@ -159,8 +159,11 @@ func decodeConfig(data []byte, path string, fc *fileConfig) error {
 // applies with a given key (its key is then the one replaced).
 func resolve(fc fileConfig, path string, getenv func(string) string, o overrides) (settings, error) {
 	s := settings{rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, agent: fc.Agent}
+	if len(s.agent) > maxAgent {
+		return s, usagef("%s: agent is %d bytes long: at most %d (a name the journal records with every change)", path, len(s.agent), maxAgent)
+	}
 	if s.agent == "" {
-		s.agent = osUser(getenv)
+		s.agent = model.SanitizeShort(osUser(getenv), maxAgent)
 	}
 	region, countries := fc.DefaultRegion, fc.SMSCountries
 	name := firstNonEmpty(o.account, getenv("KLAVIYO_ACCOUNT"))
@@ -234,6 +237,9 @@ func accountNames(fc fileConfig) string {
 	sort.Strings(names)
 	return strings.Join(names, ", ")
 }
+
+// maxAgent bounds the agent's name: every journal record carries it.
+const maxAgent = 120
 
 // osUser is the agent's name when the configuration does not give one.
 func osUser(getenv func(string) string) string {

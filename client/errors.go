@@ -53,14 +53,14 @@ func (e *APIError) Error() string {
 	}
 	switch {
 	case e.Detail != "" && e.Detail != e.Title:
-		fmt.Fprintf(&b, ": %s", model.SanitizeText(e.Detail))
+		fmt.Fprintf(&b, ": %s", model.SanitizeShort(e.Detail, maxErrorText))
 	case e.Title != "":
-		fmt.Fprintf(&b, ": %s", model.SanitizeText(e.Title))
+		fmt.Fprintf(&b, ": %s", model.SanitizeShort(e.Title, maxErrorText))
 	case e.Body != "":
 		fmt.Fprintf(&b, ": %s", e.Body)
 	}
 	if where := e.Pointer + e.Parameter; where != "" {
-		fmt.Fprintf(&b, " (at %s)", model.SanitizeText(where))
+		fmt.Fprintf(&b, " (at %s)", model.SanitizeShort(where, maxErrorText))
 	}
 	if len(e.Errors) > 1 {
 		fmt.Fprintf(&b, " (and %d more)", len(e.Errors)-1)
@@ -80,6 +80,11 @@ func MayHaveArrived(err error) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && ae.Status >= 500 && !strings.HasPrefix(ae.Endpoint, http.MethodGet+" ")
 }
+
+// maxErrorText bounds each of Klaviyo's texts an error message quotes (its
+// detail, title, pointer): a hostile or broken answer of megabytes must not
+// fill the terminal or the journal.
+const maxErrorText = 500
 
 // maxErrorExcerpt bounds the excerpt of a non-JSON error body.
 const maxErrorExcerpt = 200

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
@@ -92,8 +93,14 @@ func (d *Desk) Submit(ctx context.Context, action Action, req model.CheckedReque
 	return out
 }
 
-// record writes a change of entry id, and keeps in out why it could not.
+// MaxResult bounds an entry's result as journaled: an API error of
+// megabytes must not make its line unreadable (see File.Add).
+const MaxResult = 2048
+
+// record writes a change of entry id, its result cut to MaxResult, and
+// keeps in out why it could not.
 func (d *Desk) record(out *Outcome, id string, c Change) {
+	c.Result = cut(c.Result, MaxResult)
 	if err := d.Store.Update(id, c); err != nil {
 		out.JournalErr = errors.Join(out.JournalErr,
 			fmt.Errorf("the journal could not record that entry %s is %s: %w", id, c.State.Label(), err))
@@ -106,4 +113,17 @@ func wanted(action Action) model.ConsentState {
 		return model.Unsubscribed
 	}
 	return model.Subscribed
+}
+
+// cut shortens s to at most n bytes, at a rune boundary, ending it with
+// "…" when it was cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n-len("…")]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
 }

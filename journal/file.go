@@ -182,6 +182,11 @@ func (f *File) writeRecord(file *os.File, r record) error {
 	if err != nil {
 		return fmt.Errorf("journal: encoding: %w", err)
 	}
+	if len(line) > maxLine {
+		// Read would skip it: an entry written so would be sent and then
+		// lost from History.
+		return fmt.Errorf("journal: a record of %d bytes is longer than a journal line may be (%d): not written", len(line), maxLine)
+	}
 	line = append(line, '\n')
 	if endsTorn(file) {
 		// A crash cut the last line short: start on a line of our own, so

@@ -234,3 +234,27 @@ func TestAnOutcomeTheJournalCouldNotRecordIsNotSettled(t *testing.T) {
 		t.Errorf("entry = %+v", e)
 	}
 }
+
+// TestEveryRecordCanBeReadBack: a result of megabytes (an API error's
+// detail) is cut to MaxResult when journaled, and a record the journal
+// could not read back is refused before it is written, so an entry is
+// never sent and then lost from History.
+func TestEveryRecordCanBeReadBack(t *testing.T) {
+	j := openTemp(t)
+	huge := strings.Repeat("x", 2<<20)
+	if _, err := j.Add(Entry{Action: ActionSubscribe, Request: model.ConsentRequest{Email: "a@example.com", Source: huge, Channels: emailOnly}}); err == nil ||
+		!strings.Contains(err.Error(), "longer than a journal line may be") {
+		t.Fatalf("an unreadable entry was written: %v", err)
+	}
+	if es := entries(t, j); len(es) != 0 {
+		t.Fatalf("entries = %d", len(es))
+	}
+	id, _ := j.Add(Entry{Action: ActionSubscribe, Request: model.ConsentRequest{Email: "a@example.com", Channels: emailOnly}})
+	out := Outcome{Err: errors.New("Klaviyo answered 400: " + huge)}
+	d := desk(j, nil)
+	d.record(&out, id, Change{State: StateRefused, Result: out.Summary()})
+	e := byID(t, j, id)
+	if out.JournalErr != nil || e.State != StateRefused || len(e.Result) > MaxResult || !strings.HasSuffix(e.Result, "…") {
+		t.Errorf("journal error %v; entry %s with a result of %d bytes", out.JournalErr, e.State, len(e.Result))
+	}
+}

@@ -94,7 +94,7 @@ func (d *Desk) retryClaimed(ctx context.Context, e Entry, all []Entry, opts Retr
 	req, problems := e.Request.Check(d.Rules)
 	if len(problems) > 0 {
 		why := model.JoinProblems(problems)
-		if err := d.Store.Update(e.ID, Change{State: StateRefused, Result: "not resent: it no longer passes the checks: " + why}); err != nil {
+		if err := d.Store.Update(e.ID, Change{State: StateRefused, Result: cut("not resent: it no longer passes the checks: "+why, MaxResult)}); err != nil {
 			return Outcome{}, fmt.Errorf("entry %s cannot be sent as it is (%s), and the journal could not record it: %w", e.ID, why, err)
 		}
 		return Outcome{}, fmt.Errorf("entry %s cannot be sent as it is, so it is now refused: %s", e.ID, why)
