@@ -169,13 +169,6 @@ func analyseID(id string, rules model.PhoneRules) checkResult {
 	return res
 }
 
-// writeJSONLine writes v as one line of JSON, without HTML escaping.
-func writeJSONLine(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
 // writeCheckCard writes the human-readable card for one ID: its label
 // column is aligned, and every piece of input is sanitised for the terminal.
 func writeCheckCard(w io.Writer, r checkResult) error {

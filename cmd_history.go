@@ -86,18 +86,27 @@ func writeHistoryTable(w io.Writer, entries []journal.Entry) error {
 	retries := journal.NewRetries(entries)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tWHEN\tACTION\tWHO\tCHANNELS\tLIST\tMADE ON\tSTATE\tAGENT\tRESULT")
+	// A journal is a file: whatever it says is sanitised, every field.
+	cell := func(s string) string { return tabless(model.SanitizeText(s)) }
 	for _, en := range entries {
 		state := en.State.Label()
 		if by := retries.ResentAs(en.ID); by != "" && en.State.Open() {
 			state += ", resent as " + by
 		}
+		result := en.Result
+		if en.Note != "" {
+			result = "dismissed by " + en.NoteBy + ": " + en.Note
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			en.ID, en.At.Local().Format("2006-01-02 15:04"), en.Action,
-			model.SanitizeText(en.Who()), channelList(en.Request.Channels), orDash(model.SanitizeText(en.Request.ListID)),
-			model.SanitizeText(en.Origin.String()), state, orDash(model.SanitizeText(en.Agent)), model.SanitizeText(en.Result))
+			cell(en.ID), en.At.Local().Format("2006-01-02 15:04"), cell(string(en.Action)),
+			cell(en.Who()), cell(channelList(en.Request.Channels)), orDash(cell(en.Request.ListID)),
+			cell(en.Origin.String()), cell(state), orDash(cell(en.Agent)), cell(result))
 	}
 	return tw.Flush()
 }
+
+// tabless makes s one table cell: a tab would start another column.
+func tabless(s string) string { return strings.ReplaceAll(s, "\t", " ") }
 
 func channelList(chs []model.Channel) string {
 	names := make([]string, len(chs))
@@ -151,8 +160,7 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	for _, en := range elsewhere {
-		fmt.Fprintf(e.stdout, "%s  %s %s: made on %s: not retried here\n", en.ID, en.Action,
-			model.SanitizeText(en.Who()), model.SanitizeText(en.Origin.String()))
+		fmt.Fprintln(e.stdout, model.SanitizeText(fmt.Sprintf("%s  %s %s: made on %s: not retried here", en.ID, en.Action, en.Who(), en.Origin)))
 	}
 	if len(targets) == 0 {
 		if len(elsewhere) == 0 {
@@ -222,8 +230,8 @@ func retryLine(en journal.Entry, out journal.Outcome, err error) (string, bool) 
 // targets again, defaulting to No; without a terminal only --yes does.
 func confirmResend(e env, targets []journal.Entry, yes bool) error {
 	for _, en := range targets {
-		fmt.Fprintf(e.stderr, "Resend entry %s: %s %s (%s)? Klaviyo accepted it %s and the profile does not show it.\n",
-			en.ID, en.Action, model.SanitizeText(en.Who()), channelList(en.Request.Channels), acceptedAgo(en))
+		fmt.Fprintln(e.stderr, model.SanitizeText(fmt.Sprintf("Resend entry %s: %s %s (%s)? Klaviyo accepted it %s and the profile does not show it.",
+			en.ID, en.Action, en.Who(), channelList(en.Request.Channels), acceptedAgo(en))))
 	}
 	if yes {
 		return nil
@@ -276,11 +284,11 @@ func retryTargets(entries []journal.Entry, ids []string, all bool, here journal.
 		case !ok:
 			return nil, nil, usagef("no journal entry %q (see consent history)", sanitizeArg(id))
 		case en.Settled():
-			return nil, nil, usagef("entry %s is %s: nothing to retry", id, en.State.Label())
+			return nil, nil, usagef("entry %s is %s: nothing to retry", sanitizeArg(id), model.SanitizeText(en.State.Label()))
 		case retries.ResentAs(id) != "":
-			return nil, nil, usagef("entry %s was resent as entry %s: retry that one", id, retries.ResentAs(id))
+			return nil, nil, usagef("entry %s was resent as entry %s: retry that one", sanitizeArg(id), model.SanitizeText(retries.ResentAs(id)))
 		case !en.Origin.Same(here):
-			return nil, nil, usagef("entry %s was made on %s: not retried here (this is %s)", id,
+			return nil, nil, usagef("entry %s was made on %s: not retried here (this is %s)", sanitizeArg(id),
 				model.SanitizeText(en.Origin.String()), model.SanitizeText(here.String()))
 		case seen[id]:
 			continue // named twice: retried once
@@ -319,6 +327,6 @@ func runHistoryDismiss(args []string, e env) error {
 		}
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Entry %s dismissed: %s\n", ids[0], model.SanitizeText(strings.Join(strings.Fields(*note), " ")))
+	fmt.Fprintf(e.stdout, "Entry %s dismissed: %s\n", sanitizeArg(ids[0]), model.SanitizeText(strings.Join(strings.Fields(*note), " ")))
 	return nil
 }

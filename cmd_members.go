@@ -59,7 +59,7 @@ func runMembers(ctx context.Context, args []string, e env) error {
 				break
 			}
 			if *asJSON {
-				_, err = fmt.Fprintf(e.stdout, "%s\n", p.Raw)
+				err = writeRawJSONLine(e.stdout, p.Raw)
 			} else {
 				err = writeMemberRow(tw, p, rest[0], cfg.rules)
 			}

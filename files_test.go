@@ -3,6 +3,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,5 +99,39 @@ func symlink(t *testing.T, target, path string) {
 	t.Helper()
 	if err := os.Symlink(target, path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestATamperedJournalCannotReachTheTerminal: a journal whose id, action,
+// state, channels, agent and result carry an OSC 52 clipboard write, a
+// screen clear, BEL, C1 and bidi controls: `consent history` shows none of
+// them, and `history --json` carries them only escaped.
+func TestATamperedJournalCannotReachTheTerminal(t *testing.T) {
+	home := t.TempDir()
+	entry := map[string]any{
+		"op": "add", "id": hostile("20261201-120000-aaaaaaaa"), "at": "2026-12-01T12:00:00Z", "updated": "2026-12-01T12:00:00Z",
+		"action": hostile("subscribe"), "backend": hostile("SANDBOX"), "agent": hostile("dana"), "state": hostile("pending"),
+		"result": hostile("result"), "request": map[string]any{"email": hostile("x@example.com"), "channels": []string{hostile("email_marketing")}},
+	}
+	line, err := json.Marshal(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, journalFile), append(line, '\n'), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runBinary(t, []string{"CONSENT_HOME=" + home}, "history")
+	if code != 0 {
+		t.Fatalf("history: exit %d %s", code, errOut)
+	}
+	wantSafe(t, "consent history", out)
+	wantText(t, "consent history", out, "20261201-120000-aaaaaaaa", "x@example.com")
+	js, _, _ := runBinary(t, []string{"CONSENT_HOME=" + home}, "history", "--json")
+	if i := firstControl(js); i >= 0 || bytes.ContainsAny(js, "\x1b\a") {
+		t.Errorf("history --json holds a raw terminal control: %q", js)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(js, &back); err != nil || back["agent"] != entry["agent"] {
+		t.Errorf("history --json is not faithful: %v %q", err, back["agent"])
 	}
 }

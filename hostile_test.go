@@ -336,6 +336,9 @@ func TestHostileTextJSONFaithful(t *testing.T) {
 		if bytes.ContainsAny(out, "\x1b\a") {
 			t.Errorf("JSON output holds a raw ESC or BEL: %q", out)
 		}
+		if i := firstControl(out); i >= 0 {
+			t.Errorf("JSON output holds a raw terminal control at %d: %q", i, out[max(i-20, 0):min(i+20, len(out))])
+		}
 		return bytes.Split(bytes.TrimSuffix(out, []byte("\n")), []byte("\n"))
 	}
 	// roundTrip is v as a generic JSON value, for comparing with a line.

@@ -1,5 +1,7 @@
 package journal
 
+import "github.com/consentdesk/consent/model"
+
 // State is where an entry is in its life: what Consent Desk knows of the
 // change it records.
 type State string
@@ -78,7 +80,7 @@ func (s State) Label() string {
 	case StateDismissed:
 		return "dismissed"
 	}
-	return string(s)
+	return model.SanitizeShort(string(s), 40) // not one of ours: a damaged or tampered journal
 }
 
 // Action is what an entry asks of Klaviyo.

@@ -73,11 +73,12 @@ func (v *historyView) rowView(e HistoryEntry, selected bool) string {
 		state = s.Pending.Render("… retrying")
 	}
 	when := e.At.Local().Format("2006-01-02 15:04")
-	head := fmt.Sprintf("%-16s  %-11s ", when, e.Action)
+	action := model.SanitizeShort(string(e.Action), 11)
+	head := fmt.Sprintf("%-16s  %-11s ", when, action)
 	second := "    " + v.entryWhat(e)
 	if v.width < historyWideEnough {
 		head = ""
-		second = "    " + when + " · " + string(e.Action) + " · " + v.entryWhat(e)
+		second = "    " + when + " · " + action + " · " + v.entryWhat(e)
 	}
 	who := entryWho(e.Request)
 	if selected {
@@ -128,12 +129,12 @@ func (v *historyView) detailView() string {
 		lines = append(lines, s.Pending.Render(wrap(v.retryQuestion(e), v.width)))
 	case historyConfirmResend:
 		lines = append(lines, s.Pending.Render(wrap(fmt.Sprintf("Resend entry %s to Klaviyo: %s %s (%s)? Klaviyo accepted it %s ago and the profile still does not show it. y/N",
-			model.SanitizeText(e.ID), e.Action, entryWho(e.Request), channelLabels(e.Request.Channels), roundedSince(acceptedAt(e))), v.width)))
+			model.SanitizeText(e.ID), model.SanitizeText(string(e.Action)), entryWho(e.Request), channelLabels(e.Request.Channels), roundedSince(acceptedAt(e))), v.width)))
 	case historyNoting:
 		lines = append(lines, s.Label.Render(wrap("Dismiss entry "+model.SanitizeText(e.ID)+": it will not be retried or counted again.", v.width)), v.note.View())
 	case historyConfirmDismiss:
 		lines = append(lines, s.Pending.Render(wrap(fmt.Sprintf("Dismiss entry %s (%s %s) with the note %q? y/N",
-			model.SanitizeText(e.ID), e.Action, entryWho(e.Request), model.SanitizeText(v.note.Value())), v.width)))
+			model.SanitizeText(e.ID), model.SanitizeText(string(e.Action)), entryWho(e.Request), model.SanitizeText(v.note.Value())), v.width)))
 	}
 	if v.notice != "" && v.noticeFor == e.ID {
 		style := s.Pending
@@ -151,12 +152,12 @@ func (v *historyView) detailView() string {
 // retryQuestion asks before a retry that may send e again.
 func (v *historyView) retryQuestion(e HistoryEntry) string {
 	return fmt.Sprintf("Retry entry %s: %s %s (%s)? Klaviyo's profile is read first; it is sent again only if Klaviyo does not show it and the person's consent has not changed since. y/N",
-		model.SanitizeText(e.ID), e.Action, entryWho(e.Request), channelLabels(e.Request.Channels))
+		model.SanitizeText(e.ID), model.SanitizeText(string(e.Action)), entryWho(e.Request), channelLabels(e.Request.Channels))
 }
 
 // entryDetail is the selected entry in words.
 func (v *historyView) entryDetail(e HistoryEntry) string {
-	parts := []string{"Entry " + model.SanitizeText(e.ID), e.At.Local().Format("2006-01-02 15:04:05"), e.State.Label()}
+	parts := []string{"Entry " + model.SanitizeText(e.ID), e.At.Local().Format("2006-01-02 15:04:05"), model.SanitizeText(e.State.Label())}
 	if by := v.retries.ResentAs(e.ID); by != "" {
 		parts = append(parts, "resent as "+model.SanitizeText(by))
 	}
