@@ -24,15 +24,24 @@ type homeView struct {
 	// reads, so that only the latest is shown.
 	tally      journal.Tally
 	historyErr error
-	countSeq   int
+	// damage is the journal's lines that could not be read (skipped).
+	damage   []journal.Problem
+	countSeq int
 }
 
 // homeCountMsg is what a read of the history (number seq) found.
 type homeCountMsg struct {
-	view  *homeView
-	seq   int
-	tally journal.Tally
-	err   error
+	view   *homeView
+	seq    int
+	tally  journal.Tally
+	damage []journal.Problem
+	err    error
+}
+
+// damageReporter is a history that says which of its lines it had to skip
+// (the journal file: a line torn by a crash, or damaged).
+type damageReporter interface {
+	Read() ([]journal.Entry, []journal.Problem, error)
 }
 
 func newHomeView(c *common) *homeView { return &homeView{c: c} }
@@ -49,15 +58,22 @@ func (h *homeView) count() tea.Cmd {
 	h.countSeq++
 	view, seq, history, here := h, h.countSeq, h.c.history, h.c.desk.Origin
 	return func() tea.Msg {
-		entries, err := history.Entries()
-		return homeCountMsg{view: view, seq: seq, tally: journal.NewRetries(entries).Tally(entries, here), err: err}
+		var entries []journal.Entry
+		var damage []journal.Problem
+		var err error
+		if r, ok := history.(damageReporter); ok {
+			entries, damage, err = r.Read()
+		} else {
+			entries, err = history.Entries()
+		}
+		return homeCountMsg{view: view, seq: seq, tally: journal.NewRetries(entries).Tally(entries, here), damage: damage, err: err}
 	}
 }
 
 func (h *homeView) Update(msg tea.Msg) tea.Cmd {
 	if m, ok := msg.(homeCountMsg); ok {
 		if m.seq == h.countSeq {
-			h.tally, h.historyErr = m.tally, m.err
+			h.tally, h.historyErr, h.damage = m.tally, m.err, m.damage
 		}
 		return nil
 	}
@@ -91,6 +107,9 @@ func (h *homeView) View() string {
 		b.WriteString("  " + s.Key.Render(k.Help().Key) + "  " + homeDescriptions[i] + "\n")
 	}
 	b.WriteString("\n")
+	if line := h.damageLine(); line != "" {
+		b.WriteString(s.Bad.Render(wrap(line, h.width)) + "\n\n")
+	}
 	if h.historyErr != nil {
 		b.WriteString(s.Bad.Render(wrap("✗ The history cannot be read: "+model.SanitizeText(h.historyErr.Error()), h.width)) + "\n\n")
 	} else if line := h.tallyLine(); line != "" {
@@ -98,6 +117,21 @@ func (h *homeView) View() string {
 	}
 	b.WriteString(s.Muted.Render(wrap("SMS countries for this account: "+strings.ReplaceAll(h.c.rules.Policy.String(), ",", ", "), h.width)))
 	return b.String()
+}
+
+// damageLine says which journal lines could not be read, "" when none:
+// what was on them is not in History.
+func (h *homeView) damageLine() string {
+	if len(h.damage) == 0 {
+		return ""
+	}
+	first := model.SanitizeShort(h.damage[0].String(), 120)
+	more := ""
+	if len(h.damage) > 1 {
+		more = fmt.Sprintf(" (and %d more)", len(h.damage)-1)
+	}
+	return fmt.Sprintf("✗ The journal has %d %s it could not read, skipped: %s%s. History does not show what %s; consent history names them.",
+		len(h.damage), plural(len(h.damage), "line", "lines"), first, more, plural(len(h.damage), "it held", "they held"))
 }
 
 // tallyLine says what in the history needs attention, "" when nothing.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -222,4 +223,22 @@ func TestUnsubscribeTakesNoTypedAheadYes(t *testing.T) {
 		t.Fatalf("a typed-ahead y unsubscribed: %+v", e)
 	}
 	wantScreen(t, a, "> "+walkerPhone+"y", "Not unsubscribed: nothing was sent. (y came too soon")
+}
+
+// TestHomeSaysWhenJournalLinesWereSkipped: a damaged journal line, which
+// the CLI reports, is said on Home too.
+func TestHomeSaysWhenJournalLinesWereSkipped(t *testing.T) {
+	path := t.TempDir() + "/journal.jsonl"
+	good := `{"op":"add","id":"a","action":"subscribe","request":{"channels":["email_marketing"]},"state":"verified"}`
+	if err := os.WriteFile(path, []byte(good+"\ngarbage\n"+`{"op":"add","id":"b"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j, err := journal.Open(path, journal.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(Options{Now: readerClock(), Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, History: j})
+	send(t, a, tea.WindowSizeMsg{Width: 100, Height: 24})
+	runCmdFully(t, a, a.current().Init(), 0)
+	wantScreen(t, a, "✗ The journal has 2 lines it could not read, skipped: line 2: not a journal record: skipped (and 1 more).")
 }
