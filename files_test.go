@@ -135,3 +135,29 @@ func TestATamperedJournalCannotReachTheTerminal(t *testing.T) {
 		t.Errorf("history --json is not faithful: %v %q", err, back["agent"])
 	}
 }
+
+// TestCredentialsInTheAPIURLAreNeverShownOrJournaled: a KLAVIYO_API_URL
+// with a password in it is journaled and shown redacted, and an error
+// about it does not quote the password either.
+func TestCredentialsInTheAPIURLAreNeverShownOrJournaled(t *testing.T) {
+	d := newKlaviyoDouble(t, sandbox.Options{})
+	home := t.TempDir()
+	withPassword := strings.Replace(d.srv.URL, "http://", "http://agent:s3cr3t-pw@", 1)
+	env := []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + withPassword, "KLAVIYO_API_KEY=" + keyA}
+	out, errOut, code := runBinary(t, env, "subscribe", "--list", "Y6nRLr", "--email", "url@example.com", "--email-marketing")
+	if code != 0 {
+		t.Fatalf("subscribe: exit %d %s%s", code, out, errOut)
+	}
+	journalBytes, _ := os.ReadFile(filepath.Join(home, journalFile))
+	table, _, _ := runBinary(t, env, "history")
+	closed := strings.Replace(withPassword, d.srv.URL[len("http://"):], "127.0.0.1:1", 1)
+	_, failed, _ := runBinary(t, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + closed, "KLAVIYO_API_KEY=" + keyA}, "lists")
+	for what, b := range map[string][]byte{"stdout": out, "stderr": errOut, "journal": journalBytes, "history": table, "an error": failed} {
+		if bytes.Contains(b, []byte("s3cr3t-pw")) {
+			t.Errorf("%s shows the URL's password:\n%s", what, b)
+		}
+	}
+	if !bytes.Contains(journalBytes, []byte("agent:xxxxx@127.0.0.1")) {
+		t.Errorf("the journal does not name the redacted URL:\n%s", journalBytes)
+	}
+}
