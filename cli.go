@@ -146,7 +146,7 @@ func report(err error, cmd string, stderr io.Writer) int {
 	}
 	var unsafe *privatefile.UnsafeError
 	if errors.As(err, &unsafe) { // a file or directory others could read or change
-		fmt.Fprintf(stderr, "%s: %s\n", prefix, model.SanitizeText(err.Error()))
+		fmt.Fprintf(stderr, "%s: %s\n", prefix, sanitizeLines(err.Error()))
 		return exitUsage
 	}
 	var ue *usageError
@@ -162,8 +162,18 @@ func report(err error, cmd string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: interrupted\n", prefix)
 		return exitAPI
 	}
-	fmt.Fprintf(stderr, "%s: %s\n", prefix, model.SanitizeText(err.Error()))
+	fmt.Fprintf(stderr, "%s: %s\n", prefix, sanitizeLines(err.Error()))
 	return exitAPI
+}
+
+// sanitizeLines sanitises each line of an error's text: several joined
+// errors keep their line breaks.
+func sanitizeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = model.SanitizeText(l)
+	}
+	return strings.Join(lines, "\n  ")
 }
 
 // silentExit ends a command with a code after it has already said why.

@@ -155,9 +155,20 @@ func TestAFullDiskIsReportedNotHidden(t *testing.T) {
 		t.Fatalf("%d POSTs for one retry", d.posts.Load()-posts)
 	}
 	free()
+	wantNoTornLine(t, home)
 	code, out, errOut = d.run(t, home, keyA, "history", "retry", "--all")
 	if code != 0 || !strings.Contains(out, "verified") || d.posts.Load() != posts+1 {
 		t.Fatalf("retry once there is room: exit %d, %d more POSTs\n%s%s", code, d.posts.Load()-posts-1, out, errOut)
+	}
+}
+
+// wantNoTornLine fails when reading home's journal reports a damaged line:
+// a write the full disk cut short must leave no half record behind.
+func wantNoTornLine(t *testing.T, home string) {
+	t.Helper()
+	_, errOut, code := runBinary(t, []string{"CONSENT_HOME=" + home}, "history")
+	if code != 0 || len(errOut) > 0 {
+		t.Errorf("history after a full disk: exit %d\n%s", code, errOut)
 	}
 }
 
@@ -199,6 +210,7 @@ func TestAReadBackOnAFullDiskIsNotReportedVerified(t *testing.T) {
 		t.Fatalf("retry on a full disk: exit %d\n%s%s", code, out, errOut)
 	}
 	free()
+	wantNoTornLine(t, home)
 	if e := journalEntries(t, home); e[0]["state"] == "verified" {
 		t.Fatalf("the journal says verified: %v", e)
 	}

@@ -193,7 +193,11 @@ func (f *File) writeRecord(file *os.File, r record) error {
 		// the damage stays on that one line.
 		line = append([]byte{'\n'}, line...)
 	}
-	if _, err := file.Write(line); err != nil {
+	before, statErr := file.Seek(0, io.SeekEnd)
+	if n, err := file.Write(line); err != nil {
+		if n > 0 && statErr == nil {
+			f.dropPartial(file, before, int64(n))
+		}
 		return fmt.Errorf("journal: writing %s: %w", f.path, err)
 	}
 	if err := file.Sync(); err != nil {
@@ -208,6 +212,15 @@ func (f *File) writeRecord(file *os.File, r record) error {
 		f.dirSynced = true
 	}
 	return nil
+}
+
+// dropPartial takes back the n bytes a failed write (a full disk) left at
+// offset before, so that the journal keeps no half record, unless someone
+// else appended after them meanwhile.
+func (f *File) dropPartial(file *os.File, before, n int64) {
+	if fi, err := file.Stat(); err == nil && fi.Size() == before+n {
+		_ = file.Truncate(before)
+	}
 }
 
 // syncDir fsyncs a directory, making the names in it durable.

@@ -81,6 +81,9 @@ func TestRetryNeverOverridesALaterOptOut(t *testing.T) {
 		if posts.Load() != before {
 			t.Errorf("%d POSTs: the opt-out was overridden", posts.Load()-before)
 		}
+		if e := byID(t, j, pending); e.State != StateRefused || !strings.Contains(e.Result, "a later entry") || NewRetries(entries(t, j)).Needed(e) {
+			t.Errorf("the entry is not put to rest: %+v", e)
+		}
 	})
 	t.Run("at Klaviyo, after the entry", func(t *testing.T) {
 		c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))

@@ -116,7 +116,7 @@ func (d *Desk) retryClaimed(ctx context.Context, e Entry, all []Entry, opts Retr
 		return d.readBack(ctx, e, req, list, opts.VerifyBound), nil
 	}
 	if err := laterEntry(e, all); err != nil {
-		return Outcome{}, err
+		return Outcome{}, d.putToRest(e, err)
 	}
 	start := d.now()
 	v, err := d.Client.Verify(ctx, client.Submission{Request: req, Want: wanted(e.Action), At: e.At},
@@ -134,13 +134,23 @@ func (d *Desk) retryClaimed(ctx context.Context, e Entry, all []Entry, opts Retr
 	case err != nil:
 		return Outcome{}, fmt.Errorf("entry %s not resent: could not check whether the person's consent changed since: %w", e.ID, err)
 	case why != "":
-		return Outcome{}, &ChangedSinceError{ID: e.ID, Reason: why}
+		return Outcome{}, d.putToRest(e, &ChangedSinceError{ID: e.ID, Reason: why})
 	}
 	out := d.Submit(ctx, e.Action, req, list, SubmitOptions{RetryOf: e.ID, VerifyBound: opts.VerifyBound})
 	if out.State() == StateVerified && out.JournalErr == nil {
 		d.record(&out, e.ID, Change{State: StateVerified, Result: "verified by retry " + out.EntryID + ": " + out.Summary()})
 	}
 	return out, nil
+}
+
+// putToRest records that e is not resent because the person's consent
+// changed since (refused: it is never retried, nor counted), and returns
+// why; when the journal cannot record it, that is said too.
+func (d *Desk) putToRest(e Entry, why *ChangedSinceError) error {
+	if err := d.Store.Update(e.ID, Change{State: StateRefused, Result: cut("not resent: "+why.Reason, MaxResult)}); err != nil {
+		return errors.Join(why, fmt.Errorf("the journal could not record it: %w", err))
+	}
+	return why
 }
 
 // mayResend refuses an explicit resend of anything but an entry Klaviyo
@@ -232,7 +242,7 @@ func latestTimestamp(stamps ...string) (time.Time, bool) {
 // one of e's own resends) touched the same person on a channel e asks for:
 // that later change is what the agent meant last, and resending e would
 // undo or repeat it.
-func laterEntry(e Entry, all []Entry) error {
+func laterEntry(e Entry, all []Entry) *ChangedSinceError {
 	chain := retryChain(e.ID, all)
 	for _, l := range all {
 		if chain[l.ID] || l.State == StateDismissed || !l.At.After(e.At) {
@@ -241,9 +251,12 @@ func laterEntry(e Entry, all []Entry) error {
 		if !samePerson(e.Request, l.Request) || !shareChannel(e.Request, l.Request) {
 			continue
 		}
-		return &ChangedSinceError{ID: e.ID, Reason: fmt.Sprintf(
-			"a later entry %s (%s of %s, %s, made %s) changed this person's consent after it; resending this one would undo or repeat it (dismiss it, or retry %s)",
-			l.ID, l.Action, channelLabels(l.Request.Channels), l.State.Label(), l.At.Local().Format("2006-01-02 15:04"), l.ID)}
+		reason := fmt.Sprintf("a later entry %s (%s of %s, %s, made %s) changed this person's consent after it; resending this one would undo or repeat it",
+			l.ID, l.Action, channelLabels(l.Request.Channels), l.State.Label(), l.At.Local().Format("2006-01-02 15:04"))
+		if l.State.Open() {
+			reason += " (the later entry is " + l.State.Label() + ": retry that one)"
+		}
+		return &ChangedSinceError{ID: e.ID, Reason: reason}
 	}
 	return nil
 }
