@@ -170,12 +170,17 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 		}
 		return nil
 	}
+	desk := newDesk(j, b, cfg)
 	if *resend {
+		for _, en := range targets {
+			if err := desk.MayResend(en); err != nil {
+				return usagef("%s", model.SanitizeText(err.Error()))
+			}
+		}
 		if err := confirmResend(e, targets, *yes); err != nil {
 			return err
 		}
 	}
-	desk := newDesk(j, b, cfg)
 	unsettled := 0
 	for _, en := range targets {
 		out, err := desk.Retry(ctx, en, journal.RetryOptions{Resend: *resend, VerifyBound: *wait})
@@ -230,7 +235,7 @@ func retryLine(en journal.Entry, out journal.Outcome, err error) (string, bool) 
 // targets again, defaulting to No; without a terminal only --yes does.
 func confirmResend(e env, targets []journal.Entry, yes bool) error {
 	for _, en := range targets {
-		fmt.Fprintln(e.stderr, model.SanitizeText(fmt.Sprintf("Resend entry %s: %s %s (%s)? Klaviyo accepted it %s and the profile does not show it.",
+		fmt.Fprintln(e.stderr, model.SanitizeText(fmt.Sprintf("Resend entry %s: %s %s (%s)? Klaviyo accepted it %s and the profile did not show it when last read; it is read once more first, and sent only if it still does not.",
 			en.ID, en.Action, en.Who(), channelList(en.Request.Channels), acceptedAgo(en))))
 	}
 	if yes {

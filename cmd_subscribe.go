@@ -134,6 +134,9 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	v := out.Verification
 	res := summarise(v)
 	res.State = out.State()
+	if res.State == journal.StateAccepted {
+		res.Status = string(journal.StateAccepted) // accepted, not yet seen: not a refusal
+	}
 	if *asJSON {
 		err = writeJSONLine(e.stdout, res)
 	} else {
@@ -145,7 +148,7 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	if out.JournalErr != nil {
 		return journalFailure(out.JournalErr, out.EntryID)
 	}
-	if res.Status == "not_recorded" || res.Status == "partial_failure" {
+	if res.Status != string(client.Verified) && res.Status != string(client.PendingDoubleOptIn) {
 		return &silentExit{code: exitAPI}
 	}
 	return nil
@@ -213,6 +216,6 @@ func outcomeLine(ch client.ChannelResult) string {
 		return "✗ not recorded (partial failure): " + ch.Detail
 	default:
 		return "… accepted by Klaviyo, not yet seen on the profile: " + ch.Detail +
-			" (its jobs can take minutes: consent history retry reads it back, and never sends it again)"
+			" (its jobs can take minutes: consent history retry reads it back; it is sent again only with --resend, an hour on)"
 	}
 }

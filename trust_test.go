@@ -255,9 +255,9 @@ func TestAnAcceptedJobIsNeverResentByRetry(t *testing.T) {
 			t.Fatalf("retry: exit %d\n%s", code, out)
 		}
 	}
-	code, out, _ = d.run(t, home, keyA, "history", "retry", "--resend", "--yes", id)
-	if code != 1 || !strings.Contains(out, "can take minutes") {
-		t.Fatalf("resend at once: exit %d\n%s", code, out)
+	code, out, errOut := d.run(t, home, keyA, "history", "retry", "--resend", "--yes", id)
+	if code != 2 || !strings.Contains(errOut, "can take minutes") || strings.Contains(errOut, "Resend entry") {
+		t.Fatalf("resend at once (refused before asking): exit %d\n%s%s", code, out, errOut)
 	}
 	if d.posts.Load() != 1 {
 		t.Errorf("%d POSTs for one subscribe: an accepted job was sent again", d.posts.Load())

@@ -82,6 +82,17 @@ func Open(path string, meta Meta) (*File, error) {
 	return &File{path: path, meta: meta, now: time.Now}, nil
 }
 
+// Stamp changes whenever the journal file does (its size and time): a
+// view showing the journal reads it again when its stamp moved, as when
+// another process retried an entry. "" when there is no file yet.
+func (f *File) Stamp() string {
+	fi, err := os.Lstat(f.path)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", fi.Size(), fi.ModTime().UnixNano())
+}
+
 // Path is where the journal is.
 func (f *File) Path() string { return f.path }
 

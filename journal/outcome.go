@@ -75,9 +75,24 @@ func (o Outcome) Summary() string {
 	}
 	parts := make([]string, 0, len(o.Verification.Channels))
 	for _, ch := range o.Verification.Channels {
-		parts = append(parts, ch.Channel.Label()+": "+strings.ReplaceAll(string(ch.Outcome), "_", " "))
+		parts = append(parts, ch.Channel.Label()+": "+outcomeWords(ch.Outcome))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// outcomeWords is a channel's outcome as the journal says it.
+func outcomeWords(o client.Outcome) string {
+	switch o {
+	case client.Verified:
+		return "verified"
+	case client.PendingDoubleOptIn:
+		return "pending double opt-in (the person has not confirmed yet)"
+	case client.PartialFailure:
+		return "partial failure (Klaviyo ignored it)"
+	case client.NotRecorded:
+		return "not yet seen on the profile (accepted by Klaviyo)"
+	}
+	return strings.ReplaceAll(string(o), "_", " ")
 }
 
 // Settled reports whether the change is done and the journal says so: what

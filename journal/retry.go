@@ -153,6 +153,11 @@ func (d *Desk) putToRest(e Entry, why *ChangedSinceError) error {
 	return why
 }
 
+// MayResend says why e may not be resent on request now ("" error: it
+// may): only an entry Klaviyo accepted at least ResendAfter ago may. A
+// command asks this before asking the agent to confirm.
+func (d *Desk) MayResend(e Entry) error { return d.mayResend(e) }
+
 // mayResend refuses an explicit resend of anything but an entry Klaviyo
 // accepted at least ResendAfter ago.
 func (d *Desk) mayResend(e Entry) error {

@@ -325,5 +325,5 @@ func channelOutcomeLine(ch client.ChannelResult, s *styles, width int) string {
 // profile does not show yet (not an error: its jobs can take minutes).
 const (
 	notYetSeen      = "… accepted by Klaviyo, not yet seen on the profile: "
-	notYetSeenAfter = ". History reads it back later, and never sends it again."
+	notYetSeenAfter = ". History reads it back later (it is sent again only if you ask, an hour on)."
 )

@@ -55,7 +55,9 @@ type historyView struct {
 	// retries says which entries a retry still has something to do for.
 	retries journal.Retries
 	loadErr error
-	cursor  int
+	// stamp is the journal's stamp when it was read (stamper).
+	stamp  string
+	cursor int
 	mode    historyMode
 	// confirmation is the y/N of the question being asked.
 	confirmation question
@@ -88,8 +90,22 @@ func (v *historyView) Init() tea.Cmd {
 	return nil
 }
 
+// stamper is a history that says when it changed (journal.File.Stamp).
+type stamper interface{ Stamp() string }
+
+// reloadIfChanged reads the entries again when the journal changed since
+// they were read (another process retried or added one).
+func (v *historyView) reloadIfChanged() {
+	if st, ok := v.c.history.(stamper); ok && st.Stamp() != v.stamp {
+		v.reload()
+	}
+}
+
 // reload reads the entries again, keeping the cursor on the same entry.
 func (v *historyView) reload() {
+	if st, ok := v.c.history.(stamper); ok {
+		v.stamp = st.Stamp()
+	}
 	var keep string
 	if e, ok := v.selected(); ok {
 		keep = e.ID
@@ -117,6 +133,9 @@ func (v *historyView) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.KeyPressMsg:
+		if v.mode == historyBrowsing && !v.retry.running() {
+			v.reloadIfChanged()
+		}
 		return v.key(msg)
 	}
 	if v.mode == historyNoting {

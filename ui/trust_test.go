@@ -242,3 +242,23 @@ func TestHomeSaysWhenJournalLinesWereSkipped(t *testing.T) {
 	runCmdFully(t, a, a.current().Init(), 0)
 	wantScreen(t, a, "✗ The journal has 2 lines it could not read, skipped: line 2: not a journal record: skipped (and 1 more).")
 }
+
+// TestHistoryFollowsAnotherProcess: an entry another process settles while
+// History is open is shown as it now is at the next key, not as it was.
+func TestHistoryFollowsAnotherProcess(t *testing.T) {
+	path := t.TempDir() + "/journal.jsonl"
+	mine, err := journal.Open(path, journal.Meta{Agent: "dana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := mine.Add(HistoryEntry{Action: journal.ActionSubscribe, Origin: testOrigin, Request: model.ConsentRequest{Email: "other.process@example.com", Channels: []model.Channel{model.EmailMarketing}}})
+	a := newSandboxAppWith(t, 100, 24, sandbox.Options{}, mine)
+	typeAndWait(t, a, "h")
+	wantScreen(t, a, "… pending   other.process@example.com")
+	other, _ := journal.Open(path, journal.Meta{Agent: "sam"})
+	if err := other.Update(id, journal.Change{State: StateVerified, Result: "verified by another desk"}); err != nil {
+		t.Fatal(err)
+	}
+	pressAndWait(t, a, tea.KeyDown, 0)
+	wantScreen(t, a, "✓ verified  other.process@example.com", "verified by another desk")
+}
