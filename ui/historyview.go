@@ -58,7 +58,7 @@ type historyView struct {
 	// stamp is the journal's stamp when it was read (stamper).
 	stamp  string
 	cursor int
-	mode    historyMode
+	mode   historyMode
 	// confirmation is the y/N of the question being asked.
 	confirmation question
 	note         textinput.Model
