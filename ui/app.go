@@ -71,10 +71,11 @@ type App struct {
 	// askingQuit is set while ctrl+c asks whether to quit, with what
 	// quitting would lose in risks; interrupted is set once the agent
 	// quit with ctrl+c, and leftAtRisk is what was at risk then.
-	askingQuit  bool
-	risks       []string
-	interrupted bool
-	leftAtRisk  []string
+	askingQuit   bool
+	quitQuestion question
+	risks        []string
+	interrupted  bool
+	leftAtRisk   []string
 
 	// footerKey and footer cache the rendered help footer: the bindings
 	// rarely change between frames, and rendering them is a fifth of a
@@ -221,18 +222,21 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a *App) askQuit() tea.Cmd {
 	if risks := a.atRisk(); len(risks) > 0 {
 		a.askingQuit, a.risks = true, risks
+		a.quitQuestion.open(a.c.now())
 		a.resize()
 		return nil
 	}
 	return a.quit()
 }
 
-// answerQuit takes the answer to askQuit's question: y or ctrl+c quits,
-// any other key stays, with nothing changed.
+// answerQuit takes the answer to askQuit's question: ctrl+c again, or y
+// once the question could be read (question), quits; any other key stays,
+// with nothing changed.
 func (a *App) answerQuit(msg tea.KeyPressMsg) tea.Cmd {
 	a.askingQuit = false
 	a.resize()
-	if key.Matches(msg, a.c.keys.Yes) || key.Matches(msg, a.c.keys.Quit) {
+	yes, _ := a.quitQuestion.answer(msg, a.c.keys.Yes, a.c.now())
+	if yes || key.Matches(msg, a.c.keys.Quit) {
 		return a.quit()
 	}
 	return nil

@@ -208,7 +208,7 @@ func TestCheckUnsubscribeAsksFirst(t *testing.T) {
 		if e := historyEntries(t, a); len(e) != 0 {
 			t.Fatalf("%q recorded %+v", no.String(), e)
 		}
-		if no.Text != "" { // a letter answers No and is typed on
+		if no.Text != "" && no.Text != "n" { // a letter answers No and is typed on; n only answers
 			wantScreen(t, a, "> "+walkerPhone+no.Text)
 			pressAndWait(t, a, tea.KeyBackspace, 0)
 		}

@@ -51,8 +51,12 @@ func (v *formView) leave() tea.Cmd {
 // form as it was, the key typed into nothing.
 func (v *formView) answerDiscard(msg tea.KeyPressMsg) tea.Cmd {
 	v.discarding = false
-	if yes, _ := v.discardQuestion.answer(msg, v.c.keys.Yes, v.c.now()); yes {
+	yes, tooSoon := v.discardQuestion.answer(msg, v.c.keys.Yes, v.c.now())
+	switch {
+	case yes:
 		return back
+	case tooSoon:
+		v.notice = "Not discarded." + tooSoonNotice
 	}
 	return nil
 }

@@ -172,7 +172,7 @@ func (p *profilePanel) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		if tooSoon {
 			p.notice += tooSoonNotice
 		}
-		return nil, !isTyping(msg) // No; a letter is typed on
+		return nil, !isTyping(msg) || key.Matches(msg, k.No) // No; a letter other than n is typed on
 	}
 	switch {
 	case key.Matches(msg, k.Back) && p.listsReq.running():

@@ -262,3 +262,22 @@ func TestHistoryFollowsAnotherProcess(t *testing.T) {
 	pressAndWait(t, a, tea.KeyDown, 0)
 	wantScreen(t, a, "✓ verified  other.process@example.com", "verified by another desk")
 }
+
+// TestQuitTakesNoTypedAheadYes: a y straight after ctrl+c's question does
+// not quit (the form's typed entry stays); ctrl+c twice does.
+func TestQuitTakesNoTypedAheadYes(t *testing.T) {
+	clock := &manualClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	a, _ := newSandboxApp(t, 80, 24)
+	a.c.now = clock.read
+	typeAndWait(t, a, "s")
+	typeAndWait(t, a, "keep.me@example.com")
+	press(t, a, 'c', tea.ModCtrl)
+	if send(t, a, tea.KeyPressMsg{Code: 'y', Text: "y"}) {
+		t.Fatal("a typed-ahead y quit")
+	}
+	wantScreen(t, a, "keep.me@example.com")
+	press(t, a, 'c', tea.ModCtrl)
+	if !press(t, a, 'c', tea.ModCtrl) {
+		t.Fatal("ctrl+c twice did not quit")
+	}
+}
