@@ -37,7 +37,7 @@ func TestRetryTargets(t *testing.T) {
 		{name: "resent", ids: []string{"e2"}, wantErr: "entry e2 was resent as entry e5: retry that one"},
 		{name: "verified", ids: []string{"e4"}, wantErr: "entry e4 is verified: nothing to retry"},
 		{name: "refused", ids: []string{"e6"}, wantErr: "entry e6 is refused: nothing to retry"},
-		{name: "made elsewhere", ids: []string{"e7"}, wantErr: "entry e7 was made on Klaviyo https://a.klaviyo.com/us-shop: not retried here (this is SANDBOX)"},
+		{name: "made elsewhere", ids: []string{"e7"}, wantErr: "entry e7 was made on Klaviyo https://a.klaviyo.com, account us-shop: not retried here (this is SANDBOX)"},
 		{name: "unknown", ids: []string{"nope"}, wantErr: `no journal entry "nope"`},
 	}
 	for _, tt := range tests {

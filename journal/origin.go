@@ -23,8 +23,8 @@ func (o Origin) Same(here Origin) bool {
 }
 
 // String is the origin as History shows it: "SANDBOX",
-// "Klaviyo https://a.klaviyo.com/us-shop", "Klaviyo https://a.klaviyo.com
-// (key 1a2b3c4d)".
+// "Klaviyo https://a.klaviyo.com, account us-shop", "Klaviyo
+// https://a.klaviyo.com (key 1a2b3c4d)".
 func (o Origin) String() string {
 	s := o.Backend
 	if s == "" {
@@ -32,7 +32,7 @@ func (o Origin) String() string {
 	}
 	switch {
 	case o.Account != "":
-		s += "/" + o.Account
+		s += ", account " + o.Account
 	case o.KeyID != "":
 		s += " (key " + o.KeyID + ")"
 	}

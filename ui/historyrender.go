@@ -226,7 +226,11 @@ func (v *historyView) entryWhat(e HistoryEntry) string {
 	if e.Request.ListID != "" {
 		list = "list " + model.SanitizeText(e.Request.ListID)
 	}
-	parts := []string{channelLabels(e.Request.Channels), list, "on " + model.SanitizeText(e.Origin.Short())}
+	on := "on " + model.SanitizeText(e.Origin.Short())
+	if !e.Origin.Same(v.c.desk.Origin) {
+		on += " (not here)"
+	}
+	parts := []string{channelLabels(e.Request.Channels), list, on}
 	switch {
 	case e.Note != "":
 		parts = append(parts, "dismissed: "+model.SanitizeText(e.Note))

@@ -45,9 +45,9 @@ func TestHistoryRetriesOnlyEntriesMadeHere(t *testing.T) {
 	}
 	a := newSandboxAppWith(t, 100, 24, sandbox.Options{}, h)
 	typeAndWait(t, a, "h")
-	wantScreen(t, a, "1 made elsewhere", "on us-shop", "made on Klaviyo https://a.klaviyo.com/us-shop (not here: not retried)")
+	wantScreen(t, a, "1 made elsewhere", "on us-shop (not here)", "made on Klaviyo https://a.klaviyo.com, account us-shop (not here: not retried)")
 	typeAndWait(t, a, "r")
-	wantScreen(t, a, "was made on Klaviyo https://a.klaviyo.com/us-shop: not retried here (this is SANDBOX).")
+	wantScreen(t, a, "was made on Klaviyo https://a.klaviyo.com, account us-shop: not retried here (this is SANDBOX).")
 	wantNotOnScreen(t, a, "y/N")
 	if e := historyEntries(t, a); len(e) != 1 || e[0].State != StatePending {
 		t.Errorf("history = %+v", e)
