@@ -331,6 +331,10 @@ func (d *Desk) Dismiss(id, note string) error {
 	}
 	claimant := NewClaimant(d.Agent)
 	e, _, err := d.Store.Claim(id, claimant)
+	var ce *ClaimError
+	if errors.As(err, &ce) && !e.State.Open() && e.ID != "" {
+		return &ClaimError{id, "is " + e.State.Label() + ": there is nothing to dismiss"}
+	}
 	if err != nil {
 		return err
 	}

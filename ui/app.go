@@ -171,6 +171,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if w, ok := v.(consentWatcher); ok {
 				w.ConsentChanged(msg.profile)
 			}
+			if l, ok := v.(listLeaver); ok && msg.left != "" {
+				l.ListLeft(msg.profile.ID, msg.left)
+			}
 		}
 		return a, nil
 	case reply:

@@ -32,8 +32,13 @@ func send(t *testing.T, a *App, msg tea.Msg) (quit bool) {
 	return runCmd(t, a, cmd)
 }
 
+// cmdBound is how long runCmdFully waits for one command: longer than any
+// sandbox request takes on a loaded machine, shorter than the timers it
+// gives up on.
+const cmdBound = 5 * time.Second
+
 // runCmdFully runs cmd and every command its messages produce, waiting up
-// to two seconds for each (I/O against the sandbox), except cursor blinks and
+// to cmdBound for each (I/O against the sandbox), except cursor blinks and
 // spinner ticks, which are dropped.
 func runCmdFully(t *testing.T, a *App, cmd tea.Cmd, depth int) {
 	t.Helper()
@@ -45,7 +50,7 @@ func runCmdFully(t *testing.T, a *App, cmd tea.Cmd, depth int) {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(2 * time.Second):
+	case <-time.After(cmdBound):
 		return // a timer (blink, spinner) or a wait on a channel
 	}
 	switch m := msg.(type) {

@@ -82,6 +82,9 @@ func describeProfilePhone(raw string, rules model.PhoneRules) profilePhone {
 type cardChoice struct {
 	cursor     model.Channel
 	selectable func(model.Channel) bool
+	// chosen is set once the channel is chosen (the next step has the
+	// cursor): it is marked "•", not "›".
+	chosen bool
 }
 
 // renderConsentCard is one profile's consent, a block per channel: state,
@@ -105,6 +108,8 @@ func renderChannel(cc model.ChannelConsent, s *styles, width int, choice *cardCh
 	labelStyle := s.Label
 	if choice != nil {
 		switch {
+		case choice.cursor == cc.Channel && choice.chosen:
+			marker, labelStyle = s.Key.Render("• "), s.Key.Bold(true)
 		case choice.cursor == cc.Channel:
 			marker, labelStyle = s.Key.Render("› "), s.Key.Bold(true)
 		case !choice.selectable(cc.Channel):

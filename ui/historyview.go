@@ -409,7 +409,7 @@ func (v *historyView) ShortHelp() []key.Binding {
 	case v.mode == historyNoting:
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "dismiss with this note")), relabel(k.Back, "cancel")}
 	case v.mode != historyBrowsing:
-		return []key.Binding{k.Yes, key.NewBinding(key.WithKeys("n"), key.WithHelp("n/esc", "no"))}
+		return []key.Binding{k.Yes, key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "no"))}
 	case len(v.entries) == 0:
 		return []key.Binding{k.Back, k.Help}
 	}

@@ -39,3 +39,27 @@ func (v *membersView) ConsentChanged(p client.Profile) {
 		}
 	}
 }
+
+// memberLeft is the joined cell of a member who left the list since the
+// page was read (an unsubscribe through it): the next read drops them.
+const memberLeft = "left list"
+
+// ListLeft marks profile id as no longer a member when listID is this
+// view's list: the row stays (the window's pages keep their places) but
+// says so instead of its join date.
+func (v *membersView) ListLeft(profileID, listID string) {
+	if listID != v.list.ID {
+		return
+	}
+	id := model.SanitizeText(profileID)
+	for _, t := range []*memberRows{&v.all, v.found} {
+		if t == nil {
+			continue
+		}
+		for i := range t.rows {
+			if t.rows[i].id == id {
+				t.rows[i].joined = memberLeft
+			}
+		}
+	}
+}

@@ -44,9 +44,13 @@ type panelUnsubscribedMsg struct {
 }
 
 // consentChangedMsg says that a profile's consent changed and how Klaviyo
-// now has it: the root gives it to every view, so that none shows the old
-// consent (consentWatcher).
-type consentChangedMsg struct{ profile client.Profile }
+// now has it, and the list it left ("" for none): the root gives it to
+// every view, so that none shows the old consent or membership
+// (consentWatcher, listLeaver).
+type consentChangedMsg struct {
+	profile client.Profile
+	left    string
+}
 
 // profilePanel is one profile's consent card and what can be done from it,
 // shared by the check and profile views: the lists it is on (on request,
@@ -353,8 +357,15 @@ func (p *profilePanel) unsubscribed(msg panelUnsubscribedMsg) tea.Cmd {
 		return nil
 	}
 	p.profile = *msg.fresh
-	fresh := *msg.fresh
-	return func() tea.Msg { return consentChangedMsg{profile: fresh} }
+	changed := consentChangedMsg{profile: *msg.fresh}
+	if p.list != nil && msg.out.Sent {
+		changed.left = p.list.ID // Klaviyo takes the person off the list it unsubscribes them through
+	}
+	cmds := []tea.Cmd{func() tea.Msg { return changed }}
+	if p.listsShown && changed.left != "" {
+		cmds = append(cmds, p.loadLists()) // the lists shown no longer hold
+	}
+	return tea.Batch(cmds...)
 }
 
 // loadLists asks for the lists the profile is on.

@@ -19,7 +19,7 @@ func (p *profilePanel) View(width int) string {
 	}
 	var choice *cardChoice
 	if p.mode != panelIdle {
-		choice = &cardChoice{cursor: p.cursor, selectable: p.canChoose}
+		choice = &cardChoice{cursor: p.cursor, selectable: p.canChoose, chosen: p.mode != panelChoosing}
 	}
 	parts = append(parts, renderConsentCard(p.profile, s, width, choice))
 	if lists := p.listsView(width); lists != "" && p.mode != panelScoping {

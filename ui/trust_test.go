@@ -281,3 +281,27 @@ func TestQuitTakesNoTypedAheadYes(t *testing.T) {
 		t.Fatal("ctrl+c twice did not quit")
 	}
 }
+
+// TestUnsubscribeThroughAListLeavesIt: unsubscribed through the list the
+// members view shows, the profile's lists are read again (the list is gone
+// from them) and, back in the members view, the row says the person left.
+func TestUnsubscribeThroughAListLeavesIt(t *testing.T) {
+	a, _ := newSandboxApp(t, 100, 30)
+	typeAndWait(t, a, "m")
+	typeAndWait(t, a, "Newsletter")
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	pressAndWait(t, a, tea.KeyDown, 0) // James Walker
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	typeAndWait(t, a, "u")
+	pressAndWait(t, a, tea.KeyEnter, 0) // SMS marketing
+	pressAndWait(t, a, tea.KeyDown, 0)  // through Newsletter, his first list
+	pressAndWait(t, a, tea.KeyEnter, 0)
+	wantScreen(t, a, "through list Newsletter (Y6nRLr)?")
+	typeAndWait(t, a, "y")
+	wantScreen(t, a, "✓ SMS marketing: verified UNSUBSCRIBED", "On 2 lists:")
+	wantNotOnScreen(t, a, "Newsletter (Y6nRLr, single opt-in) ·")
+	pressAndWait(t, a, tea.KeyEscape, 0)
+	if row := selectedLine(a); !strings.Contains(row, "james.walker") || !strings.Contains(row, "left list") {
+		t.Errorf("the row does not say he left: %q", row)
+	}
+}
