@@ -50,7 +50,9 @@ type consentWatcher interface{ ConsentChanged(p client.Profile) }
 
 // listLeaver is a view that shows a list's members: told that a profile
 // left list listID, it no longer shows them as a member.
-type listLeaver interface{ ListLeft(profileID, listID string) }
+type listLeaver interface {
+	ListLeft(profileID, listID string)
+}
 
 // atRisk is a view holding work that quitting now would lose or leave
 // unfinished (an unsent entry, a change being sent); AtRisk says what, ""
