@@ -43,6 +43,9 @@ type channelOutcome struct {
 	Detail           string              `json:"detail"`
 	CanReceive       bool                `json:"can_receive"`
 	Suppression      []model.Suppression `json:"suppression,omitempty"`
+	// Already is set when Klaviyo held the consent asked from before the
+	// change (its timestamp is the earlier one).
+	Already bool `json:"already,omitempty"`
 }
 
 // runConsentChange is `consent subscribe` (subscribe true) and `consent
@@ -169,7 +172,8 @@ func summarise(v client.Verification) changeResult {
 	rank := map[client.Outcome]int{client.Verified: 0, client.PendingDoubleOptIn: 1, client.PartialFailure: 2, client.NotRecorded: 3}
 	for _, c := range v.Channels {
 		res.Channels[string(c.Channel)] = channelOutcome{Outcome: c.Outcome, Consent: c.Consent, ConsentTimestamp: c.ConsentTimestamp,
-			Method: c.Method, VerifiedAfterMS: c.After.Milliseconds(), Detail: c.Detail, CanReceive: c.CanReceive, Suppression: c.Suppressions}
+			Method: c.Method, VerifiedAfterMS: c.After.Milliseconds(), Detail: c.Detail, CanReceive: c.CanReceive, Suppression: c.Suppressions,
+			Already: c.Already}
 		if rank[c.Outcome] > rank[client.Outcome(res.Status)] {
 			res.Status = string(c.Outcome)
 		}
@@ -206,6 +210,13 @@ func outcomeLine(ch client.ChannelResult) string {
 			s += " at " + ch.ConsentTimestamp
 		}
 		s += fmt.Sprintf(" (after %s)", ch.After.Round(time.Millisecond))
+		if ch.Already {
+			s = "✓ already " + string(ch.Consent) + " before this change"
+			if ch.ConsentTimestamp != "" {
+				s += ", since " + ch.ConsentTimestamp
+			}
+			s += " (Klaviyo keeps that consent and its date)"
+		}
 		if w := ch.ReceiveWarning(); w != "" {
 			s += " — but " + w
 		}

@@ -246,6 +246,7 @@ func TestE2EQuitWhileSendingAsksAndSaysWhatIsLeft(t *testing.T) {
 	term.waitFor("Sending, then reading the profile back")
 	term.press(keyCtrlC)
 	term.waitFor("Quit now")
+	time.Sleep(time.Second) // read the question: a y typed straight after it is No
 	term.press("y")
 	term.wantExit(130)
 	term.waitFor("consent: you quit with a subscribe being sent.",

@@ -47,6 +47,10 @@ type ChannelResult struct {
 	After time.Duration `json:"after_ns"`
 	// Detail says why, in a sentence (raw API text: sanitise to render).
 	Detail string `json:"detail"`
+	// Already is set for a channel verified on consent Klaviyo held from
+	// before the submission (its timestamps are older, and stayed so):
+	// the person was already as asked, since ConsentTimestamp.
+	Already bool `json:"already,omitempty"`
 }
 
 // ReceiveWarning says, in a sentence, that Klaviyo holds SUBSCRIBED consent
@@ -154,6 +158,15 @@ func (c *Client) Verify(ctx context.Context, s Submission, opts VerifyOptions) (
 				}
 				got := p.Subscriptions.Channel(ch)
 				switch {
+				case got.Consent == s.Want && predates(got, s.At) && v.Polls < alreadyPolls && !lastPoll(v, opts, deadline, c.opts.Now()):
+					// As asked, but from before the job: it may not have
+					// run yet. Read again before saying the person was
+					// already so.
+				case got.Consent == s.Want && predates(got, s.At):
+					r := result(ch, Verified, got, elapsed, fmt.Sprintf("Klaviyo already showed %s %s from before this change, and keeps that consent", ch.Label(), got.Consent))
+					r.Already = true
+					v.Channels = append(v.Channels, r)
+					delete(pending, ch)
 				case got.Consent == s.Want:
 					v.Channels = append(v.Channels, result(ch, Verified, got, elapsed,
 						fmt.Sprintf("Klaviyo shows %s %s", ch.Label(), got.Consent)))
@@ -193,6 +206,33 @@ func (c *Client) Verify(ctx context.Context, s Submission, opts VerifyOptions) (
 	v.Channels = inRequestOrder(v.Channels, s.Request.Channels)
 	v.Took = c.opts.Now().Sub(start)
 	return v, nil
+}
+
+// alreadyPolls is how many reads a channel that shows the consent asked,
+// but only with timestamps from before the submission, is read for (about
+// 1.75 s after it, with pollDelays): the job may not have run yet. After
+// them, the person was already as asked.
+const alreadyPolls = 3
+
+// clockSkew is how much earlier than the submission Klaviyo's clock may
+// stamp the job's own change.
+const clockSkew = 2 * time.Second
+
+// predates reports whether a channel's consent carries timestamps, all
+// from before at (less clockSkew): it was not changed by a job sent then.
+func predates(got model.ChannelConsent, at time.Time) bool {
+	latest := time.Time{}
+	for _, ts := range []string{got.ConsentTimestamp, got.LastUpdated} {
+		if t, err := time.Parse(time.RFC3339Nano, ts); err == nil && t.After(latest) {
+			latest = t
+		}
+	}
+	return !latest.IsZero() && latest.Before(at.Add(-clockSkew))
+}
+
+// lastPoll reports whether the read just made is the last one allowed.
+func lastPoll(v Verification, opts VerifyOptions, deadline, now time.Time) bool {
+	return (opts.MaxPolls > 0 && v.Polls >= opts.MaxPolls) || !now.Before(deadline)
 }
 
 // readBack looks the profile up by email, else by phone.

@@ -15,7 +15,10 @@ import (
 // one read then finds the consent. A read-back of an older submit (a
 // retry's) reads at once.
 func TestVerifyWaitsBeforeItsFirstRead(t *testing.T) {
-	subscribed := `{"data":[{"type":"profile","id":"01ABC","attributes":{"email":"x@example.com","subscriptions":{"email":{"marketing":{"consent":"SUBSCRIBED","consent_timestamp":"2026-11-26T10:00:00Z"}}}}}]}`
+	// Stamped now: the job's own change (an older stamp would be read again
+	// before it counts, TestVerifySaysWhenTheConsentWasAlreadyThere).
+	subscribed := `{"data":[{"type":"profile","id":"01ABC","attributes":{"email":"x@example.com","subscriptions":{"email":{"marketing":{"consent":"SUBSCRIBED","consent_timestamp":"` +
+		time.Now().UTC().Format(time.RFC3339Nano) + `"}}}}}]}`
 	req, problems := model.ConsentRequest{Email: "x@example.com", Channels: []model.Channel{model.EmailMarketing}}.Check(model.PhoneRules{Policy: model.DefaultSMSPolicy()})
 	if len(problems) > 0 {
 		t.Fatal(problems)
@@ -79,7 +82,8 @@ func TestVerifyKeepsWhetherTheChannelCanReceive(t *testing.T) {
 				t.Fatal(problems)
 			}
 			c, _, _ := testClient(t, reply{status: 200, body: tt.body})
-			v, err := c.Verify(context.Background(), Submission{Request: req, Want: model.Subscribed, At: time.Now().Add(-time.Hour)}, VerifyOptions{})
+			submitted := time.Date(2026, 11, 26, 9, 59, 0, 0, time.UTC) // the consent is stamped after: this job's
+			v, err := c.Verify(context.Background(), Submission{Request: req, Want: model.Subscribed, At: submitted}, VerifyOptions{})
 			if err != nil || len(v.Channels) != 1 || v.Channels[0].Outcome != Verified {
 				t.Fatalf("verification %+v, %v", v, err)
 			}
@@ -93,6 +97,38 @@ func TestVerifyKeepsWhetherTheChannelCanReceive(t *testing.T) {
 			}
 			if w := got.ReceiveWarning(); w != tt.warning {
 				t.Errorf("ReceiveWarning() = %q, want %q", w, tt.warning)
+			}
+		})
+	}
+}
+
+// TestVerifySaysWhenTheConsentWasAlreadyThere: a profile that shows the
+// consent asked, but stamped from before the submission, is read again
+// (the job may not have run yet): when a later read shows the job's stamp,
+// it is verified as the job's; when the old stamp stays, it is verified as
+// already there, not as this change.
+func TestVerifySaysWhenTheConsentWasAlreadyThere(t *testing.T) {
+	body := func(ts string) string {
+		return `{"data":[{"type":"profile","id":"01ABC","attributes":{"email":"x@example.com","subscriptions":{"email":{"marketing":{"consent":"SUBSCRIBED","consent_timestamp":"` + ts + `"}}}}}]}`
+	}
+	req, _ := model.ConsentRequest{Email: "x@example.com", Channels: []model.Channel{model.EmailMarketing}}.Check(model.PhoneRules{Policy: model.DefaultSMSPolicy()})
+	at := time.Now()
+	old, fresh := "2024-05-31T06:40:35Z", at.Add(time.Second).UTC().Format(time.RFC3339Nano)
+	tests := []struct {
+		name    string
+		replies []reply
+		polls   int
+		already bool
+	}{
+		{"the job's stamp comes", []reply{{status: 200, body: body(old)}, {status: 200, body: body(fresh)}}, 2, false},
+		{"the old stamp stays", []reply{{status: 200, body: body(old)}, {status: 200, body: body(old)}, {status: 200, body: body(old)}}, alreadyPolls, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _, _ := testClient(t, tt.replies...)
+			v, err := c.Verify(context.Background(), Submission{Request: req, Want: model.Subscribed, At: at}, VerifyOptions{})
+			if err != nil || !v.AllVerified() || v.Polls != tt.polls || v.Channels[0].Already != tt.already {
+				t.Fatalf("polls %d, %+v, %v", v.Polls, v.Channels, err)
 			}
 		})
 	}

@@ -312,8 +312,11 @@ func channelOutcomeLine(ch client.ChannelResult, s *styles, width int) string {
 	label := ch.Channel.Label()
 	switch ch.Outcome {
 	case client.Verified:
-		line := s.Good.Render(wrap(fmt.Sprintf("✓ %s: verified %s (after %s)", label,
-			model.SanitizeText(string(ch.Consent)), ch.After.Round(10*time.Millisecond)), width))
+		text := fmt.Sprintf("✓ %s: verified %s (after %s)", label, model.SanitizeText(string(ch.Consent)), ch.After.Round(10*time.Millisecond))
+		if ch.Already {
+			text = label + ": " + alreadyLine(ch)
+		}
+		line := s.Good.Render(wrap(text, width))
 		if w := ch.ReceiveWarning(); w != "" {
 			line += "\n" + s.Bad.Render(wrap("— but "+model.SanitizeText(w), width))
 		}

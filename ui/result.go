@@ -90,7 +90,11 @@ func (v *resultView) outcomeLine(ch client.ChannelResult) string {
 		} else if ch.ConsentTimestamp != "" {
 			line += " at " + model.SanitizeText(ch.ConsentTimestamp)
 		}
-		line = renderIndented(s.Good, line+fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond)), width, 21)
+		line += fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond))
+		if ch.Already {
+			line = alreadyLine(ch)
+		}
+		line = renderIndented(s.Good, line, width, 21)
 		if w := ch.ReceiveWarning(); w != "" {
 			line += "\n" + strings.Repeat(" ", 21) + renderIndented(s.Bad, "— but "+model.SanitizeText(w), width, 21)
 		}
@@ -169,4 +173,14 @@ func indentWrap(text string, width, indent int) string {
 		used += w
 	}
 	return b.String()
+}
+
+// alreadyLine is a channel verified on consent Klaviyo held from before the
+// change: the person was already as asked, since the earlier date.
+func alreadyLine(ch client.ChannelResult) string {
+	line := "✓ already " + model.SanitizeText(string(ch.Consent)) + " before this change"
+	if t, err := time.Parse(time.RFC3339Nano, ch.ConsentTimestamp); err == nil {
+		line += ", since " + t.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return line + " (Klaviyo keeps that consent and its date)"
 }
