@@ -84,7 +84,7 @@ func sayWhatIsLeft(w io.Writer, j *journal.File, here journal.Origin, atRisk []s
 	}
 	what := fmt.Sprintf("%d %s not verified", t.Unverified, plural(t.Unverified, "change is", "changes are"))
 	if t.Awaiting > 0 {
-		what += fmt.Sprintf(" (%d awaiting the person's double opt-in)", t.Awaiting)
+		what += fmt.Sprintf(" (%d awaiting the person's double opt-in: a retry reads whether they confirmed)", t.Awaiting)
 	}
 	fmt.Fprintf(w, "consent: %s: consent history lists them; consent history retry --all (or h in the UI) settles them.\n", what)
 }
