@@ -97,21 +97,21 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 			c.noteRateLimit(resp.header)
 			return resp, nil
 		case resp.status == http.StatusTooManyRequests:
-			apiErr := parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			apiErr := parseAPIError(resp.status, resp.header, resp.body, endpoint, c.opts.Now())
 			err = apiErr
 			retryIn, reason = apiErr.RetryAfter, "throttled"
 			if retryIn == 0 {
 				retryIn = backoff(attempt)
 			}
 			if retryIn > c.opts.MaxRetryWait {
-				return nil, fmt.Errorf("%w; Klaviyo asked to wait %s, longer than %s: try again later", apiErr, retryIn.Round(time.Second), c.opts.MaxRetryWait)
+				return nil, fmt.Errorf("%w; Klaviyo asked to wait %s, longer than %s: try again later", apiErr, waitText(retryIn), c.opts.MaxRetryWait)
 			}
 		case resp.status >= 500 && idempotent:
-			err = parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			err = parseAPIError(resp.status, resp.header, resp.body, endpoint, c.opts.Now())
 			retryIn = backoff(attempt)
 		default:
 			c.noteRateLimit(resp.header)
-			return nil, parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			return nil, parseAPIError(resp.status, resp.header, resp.body, endpoint, c.opts.Now())
 		}
 		if attempt >= c.opts.Attempts {
 			return nil, err
