@@ -19,7 +19,7 @@ func (c *Client) ListsPage(ctx context.Context, next string) (ListPage, error) {
 	u := c.endpointURL("/api/lists", url.Values{"fields[list]": {"name,opt_in_process,created,updated"}})
 	if next != "" {
 		var err error
-		if u, err = c.followURL(next); err != nil {
+		if u, err = c.followURL(next, "next"); err != nil {
 			return ListPage{}, err
 		}
 	}

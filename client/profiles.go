@@ -1,7 +1,6 @@
 package client
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"net/url"
@@ -36,13 +35,14 @@ type MembersQuery struct {
 
 // Members fetches one page of a list's members with their subscriptions.
 func (c *Client) Members(ctx context.Context, listID string, q MembersQuery) (ProfilePage, error) {
-	u := cmp.Or(q.Next, q.Prev)
-	if u != "" {
-		var err error
-		if u, err = c.followURL(u); err != nil {
-			return ProfilePage{}, err
-		}
-	} else {
+	var u string
+	var err error
+	switch {
+	case q.Next != "":
+		u, err = c.followURL(q.Next, "next")
+	case q.Prev != "":
+		u, err = c.followURL(q.Prev, "previous")
+	default:
 		size := q.PageSize
 		if size <= 0 || size > MaxPageSize {
 			size = MaxPageSize
@@ -55,6 +55,9 @@ func (c *Client) Members(ctx context.Context, listID string, q MembersQuery) (Pr
 			v.Set("filter", f)
 		}
 		u = c.endpointURL("/api/lists/"+url.PathEscape(listID)+"/profiles", v)
+	}
+	if err != nil {
+		return ProfilePage{}, err
 	}
 	return c.profilePage(ctx, epMembers, u)
 }
@@ -104,7 +107,7 @@ func (c *Client) ProfileLists(ctx context.Context, id string) ([]List, error) {
 		if p.Next == "" || p.Next == u {
 			return all, nil
 		}
-		if u, err = c.followURL(p.Next); err != nil {
+		if u, err = c.followURL(p.Next, "next"); err != nil {
 			return nil, err
 		}
 	}

@@ -42,18 +42,41 @@ func (c *Client) endpointURL(path string, query url.Values) string {
 	return u.String()
 }
 
-// followURL checks a link from a response (links.next) before it is
-// requested: it must stay on the client's own host, since the request will
-// carry the API key.
-func (c *Client) followURL(link string) (string, error) {
+// followURL checks a link from a response (links.next, or links.prev:
+// which says which) before it is requested: it must be an absolute URL on
+// the client's own scheme and host, since the request will carry the API
+// key. The error says what is wrong with the link.
+func (c *Client) followURL(link, which string) (string, error) {
 	u, err := url.Parse(link)
 	if err != nil || !u.IsAbs() {
-		return "", fmt.Errorf("Klaviyo's next-page link %q is not an absolute URL", excerpt([]byte(link)))
+		return "", fmt.Errorf("Klaviyo's %s link %q is not an absolute URL: not followed", which, excerpt([]byte(link)))
 	}
-	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
-		return "", fmt.Errorf("Klaviyo's next-page link points to %s, not %s: not followed, so the API key stays with Klaviyo", excerpt([]byte(u.Host)), c.base.Host)
+	if problem := c.offBase(u); problem != "" {
+		return "", fmt.Errorf("Klaviyo's %s link %s: not followed, so the API key stays with Klaviyo", which, problem)
 	}
 	return u.String(), nil
+}
+
+// offBase says how u leaves the client's base URL, "" when it does not: a
+// scheme that is not http(s), another host, or the other one of http and
+// https on the same host.
+func (c *Client) offBase(u *url.URL) string {
+	scheme, base := strings.ToLower(u.Scheme), c.base.Scheme+"://"+c.base.Host
+	switch {
+	case scheme != "http" && scheme != "https":
+		sep := "://"
+		if u.Opaque != "" { // mailto:x, javascript:x
+			sep = ":"
+		}
+		return fmt.Sprintf("is a %s%s URL, not an http(s) one on %s", excerpt([]byte(scheme)), sep, c.base.Host)
+	case u.Host == "":
+		return fmt.Sprintf("names no host, not %s", base)
+	case !strings.EqualFold(u.Host, c.base.Host):
+		return fmt.Sprintf("points to %s://%s, not %s", scheme, excerpt([]byte(u.Host)), base)
+	case scheme != c.base.Scheme:
+		return fmt.Sprintf("switches from %s to %s on %s", c.base.Scheme, scheme, c.base.Host)
+	}
+	return ""
 }
 
 // getJSON sends a GET and decodes the answer into v.
