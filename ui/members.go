@@ -129,9 +129,11 @@ func (r *memberRow) phoneWidth() int {
 
 // memberPage is what the rows kept remember of one page: how many rows it
 // brought and its links, so that a page dropped from either end of the
-// window can be fetched again.
+// window can be fetched again, and its number in the walk (0: the list's
+// first page), so that a page fetched again is read as the same page.
 type memberPage struct {
 	n          int
+	num        int
 	prev, next string
 }
 
@@ -160,22 +162,45 @@ type memberRows struct {
 	// phoneWidth is the widest phone cell loaded so far, reasonWidth the
 	// widest email suppression reason, smsWidth the widest SMS consent.
 	phoneWidth, reasonWidth, smsWidth int
+	// walk is every page read of these rows, by number: a link to a page
+	// read as another, or past client.MaxMemberPages, is not followed.
+	walk *client.PageWalk
 }
 
-// add appends a page of rows after those kept.
-func (t *memberRows) add(rows []memberRow, prev, next string) {
+// pageWalk is the rows' walk through pages, started on first use.
+func (t *memberRows) pageWalk() *client.PageWalk {
+	if t.walk == nil {
+		t.walk = client.NewPageWalk("members", client.MaxMemberPages)
+	}
+	return t.walk
+}
+
+// around is which page a fetch in direction dir reads: its link ("" for
+// the list's first page) and its number in the walk.
+func (t *memberRows) around(dir memberFetch) (link string, num int) {
+	switch {
+	case dir == fetchNext && len(t.pages) > 0:
+		return t.next, t.pages[len(t.pages)-1].num + 1
+	case dir == fetchPrev && len(t.pages) > 0:
+		return t.prev(), t.pages[0].num - 1
+	}
+	return "", 0
+}
+
+// add appends page num's rows after those kept.
+func (t *memberRows) add(rows []memberRow, num int, prev, next string) {
 	t.rows = append(t.rows, rows...)
-	t.pages = append(t.pages, memberPage{n: len(rows), prev: prev, next: next})
+	t.pages = append(t.pages, memberPage{n: len(rows), num: num, prev: prev, next: next})
 	t.widen(rows)
 	t.next, t.done = next, next == ""
 	t.seen = max(t.seen, t.first+len(t.rows))
 }
 
-// prepend puts a page of rows before those kept, keeping the cursor and
+// prepend puts page num's rows before those kept, keeping the cursor and
 // the screen on the same rows.
-func (t *memberRows) prepend(rows []memberRow, prev, next string) {
+func (t *memberRows) prepend(rows []memberRow, num int, prev, next string) {
 	t.rows = append(rows[:len(rows):len(rows)], t.rows...)
-	t.pages = append([]memberPage{{n: len(rows), prev: prev, next: next}}, t.pages...)
+	t.pages = append([]memberPage{{n: len(rows), num: num, prev: prev, next: next}}, t.pages...)
 	t.widen(rows)
 	t.first = max(t.first-len(rows), 0)
 	if prev == "" { // the list's first page, whatever was counted
@@ -191,7 +216,7 @@ func (t *memberRows) restart(rows []memberRow, next string) {
 	clear(t.rows)
 	t.rows, t.pages, t.first = t.rows[:0], t.pages[:0], 0
 	t.cursor, t.offset = 0, 0
-	t.add(rows, "", next)
+	t.add(rows, 0, "", next)
 }
 
 // widen grows the phone and consent columns for the rows of a new page.
@@ -294,11 +319,16 @@ const (
 	fetchFirst                    // the list's first page, replacing those kept
 )
 
-// membersPageMsg is one page for the members view's request number seq.
+// membersPageMsg is one page for the members view's request number seq:
+// page num of the walk, read from url; first is set for the first page,
+// whose URL the client made (every other page's came in a link).
 type membersPageMsg struct {
 	view       *membersView
 	seq        int
 	dir        memberFetch
+	num        int
+	first      bool
+	url        string
 	rows       []memberRow
 	prev, next string
 	err        error
@@ -401,28 +431,37 @@ func (v *membersView) active() *memberRows {
 }
 
 // fetch asks for one of t's pages (dir), replacing any request in flight.
-// The page's profiles become rows in the command, off the UI's goroutine.
+// A link the walk refuses (a page already read as another, or too many) is
+// not followed: the view shows why. The page's profiles become rows in the
+// command, off the UI's goroutine.
 func (v *membersView) fetch(t *memberRows, dir memberFetch) tea.Cmd {
 	v.stop()
+	q := t.query
+	q.PageSize = membersPageSize
+	link, num := t.around(dir)
+	if link != "" {
+		if err := t.pageWalk().Visit(link, num); err != nil {
+			v.err = err
+			return nil
+		}
+		if dir == fetchPrev {
+			q.Prev = link
+		} else {
+			q.Next = link
+		}
+	}
 	ctx, cancel := context.WithCancel(v.c.ctx)
 	v.seq++
 	v.loading, v.cancel = v.seq, cancel
-	q := t.query
-	q.PageSize = membersPageSize
-	switch dir {
-	case fetchNext:
-		q.Next = t.next
-	case fetchPrev:
-		q.Prev = t.prev()
-	}
 	view, seq, cl, rules, listID := v, v.seq, v.c.client, v.c.rules, v.list.ID
 	return func() tea.Msg {
 		defer cancel()
 		page, err := cl.Members(ctx, listID, q)
 		if err != nil {
-			return membersPageMsg{view: view, seq: seq, dir: dir, err: err}
+			return membersPageMsg{view: view, seq: seq, dir: dir, num: num, err: err}
 		}
-		return membersPageMsg{view: view, seq: seq, dir: dir, rows: newMemberRows(rules, listID, page.Profiles), prev: page.Prev, next: page.Next}
+		return membersPageMsg{view: view, seq: seq, dir: dir, num: num, first: link == "", url: page.URL,
+			rows: newMemberRows(rules, listID, page.Profiles), prev: page.Prev, next: page.Next}
 	}
 }
 
@@ -502,12 +541,18 @@ func (v *membersView) receive(msg membersPageMsg) tea.Cmd {
 		return nil
 	}
 	t := v.active()
+	if msg.first { // the walk starts where the first page was read
+		if err := t.pageWalk().Visit(msg.url, 0); err != nil {
+			v.err = err
+			return nil
+		}
+	}
 	switch msg.dir {
 	case fetchNext:
-		t.add(msg.rows, msg.prev, msg.next)
+		t.add(msg.rows, msg.num, msg.prev, msg.next)
 		t.trim(v.keep(), true)
 	case fetchPrev:
-		t.prepend(msg.rows, msg.prev, msg.next)
+		t.prepend(msg.rows, msg.num, msg.prev, msg.next)
 		t.trim(v.keep(), false)
 	case fetchFirst:
 		t.restart(msg.rows, msg.next)
