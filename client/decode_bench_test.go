@@ -110,3 +110,28 @@ func BenchmarkMembersPageDecode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkKeyMaskPage is the part of BenchmarkMembersPageDecode that
+// looks for an echoed API key in the same pages (none holds it): what the
+// masking costs every answer.
+func BenchmarkKeyMaskPage(b *testing.B) {
+	page := membersPageBody(b)
+	for _, bb := range []struct {
+		name string
+		body []byte
+	}{
+		{"ascii", asciiOnly(page)},
+		{"utf8", page},
+		{"escaped", escapedNonASCII(page)},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bb.body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if out := client.MaskKeyInBodyForBench("pk_bench_decode_0123456789abcdef", bb.body); len(out) != len(bb.body) {
+					b.Fatal("the page changed")
+				}
+			}
+		})
+	}
+}

@@ -86,8 +86,10 @@ func MayHaveArrived(err error) bool {
 // maxErrorExcerpt bounds the excerpt of a non-JSON error body.
 const maxErrorExcerpt = 200
 
-// parseAPIError builds the APIError for a non-2xx answer.
-func parseAPIError(status int, header http.Header, body []byte, endpoint string, now time.Time) *APIError {
+// parseAPIError builds the APIError for a non-2xx answer (its body and
+// headers already masked); an excerpt is masked again with m, as what
+// excerpt removes could have hidden the key.
+func parseAPIError(m *keyMask, status int, header http.Header, body []byte, endpoint string, now time.Time) *APIError {
 	e := &APIError{Status: status, Endpoint: endpoint, RetryAfter: parseRetryAfter(header.Get("Retry-After"), now)}
 	var doc struct {
 		Errors []ErrorObject `json:"errors"`
@@ -99,7 +101,7 @@ func parseAPIError(status int, header http.Header, body []byte, endpoint string,
 		e.Pointer, e.Parameter = first.Source.Pointer, first.Source.Parameter
 		return e
 	}
-	e.Body = excerpt(body)
+	e.Body = excerpt(m, body)
 	if e.Body == "" {
 		e.Body = "no details given"
 	}
@@ -107,8 +109,9 @@ func parseAPIError(status int, header http.Header, body []byte, endpoint string,
 }
 
 // excerpt makes a short, terminal-safe, one-line summary of a body that is
-// not JSON:API: tags are dropped so an HTML challenge page reads as text.
-func excerpt(body []byte) string {
+// not JSON:API: tags are dropped so an HTML challenge page reads as text,
+// and the key masked (m) in the text as shown, before it is cut.
+func excerpt(m *keyMask, body []byte) string {
 	text := string(body)
 	if strings.Contains(text, "<") {
 		var b strings.Builder
@@ -126,7 +129,7 @@ func excerpt(body []byte) string {
 		}
 		text = b.String()
 	}
-	return model.SanitizeShort(strings.Join(strings.Fields(model.SanitizeText(text)), " "), maxErrorExcerpt+1)
+	return model.SanitizeShort(m.text(strings.Join(strings.Fields(model.SanitizeText(text)), " ")), maxErrorExcerpt+1)
 }
 
 // maxRetryAfter bounds what a Retry-After is read as: a day is far past any

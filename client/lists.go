@@ -41,7 +41,7 @@ func (c *Client) listPage(ctx context.Context, endpoint, u string) (ListPage, er
 	if err := c.getJSON(ctx, endpoint, u, &p); err != nil {
 		return ListPage{}, err
 	}
-	lists, err := decodeAll(p.Data, decodeList)
+	lists, err := decodeAll(p.Data, c.decodeList)
 	return ListPage{Lists: lists, Next: p.next(), URL: u}, err
 }
 
@@ -103,5 +103,5 @@ func (c *Client) List(ctx context.Context, id string) (List, error) {
 	if err := c.getJSON(ctx, epList, c.endpointURL("/api/lists/"+url.PathEscape(id), nil), &doc); err != nil {
 		return List{}, err
 	}
-	return decodeList(doc.Data)
+	return c.decodeList(doc.Data)
 }

@@ -120,7 +120,7 @@ func (c *Client) Profile(ctx context.Context, id string) (Profile, error) {
 	if err := c.getJSON(ctx, epProfile, u, &doc); err != nil {
 		return Profile{}, err
 	}
-	return decodeProfile(doc.Data)
+	return c.decodeProfile(doc.Data)
 }
 
 // ProfileLists fetches the lists a profile is on, every page (at most
@@ -145,7 +145,7 @@ func (c *Client) profilePage(ctx context.Context, endpoint, u string) (ProfilePa
 	if err := c.getJSON(ctx, endpoint, u, &p); err != nil {
 		return ProfilePage{}, err
 	}
-	profiles, err := decodeAll(p.Data, decodeProfile)
+	profiles, err := decodeAll(p.Data, c.decodeProfile)
 	if err != nil {
 		return ProfilePage{}, err
 	}

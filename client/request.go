@@ -49,7 +49,7 @@ func (c *Client) endpointURL(path string, query url.Values) string {
 func (c *Client) followURL(link, which string) (string, error) {
 	u, err := url.Parse(link)
 	if err != nil || !u.IsAbs() {
-		return "", fmt.Errorf("Klaviyo's %s link %q is not an absolute URL: not followed", which, excerpt([]byte(link)))
+		return "", fmt.Errorf("Klaviyo's %s link %q is not an absolute URL: not followed", which, excerpt(c.mask, []byte(link)))
 	}
 	if problem := c.offBase(u); problem != "" {
 		return "", fmt.Errorf("Klaviyo's %s link %s: not followed, so the API key stays with Klaviyo", which, problem)
@@ -68,11 +68,11 @@ func (c *Client) offBase(u *url.URL) string {
 		if u.Opaque != "" { // mailto:x, javascript:x
 			sep = ":"
 		}
-		return fmt.Sprintf("is a %s%s URL, not an http(s) one on %s", excerpt([]byte(scheme)), sep, c.base.Host)
+		return fmt.Sprintf("is a %s%s URL, not an http(s) one on %s", excerpt(c.mask, []byte(scheme)), sep, c.base.Host)
 	case u.Host == "":
 		return fmt.Sprintf("names no host, not %s", base)
 	case !strings.EqualFold(u.Host, c.base.Host):
-		return fmt.Sprintf("points to %s://%s, not %s", scheme, excerpt([]byte(u.Host)), base)
+		return fmt.Sprintf("points to %s://%s, not %s", scheme, excerpt(c.mask, []byte(u.Host)), base)
 	case scheme != c.base.Scheme:
 		return fmt.Sprintf("switches from %s to %s on %s", c.base.Scheme, scheme, c.base.Host)
 	}
@@ -120,7 +120,7 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 			c.noteRateLimit(resp.header)
 			return resp, nil
 		case resp.status == http.StatusTooManyRequests:
-			apiErr := parseAPIError(resp.status, resp.header, resp.body, endpoint, c.opts.Now())
+			apiErr := parseAPIError(c.mask, resp.status, resp.header, resp.body, endpoint, c.opts.Now())
 			err = apiErr
 			retryIn, reason = apiErr.RetryAfter, "throttled"
 			if retryIn == 0 {
@@ -130,11 +130,11 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 				return nil, fmt.Errorf("%w; Klaviyo asked to wait %s, longer than %s: try again later", apiErr, waitText(retryIn), c.opts.MaxRetryWait)
 			}
 		case resp.status >= 500 && idempotent:
-			err = parseAPIError(resp.status, resp.header, resp.body, endpoint, c.opts.Now())
+			err = parseAPIError(c.mask, resp.status, resp.header, resp.body, endpoint, c.opts.Now())
 			retryIn = backoff(attempt)
 		default:
 			c.noteRateLimit(resp.header)
-			return nil, parseAPIError(resp.status, resp.header, resp.body, endpoint, c.opts.Now())
+			return nil, parseAPIError(c.mask, resp.status, resp.header, resp.body, endpoint, c.opts.Now())
 		}
 		if attempt >= c.opts.Attempts {
 			return nil, err
@@ -178,18 +178,12 @@ func (c *Client) attempt(ctx context.Context, method, endpoint, rawURL string, b
 	if int64(len(data)) > c.opts.MaxBody {
 		return nil, fmt.Errorf("Klaviyo's answer to %s is larger than %d MiB: not read", endpoint, c.opts.MaxBody>>20)
 	}
-	return &response{status: res.StatusCode, header: res.Header, body: c.maskKeyIn(data)}, nil
-}
-
-// maskKeyIn replaces the API key wherever an answer repeats it (a proxy or
-// a misbehaving server echoing the Authorization header), before anything
-// reads the answer: so no error, screen, --json line or journal entry made
-// from it can carry the key.
-func (c *Client) maskKeyIn(body []byte) []byte {
-	if len(c.key) < 8 || !bytes.Contains(body, []byte(c.key)) {
-		return body
-	}
-	return bytes.ReplaceAll(body, []byte(c.key), []byte(MaskKey(c.key)))
+	// Whatever echoes the key (a proxy repeating the Authorization header,
+	// a misbehaving server) has it masked before anything reads the
+	// answer: so no error, screen, --json line or journal entry made from
+	// it can carry the key.
+	c.mask.header(res.Header)
+	return &response{status: res.StatusCode, header: res.Header, body: c.mask.body(data)}, nil
 }
 
 // NetworkError is a failure to reach Klaviyo or to read its answer. For a
@@ -217,6 +211,9 @@ func (c *Client) networkError(endpoint, method string, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
+	}
+	if msg := err.Error(); c.mask.goText(msg) != msg { // a malformed answer quoted back
+		err = errors.New(c.mask.goText(msg))
 	}
 	return &NetworkError{Host: c.base.Host, Endpoint: endpoint, MayHaveArrived: method != http.MethodGet, Err: err}
 }
