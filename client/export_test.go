@@ -1,6 +1,6 @@
 package client
 
-// MaskKeyInBodyForBench is keyMask.body for the benchmarks of package
+// KeyMaskForBench is keyMask.body for key, for the benchmarks of package
 // client_test, which read pages from the sandbox (that package cannot be
 // imported here).
-func MaskKeyInBodyForBench(key string, body []byte) []byte { return newKeyMask(key).body(body) }
+func KeyMaskForBench(key string) func(body []byte) []byte { return newKeyMask(key).body }
