@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"text/tabwriter"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
@@ -19,7 +19,8 @@ type listLine struct {
 	OptInProcess string `json:"opt_in_process"`
 }
 
-// runLists prints every list, following Klaviyo's paging to the end.
+// runLists prints every list, page by page as Klaviyo's paging brings
+// them, to the last page.
 func runLists(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("lists")
 	asJSON := fs.Bool("json", false, "one JSON object per line")
@@ -36,28 +37,58 @@ func runLists(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer b.Close()
-	lists, err := b.client.Lists(ctx)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		for _, l := range lists {
+	var table listsTable
+	for page, err := range b.client.ListsPages(ctx) {
+		if err != nil {
+			return err
+		}
+		if !*asJSON {
+			if err := table.write(e.stdout, page.Lists); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, l := range page.Lists {
 			if err := writeJSONLine(e.stdout, listLine{l.ID, l.Name, l.OptInProcess}); err != nil {
 				return err
 			}
 		}
-		return nil
 	}
-	return writeListsTable(e.stdout, lists)
+	return nil
 }
 
-// writeListsTable prints lists as an aligned table, sanitised for the
-// terminal.
-func writeListsTable(w io.Writer, lists []client.List) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tOPT-IN")
-	for _, l := range lists {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", model.SanitizeText(l.ID), model.SanitizeText(l.Name), l.OptInName())
+// listsTable prints lists as an aligned table, sanitised for the terminal,
+// a page at a time: each page is aligned on the widest cells seen so far
+// (the first page's, as a whole table would be, unless a later page has a
+// wider one).
+type listsTable struct {
+	started  bool
+	id, name int // column widths, in runes
+}
+
+// listsGap is the space between columns.
+const listsGap = 2
+
+// write prints the header (first time) and lists' rows.
+func (t *listsTable) write(w io.Writer, lists []client.List) error {
+	rows := make([][3]string, 0, len(lists)+1)
+	if !t.started {
+		rows = append(rows, [3]string{"ID", "NAME", "OPT-IN"})
+		t.started = true
 	}
-	return tw.Flush()
+	for _, l := range lists {
+		rows = append(rows, [3]string{model.SanitizeText(l.ID), model.SanitizeText(l.Name), l.OptInName()})
+	}
+	for _, r := range rows {
+		t.id = max(t.id, utf8.RuneCountInString(r[0]))
+		t.name = max(t.name, utf8.RuneCountInString(r[1]))
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(r[0] + strings.Repeat(" ", t.id-utf8.RuneCountInString(r[0])+listsGap))
+		b.WriteString(r[1] + strings.Repeat(" ", t.name-utf8.RuneCountInString(r[1])+listsGap))
+		b.WriteString(r[2] + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

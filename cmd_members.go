@@ -16,6 +16,8 @@ const membersSynopsis = "consent members LIST_ID [--json] [--limit N]"
 // runMembers streams a list's members page by page: each page is written
 // and dropped before the next is fetched, so memory does not grow with the
 // list. With --json each line is Klaviyo's profile resource as returned.
+// Paging links that would never end stop it with an error (see
+// client.PageWalk).
 func runMembers(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("members")
 	asJSON := fs.Bool("json", false, "one JSON object (Klaviyo's profile resource) per line")
@@ -46,11 +48,10 @@ func runMembers(ctx context.Context, args []string, e env) error {
 	}
 	written := 0
 	q := client.MembersQuery{}
-	for {
-		if *limit > 0 {
-			q.PageSize = min(*limit-written, client.MaxPageSize)
-		}
-		page, err := b.client.Members(ctx, rest[0], q)
+	if *limit > 0 {
+		q.PageSize = min(*limit, client.MaxPageSize)
+	}
+	for page, err := range b.client.MembersPages(ctx, rest[0], q) {
 		if err != nil {
 			return err
 		}
@@ -73,11 +74,11 @@ func runMembers(ctx context.Context, args []string, e env) error {
 				return err
 			}
 		}
-		if page.Next == "" || (*limit > 0 && written >= *limit) {
-			return nil
+		if *limit > 0 && written >= *limit {
+			break
 		}
-		q = client.MembersQuery{Next: page.Next}
 	}
+	return nil
 }
 
 // writeMemberRow writes one member of list listID as a table row.

@@ -84,6 +84,8 @@ type Client struct {
 	http    *http.Client
 	opts    Options
 	limiter *limiter
+	// mask finds the key in answers (see keyMask).
+	mask *keyMask
 
 	mu        sync.Mutex
 	rateLimit RateLimit
@@ -140,6 +142,7 @@ func New(opts Options) (*Client, error) {
 			return http.ErrUseLastResponse
 		}},
 		opts: opts,
+		mask: newKeyMask(opts.APIKey),
 	}
 	if !opts.NoLimiter {
 		c.limiter = newLimiter(opts.Now, opts.Sleep)

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,9 +91,11 @@ const maxErrorText = 500
 // maxErrorExcerpt bounds the excerpt of a non-JSON error body.
 const maxErrorExcerpt = 200
 
-// parseAPIError builds the APIError for a non-2xx answer.
-func parseAPIError(status int, header http.Header, body []byte, endpoint string) *APIError {
-	e := &APIError{Status: status, Endpoint: endpoint, RetryAfter: parseRetryAfter(header.Get("Retry-After"))}
+// parseAPIError builds the APIError for a non-2xx answer (its body and
+// headers already masked); an excerpt is masked again with m, as what
+// excerpt removes could have hidden the key.
+func parseAPIError(m *keyMask, status int, header http.Header, body []byte, endpoint string, now time.Time) *APIError {
+	e := &APIError{Status: status, Endpoint: endpoint, RetryAfter: parseRetryAfter(header.Get("Retry-After"), now)}
 	var doc struct {
 		Errors []ErrorObject `json:"errors"`
 	}
@@ -102,7 +106,7 @@ func parseAPIError(status int, header http.Header, body []byte, endpoint string)
 		e.Pointer, e.Parameter = first.Source.Pointer, first.Source.Parameter
 		return e
 	}
-	e.Body = excerpt(body)
+	e.Body = excerpt(m, body)
 	if e.Body == "" {
 		e.Body = "no details given"
 	}
@@ -110,8 +114,9 @@ func parseAPIError(status int, header http.Header, body []byte, endpoint string)
 }
 
 // excerpt makes a short, terminal-safe, one-line summary of a body that is
-// not JSON:API: tags are dropped so an HTML challenge page reads as text.
-func excerpt(body []byte) string {
+// not JSON:API: tags are dropped so an HTML challenge page reads as text,
+// and the key masked (m) in the text as shown, before it is cut.
+func excerpt(m *keyMask, body []byte) string {
 	text := string(body)
 	if strings.Contains(text, "<") {
 		var b strings.Builder
@@ -129,26 +134,59 @@ func excerpt(body []byte) string {
 		}
 		text = b.String()
 	}
-	return model.SanitizeShort(strings.Join(strings.Fields(model.SanitizeText(text)), " "), maxErrorExcerpt+1)
+	return model.SanitizeShort(m.text(strings.Join(strings.Fields(model.SanitizeText(text)), " ")), maxErrorExcerpt+1)
 }
 
+// maxRetryAfter bounds what a Retry-After is read as: a day is far past any
+// wait the client honours (Options.MaxRetryWait), and bounding it keeps a
+// huge value from overflowing into a negative wait.
+const maxRetryAfter = 24 * time.Hour
+
 // parseRetryAfter reads Retry-After as whole seconds (Klaviyo's form) or an
-// HTTP date; 0 when absent or unreadable.
-func parseRetryAfter(v string) time.Duration {
+// HTTP date, seen from now; 0 when absent, unreadable, negative or already
+// past. A wait longer than maxRetryAfter (however long, even past what a
+// Duration holds) is maxRetryAfter.
+func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	var secs int
-	if _, err := fmt.Sscanf(v, "%d", &secs); err == nil && secs >= 0 && fmt.Sprint(secs) == v {
+	if secs, ok := parseSeconds(v); ok {
+		if secs > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
 		return time.Duration(secs) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
+		if d := t.Sub(now); d > 0 { // Sub saturates: no overflow here
+			return min(d, maxRetryAfter)
 		}
 	}
 	return 0
+}
+
+// parseSeconds reads a run of ASCII digits, HTTP's delay-seconds; a number
+// too large for 64 bits reads as the largest.
+func parseSeconds(v string) (uint64, bool) {
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil { // only ErrRange is left: all digits
+		return math.MaxUint64, true
+	}
+	return n, true
+}
+
+// waitText says how long a wait is, for a message: "45s", "2h0m0s", or
+// "a day or more" for one at maxRetryAfter.
+func waitText(d time.Duration) string {
+	if d >= maxRetryAfter {
+		return "a day or more"
+	}
+	return d.Round(time.Second).String()
 }
 
 // Refused reports whether Klaviyo refused a request for good: a 4xx answer

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/url"
 )
 
@@ -10,20 +11,28 @@ import (
 type ListPage struct {
 	Lists []List
 	Next  string
+	// URL is where the page was read from: a PageWalk's first page.
+	URL string
 }
 
 // ListsPage fetches one page of lists: the first when next is "", else the
 // page next (a links.next from the previous page) points to. Klaviyo gives
-// 10 lists a page.
+// 10 lists a page. A caller reading every page checks each link with a
+// PageWalk first (see ListsPages).
 func (c *Client) ListsPage(ctx context.Context, next string) (ListPage, error) {
-	u := c.endpointURL("/api/lists", url.Values{"fields[list]": {"name,opt_in_process,created,updated"}})
+	u := c.listsURL()
 	if next != "" {
 		var err error
-		if u, err = c.followURL(next); err != nil {
+		if u, err = c.followURL(next, "next"); err != nil {
 			return ListPage{}, err
 		}
 	}
 	return c.listPage(ctx, epLists, u)
+}
+
+// listsURL is the first page of lists.
+func (c *Client) listsURL() string {
+	return c.endpointURL("/api/lists", url.Values{"fields[list]": {"name,opt_in_process,created,updated"}})
 }
 
 // listPage reads one page of list resources at u.
@@ -32,24 +41,57 @@ func (c *Client) listPage(ctx context.Context, endpoint, u string) (ListPage, er
 	if err := c.getJSON(ctx, endpoint, u, &p); err != nil {
 		return ListPage{}, err
 	}
-	lists, err := decodeAll(p.Data, decodeList)
-	return ListPage{Lists: lists, Next: p.next()}, err
+	lists, err := decodeAll(p.Data, c.decodeList)
+	return ListPage{Lists: lists, Next: p.next(), URL: u}, err
 }
 
-// Lists fetches every list, following links.next to the last page.
+// ListsPages reads every page of lists, following links.next to the last,
+// and yields each page as it arrives, so that nothing holds them all. A
+// failure, or links that would never end (see PageWalk; at most
+// MaxListPages), is yielded last, with an empty page.
+func (c *Client) ListsPages(ctx context.Context) iter.Seq2[ListPage, error] {
+	return func(yield func(ListPage, error) bool) {
+		err := c.walkPages(NewPageWalk("lists", MaxListPages), c.listsURL(), func(u string) (string, error) {
+			p, err := c.listPage(ctx, epLists, u)
+			if err != nil || !yield(p, nil) {
+				return "", err
+			}
+			return p.Next, nil
+		})
+		if err != nil {
+			yield(ListPage{}, err)
+		}
+	}
+}
+
+// Lists fetches every list (ListsPages, held in memory).
 func (c *Client) Lists(ctx context.Context) ([]List, error) {
 	var all []List
-	next := ""
-	for {
-		p, err := c.ListsPage(ctx, next)
+	for p, err := range c.ListsPages(ctx) {
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, p.Lists...)
-		if p.Next == "" || p.Next == next {
-			return all, nil
+	}
+	return all, nil
+}
+
+// walkPages reads a walk's pages from first: read reads the page at a URL
+// and returns its next link, "" to stop; each link is checked
+// (followURL, then w) before it is read.
+func (c *Client) walkPages(w *PageWalk, first string, read func(u string) (next string, err error)) error {
+	u := first
+	for {
+		if err := w.Follow(u); err != nil {
+			return err
 		}
-		next = p.Next
+		next, err := read(u)
+		if err != nil || next == "" {
+			return err
+		}
+		if u, err = c.followURL(next, "next"); err != nil {
+			return err
+		}
 	}
 }
 
@@ -61,5 +103,5 @@ func (c *Client) List(ctx context.Context, id string) (List, error) {
 	if err := c.getJSON(ctx, epList, c.endpointURL("/api/lists/"+url.PathEscape(id), nil), &doc); err != nil {
 		return List{}, err
 	}
-	return decodeList(doc.Data)
+	return c.decodeList(doc.Data)
 }

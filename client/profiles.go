@@ -1,9 +1,9 @@
 package client
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
+	"iter"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,6 +18,8 @@ type ProfilePage struct {
 	Profiles []Profile
 	Next     string
 	Prev     string
+	// URL is where the page was read from: a PageWalk's first page.
+	URL string
 }
 
 // MembersQuery selects a page of a list's members.
@@ -35,28 +37,59 @@ type MembersQuery struct {
 }
 
 // Members fetches one page of a list's members with their subscriptions.
+// A caller reading page after page checks each link with a PageWalk first
+// (see MembersPages).
 func (c *Client) Members(ctx context.Context, listID string, q MembersQuery) (ProfilePage, error) {
-	u := cmp.Or(q.Next, q.Prev)
-	if u != "" {
-		var err error
-		if u, err = c.followURL(u); err != nil {
-			return ProfilePage{}, err
-		}
-	} else {
-		size := q.PageSize
-		if size <= 0 || size > MaxPageSize {
-			size = MaxPageSize
-		}
-		v := url.Values{
-			"additional-fields[profile]": {"subscriptions"},
-			"page[size]":                 {strconv.Itoa(size)},
-		}
-		if f := equalsFilter(q.Email, q.Phone); f != "" {
-			v.Set("filter", f)
-		}
-		u = c.endpointURL("/api/lists/"+url.PathEscape(listID)+"/profiles", v)
+	u, err := c.membersURL(listID, q)
+	if err != nil {
+		return ProfilePage{}, err
 	}
 	return c.profilePage(ctx, epMembers, u)
+}
+
+// membersURL is the page of members q asks for.
+func (c *Client) membersURL(listID string, q MembersQuery) (string, error) {
+	switch {
+	case q.Next != "":
+		return c.followURL(q.Next, "next")
+	case q.Prev != "":
+		return c.followURL(q.Prev, "previous")
+	}
+	size := q.PageSize
+	if size <= 0 || size > MaxPageSize {
+		size = MaxPageSize
+	}
+	v := url.Values{
+		"additional-fields[profile]": {"subscriptions"},
+		"page[size]":                 {strconv.Itoa(size)},
+	}
+	if f := equalsFilter(q.Email, q.Phone); f != "" {
+		v.Set("filter", f)
+	}
+	return c.endpointURL("/api/lists/"+url.PathEscape(listID)+"/profiles", v), nil
+}
+
+// MembersPages reads a list's members page by page from the page q asks
+// for, following links.next to the last, and yields each page as it
+// arrives: nothing holds more than one page. A failure, or links that
+// would never end (see PageWalk; at most MaxMemberPages), is yielded
+// last, with an empty page.
+func (c *Client) MembersPages(ctx context.Context, listID string, q MembersQuery) iter.Seq2[ProfilePage, error] {
+	return func(yield func(ProfilePage, error) bool) {
+		first, err := c.membersURL(listID, q)
+		if err == nil {
+			err = c.walkPages(NewPageWalk("members", MaxMemberPages), first, func(u string) (string, error) {
+				p, err := c.profilePage(ctx, epMembers, u)
+				if err != nil || !yield(p, nil) {
+					return "", err
+				}
+				return p.Next, nil
+			})
+		}
+		if err != nil {
+			yield(ProfilePage{}, err)
+		}
+	}
 }
 
 // LookupPhone finds the profiles with this E.164 phone number (normally one).
@@ -87,27 +120,24 @@ func (c *Client) Profile(ctx context.Context, id string) (Profile, error) {
 	if err := c.getJSON(ctx, epProfile, u, &doc); err != nil {
 		return Profile{}, err
 	}
-	return decodeProfile(doc.Data)
+	return c.decodeProfile(doc.Data)
 }
 
-// ProfileLists fetches the lists a profile is on. Klaviyo allows only 3 of
-// these a second: call it on request, not per row.
+// ProfileLists fetches the lists a profile is on, every page (at most
+// MaxListPages; see PageWalk). Klaviyo allows only 3 of these a second:
+// call it on request, not per row.
 func (c *Client) ProfileLists(ctx context.Context, id string) ([]List, error) {
 	var all []List
-	u := c.endpointURL("/api/profiles/"+url.PathEscape(id)+"/lists", nil)
-	for {
+	first := c.endpointURL("/api/profiles/"+url.PathEscape(id)+"/lists", nil)
+	err := c.walkPages(NewPageWalk("the profile's lists", MaxListPages), first, func(u string) (string, error) {
 		p, err := c.listPage(ctx, epProfileList, u)
-		if err != nil {
-			return nil, err
-		}
 		all = append(all, p.Lists...)
-		if p.Next == "" || p.Next == u {
-			return all, nil
-		}
-		if u, err = c.followURL(p.Next); err != nil {
-			return nil, err
-		}
+		return p.Next, err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return all, nil
 }
 
 func (c *Client) profilePage(ctx context.Context, endpoint, u string) (ProfilePage, error) {
@@ -115,11 +145,11 @@ func (c *Client) profilePage(ctx context.Context, endpoint, u string) (ProfilePa
 	if err := c.getJSON(ctx, endpoint, u, &p); err != nil {
 		return ProfilePage{}, err
 	}
-	profiles, err := decodeAll(p.Data, decodeProfile)
+	profiles, err := decodeAll(p.Data, c.decodeProfile)
 	if err != nil {
 		return ProfilePage{}, err
 	}
-	return ProfilePage{Profiles: profiles, Next: p.next(), Prev: p.prev()}, nil
+	return ProfilePage{Profiles: profiles, Next: p.next(), Prev: p.prev(), URL: u}, nil
 }
 
 // equalsFilter is Klaviyo's filter for an exact email or phone match, or ""

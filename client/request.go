@@ -42,18 +42,41 @@ func (c *Client) endpointURL(path string, query url.Values) string {
 	return u.String()
 }
 
-// followURL checks a link from a response (links.next) before it is
-// requested: it must stay on the client's own host, since the request will
-// carry the API key.
-func (c *Client) followURL(link string) (string, error) {
+// followURL checks a link from a response (links.next, or links.prev:
+// which says which) before it is requested: it must be an absolute URL on
+// the client's own scheme and host, since the request will carry the API
+// key. The error says what is wrong with the link.
+func (c *Client) followURL(link, which string) (string, error) {
 	u, err := url.Parse(link)
 	if err != nil || !u.IsAbs() {
-		return "", fmt.Errorf("Klaviyo's next-page link %q is not an absolute URL", excerpt([]byte(link)))
+		return "", fmt.Errorf("Klaviyo's %s link %q is not an absolute URL: not followed", which, excerpt(c.mask, []byte(link)))
 	}
-	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
-		return "", fmt.Errorf("Klaviyo's next-page link points to %s, not %s: not followed, so the API key stays with Klaviyo", excerpt([]byte(u.Host)), c.base.Host)
+	if problem := c.offBase(u); problem != "" {
+		return "", fmt.Errorf("Klaviyo's %s link %s: not followed, so the API key stays with Klaviyo", which, problem)
 	}
 	return u.String(), nil
+}
+
+// offBase says how u leaves the client's base URL, "" when it does not: a
+// scheme that is not http(s), another host, or the other one of http and
+// https on the same host.
+func (c *Client) offBase(u *url.URL) string {
+	scheme, base := strings.ToLower(u.Scheme), c.base.Scheme+"://"+c.base.Host
+	switch {
+	case scheme != "http" && scheme != "https":
+		sep := "://"
+		if u.Opaque != "" { // mailto:x, javascript:x
+			sep = ":"
+		}
+		return fmt.Sprintf("is a %s%s URL, not an http(s) one on %s", excerpt(c.mask, []byte(scheme)), sep, c.base.Host)
+	case u.Host == "":
+		return fmt.Sprintf("names no host, not %s", base)
+	case !strings.EqualFold(u.Host, c.base.Host):
+		return fmt.Sprintf("points to %s://%s, not %s", scheme, excerpt(c.mask, []byte(u.Host)), base)
+	case scheme != c.base.Scheme:
+		return fmt.Sprintf("switches from %s to %s on %s", c.base.Scheme, scheme, c.base.Host)
+	}
+	return ""
 }
 
 // getJSON sends a GET and decodes the answer into v.
@@ -97,21 +120,21 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 			c.noteRateLimit(resp.header)
 			return resp, nil
 		case resp.status == http.StatusTooManyRequests:
-			apiErr := parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			apiErr := parseAPIError(c.mask, resp.status, resp.header, resp.body, endpoint, c.opts.Now())
 			err = apiErr
 			retryIn, reason = apiErr.RetryAfter, "throttled"
 			if retryIn == 0 {
 				retryIn = backoff(attempt)
 			}
 			if retryIn > c.opts.MaxRetryWait {
-				return nil, fmt.Errorf("%w; Klaviyo asked to wait %s, longer than %s: try again later", apiErr, retryIn.Round(time.Second), c.opts.MaxRetryWait)
+				return nil, fmt.Errorf("%w; Klaviyo asked to wait %s, longer than %s: try again later", apiErr, waitText(retryIn), c.opts.MaxRetryWait)
 			}
 		case resp.status >= 500 && idempotent:
-			err = parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			err = parseAPIError(c.mask, resp.status, resp.header, resp.body, endpoint, c.opts.Now())
 			retryIn = backoff(attempt)
 		default:
 			c.noteRateLimit(resp.header)
-			return nil, parseAPIError(resp.status, resp.header, resp.body, endpoint)
+			return nil, parseAPIError(c.mask, resp.status, resp.header, resp.body, endpoint, c.opts.Now())
 		}
 		if attempt >= c.opts.Attempts {
 			return nil, err
@@ -155,18 +178,12 @@ func (c *Client) attempt(ctx context.Context, method, endpoint, rawURL string, b
 	if int64(len(data)) > c.opts.MaxBody {
 		return nil, fmt.Errorf("Klaviyo's answer to %s is larger than %d MiB: not read", endpoint, c.opts.MaxBody>>20)
 	}
-	return &response{status: res.StatusCode, header: res.Header, body: c.maskKeyIn(data)}, nil
-}
-
-// maskKeyIn replaces the API key wherever an answer repeats it (a proxy or
-// a misbehaving server echoing the Authorization header), before anything
-// reads the answer: so no error, screen, --json line or journal entry made
-// from it can carry the key.
-func (c *Client) maskKeyIn(body []byte) []byte {
-	if len(c.key) < 8 || !bytes.Contains(body, []byte(c.key)) {
-		return body
-	}
-	return bytes.ReplaceAll(body, []byte(c.key), []byte(MaskKey(c.key)))
+	// Whatever echoes the key (a proxy repeating the Authorization header,
+	// a misbehaving server) has it masked before anything reads the
+	// answer: so no error, screen, --json line or journal entry made from
+	// it can carry the key.
+	c.mask.header(res.Header)
+	return &response{status: res.StatusCode, header: res.Header, body: c.mask.body(data)}, nil
 }
 
 // NetworkError is a failure to reach Klaviyo or to read its answer. For a
@@ -194,6 +211,9 @@ func (c *Client) networkError(endpoint, method string, err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
+	}
+	if msg := err.Error(); c.mask.goText(msg) != msg { // a malformed answer quoted back
+		err = errors.New(c.mask.goText(msg))
 	}
 	return &NetworkError{Host: c.base.Host, Endpoint: endpoint, MayHaveArrived: method != http.MethodGet, Err: err}
 }

@@ -103,20 +103,20 @@ type profileAttributes struct {
 }
 
 // decodeList reads one list resource.
-func decodeList(raw json.RawMessage) (List, error) {
+func (c *Client) decodeList(raw json.RawMessage) (List, error) {
 	var r resource[listAttributes]
 	if err := json.Unmarshal(raw, &r); err != nil || r.Type != "list" || r.ID == "" {
-		return List{}, fmt.Errorf("Klaviyo sent a list that cannot be read: %s", describe(raw, err))
+		return List{}, fmt.Errorf("Klaviyo sent a list that cannot be read: %s", c.describe(raw, err))
 	}
 	return List{ID: r.ID, Name: str(r.Attributes.Name), OptInProcess: str(r.Attributes.OptInProcess),
 		Created: str(r.Attributes.Created), Updated: str(r.Attributes.Updated), Raw: compact(raw)}, nil
 }
 
 // decodeProfile reads one profile resource.
-func decodeProfile(raw json.RawMessage) (Profile, error) {
+func (c *Client) decodeProfile(raw json.RawMessage) (Profile, error) {
 	var r resource[profileAttributes]
 	if err := json.Unmarshal(raw, &r); err != nil || r.Type != "profile" || r.ID == "" {
-		return Profile{}, fmt.Errorf("Klaviyo sent a profile that cannot be read: %s", describe(raw, err))
+		return Profile{}, fmt.Errorf("Klaviyo sent a profile that cannot be read: %s", c.describe(raw, err))
 	}
 	a := r.Attributes
 	return Profile{ID: r.ID, Email: str(a.Email), PhoneNumber: str(a.PhoneNumber), FirstName: str(a.FirstName),
@@ -136,11 +136,13 @@ func decodeAll[T any](raws []json.RawMessage, decode func(json.RawMessage) (T, e
 	return out, nil
 }
 
-func describe(raw json.RawMessage, err error) string {
+// describe says why a resource could not be read: the JSON error, or
+// what it lacks, quoting it.
+func (c *Client) describe(raw json.RawMessage, err error) string {
 	if err != nil {
 		return err.Error()
 	}
-	return "missing type or id in " + excerpt(raw)
+	return "missing type or id in " + excerpt(c.mask, raw)
 }
 
 // compact returns raw without insignificant whitespace, so it fits on one

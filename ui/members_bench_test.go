@@ -57,7 +57,7 @@ func benchCommon() *common {
 // last page in, so nothing is fetched), its cursor in the middle.
 func benchMembersView(rows []memberRow) *membersView {
 	v := newMembersView(benchCommon(), client.List{ID: "BENCH", Name: "Bench", OptInProcess: "single_opt_in"})
-	v.all.add(rows, "", "")
+	v.all.add(rows, 0, "", "")
 	v.SetSize(benchWidth, benchHeight)
 	v.all.moveTo(benchStart)
 	v.all.scroll(v.visibleRows())
@@ -92,7 +92,7 @@ func BenchmarkMembersScrollApp(b *testing.B) {
 	a := New(Options{Now: readerClock(), Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Backend: "SANDBOX"})
 	a.Update(tea.WindowSizeMsg{Width: benchWidth + 2, Height: 24})
 	v := newMembersView(a.c, client.List{ID: "BENCH", Name: "Bench", OptInProcess: "single_opt_in"})
-	v.all.add(rows, "", "")
+	v.all.add(rows, 0, "", "")
 	a.stack = append(a.stack, v)
 	a.resize()
 	v.all.moveTo(benchStart)
@@ -187,7 +187,7 @@ func BenchmarkMembersRowsMemory(b *testing.B) {
 			for i := range profiles {
 				profiles[i] = benchProfile(p + i)
 			}
-			t.add(newMemberRows(rules, "BENCH", profiles), "", "next")
+			t.add(newMemberRows(rules, "BENCH", profiles), len(t.pages), "", "next")
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)
@@ -226,7 +226,7 @@ func BenchmarkMembersPageIntoWindow(b *testing.B) {
 	v := newMembersView(benchCommon(), client.List{ID: "BENCH", Name: "Bench", OptInProcess: "single_opt_in"})
 	v.SetSize(benchWidth, benchHeight)
 	for _, p := range pages[:membersKeptPages] {
-		v.all.add(slices.Clone(p), "prev", "next")
+		v.all.add(slices.Clone(p), len(v.all.pages), "prev", "next")
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

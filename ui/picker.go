@@ -24,7 +24,8 @@ type listsPageMsg struct {
 type listPickedMsg struct{ list client.List }
 
 // pickerView lists every list, loading Klaviyo's 10-a-page paging in the
-// background until all are in, filtered by what the agent types.
+// background until all are in (or Klaviyo's links would never end: see
+// client.PageWalk), filtered by what the agent types.
 type pickerView struct {
 	c      *common
 	filter textinput.Model
@@ -32,9 +33,13 @@ type pickerView struct {
 	keys   []string // per list, what the filter matches: name and id, lower-cased
 	shown  []int    // indexes into lists that match the filter
 	cursor int
-	// load is the page being read; done is set once every page is in.
+	// load is the page being read; done is set once every page is in;
+	// walk keeps the paging finite (client.PageWalk), pages counts the
+	// pages read.
 	load   inflight
 	done   bool
+	walk   *client.PageWalk
+	pages  int
 	err    error
 	onPick func(client.List) tea.Cmd
 	width  int
@@ -49,7 +54,7 @@ func newListPicker(c *common, title string, onPick func(client.List) tea.Cmd) *p
 	in.Placeholder = "type part of a name or id"
 	in.CharLimit = 100
 	in.SetStyles(c.styles.Input)
-	return &pickerView{c: c, filter: in, onPick: onPick, title: title}
+	return &pickerView{c: c, filter: in, onPick: onPick, title: title, walk: client.NewPageWalk("lists", client.MaxListPages)}
 }
 
 // pickForForm returns the onPick of the subscribe form: close the picker,
@@ -83,11 +88,20 @@ func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 			p.err = msg.err
 			return nil
 		}
+		if p.pages == 0 { // the first page: the walk starts where it was read
+			if p.err = p.walk.Follow(msg.page.URL); p.err != nil {
+				return nil
+			}
+		}
+		p.pages++
 		p.add(msg.page.Lists)
 		p.refilter()
 		if msg.page.Next == "" {
 			p.done = true
 			return nil
+		}
+		if p.err = p.walk.Follow(msg.page.Next); p.err != nil {
+			return nil // links that would never end: the lists read are kept
 		}
 		return p.fetch(msg.page.Next)
 	case tea.KeyPressMsg:
