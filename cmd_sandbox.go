@@ -86,7 +86,7 @@ func runSandboxServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return usagef("cannot listen on %s: %v", sanitizeArg(*addr), err)
 	}
-	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second}
+	srv := newSandboxServer(sb, *latency, serveLimits)
 	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -100,6 +100,41 @@ func runSandboxServe(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		return nil
+	}
+}
+
+// serverLimits bound what one connection to `consent sandbox serve` may
+// hold: a client that sends its headers or its body slowly, or not at all,
+// or that keeps an idle connection open, is cut off instead of holding it
+// for ever.
+type serverLimits struct {
+	readHeader     time.Duration // the request line and headers
+	read           time.Duration // the whole request, body included
+	handle         time.Duration // answering, after the body (plus --latency)
+	idle           time.Duration // a kept-alive connection between requests
+	maxHeaderBytes int           // the request line and headers
+}
+
+// serveLimits are the limits `consent sandbox serve` runs with.
+var serveLimits = serverLimits{
+	readHeader:     10 * time.Second,
+	read:           30 * time.Second,
+	handle:         30 * time.Second,
+	idle:           2 * time.Minute,
+	maxHeaderBytes: 64 << 10,
+}
+
+// newSandboxServer is the HTTP server of `consent sandbox serve`: h behind
+// lim. Its write deadline, which net/http counts from the end of the
+// headers, covers reading the body, the injected latency and answering.
+func newSandboxServer(h http.Handler, latency time.Duration, lim serverLimits) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: lim.readHeader,
+		ReadTimeout:       lim.read,
+		WriteTimeout:      lim.read + latency + lim.handle,
+		IdleTimeout:       lim.idle,
+		MaxHeaderBytes:    lim.maxHeaderBytes,
 	}
 }
 
