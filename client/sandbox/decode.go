@@ -26,8 +26,7 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) (any, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != contentType && mt != "application/json") {
-			return nil, &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-				Title: "Unsupported media type.", Detail: fmt.Sprintf("Unsupported media type %q: send %s.", ct, contentType)}
+			return nil, unsupportedMediaType(ct)
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
@@ -160,7 +159,7 @@ func (w *walker) array(v any, pointer string) ([]any, bool) {
 func (w *walker) constant(v any, pointer, want string) {
 	s, ok := w.str(v, pointer, true)
 	if ok && s != want {
-		w.fail(pointer, "'%s' must be %q, not %q.", lastSegment(pointer), want, clip(s))
+		w.fail(pointer, "'%s' must be %q, not %q.", lastSegment(pointer), want, s)
 	}
 }
 
@@ -175,12 +174,4 @@ func lastSegment(pointer string) string {
 // escapePointer escapes a key for use in a JSON pointer (RFC 6901).
 func escapePointer(k string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
-}
-
-// clip shortens input echoed back in an error.
-func clip(s string) string {
-	if len(s) <= 64 {
-		return s
-	}
-	return strings.ToValidUTF8(s[:64], "") + "…"
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // FuzzSubscribeBody posts arbitrary bodies to both bulk job endpoints: the
-// handler must never panic or answer 5xx, only 202 or a 4xx.
+// handler must never panic or answer 5xx, only 202 or a 4xx whose errors
+// quote the body only in clipped pieces.
 func FuzzSubscribeBody(f *testing.F) {
 	for _, seed := range []string{
 		`{"data":{"type":"profile-subscription-bulk-create-job","attributes":{"custom_source":"x","profiles":{"data":[{"type":"profile","attributes":{"email":"a@example.com","phone_number":"+38631234567","subscriptions":{"email":{"marketing":{"consent":"SUBSCRIBED"}},"sms":{"marketing":{"consent":"SUBSCRIBED"}}}}}]}},"relationships":{"list":{"data":{"type":"list","id":"Y6nRLr"}}}}}`,
@@ -34,6 +35,9 @@ func FuzzSubscribeBody(f *testing.F) {
 			s.ServeHTTP(rec, req)
 			if rec.Code != 202 && (rec.Code < 400 || rec.Code >= 500) {
 				t.Fatalf("%s %q: status %d: %s", path, body, rec.Code, rec.Body)
+			}
+			if rec.Code >= 400 {
+				checkBoundedErrors(t, rec.Body.Bytes(), maxBodyErrors*maxErrorBody)
 			}
 		}
 	})
