@@ -21,7 +21,8 @@ const maxBodyBytes = 4 << 20
 const maxBodyErrors = 50
 
 // readJSONBody checks the content type and decodes the body into generic
-// JSON values (numbers kept as json.Number). Every failure is a 4xx.
+// JSON values (numbers kept as json.Number), refusing a string that is not
+// valid UTF-8 text. Every failure is a 4xx.
 func readJSONBody(w http.ResponseWriter, r *http.Request) (any, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -49,6 +50,9 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) (any, error) {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, invalidBody("", "The request body has data after the JSON document.")
+	}
+	if err := checkBodyText(body); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
