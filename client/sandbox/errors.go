@@ -17,7 +17,10 @@ type apiError struct {
 	Detail    string
 	Pointer   string // source.pointer: where in the request body
 	Parameter string // source.parameter: which query parameter or header
-	Links     map[string]string
+	// HasParameter says that Parameter names one, even "": a query
+	// parameter may have an empty name.
+	HasParameter bool
+	Links        map[string]string
 }
 
 func (e *apiError) Error() string {
@@ -54,10 +57,18 @@ func clipEcho(s string) string {
 	return s[:cut] + ellipsis
 }
 
+// where is the place in the request an error is about: a JSON pointer
+// into the body, or a query parameter or header.
+type where struct {
+	pointer      string
+	parameter    string
+	hasParameter bool
+}
+
 // newError is the one way an error that quotes the request is made: every
 // string argument of its detail, and its source, is clipped by clipEcho.
 // Constructors below call it; nothing else formats a detail.
-func newError(status int, code, title string, source errorSource, format string, args ...any) *apiError {
+func newError(status int, code, title string, at where, format string, args ...any) *apiError {
 	clipped := make([]any, len(args))
 	for i, a := range args {
 		switch a := a.(type) {
@@ -70,28 +81,28 @@ func newError(status int, code, title string, source errorSource, format string,
 		}
 	}
 	return &apiError{Status: status, Code: code, Title: title, Detail: fmt.Sprintf(format, clipped...),
-		Pointer: clipEcho(source.Pointer), Parameter: clipEcho(source.Parameter)}
+		Pointer: clipEcho(at.pointer), Parameter: clipEcho(at.parameter), HasParameter: at.hasParameter}
 }
 
 // invalidBody is a 400 about the request body at pointer.
 func invalidBody(pointer, format string, args ...any) *apiError {
-	return newError(http.StatusBadRequest, "invalid", "Invalid input.", errorSource{Pointer: pointer}, format, args...)
+	return newError(http.StatusBadRequest, "invalid", "Invalid input.", where{pointer: pointer}, format, args...)
 }
 
 // invalidParam is a 400 about a query parameter or header.
 func invalidParam(param, format string, args ...any) *apiError {
-	return newError(http.StatusBadRequest, "invalid", "Invalid input.", errorSource{Parameter: param}, format, args...)
+	return newError(http.StatusBadRequest, "invalid", "Invalid input.", where{parameter: param, hasParameter: true}, format, args...)
 }
 
 // notFound is a 404 for a resource that does not exist.
 func notFound(pointer, format string, args ...any) *apiError {
-	return newError(http.StatusNotFound, "not_found", "Not found.", errorSource{Pointer: pointer}, format, args...)
+	return newError(http.StatusNotFound, "not_found", "Not found.", where{pointer: pointer}, format, args...)
 }
 
 // unsupportedMediaType is the 415 for a body sent with the Content-Type
 // header ct.
 func unsupportedMediaType(ct string) *apiError {
-	return newError(http.StatusUnsupportedMediaType, "unsupported_media_type", "Unsupported media type.", errorSource{},
+	return newError(http.StatusUnsupportedMediaType, "unsupported_media_type", "Unsupported media type.", where{},
 		"Unsupported media type %q: send %s.", ct, contentType)
 }
 
@@ -103,7 +114,7 @@ func notAuthenticated() *apiError {
 }
 
 func methodNotAllowed(method string) *apiError {
-	return newError(http.StatusMethodNotAllowed, "method_not_allowed", "Method not allowed.", errorSource{},
+	return newError(http.StatusMethodNotAllowed, "method_not_allowed", "Method not allowed.", where{},
 		"Method %q not allowed.", method)
 }
 
@@ -150,8 +161,8 @@ type errorObject struct {
 }
 
 type errorSource struct {
-	Pointer   string `json:"pointer,omitempty"`
-	Parameter string `json:"parameter,omitempty"`
+	Pointer   string  `json:"pointer,omitempty"`
+	Parameter *string `json:"parameter,omitempty"`
 }
 
 func (e *apiError) object() errorObject {
@@ -160,8 +171,11 @@ func (e *apiError) object() errorObject {
 	if o.Links == nil {
 		o.Links = map[string]string{}
 	}
-	if e.Pointer != "" || e.Parameter != "" {
-		o.Source = &errorSource{Pointer: e.Pointer, Parameter: e.Parameter}
+	if e.Pointer != "" || e.Parameter != "" || e.HasParameter {
+		o.Source = &errorSource{Pointer: e.Pointer}
+		if e.Parameter != "" || e.HasParameter {
+			o.Source.Parameter = &e.Parameter
+		}
 	}
 	return o
 }

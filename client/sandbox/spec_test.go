@@ -30,6 +30,7 @@ func TestRefusalsMatchSpec(t *testing.T) {
 		{"huge key", "POST", subscribePath, `{"data":{"` + strings.Repeat("k", 3<<20) + `":1}}`, 400},
 		{"filter not UTF-8", "GET", "/api/profiles?filter=" + urlQueryEscape("equals(email,\"\xff\")"), "", 400},
 		{"members parameter not UTF-8", "GET", "/api/lists/Y6nRLr/profiles?page%5Bsize%5D=%FF", "", 400},
+		{"unnamed parameter not UTF-8", "GET", "/api/lists?=%FF", "", 400},
 		{"huge list id", "GET", "/api/lists/" + strings.Repeat("i", 100_000), "", 404},
 		{"huge profile id", "GET", "/api/profiles/" + strings.Repeat("i", 100_000) + "/lists", "", 404},
 	}

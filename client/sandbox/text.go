@@ -46,7 +46,11 @@ func checkQueryText(rawQuery string) error {
 			return invalidParam(strings.ToValidUTF8(name, "\uFFFD"), "The name of a query parameter is not valid UTF-8 text.")
 		}
 		for _, v := range q[name] {
-			if !utf8.ValidString(v) {
+			switch {
+			case utf8.ValidString(v):
+			case name == "":
+				return invalidParam(name, "The value of a query parameter with no name is not valid UTF-8 text.")
+			default:
 				return invalidParam(name, "The value of '%s' is not valid UTF-8 text.", name)
 			}
 		}
