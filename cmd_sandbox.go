@@ -49,12 +49,14 @@ func runSandboxServe(ctx context.Context, args []string, e env) error {
 	switch {
 	case len(rest) > 0:
 		return unexpectedArg(rest[0], serveSynopsis)
-	case *latency < 0:
-		return usagef("--latency must not be negative")
-	case *failRate < 0 || *failRate > 1:
-		return usagef("--fail-rate must be between 0 and 1")
-	case *throttleRate < 0 || *throttleRate > 1:
-		return usagef("--throttle-rate must be between 0 and 1")
+	case *latency < 0 || *latency > maxLatency:
+		return usagef("--latency must be from 0 to %s", maxLatency)
+	case !isRate(*failRate):
+		return usagef("--fail-rate must be a number between 0 and 1, not %v", *failRate)
+	case !isRate(*throttleRate):
+		return usagef("--throttle-rate must be a number between 0 and 1, not %v", *throttleRate)
+	case *failRate+*throttleRate > 1:
+		return usagef("--fail-rate and --throttle-rate add up to more than 1: each is a fraction of all requests")
 	case *rateLimit != "on" && *rateLimit != "off":
 		return usagef("--rate-limit must be on or off")
 	}
@@ -102,6 +104,14 @@ func runSandboxServe(ctx context.Context, args []string, e env) error {
 		return nil
 	}
 }
+
+// maxLatency bounds --latency: a delay that long already exceeds any
+// client's patience, and the server's write deadline grows with it.
+const maxLatency = 10 * time.Minute
+
+// isRate reports whether v is a fraction from 0 to 1 (NaN and the
+// infinities are not).
+func isRate(v float64) bool { return v >= 0 && v <= 1 }
 
 // serverLimits bound what one connection to `consent sandbox serve` may
 // hold: a client that sends its headers or its body slowly, or not at all,

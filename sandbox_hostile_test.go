@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +93,77 @@ func TestSandboxServerWriteDeadline(t *testing.T) {
 			t.Errorf("latency %s: a limit is off: read header %s, read %s, idle %s, max header bytes %d",
 				latency, srv.ReadHeaderTimeout, srv.ReadTimeout, srv.IdleTimeout, srv.MaxHeaderBytes)
 		}
+	}
+}
+
+// runBinaryWithin is runBinary that kills the binary after d: a flag the
+// binary wrongly accepts would otherwise have `sandbox serve` serve for
+// ever.
+func runBinaryWithin(t *testing.T, d time.Duration, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), d)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, consentBinary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("consent %s still running after %s; stdout %q", strings.Join(args, " "), d, out.String())
+	}
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		code = exitErr.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String(), code
+}
+
+// TestBinarySandboxRefusesBadFlags: fault rates that are not numbers from
+// 0 to 1 (NaN and the infinities included) and a latency past its bound
+// are usage errors (exit 2) with a message naming the flag, before
+// anything is served or written.
+func TestBinarySandboxRefusesBadFlags(t *testing.T) {
+	home := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"NaN fail rate", []string{"serve", "--fail-rate", "NaN"}, "--fail-rate must be a number between 0 and 1, not NaN"},
+		{"nan fail rate", []string{"serve", "--fail-rate", "nan"}, "--fail-rate must be a number between 0 and 1, not NaN"},
+		{"NaN throttle rate", []string{"serve", "--throttle-rate", "NaN"}, "--throttle-rate must be a number between 0 and 1, not NaN"},
+		{"infinite fail rate", []string{"serve", "--fail-rate", "+Inf"}, "--fail-rate must be a number between 0 and 1, not +Inf"},
+		{"minus infinity", []string{"serve", "--throttle-rate", "-Inf"}, "--throttle-rate must be a number between 0 and 1, not -Inf"},
+		{"negative rate", []string{"serve", "--fail-rate", "-0.1"}, "--fail-rate must be a number between 0 and 1, not -0.1"},
+		{"rate over 1", []string{"serve", "--throttle-rate", "1.5"}, "--throttle-rate must be a number between 0 and 1, not 1.5"},
+		{"hexadecimal 2", []string{"serve", "--fail-rate", "0x1p1"}, "--fail-rate must be a number between 0 and 1, not 2"},
+		{"rates over 1 together", []string{"serve", "--fail-rate", "0.6", "--throttle-rate", "0.6"}, "add up to more than 1"},
+		{"latency too long", []string{"serve", "--latency", "2562047h"}, "--latency must be from 0 to 10m0s"},
+		{"negative latency", []string{"serve", "--latency", "-1s"}, "--latency must be from 0 to 10m0s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runBinaryWithin(t, 20*time.Second, []string{"CONSENT_HOME=" + home}, append([]string{"sandbox"}, tt.args...)...)
+			if code != 2 || !strings.Contains(errOut, tt.want) || out != "" {
+				t.Errorf("exit %d (want 2), stderr lacks %q:\nstdout: %s\nstderr: %s", code, tt.want, out, errOut)
+			}
+		})
+	}
+	for _, f := range []string{filepath.Join(home, "sandbox.db")} {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s was created by a refused command (%v)", f, err)
+		}
+	}
+}
+
+// TestBinarySandboxServeTakesBoundaryFlags: the limits themselves are
+// accepted.
+func TestBinarySandboxServeTakesBoundaryFlags(t *testing.T) {
+	served := serveSandbox(t, filepath.Join(t.TempDir(), "serve.db"), "--fail-rate", "0.5", "--throttle-rate", "0.5", "--latency", "10m")
+	if !strings.HasPrefix(served.url, "http://127.0.0.1:") {
+		t.Errorf("first line %q is not a base URL", served.url)
 	}
 }
