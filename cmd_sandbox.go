@@ -7,9 +7,11 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/model"
 )
 
 const (
@@ -148,12 +150,18 @@ func newSandboxServer(h http.Handler, latency time.Duration, lim serverLimits) *
 	}
 }
 
+// loadProgressFrom is the smallest load that reports its progress on
+// stderr: after each transaction that passes a tenth of the members.
+const loadProgressFrom = 100_000
+
 // runSandboxLoad adds synthetic members to a sandbox list, for scale tests.
+// --db is required, as in the synopsis: a load never lands unnoticed in
+// the sandbox the UI and the other commands use without a key.
 func runSandboxLoad(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("sandbox load")
-	db := fs.String("db", "", "SQLite file (default: sandbox.db in the data directory)")
+	db := fs.String("db", "", "SQLite file to load into (required)")
 	list := fs.String("list", "", "list name (created if missing)")
-	n := fs.Int("members", 0, "how many members to add")
+	n := fs.Int("members", 0, fmt.Sprintf("how many members to add (at most %s)", groupDigits(sandbox.MaxLoadMembers)))
 	rest, err := parseFlags(fs, args, loadSynopsis)
 	if err != nil {
 		return err
@@ -161,27 +169,50 @@ func runSandboxLoad(ctx context.Context, args []string, e env) error {
 	switch {
 	case len(rest) > 0:
 		return unexpectedArg(rest[0], loadSynopsis)
+	case *db == "":
+		hint := ""
+		if def, err := sandboxPath("", e); err == nil {
+			hint = fmt.Sprintf(" (the sandbox used without an API key is %s)", model.SanitizeText(def))
+		}
+		return usagef("--db is required: name the file to load into%s\nusage: %s", hint, loadSynopsis)
 	case *list == "":
 		return usagef("--list is required\nusage: %s", loadSynopsis)
-	case *n <= 0:
-		return usagef("--members must be a positive number\nusage: %s", loadSynopsis)
+	case *n <= 0 || *n > sandbox.MaxLoadMembers:
+		return usagef("--members must be a number from 1 to %s\nusage: %s", groupDigits(sandbox.MaxLoadMembers), loadSynopsis)
 	}
-	path, err := sandboxPath(*db, e)
-	if err != nil {
-		return err
-	}
-	sb, err := sandbox.Open(ctx, sandbox.Options{Path: path})
+	sb, err := sandbox.Open(ctx, sandbox.Options{Path: *db})
 	if err != nil {
 		return fmt.Errorf("opening the sandbox: %w", err)
 	}
 	defer sb.Close()
 	start := time.Now()
-	id, err := sb.LoadMembers(ctx, *list, *n)
+	added, step := 0, max(*n/10, 1)
+	progress := func(a int) {
+		if *n >= loadProgressFrom && a < *n && a/step > added/step {
+			fmt.Fprintf(e.stderr, "consent sandbox: %s of %s members added (%d%%)\n", groupDigits(a), groupDigits(*n), 100*a/(*n))
+		}
+		added = a
+	}
+	id, err := sb.LoadMembersProgress(ctx, *list, *n, progress)
 	if err != nil {
+		if added > 0 && errors.Is(err, context.Canceled) {
+			fmt.Fprintf(e.stderr, "consent sandbox: %s of %s members were added to list %s (%s) before the interrupt\n",
+				groupDigits(added), groupDigits(*n), sanitizeArg(*list), id)
+		}
 		return err
 	}
 	fmt.Fprintf(e.stdout, "added %d members to list %s (%s) in %s\n", *n, sanitizeArg(*list), id, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// groupDigits writes a count with commas between groups of three digits,
+// as the members view does.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // sandboxPath is --db, or sandbox.db in the data directory.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,11 +123,13 @@ func runBinaryWithin(t *testing.T, d time.Duration, env []string, args ...string
 }
 
 // TestBinarySandboxRefusesBadFlags: fault rates that are not numbers from
-// 0 to 1 (NaN and the infinities included) and a latency past its bound
-// are usage errors (exit 2) with a message naming the flag, before
-// anything is served or written.
+// 0 to 1 (NaN and the infinities included), a latency past its bound, a
+// member count past the loader's maximum and a load without --db are
+// usage errors (exit 2) with a message naming the flag, before anything
+// is served or written.
 func TestBinarySandboxRefusesBadFlags(t *testing.T) {
 	home := t.TempDir()
+	db := filepath.Join(t.TempDir(), "load.db")
 	tests := []struct {
 		name string
 		args []string
@@ -143,6 +146,10 @@ func TestBinarySandboxRefusesBadFlags(t *testing.T) {
 		{"rates over 1 together", []string{"serve", "--fail-rate", "0.6", "--throttle-rate", "0.6"}, "add up to more than 1"},
 		{"latency too long", []string{"serve", "--latency", "2562047h"}, "--latency must be from 0 to 10m0s"},
 		{"negative latency", []string{"serve", "--latency", "-1s"}, "--latency must be from 0 to 10m0s"},
+		{"too many members", []string{"load", "--db", db, "--list", "Big", "--members", "99999999999"}, "--members must be a number from 1 to 10,000,000"},
+		{"one member too many", []string{"load", "--db", db, "--list", "Big", "--members", "10000001"}, "--members must be a number from 1 to 10,000,000"},
+		{"no members", []string{"load", "--db", db, "--list", "Big", "--members", "0"}, "--members must be a number from 1 to 10,000,000"},
+		{"load without --db", []string{"load", "--list", "Big", "--members", "10"}, "--db is required: name the file to load into (the sandbox used without an API key is " + filepath.Join(home, "sandbox.db") + ")"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,7 +159,7 @@ func TestBinarySandboxRefusesBadFlags(t *testing.T) {
 			}
 		})
 	}
-	for _, f := range []string{filepath.Join(home, "sandbox.db")} {
+	for _, f := range []string{db, filepath.Join(home, "sandbox.db")} {
 		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s was created by a refused command (%v)", f, err)
 		}
@@ -165,5 +172,26 @@ func TestBinarySandboxServeTakesBoundaryFlags(t *testing.T) {
 	served := serveSandbox(t, filepath.Join(t.TempDir(), "serve.db"), "--fail-rate", "0.5", "--throttle-rate", "0.5", "--latency", "10m")
 	if !strings.HasPrefix(served.url, "http://127.0.0.1:") {
 		t.Errorf("first line %q is not a base URL", served.url)
+	}
+}
+
+// TestSandboxLoadReportsProgress loads enough members to be reported on
+// stderr after each transaction that passes a tenth (here two of 50,000),
+// and the final count on stdout.
+func TestSandboxLoadReportsProgress(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "load.db")
+	var out, errOut strings.Builder
+	vars := map[string]string{"CONSENT_HOME": t.TempDir()}
+	code := run(t.Context(), []string{"sandbox", "load", "--db", db, "--list", "Scale", "--members", strconv.Itoa(loadProgressFrom)},
+		env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }, isTerminal: func() bool { return false }})
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out.String(), errOut.String())
+	}
+	want := "consent sandbox: 50,000 of 100,000 members added (50%)\n"
+	if errOut.String() != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", errOut.String(), want)
+	}
+	if !strings.HasPrefix(out.String(), "added 100000 members to list Scale (") {
+		t.Errorf("stdout: %s", out.String())
 	}
 }

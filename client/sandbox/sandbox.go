@@ -68,6 +68,9 @@ type Sandbox struct {
 	limiter  *rateLimiter
 	faults   *faultInjector
 	table    []route
+	// loadBatch is how many members one transaction of LoadMembers adds:
+	// the constant loadBatch, smaller in tests.
+	loadBatch int
 
 	// writeMu serialises this process's writers: SQLite has one writer at
 	// a time, and queueing here is cheaper than busy-waiting in SQLite.
@@ -86,11 +89,12 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 		return nil, err
 	}
 	s := &Sandbox{
-		policy:   opts.Policy,
-		now:      opts.Now,
-		latency:  opts.Latency,
-		jobDelay: opts.JobDelay,
-		faults:   newFaultInjector(opts.Seed, opts.FailRate, opts.ThrottleRate),
+		policy:    opts.Policy,
+		now:       opts.Now,
+		latency:   opts.Latency,
+		jobDelay:  opts.JobDelay,
+		faults:    newFaultInjector(opts.Seed, opts.FailRate, opts.ThrottleRate),
+		loadBatch: loadBatch,
 	}
 	if s.policy == nil {
 		s.policy = model.DefaultSMSPolicy()
