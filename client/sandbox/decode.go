@@ -21,13 +21,13 @@ const maxBodyBytes = 4 << 20
 const maxBodyErrors = 50
 
 // readJSONBody checks the content type and decodes the body into generic
-// JSON values (numbers kept as json.Number). Every failure is a 4xx.
+// JSON values (numbers kept as json.Number), refusing a string that is not
+// valid UTF-8 text. Every failure is a 4xx.
 func readJSONBody(w http.ResponseWriter, r *http.Request) (any, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != contentType && mt != "application/json") {
-			return nil, &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-				Title: "Unsupported media type.", Detail: fmt.Sprintf("Unsupported media type %q: send %s.", ct, contentType)}
+			return nil, unsupportedMediaType(ct)
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
@@ -50,6 +50,9 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) (any, error) {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, invalidBody("", "The request body has data after the JSON document.")
+	}
+	if err := checkBodyText(body); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -160,7 +163,7 @@ func (w *walker) array(v any, pointer string) ([]any, bool) {
 func (w *walker) constant(v any, pointer, want string) {
 	s, ok := w.str(v, pointer, true)
 	if ok && s != want {
-		w.fail(pointer, "'%s' must be %q, not %q.", lastSegment(pointer), want, clip(s))
+		w.fail(pointer, "'%s' must be %q, not %q.", lastSegment(pointer), want, s)
 	}
 }
 
@@ -175,12 +178,4 @@ func lastSegment(pointer string) string {
 // escapePointer escapes a key for use in a JSON pointer (RFC 6901).
 func escapePointer(k string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
-}
-
-// clip shortens input echoed back in an error.
-func clip(s string) string {
-	if len(s) <= 64 {
-		return s
-	}
-	return strings.ToValidUTF8(s[:64], "") + "…"
 }

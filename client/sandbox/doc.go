@@ -14,4 +14,12 @@
 // jobs table and answered 202; the job is applied once its time has come,
 // lazily at the start of the next request or by [Sandbox.ApplyDueJobs]. No
 // background goroutine is involved, and stored jobs survive the process.
+//
+// Errors are JSON:API error documents naming the offending place
+// (source.pointer in the body, source.parameter in the query or headers);
+// a detail quotes at most 256 bytes of each piece of the request it names
+// (an id, a key, a value), cut with "…", however large the piece. Text
+// that is not valid UTF-8 (a byte that is not, or a \u escape of half a
+// surrogate pair) in a body or a query is refused with a 400 naming where
+// it is, never stored as U+FFFD.
 package sandbox

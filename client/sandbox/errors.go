@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 )
 
 // apiError is one JSON:API error as Klaviyo reports it. Handlers return it
@@ -16,7 +17,10 @@ type apiError struct {
 	Detail    string
 	Pointer   string // source.pointer: where in the request body
 	Parameter string // source.parameter: which query parameter or header
-	Links     map[string]string
+	// HasParameter says that Parameter names one, even "": a query
+	// parameter may have an empty name.
+	HasParameter bool
+	Links        map[string]string
 }
 
 func (e *apiError) Error() string {
@@ -34,22 +38,72 @@ func (es apiErrors) Error() string {
 	return fmt.Sprintf("%s (and %d more)", es[0].Error(), len(es)-1)
 }
 
+// maxEcho bounds each piece of the request an error quotes back (an id, a
+// key, a value, a header) and its source.pointer or source.parameter: a
+// 100 KB id or a 3 MB key name is quoted by its first bytes and "…".
+const maxEcho = 256
+
+// clipEcho shortens s to at most maxEcho bytes, cut at a character
+// boundary and marked with "…".
+func clipEcho(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	const ellipsis = "…"
+	cut := maxEcho - len(ellipsis)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + ellipsis
+}
+
+// where is the place in the request an error is about: a JSON pointer
+// into the body, or a query parameter or header.
+type where struct {
+	pointer      string
+	parameter    string
+	hasParameter bool
+}
+
+// newError is the one way an error that quotes the request is made: every
+// string argument of its detail, and its source, is clipped by clipEcho.
+// Constructors below call it; nothing else formats a detail.
+func newError(status int, code, title string, at where, format string, args ...any) *apiError {
+	clipped := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			clipped[i] = clipEcho(a)
+		case []byte:
+			clipped[i] = clipEcho(string(a))
+		default:
+			clipped[i] = a
+		}
+	}
+	return &apiError{Status: status, Code: code, Title: title, Detail: fmt.Sprintf(format, clipped...),
+		Pointer: clipEcho(at.pointer), Parameter: clipEcho(at.parameter), HasParameter: at.hasParameter}
+}
+
 // invalidBody is a 400 about the request body at pointer.
 func invalidBody(pointer, format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: "invalid", Title: "Invalid input.",
-		Detail: fmt.Sprintf(format, args...), Pointer: pointer}
+	return newError(http.StatusBadRequest, "invalid", "Invalid input.", where{pointer: pointer}, format, args...)
 }
 
 // invalidParam is a 400 about a query parameter or header.
 func invalidParam(param, format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: "invalid", Title: "Invalid input.",
-		Detail: fmt.Sprintf(format, args...), Parameter: param}
+	return newError(http.StatusBadRequest, "invalid", "Invalid input.", where{parameter: param, hasParameter: true}, format, args...)
 }
 
 // notFound is a 404 for a resource that does not exist.
 func notFound(pointer, format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusNotFound, Code: "not_found", Title: "Not found.",
-		Detail: fmt.Sprintf(format, args...), Pointer: pointer}
+	return newError(http.StatusNotFound, "not_found", "Not found.", where{pointer: pointer}, format, args...)
+}
+
+// unsupportedMediaType is the 415 for a body sent with the Content-Type
+// header ct.
+func unsupportedMediaType(ct string) *apiError {
+	return newError(http.StatusUnsupportedMediaType, "unsupported_media_type", "Unsupported media type.", where{},
+		"Unsupported media type %q: send %s.", ct, contentType)
 }
 
 func notAuthenticated() *apiError {
@@ -60,8 +114,8 @@ func notAuthenticated() *apiError {
 }
 
 func methodNotAllowed(method string) *apiError {
-	return &apiError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
-		Title: "Method not allowed.", Detail: fmt.Sprintf("Method %q not allowed.", method)}
+	return newError(http.StatusMethodNotAllowed, "method_not_allowed", "Method not allowed.", where{},
+		"Method %q not allowed.", method)
 }
 
 func routeNotFound() *apiError {
@@ -107,8 +161,8 @@ type errorObject struct {
 }
 
 type errorSource struct {
-	Pointer   string `json:"pointer,omitempty"`
-	Parameter string `json:"parameter,omitempty"`
+	Pointer   string  `json:"pointer,omitempty"`
+	Parameter *string `json:"parameter,omitempty"`
 }
 
 func (e *apiError) object() errorObject {
@@ -117,8 +171,11 @@ func (e *apiError) object() errorObject {
 	if o.Links == nil {
 		o.Links = map[string]string{}
 	}
-	if e.Pointer != "" || e.Parameter != "" {
-		o.Source = &errorSource{Pointer: e.Pointer, Parameter: e.Parameter}
+	if e.Pointer != "" || e.Parameter != "" || e.HasParameter {
+		o.Source = &errorSource{Pointer: e.Pointer}
+		if e.Parameter != "" || e.HasParameter {
+			o.Source.Parameter = &e.Parameter
+		}
 	}
 	return o
 }

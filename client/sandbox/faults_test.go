@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"math"
 	"testing"
+	"time"
 )
 
 func TestFaultInjectionRates(t *testing.T) {
@@ -60,5 +62,34 @@ func TestFaultInjectionAppliesNothing(t *testing.T) {
 	var n int
 	if err := s.db.QueryRow("SELECT count(*) FROM profiles WHERE email = 'fault@example.com'").Scan(&n); err != nil || n != 0 {
 		t.Fatalf("a failed request was applied (%d, %v)", n, err)
+	}
+}
+
+// TestOpenRefusesMeaninglessFaults: a rate that is not a number from 0 to
+// 1, rates adding up to more than 1, or a negative latency is an error of
+// Open, not a sandbox that silently never (or always) injects.
+func TestOpenRefusesMeaninglessFaults(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts Options
+		ok   bool
+	}{
+		{"NaN fail rate", Options{FailRate: math.NaN()}, false},
+		{"NaN throttle rate", Options{ThrottleRate: math.NaN()}, false},
+		{"infinite fail rate", Options{FailRate: math.Inf(1)}, false},
+		{"negative throttle rate", Options{ThrottleRate: -0.1}, false},
+		{"fail rate over 1", Options{FailRate: 1.5}, false},
+		{"rates adding up to more than 1", Options{FailRate: 0.6, ThrottleRate: 0.6}, false},
+		{"negative latency", Options{Latency: -time.Second}, false},
+		{"every request failed", Options{FailRate: 1}, true},
+		{"rates adding up to 1", Options{FailRate: 0.5, ThrottleRate: 0.5}, true},
+	} {
+		s, err := Open(t.Context(), tc.opts)
+		if err == nil {
+			s.Close()
+		}
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: Open: %v, want ok=%v", tc.name, err, tc.ok)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseFilter(t *testing.T) {
@@ -53,7 +54,8 @@ func TestParseFilter(t *testing.T) {
 
 // FuzzFilter feeds the filter parser and compiler arbitrary text, and the
 // handler the same text as a query: no panic, and every refusal is a 400
-// about the filter parameter.
+// about the filter parameter that quotes the filter only in clipped pieces;
+// a filter that is not UTF-8 is always refused.
 func FuzzFilter(f *testing.F) {
 	for _, seed := range []string{
 		`equals(phone_number,"+15005550006")`, `any(email,["a@b.co","c@d.co"])`, `and(equals(id,"x"),equals(email,'y'))`,
@@ -91,6 +93,12 @@ func FuzzFilter(f *testing.F) {
 		s.ServeHTTP(rec, req)
 		if rec.Code != 200 && rec.Code != 400 {
 			t.Fatalf("filter %q: status %d: %s", filter, rec.Code, rec.Body)
+		}
+		if rec.Code == 400 {
+			checkBoundedErrors(t, rec.Body.Bytes(), maxErrorBody)
+		}
+		if !utf8.ValidString(filter) && (rec.Code != 400 || !strings.Contains(rec.Body.String(), `"parameter":"filter"`)) {
+			t.Fatalf("filter %q is not UTF-8, but the answer is %d: %s", filter, rec.Code, rec.Body)
 		}
 	})
 }

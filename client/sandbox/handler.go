@@ -39,8 +39,9 @@ func (s *Sandbox) routes() []route {
 
 // ServeHTTP serves Klaviyo's API subset. In order: the configured latency,
 // routing (404), authentication (401), method (405), the revision header
-// (400), rate limits (429), injected faults, applying bulk jobs whose time
-// has come, and the operation. A panic becomes a 500 JSON:API error.
+// and query text that is not UTF-8 (400), rate limits (429), injected
+// faults, applying bulk jobs whose time has come, and the operation. A
+// panic becomes a 500 JSON:API error.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -77,6 +78,9 @@ func (s *Sandbox) serve(w http.ResponseWriter, r *http.Request) error {
 		return methodNotAllowed(r.Method)
 	}
 	if err := checkRevision(r.Header.Values("revision")); err != nil {
+		return err
+	}
+	if err := checkQueryText(r.URL.RawQuery); err != nil {
 		return err
 	}
 	if err := s.limit(w, rt.op, r); err != nil {

@@ -112,9 +112,19 @@ func (s *Sandbox) PendingJobs(ctx context.Context) (int, error) {
 // write runs fn in a write transaction, one writer of this process at a
 // time, committing when fn succeeds.
 func (s *Sandbox) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.writeOn(ctx, s.db, fn)
+}
+
+// txStarter is a *sql.DB or a *sql.Conn.
+type txStarter interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}
+
+// writeOn is write on db, a connection of the sandbox's own.
+func (s *Sandbox) writeOn(ctx context.Context, db txStarter, fn func(*sql.Tx) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sandbox: starting a write: %w", err)
 	}

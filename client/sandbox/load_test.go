@@ -2,7 +2,10 @@ package sandbox
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/consentdesk/consent/model"
@@ -125,5 +128,59 @@ func TestLoadMembersRejectsBadInput(t *testing.T) {
 	}
 	if _, err := s.LoadMembers(context.Background(), "x", -1); err == nil {
 		t.Error("negative count accepted")
+	}
+	if _, err := s.LoadMembers(context.Background(), "x", MaxLoadMembers+1); err == nil {
+		t.Error("a count over MaxLoadMembers accepted")
+	}
+}
+
+// TestLoadMembersInBatches: a load is written in transactions of
+// loadBatch members (here 100), reporting each; when it stops (here,
+// interrupted after the first), what was committed stays and the error
+// says so.
+func TestLoadMembersInBatches(t *testing.T) {
+	const loadBatch = 100
+	tests := []struct {
+		name      string
+		n         int
+		stopAfter int // cancel after this many progress reports; 0: never
+		want      []int
+		members   int
+	}{
+		{"one batch", 3, 0, []int{3}, 3},
+		{"exact batches", 2 * loadBatch, 0, []int{loadBatch, 2 * loadBatch}, 2 * loadBatch},
+		{"a partial last batch", 2*loadBatch + 7, 0, []int{loadBatch, 2 * loadBatch, 2*loadBatch + 7}, 2*loadBatch + 7},
+		{"interrupted", 3 * loadBatch, 1, []int{loadBatch}, loadBatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTest(t, Options{})
+			s.loadBatch = loadBatch
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			var got []int
+			id, err := s.LoadMembersProgress(ctx, "Batches", tt.n, func(added int) {
+				got = append(got, added)
+				if len(got) == tt.stopAfter {
+					cancel()
+				}
+			})
+			switch {
+			case tt.stopAfter == 0 && err != nil:
+				t.Fatal(err)
+			case tt.stopAfter > 0 && (!errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), fmt.Sprintf("after adding %d of %d", tt.members, tt.n))):
+				t.Errorf("error %v, want an interruption that says %d of %d were added", err, tt.members, tt.n)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("progress %v, want %v", got, tt.want)
+			}
+			var members int
+			if err := s.db.QueryRow("SELECT count(*) FROM memberships m JOIN lists l ON l.seq = m.list_seq WHERE l.id = ?", id).Scan(&members); err != nil {
+				t.Fatal(err)
+			}
+			if members != tt.members {
+				t.Errorf("%d members, want %d", members, tt.members)
+			}
+		})
 	}
 }

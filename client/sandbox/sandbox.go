@@ -40,7 +40,8 @@ type Options struct {
 	// error before anything is applied.
 	FailRate float64
 	// ThrottleRate is the fraction of requests answered 429 with
-	// `Retry-After: 1` and Klaviyo's throttled error body.
+	// `Retry-After: 1` and Klaviyo's throttled error body. Each rate is
+	// from 0 to 1 and the two add up to at most 1 (Open refuses others).
 	ThrottleRate float64
 	// RateLimit enforces Klaviyo's per-endpoint burst (1 s) and steady
 	// (60 s) fixed windows.
@@ -68,6 +69,9 @@ type Sandbox struct {
 	limiter  *rateLimiter
 	faults   *faultInjector
 	table    []route
+	// loadBatch is how many members one transaction of LoadMembers adds:
+	// the constant loadBatch, smaller in tests.
+	loadBatch int
 
 	// writeMu serialises this process's writers: SQLite has one writer at
 	// a time, and queueing here is cheaper than busy-waiting in SQLite.
@@ -82,12 +86,16 @@ type Sandbox struct {
 // needed), brings its schema up to date and returns a Sandbox serving it.
 // It does not seed any data: see SeedDemo and LoadMembers.
 func Open(ctx context.Context, opts Options) (*Sandbox, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
 	s := &Sandbox{
-		policy:   opts.Policy,
-		now:      opts.Now,
-		latency:  opts.Latency,
-		jobDelay: opts.JobDelay,
-		faults:   newFaultInjector(opts.Seed, opts.FailRate, opts.ThrottleRate),
+		policy:    opts.Policy,
+		now:       opts.Now,
+		latency:   opts.Latency,
+		jobDelay:  opts.JobDelay,
+		faults:    newFaultInjector(opts.Seed, opts.FailRate, opts.ThrottleRate),
+		loadBatch: loadBatch,
 	}
 	if s.policy == nil {
 		s.policy = model.DefaultSMSPolicy()
@@ -111,6 +119,23 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// check refuses options that mean nothing: a rate that is not a number
+// from 0 to 1 (NaN, the infinities), rates that add up to more than 1, or
+// a negative latency.
+func (o Options) check() error {
+	switch {
+	case !(o.FailRate >= 0 && o.FailRate <= 1):
+		return fmt.Errorf("sandbox: FailRate must be a number between 0 and 1, not %v", o.FailRate)
+	case !(o.ThrottleRate >= 0 && o.ThrottleRate <= 1):
+		return fmt.Errorf("sandbox: ThrottleRate must be a number between 0 and 1, not %v", o.ThrottleRate)
+	case o.FailRate+o.ThrottleRate > 1:
+		return fmt.Errorf("sandbox: FailRate and ThrottleRate add up to more than 1")
+	case o.Latency < 0:
+		return fmt.Errorf("sandbox: Latency must not be negative, not %s", o.Latency)
+	}
+	return nil
 }
 
 // preparePath returns the database file to open, creating a private

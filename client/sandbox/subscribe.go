@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -217,7 +216,7 @@ func (s *Sandbox) decodeProfile(w *walker, v any, ptr string, req *jobRequest, n
 	if !hasPhone {
 		return p, false, true
 	}
-	problem := s.phoneProblem(phone, wantsSMS && subscribe)
+	problem, problemArgs := s.phoneProblem(phone, wantsSMS && subscribe)
 	if problem == "" {
 		p.Phone = phone
 		return p, false, true
@@ -227,27 +226,28 @@ func (s *Sandbox) decodeProfile(w *walker, v any, ptr string, req *jobRequest, n
 		p.SMSMarketing, p.SMSTransactional = nil, nil
 		return p, true, true
 	}
-	w.fail(ap+"/phone_number", "%s", problem)
+	w.fail(ap+"/phone_number", problem, problemArgs...)
 	return p, false, false
 }
 
-// phoneProblem says why phone cannot be used, or "": it must be a valid
-// number written in E.164 and, when SMS consent is to be recorded, one the
-// SMS policy allows and that can receive texts.
-func (s *Sandbox) phoneProblem(phone string, forSMS bool) string {
+// phoneProblem says why phone cannot be used, as a detail's format and
+// its arguments, or "": it must be a valid number written in E.164 and,
+// when SMS consent is to be recorded, one the SMS policy allows and that
+// can receive texts.
+func (s *Sandbox) phoneProblem(phone string, forSMS bool) (string, []any) {
 	a := s.phones.Analyze(phone)
 	if !a.Valid || a.E164 != phone {
-		return invalidPhoneText
+		return invalidPhoneText, nil
 	}
 	if !forSMS || a.SMSEligible {
-		return ""
+		return "", nil
 	}
 	if !a.SMSRegionSupported {
-		return fmt.Sprintf("SMS is not supported for phone numbers in %s (%s) on this account, so SMS consent cannot be recorded for %s. "+
-			"Subscribe the profile by email instead, or leave out the sms channel.", a.Country, a.Region, a.E164)
+		return "SMS is not supported for phone numbers in %s (%s) on this account, so SMS consent cannot be recorded for %s. " +
+			"Subscribe the profile by email instead, or leave out the sms channel.", []any{a.Country, a.Region, a.E164}
 	}
-	return fmt.Sprintf("%s is a %s number, which cannot receive text messages, so SMS consent cannot be recorded for it. "+
-		"Use a mobile number, or leave out the sms channel.", a.E164, a.Type)
+	return "%s is a %s number, which cannot receive text messages, so SMS consent cannot be recorded for it. " +
+		"Use a mobile number, or leave out the sms channel.", []any{a.E164, a.Type}
 }
 
 // decodeChannels reads `subscriptions`: the email and SMS channels the job
@@ -293,7 +293,7 @@ func (s *Sandbox) decodeChannel(w *walker, v any, ptr string, req *jobRequest, d
 		want = string(model.Unsubscribed)
 	}
 	if consent, ok := w.str(obj["consent"], ptr+"/consent", true); ok && consent != want {
-		w.fail(ptr+"/consent", "'consent' must be %q, not %q.", want, clip(consent))
+		w.fail(ptr+"/consent", "'consent' must be %q, not %q.", want, consent)
 	}
 	c := &channel{}
 	at, hasAt := w.str(obj["consented_at"], ptr+"/consented_at", false)
