@@ -131,6 +131,11 @@ func run(ctx context.Context, args []string, e env) int {
 	default:
 		err = usagef("unknown command %q\n\n%s", sanitizeArg(cmd), usage)
 	}
+	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
+		// Interrupted: the request failed because the command was (its
+		// error may carry the signal as its cause, not context.Canceled).
+		err = fmt.Errorf("%w: %w", context.Canceled, err)
+	}
 	return report(err, cmd, e.stderr)
 }
 

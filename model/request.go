@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxSourceLength bounds the free-text source recorded with a subscription.
@@ -74,6 +75,12 @@ func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 		problems = append(problems, Problem{field, fmt.Sprintf(format, args...)})
 	}
 
+	for _, f := range []struct{ name, value string }{{"email", r.Email}, {"phone", r.Phone}, {"source", r.Source}, {"list", r.ListID}} {
+		if !utf8.ValidString(f.value) {
+			// JSON would carry it as U+FFFD: not what was typed.
+			add(f.name, "is not valid UTF-8 text")
+		}
+	}
 	if strings.TrimSpace(r.Email) != "" {
 		a := AnalyzeEmail(r.Email)
 		out.EmailAnalysis = &a

@@ -36,6 +36,8 @@ func TestConsentRequestCheck(t *testing.T) {
 			problems: []string{"list: "}},
 		{name: "over-long source", req: ConsentRequest{Email: "x@example.com", Channels: []Channel{EmailMarketing}, Source: strings.Repeat("s", 300)},
 			problems: []string{"source: at most 255"}},
+		{name: "source not UTF-8", req: ConsentRequest{Email: "x@example.com", Channels: []Channel{EmailMarketing}, Source: "Booth \xff"},
+			problems: []string{"source: is not valid UTF-8 text"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
