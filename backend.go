@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 
 	"github.com/consentdesk/consent/client"
-	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/internal/privatefile"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // sandboxBaseURL is the host the client uses for the in-process sandbox. The

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/consentdesk/consent/client/sandbox"
-	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
+	"github.com/consentdesk/consent/sandbox"
+	"github.com/consentdesk/consent/sandbox/sandboxtest"
 )
 
 // TestHugeAnswersAreBounded: a Klaviyo that refuses a subscribe with a

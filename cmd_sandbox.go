@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 const (

@@ -15,8 +15,8 @@ import (
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
 
-	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/internal/screentest"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // terminal is the built binary running in a real pseudo-terminal, its

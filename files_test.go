@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // TestFilesOthersCouldReadOrChangeAreRefused attacks the journal and the

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // smallTmpfs mounts a tmpfs of size (e.g. "1m") for the test and unmounts

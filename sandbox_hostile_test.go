@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consentdesk/consent/client/sandbox"
-	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
+	"github.com/consentdesk/consent/sandbox"
+	"github.com/consentdesk/consent/sandbox/sandboxtest"
 )
 
 // testLimits are serveLimits shortened so that a test sees them act.

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/consentdesk/consent/client"
-	"github.com/consentdesk/consent/client/sandbox"
-	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
+	"github.com/consentdesk/consent/sandbox/sandboxtest"
 )
 
 // klaviyoDouble is a seeded sandbox behind an HTTP server the tests can

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/consentdesk/consent/client"
-	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // countingHandler counts requests and answers by method and status. Each

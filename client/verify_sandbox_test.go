@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/consentdesk/consent/client"
-	"github.com/consentdesk/consent/client/sandbox"
-	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
+	"github.com/consentdesk/consent/sandbox/sandboxtest"
 )
 
 // TestVerifySubscribeOnAHardBounce subscribes a demo member whose email is

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // TestClaimIsExclusiveAcrossFiles: two Files on one path (two processes'

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // TestRetryOnlyWhereTheEntryWasMade: an entry is resent only on the

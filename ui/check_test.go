@@ -10,9 +10,9 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/consentdesk/consent/client"
-	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/internal/screentest"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // Seeded demo profiles the tests rely on (the demo seed is deterministic).

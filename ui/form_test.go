@@ -11,9 +11,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
-	"github.com/consentdesk/consent/client/sandbox"
-	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
+	"github.com/consentdesk/consent/sandbox/sandboxtest"
 )
 
 // typeAndWait types s one key at a time, running each key's commands.

@@ -10,9 +10,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
-	"github.com/consentdesk/consent/client/sandbox"
-	"github.com/consentdesk/consent/client/sandbox/sandboxtest"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
+	"github.com/consentdesk/consent/sandbox/sandboxtest"
 )
 
 // sarahID is Sarah Mason of Klaviyo's documentation: her +1 500 number is

@@ -8,9 +8,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/consentdesk/consent/client/sandbox"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // TestDoubleOptInIsAwaitingNotVerified: a subscribe through a double

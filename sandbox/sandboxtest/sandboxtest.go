@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/consentdesk/consent/client"
-	"github.com/consentdesk/consent/client/sandbox"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // Open opens a sandbox with opts for t, seeds the demo data and closes it
