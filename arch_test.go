@@ -24,8 +24,9 @@ func TestDependencyDirection(t *testing.T) {
 		"internal/privatefile": {},
 		// Test support: a sandbox and a client on it, for other packages' tests.
 		"sandbox/sandboxtest": {"client", "sandbox"},
-		"journal":             {"client", "model", "internal/privatefile"},
-		"ui":                  {"journal", "client", "model"},
+		"journal":             {"model", "internal/privatefile"},
+		"desk":                {"journal", "client", "model"},
+		"ui":                  {"desk", "journal", "client", "model"},
 	}
 	for dir, ok := range allowed {
 		for _, imp := range moduleImports(t, dir) {

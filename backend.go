@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/internal/privatefile"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
@@ -176,6 +177,6 @@ func openJournal(e env, cfg settings) (*journal.File, error) {
 }
 
 // newDesk is the workflow that makes changes on b, recorded in j.
-func newDesk(j journal.Store, b *backend, cfg settings) *journal.Desk {
-	return &journal.Desk{Store: j, Client: b.client, Rules: cfg.rules, Origin: b.origin, Agent: cfg.agent}
+func newDesk(j journal.Store, b *backend, cfg settings) *desk.Desk {
+	return &desk.Desk{Store: j, Client: b.client, Rules: cfg.rules, Origin: b.origin, Agent: cfg.agent}
 }

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
@@ -124,9 +125,9 @@ func channelList(chs []model.Channel) string {
 func runHistoryRetry(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("history retry")
 	all := fs.Bool("all", false, "retry every entry that is not verified (made on this backend and account)")
-	resend := fs.Bool("resend", false, "send again entries Klaviyo accepted at least "+journal.ResendAfter.String()+" ago but does not show")
+	resend := fs.Bool("resend", false, "send again entries Klaviyo accepted at least "+desk.ResendAfter.String()+" ago but does not show")
 	yes := fs.Bool("yes", false, "with --resend: do not ask for confirmation")
-	wait := fs.Duration("wait", journal.VerifyBound, "how long to read each profile back")
+	wait := fs.Duration("wait", desk.VerifyBound, "how long to read each profile back")
 	api := addAPIFlags(fs)
 	ids, err := parseFlags(fs, args, historySynopsis)
 	if err != nil {
@@ -170,10 +171,10 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 		}
 		return nil
 	}
-	desk := newDesk(j, b, cfg)
+	d := newDesk(j, b, cfg)
 	if *resend {
 		for _, en := range targets {
-			if err := desk.MayResend(en); err != nil {
+			if err := d.MayResend(en); err != nil {
 				return usagef("%s", model.SanitizeText(err.Error()))
 			}
 		}
@@ -183,7 +184,7 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 	}
 	unsettled := 0
 	for _, en := range targets {
-		out, err := desk.Retry(ctx, en, journal.RetryOptions{Resend: *resend, VerifyBound: *wait})
+		out, err := d.Retry(ctx, en, desk.RetryOptions{Resend: *resend, VerifyBound: *wait})
 		line, ok := retryLine(en, out, err)
 		var claimed *journal.ClaimError
 		if !ok && !(*all && errors.As(err, &claimed)) { // with --all, one another desk settled or holds is its own
@@ -204,7 +205,7 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 // retryLine says what came of retrying en, and whether that settles it
 // (verified, or waiting for the person's double opt-in) with the journal
 // saying so.
-func retryLine(en journal.Entry, out journal.Outcome, err error) (string, bool) {
+func retryLine(en journal.Entry, out desk.Outcome, err error) (string, bool) {
 	line := fmt.Sprintf("%s  %s %s: ", en.ID, en.Action, en.Who())
 	var claimed *journal.ClaimError
 	switch {
@@ -324,8 +325,8 @@ func runHistoryDismiss(args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	desk := &journal.Desk{Store: j, Agent: cfg.agent}
-	if err := desk.Dismiss(ids[0], *note); err != nil {
+	d := &desk.Desk{Store: j, Agent: cfg.agent}
+	if err := d.Dismiss(ids[0], *note); err != nil {
 		var ce *journal.ClaimError
 		if errors.As(err, &ce) || strings.Contains(err.Error(), "needs a note") || strings.Contains(err.Error(), "at most") {
 			return usagef("%s", model.SanitizeText(err.Error()))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
@@ -119,7 +120,7 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	if err != nil {
 		return err
 	}
-	out := newDesk(j, b, cfg).Submit(ctx, journal.Action(name), checked, nil, journal.SubmitOptions{VerifyBound: *wait})
+	out := newDesk(j, b, cfg).Submit(ctx, journal.Action(name), checked, nil, desk.SubmitOptions{VerifyBound: *wait})
 	if out.Err != nil && out.EntryID == "" {
 		return out.Err // not even recorded: nothing was sent
 	}

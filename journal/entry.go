@@ -4,9 +4,9 @@
 // entry History can retry, and a compliance review can read who asked for
 // what, when, through which backend, and what came of it.
 //
-// The storage (File, Memory: entries, states, claims) knows nothing of
-// Klaviyo; Desk is the workflow that records, sends, verifies, retries and
-// dismisses a change through it.
+// This package is the storage (File, Memory: entries, states, origins,
+// claims) and knows nothing of Klaviyo; package desk is the workflow that
+// records, sends, verifies, retries and dismisses a change through it.
 package journal
 
 import (

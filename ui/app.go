@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
@@ -100,7 +101,7 @@ func New(opts Options) *App {
 	}
 	c := &common{ctx: opts.Context, styles: newStyles(true), keys: defaultKeyMap(), rules: opts.Rules,
 		backend: opts.Backend, client: opts.Client, history: opts.History, defaultList: opts.DefaultList,
-		desk: &journal.Desk{Store: opts.History, Client: opts.Client, Rules: opts.Rules, Origin: opts.Origin, Agent: opts.Agent},
+		desk: &desk.Desk{Store: opts.History, Client: opts.Client, Rules: opts.Rules, Origin: opts.Origin, Agent: opts.Agent},
 		now:  opts.Now}
 	h := help.New()
 	h.Styles = c.styles.Help

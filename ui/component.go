@@ -8,7 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
-	"github.com/consentdesk/consent/journal"
+	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -68,9 +68,9 @@ type common struct {
 	backend string
 	client  *client.Client
 	history History
-	// desk makes every consent change (journal.Desk, on history and
+	// desk makes every consent change (desk.Desk, on history and
 	// client): the only way the UI changes consent.
-	desk *journal.Desk
+	desk *desk.Desk
 	// defaultList is the account's list for new subscriptions, "" if none.
 	defaultList string
 	// now is the clock of the questions' guard against typed-ahead keys

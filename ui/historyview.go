@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
@@ -22,7 +23,7 @@ type historyMode int
 const (
 	historyBrowsing       historyMode = iota
 	historyConfirmRetry               // "Retry entry …? y/N": a retry that may send
-	historyConfirmResend              // "Resend entry …? y/N": an accepted entry, after journal.ResendAfter
+	historyConfirmResend              // "Resend entry …? y/N": an accepted entry, after desk.ResendAfter
 	historyNoting                     // typing the note of a dismissal
 	historyConfirmDismiss             // "Dismiss entry … with the note …? y/N"
 )
@@ -45,9 +46,9 @@ type historyRetriedMsg struct {
 
 // historyView lists the history's entries, newest first: when, what, for
 // whom, which channels and list, where it was made, its state and result.
-// r retries an entry that is not verified (made here: journal.Desk.Retry),
+// r retries an entry that is not verified (made here: desk.Desk.Retry),
 // after a y/N when it may send; R resends an accepted entry Klaviyo does
-// not show after journal.ResendAfter; d dismisses an open entry with a
+// not show after desk.ResendAfter; d dismisses an open entry with a
 // note. A notice is about one entry and shows only while it is selected.
 type historyView struct {
 	c       *common
@@ -223,9 +224,9 @@ func (v *historyView) whyNotRetried(e HistoryEntry, resend bool) string {
 			model.SanitizeText(e.Origin.String()), model.SanitizeText(v.c.desk.Origin.String()))
 	case resend && e.State != StateAccepted:
 		return fmt.Sprintf("Entry %s is %s: R resends only an entry Klaviyo accepted but does not show; r retries it.", id, e.State.Label())
-	case resend && time.Since(acceptedAt(e)) < journal.ResendAfter:
+	case resend && time.Since(acceptedAt(e)) < desk.ResendAfter:
 		return fmt.Sprintf("Klaviyo accepted entry %s %s ago; its jobs can take minutes, so r reads it back. R resends it from %s after it was accepted.",
-			id, roundedSince(acceptedAt(e)), journal.ResendAfter)
+			id, roundedSince(acceptedAt(e)), desk.ResendAfter)
 	}
 	return ""
 }
@@ -285,9 +286,9 @@ func (v *historyView) startRetry(resend bool) tea.Cmd {
 	ctx, seq := v.retry.begin(v.c.ctx)
 	v.retrying = e.ID
 	v.clearNotice()
-	view, desk := v, v.c.desk
+	view, d := v, v.c.desk
 	return func() tea.Msg {
-		out, err := desk.Retry(ctx, e, journal.RetryOptions{Resend: resend})
+		out, err := d.Retry(ctx, e, desk.RetryOptions{Resend: resend})
 		msg := historyRetriedMsg{view: view, seq: seq, entryID: e.ID, out: out, notSent: err}
 		if err == nil && out.EntryID != e.ID {
 			msg.newID = out.EntryID

@@ -1,4 +1,8 @@
-package journal
+// Package desk is the workflow through which every consent change is
+// made: recorded in the journal before it is sent, sent once, read back,
+// recorded; retried only where it was made and only when nothing changed
+// since; put to rest with a note. The CLI and the UI both go through it.
+package desk
 
 import (
 	"context"
@@ -8,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -21,12 +26,12 @@ const VerifyBound = 30 * time.Second
 // an entry to rest with a note (Dismiss). The CLI and the UI both go
 // through it.
 type Desk struct {
-	Store  Store
+	Store  journal.Store
 	Client *client.Client
 	Rules  model.PhoneRules
 	// Origin is where this desk's changes go: every entry records it, and
 	// entries made elsewhere are not retried here.
-	Origin Origin
+	Origin journal.Origin
 	// Agent names this desk's claims (who is retrying).
 	Agent string
 	// Now is the clock; nil means time.Now.
@@ -53,13 +58,13 @@ type SubmitOptions struct {
 // anything else, reads the list when it is not given, sends the change
 // once, reads the profile back, and records what came of it. When a record
 // fails after the entry was written, the outcome's JournalErr says so.
-func (d *Desk) Submit(ctx context.Context, action Action, req model.CheckedRequest, list *client.List, opts SubmitOptions) Outcome {
+func (d *Desk) Submit(ctx context.Context, action journal.Action, req model.CheckedRequest, list *client.List, opts SubmitOptions) Outcome {
 	if opts.VerifyBound <= 0 {
 		opts.VerifyBound = VerifyBound
 	}
 	start := d.now()
 	out := Outcome{Action: action, Request: req, List: list}
-	id, err := d.Store.Add(Entry{At: start, Action: action, Origin: d.Origin, Request: req.ConsentRequest, State: StatePending, RetryOf: opts.RetryOf})
+	id, err := d.Store.Add(journal.Entry{At: start, Action: action, Origin: d.Origin, Request: req.ConsentRequest, State: journal.StatePending, RetryOf: opts.RetryOf})
 	if err != nil {
 		out.Err = fmt.Errorf("not sent: the journal could not record it: %w", err)
 		return out
@@ -72,24 +77,24 @@ func (d *Desk) Submit(ctx context.Context, action Action, req model.CheckedReque
 		l, err := d.Client.List(ctx, req.ListID)
 		if err != nil {
 			out.Err, out.Took = fmt.Errorf("not sent: the list %s could not be read: %w", req.ListID, err), time.Since(start)
-			d.record(&out, id, Change{State: out.State(), Result: out.Summary()})
+			d.record(&out, id, journal.Change{State: out.State(), Result: out.Summary()})
 			return out
 		}
 		out.List, list = &l, &l
 	}
 	var sub client.Submission
-	if action == ActionUnsubscribe {
+	if action == journal.ActionUnsubscribe {
 		sub, err = d.Client.Unsubscribe(ctx, req)
 	} else {
 		sub, err = d.Client.Subscribe(ctx, req)
 	}
 	if err == nil {
 		out.Sent = true
-		d.record(&out, id, Change{State: StateAccepted, Result: "accepted by Klaviyo"})
+		d.record(&out, id, journal.Change{State: journal.StateAccepted, Result: "accepted by Klaviyo"})
 		out.Verification, err = d.Client.Verify(ctx, sub, client.VerifyOptions{Timeout: opts.VerifyBound, DoubleOptIn: list != nil && list.DoubleOptIn()})
 	}
 	out.Err, out.Took = err, time.Since(start)
-	d.record(&out, id, Change{State: out.State(), Result: out.Summary()})
+	d.record(&out, id, journal.Change{State: out.State(), Result: out.Summary()})
 	return out
 }
 
@@ -99,7 +104,7 @@ const MaxResult = 2048
 
 // record writes a change of entry id, its result cut to MaxResult, and
 // keeps in out why it could not.
-func (d *Desk) record(out *Outcome, id string, c Change) {
+func (d *Desk) record(out *Outcome, id string, c journal.Change) {
 	c.Result = cut(c.Result, MaxResult)
 	if err := d.Store.Update(id, c); err != nil {
 		out.JournalErr = errors.Join(out.JournalErr,
@@ -108,8 +113,8 @@ func (d *Desk) record(out *Outcome, id string, c Change) {
 }
 
 // wanted is the consent an action asks for.
-func wanted(action Action) model.ConsentState {
-	if action == ActionUnsubscribe {
+func wanted(action journal.Action) model.ConsentState {
+	if action == journal.ActionUnsubscribe {
 		return model.Unsubscribed
 	}
 	return model.Subscribed

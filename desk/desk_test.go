@@ -1,15 +1,17 @@
-package journal
+package desk
 
 import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 	"github.com/consentdesk/consent/sandbox"
 	"github.com/consentdesk/consent/sandbox/sandboxtest"
@@ -18,7 +20,7 @@ import (
 var rules = model.PhoneRules{Policy: model.DefaultSMSPolicy()}
 
 // here is the origin the tests' desks send to.
-var here = Origin{Backend: "SANDBOX"}
+var here = journal.Origin{Backend: "SANDBOX"}
 
 // sandboxClient serves a seeded sandbox over HTTP behind a POST counter.
 func sandboxClient(t *testing.T, sb *sandbox.Sandbox) (*client.Client, *atomic.Int32) {
@@ -38,6 +40,16 @@ func sandboxClient(t *testing.T, sb *sandbox.Sandbox) (*client.Client, *atomic.I
 	return c, &posts
 }
 
+// openTemp is a new journal file in the test's temporary directory.
+func openTemp(t *testing.T) *journal.File {
+	t.Helper()
+	j, err := journal.Open(filepath.Join(t.TempDir(), "state", "journal.jsonl"), journal.Meta{Agent: "dana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
 func openSandbox(t *testing.T, path string, opts sandbox.Options) *sandbox.Sandbox {
 	t.Helper()
 	opts.Path = path
@@ -45,7 +57,7 @@ func openSandbox(t *testing.T, path string, opts sandbox.Options) *sandbox.Sandb
 }
 
 // desk is a desk on store and c, sending to here.
-func desk(store Store, c *client.Client) *Desk {
+func desk(store journal.Store, c *client.Client) *Desk {
 	return &Desk{Store: store, Client: c, Rules: rules, Origin: here, Agent: "dana"}
 }
 
@@ -59,7 +71,7 @@ func checked(t *testing.T, r model.ConsentRequest) model.CheckedRequest {
 }
 
 // entries reads store, failing the test on an error.
-func entries(t *testing.T, store Store) []Entry {
+func entries(t *testing.T, store journal.Store) []journal.Entry {
 	t.Helper()
 	es, err := store.Entries()
 	if err != nil {
@@ -69,7 +81,7 @@ func entries(t *testing.T, store Store) []Entry {
 }
 
 // byID is the entry id of store.
-func byID(t *testing.T, store Store, id string) Entry {
+func byID(t *testing.T, store journal.Store, id string) journal.Entry {
 	t.Helper()
 	for _, e := range entries(t, store) {
 		if e.ID == id {
@@ -77,7 +89,7 @@ func byID(t *testing.T, store Store, id string) Entry {
 		}
 	}
 	t.Fatalf("no entry %s", id)
-	return Entry{}
+	return journal.Entry{}
 }
 
 var emailOnly = []model.Channel{model.EmailMarketing}
@@ -87,12 +99,12 @@ func TestSubmitRecordsBeforeAndAfter(t *testing.T) {
 	c, _ := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
 	j := openTemp(t)
 	req := checked(t, model.ConsentRequest{ListID: "Y6nRLr", Email: "submit@example.com", Channels: emailOnly})
-	out := desk(j, c).Submit(ctx, ActionSubscribe, req, nil, SubmitOptions{})
-	if out.Err != nil || out.State() != StateVerified || !out.Settled() {
+	out := desk(j, c).Submit(ctx, journal.ActionSubscribe, req, nil, SubmitOptions{})
+	if out.Err != nil || out.State() != journal.StateVerified || !out.Settled() {
 		t.Fatalf("outcome %+v", out)
 	}
 	es := entries(t, j)
-	if len(es) != 1 || es[0].State != StateVerified || es[0].ID != out.EntryID || es[0].Origin != here {
+	if len(es) != 1 || es[0].State != journal.StateVerified || es[0].ID != out.EntryID || es[0].Origin != here {
 		t.Errorf("entries = %+v", es)
 	}
 }
@@ -108,18 +120,18 @@ func TestRetryAfterFailure(t *testing.T) {
 	failing, _ := sandboxClient(t, openSandbox(t, db, sandbox.Options{FailRate: 1}))
 	j := openTemp(t)
 	req := checked(t, model.ConsentRequest{Email: "retry@example.com", Phone: "+1 201 555 0101", Channels: []model.Channel{model.EmailMarketing, model.SMSMarketing}})
-	out := desk(j, failing).Submit(ctx, ActionSubscribe, req, nil, SubmitOptions{})
-	if out.Err == nil || out.State() != StatePending {
+	out := desk(j, failing).Submit(ctx, journal.ActionSubscribe, req, nil, SubmitOptions{})
+	if out.Err == nil || out.State() != journal.StatePending {
 		t.Fatalf("against a failing Klaviyo: %+v", out)
 	}
 	es := entries(t, j)
 	healthy, posts := sandboxClient(t, openSandbox(t, db, sandbox.Options{}))
 	retry, err := desk(j, healthy).Retry(ctx, es[0], RetryOptions{})
-	if err != nil || retry.State() != StateVerified || retry.EntryID == es[0].ID {
+	if err != nil || retry.State() != journal.StateVerified || retry.EntryID == es[0].ID {
 		t.Fatalf("retry: %+v, %v", retry, err)
 	}
 	es = entries(t, j)
-	if len(es) != 2 || es[0].RetryOf != es[1].ID || es[1].State != StateVerified {
+	if len(es) != 2 || es[0].RetryOf != es[1].ID || es[1].State != journal.StateVerified {
 		t.Errorf("entries = %+v", es)
 	}
 	if posts.Load() != 1 {
@@ -140,11 +152,11 @@ func TestRetryAcceptedOnlyReadsBack(t *testing.T) {
 	if _, err := c.Subscribe(ctx, req); err != nil {
 		t.Fatal(err)
 	}
-	id, _ := j.Add(Entry{Action: ActionSubscribe, Origin: here, Request: req.ConsentRequest})
-	_ = j.Update(id, Change{State: StateAccepted, Result: "accepted by Klaviyo"})
+	id, _ := j.Add(journal.Entry{Action: journal.ActionSubscribe, Origin: here, Request: req.ConsentRequest})
+	_ = j.Update(id, journal.Change{State: journal.StateAccepted, Result: "accepted by Klaviyo"})
 	before := posts.Load()
 	out, err := desk(j, c).Retry(ctx, byID(t, j, id), RetryOptions{})
-	if err != nil || out.State() != StateVerified || out.EntryID != id {
+	if err != nil || out.State() != journal.StateVerified || out.EntryID != id {
 		t.Fatalf("retry: %+v %v", out, err)
 	}
 	if posts.Load() != before {
@@ -162,17 +174,17 @@ func TestAcceptedButNotYetSeenIsNeverResentByRetry(t *testing.T) {
 	j := openTemp(t)
 	d := desk(j, c)
 	req := checked(t, model.ConsentRequest{Email: "slow.job@example.com", Channels: emailOnly})
-	out := d.Submit(ctx, ActionSubscribe, req, nil, SubmitOptions{VerifyBound: 300 * time.Millisecond})
-	if out.State() != StateAccepted || out.Err != nil {
+	out := d.Submit(ctx, journal.ActionSubscribe, req, nil, SubmitOptions{VerifyBound: 300 * time.Millisecond})
+	if out.State() != journal.StateAccepted || out.Err != nil {
 		t.Fatalf("a job not applied within the bound: state %s, %+v", out.State(), out)
 	}
-	if e := byID(t, j, out.EntryID); e.State != StateAccepted || e.AcceptedAt.IsZero() {
+	if e := byID(t, j, out.EntryID); e.State != journal.StateAccepted || e.AcceptedAt.IsZero() {
 		t.Fatalf("journal: %+v", e)
 	}
 	d.Now = func() time.Time { return time.Now().Add(VerifyBound + time.Second) } // past the job's first minutes: one read each
 	for range 3 {
 		r, err := d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{})
-		if err != nil || r.State() != StateAccepted || r.EntryID != out.EntryID {
+		if err != nil || r.State() != journal.StateAccepted || r.EntryID != out.EntryID {
 			t.Fatalf("retry: %s %v", r.State(), err)
 		}
 	}
@@ -208,17 +220,17 @@ func TestRetryOfWhatKlaviyoAlreadyShowsSendsNothing(t *testing.T) {
 	if v, err := c.Verify(ctx, sub, client.VerifyOptions{}); err != nil || !v.AllVerified() {
 		t.Fatalf("the subscribe did not land: %+v %v", v, err)
 	}
-	id, _ := j.Add(Entry{At: at, Action: ActionSubscribe, Origin: here, Request: req.ConsentRequest}) // left pending
+	id, _ := j.Add(journal.Entry{At: at, Action: journal.ActionSubscribe, Origin: here, Request: req.ConsentRequest}) // left pending
 	before := posts.Load()
 	out, err := desk(j, c).Retry(ctx, byID(t, j, id), RetryOptions{})
-	if err != nil || out.State() != StateVerified || out.EntryID != id || out.Verification.Polls != 1 {
+	if err != nil || out.State() != journal.StateVerified || out.EntryID != id || out.Verification.Polls != 1 {
 		t.Fatalf("retry: %+v %v", out, err)
 	}
 	if posts.Load() != before {
 		t.Errorf("%d POSTs: what Klaviyo already showed was sent again", posts.Load()-before)
 	}
 	es := entries(t, j)
-	if len(es) != 1 || es[0].State != StateVerified || !strings.HasPrefix(es[0].Result, "Klaviyo already showed it") {
+	if len(es) != 1 || es[0].State != journal.StateVerified || !strings.HasPrefix(es[0].Result, "Klaviyo already showed it") {
 		t.Errorf("entries = %+v", es)
 	}
 }
@@ -228,12 +240,12 @@ func TestRetryOfWhatKlaviyoAlreadyShowsSendsNothing(t *testing.T) {
 func TestRetryNotSentWhenTheProfileCannotBeRead(t *testing.T) {
 	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{FailRate: 1}))
 	j := openTemp(t)
-	id, _ := j.Add(Entry{Action: ActionSubscribe, Origin: here, Request: model.ConsentRequest{Email: "unknown@example.com", Channels: emailOnly}})
+	id, _ := j.Add(journal.Entry{Action: journal.ActionSubscribe, Origin: here, Request: model.ConsentRequest{Email: "unknown@example.com", Channels: emailOnly}})
 	_, err := desk(j, c).Retry(context.Background(), byID(t, j, id), RetryOptions{})
 	if err == nil || !strings.Contains(err.Error(), "could not check whether Klaviyo already has it") || posts.Load() != 0 {
 		t.Errorf("err = %v, %d POSTs", err, posts.Load())
 	}
-	if e := byID(t, j, id); e.State != StatePending || e.ClaimedBy != "" {
+	if e := byID(t, j, id); e.State != journal.StatePending || e.ClaimedBy != "" {
 		t.Errorf("entry = %+v: still pending, its claim released", e)
 	}
 }
@@ -242,12 +254,12 @@ func TestRetryNotSentWhenTheProfileCannotBeRead(t *testing.T) {
 // not sent, and becomes refused, so it is not offered again.
 func TestRetryRefusesWhatNoLongerPasses(t *testing.T) {
 	j := openTemp(t)
-	id, _ := j.Add(Entry{Action: ActionSubscribe, Origin: here, Request: model.ConsentRequest{Phone: "+38631234567", Channels: []model.Channel{model.SMSMarketing}}})
+	id, _ := j.Add(journal.Entry{Action: journal.ActionSubscribe, Origin: here, Request: model.ConsentRequest{Phone: "+38631234567", Channels: []model.Channel{model.SMSMarketing}}})
 	_, err := desk(j, nil).Retry(context.Background(), byID(t, j, id), RetryOptions{})
 	if err == nil || !strings.Contains(err.Error(), "Slovenia") {
 		t.Errorf("err = %v", err)
 	}
-	if e := byID(t, j, id); e.State != StateRefused || NewRetries(entries(t, j)).Needed(e) {
+	if e := byID(t, j, id); e.State != journal.StateRefused || journal.NewRetries(entries(t, j)).Needed(e) {
 		t.Errorf("entry = %+v", e)
 	}
 }

@@ -1,4 +1,4 @@
-package journal
+package desk
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 	"github.com/consentdesk/consent/sandbox"
 )
@@ -18,28 +19,28 @@ func TestRetryOnlyWhereTheEntryWasMade(t *testing.T) {
 	klaviyo := "Klaviyo https://a.klaviyo.com"
 	tests := []struct {
 		name       string
-		made, here Origin
+		made, here journal.Origin
 		retried    bool
 	}{
-		{"same sandbox", Origin{Backend: "SANDBOX"}, Origin{Backend: "SANDBOX"}, true},
-		{"sandbox practice to a real account", Origin{Backend: "SANDBOX"}, Origin{Backend: klaviyo, Account: "us-shop"}, false},
-		{"account A to account B", Origin{Backend: klaviyo, Account: "a"}, Origin{Backend: klaviyo, Account: "b"}, false},
-		{"same account, a new key", Origin{Backend: klaviyo, Account: "a", KeyID: "11111111"}, Origin{Backend: klaviyo, Account: "a", KeyID: "22222222"}, true},
-		{"no account, another key", Origin{Backend: klaviyo, KeyID: "11111111"}, Origin{Backend: klaviyo, KeyID: "22222222"}, false},
-		{"no account, the same key", Origin{Backend: klaviyo, KeyID: "11111111"}, Origin{Backend: klaviyo, KeyID: "11111111"}, true},
-		{"another server", Origin{Backend: "Klaviyo http://127.0.0.1:4000", KeyID: "1"}, Origin{Backend: klaviyo, KeyID: "1"}, false},
+		{"same sandbox", journal.Origin{Backend: "SANDBOX"}, journal.Origin{Backend: "SANDBOX"}, true},
+		{"sandbox practice to a real account", journal.Origin{Backend: "SANDBOX"}, journal.Origin{Backend: klaviyo, Account: "us-shop"}, false},
+		{"account A to account B", journal.Origin{Backend: klaviyo, Account: "a"}, journal.Origin{Backend: klaviyo, Account: "b"}, false},
+		{"same account, a new key", journal.Origin{Backend: klaviyo, Account: "a", KeyID: "11111111"}, journal.Origin{Backend: klaviyo, Account: "a", KeyID: "22222222"}, true},
+		{"no account, another key", journal.Origin{Backend: klaviyo, KeyID: "11111111"}, journal.Origin{Backend: klaviyo, KeyID: "22222222"}, false},
+		{"no account, the same key", journal.Origin{Backend: klaviyo, KeyID: "11111111"}, journal.Origin{Backend: klaviyo, KeyID: "11111111"}, true},
+		{"another server", journal.Origin{Backend: "Klaviyo http://127.0.0.1:4000", KeyID: "1"}, journal.Origin{Backend: klaviyo, KeyID: "1"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
-			j := NewMemory()
-			id, _ := j.Add(Entry{Action: ActionSubscribe, Origin: tt.made, Request: model.ConsentRequest{Email: "where@example.com", Channels: emailOnly}})
+			j := journal.NewMemory()
+			id, _ := j.Add(journal.Entry{Action: journal.ActionSubscribe, Origin: tt.made, Request: model.ConsentRequest{Email: "where@example.com", Channels: emailOnly}})
 			d := desk(j, c)
 			d.Origin = tt.here
 			out, err := d.Retry(context.Background(), byID(t, j, id), RetryOptions{})
 			var notHere *NotHereError
 			switch {
-			case tt.retried && (err != nil || out.State() != StateVerified):
+			case tt.retried && (err != nil || out.State() != journal.StateVerified):
 				t.Fatalf("not retried: %v", err)
 			case !tt.retried && !errors.As(err, &notHere):
 				t.Fatalf("err = %v, want NotHereError", err)
@@ -47,7 +48,7 @@ func TestRetryOnlyWhereTheEntryWasMade(t *testing.T) {
 				t.Fatalf("%d POSTs to the wrong place", posts.Load())
 			case !tt.retried && !strings.Contains(err.Error(), "made on "+tt.made.String()+": not retried here"):
 				t.Errorf("err = %v", err)
-			case !tt.retried && byID(t, j, id).State != StatePending:
+			case !tt.retried && byID(t, j, id).State != journal.StatePending:
 				t.Errorf("entry changed: %+v", byID(t, j, id))
 			}
 		})
@@ -65,11 +66,11 @@ func TestRetryNeverOverridesALaterOptOut(t *testing.T) {
 
 	t.Run("a later entry", func(t *testing.T) {
 		c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
-		j := NewMemory()
+		j := journal.NewMemory()
 		d := desk(j, c)
-		pending, _ := j.Add(Entry{At: time.Now().Add(-time.Hour), Action: ActionSubscribe, Origin: here, Request: req})
+		pending, _ := j.Add(journal.Entry{At: time.Now().Add(-time.Hour), Action: journal.ActionSubscribe, Origin: here, Request: req})
 		unsub := model.ConsentRequest{Phone: req.Phone, Channels: []model.Channel{model.SMSMarketing}}
-		if out := d.Submit(ctx, ActionUnsubscribe, checked(t, unsub), nil, SubmitOptions{}); out.State() != StateVerified {
+		if out := d.Submit(ctx, journal.ActionUnsubscribe, checked(t, unsub), nil, SubmitOptions{}); out.State() != journal.StateVerified {
 			t.Fatalf("unsubscribe: %+v", out)
 		}
 		before := posts.Load()
@@ -81,14 +82,14 @@ func TestRetryNeverOverridesALaterOptOut(t *testing.T) {
 		if posts.Load() != before {
 			t.Errorf("%d POSTs: the opt-out was overridden", posts.Load()-before)
 		}
-		if e := byID(t, j, pending); e.State != StateRefused || !strings.Contains(e.Result, "a later entry") || NewRetries(entries(t, j)).Needed(e) {
+		if e := byID(t, j, pending); e.State != journal.StateRefused || !strings.Contains(e.Result, "a later entry") || journal.NewRetries(entries(t, j)).Needed(e) {
 			t.Errorf("the entry is not put to rest: %+v", e)
 		}
 	})
 	t.Run("at Klaviyo, after the entry", func(t *testing.T) {
 		c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
-		j := NewMemory()
-		pending, _ := j.Add(Entry{At: time.Now().Add(-time.Hour), Action: ActionSubscribe, Origin: here, Request: req})
+		j := journal.NewMemory()
+		pending, _ := j.Add(journal.Entry{At: time.Now().Add(-time.Hour), Action: journal.ActionSubscribe, Origin: here, Request: req})
 		if _, err := c.Unsubscribe(ctx, checked(t, model.ConsentRequest{Phone: req.Phone, Channels: []model.Channel{model.SMSMarketing}})); err != nil {
 			t.Fatal(err)
 		}
@@ -100,14 +101,14 @@ func TestRetryNeverOverridesALaterOptOut(t *testing.T) {
 	})
 	t.Run("at Klaviyo, before the entry", func(t *testing.T) {
 		c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
-		j := NewMemory()
+		j := journal.NewMemory()
 		if _, err := c.Unsubscribe(ctx, checked(t, model.ConsentRequest{Phone: req.Phone, Channels: []model.Channel{model.SMSMarketing}})); err != nil {
 			t.Fatal(err)
 		}
-		pending, _ := j.Add(Entry{At: time.Now().Add(time.Second), Action: ActionSubscribe, Origin: here, Request: req})
+		pending, _ := j.Add(journal.Entry{At: time.Now().Add(time.Second), Action: journal.ActionSubscribe, Origin: here, Request: req})
 		before := posts.Load()
 		out, err := desk(j, c).Retry(ctx, byID(t, j, pending), RetryOptions{})
-		if err != nil || out.State() != StateVerified || posts.Load() != before+1 {
+		if err != nil || out.State() != journal.StateVerified || posts.Load() != before+1 {
 			t.Fatalf("an opt-out older than the entry kept it from being resent: %v, %d POSTs", err, posts.Load()-before)
 		}
 	})
@@ -119,19 +120,19 @@ func TestRetryNeverOverridesALaterOptOut(t *testing.T) {
 func TestRefusedBeforeSendingIsNotRetryable(t *testing.T) {
 	ctx := context.Background()
 	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
-	j := NewMemory()
-	out := desk(j, c).Submit(ctx, ActionSubscribe, checked(t, model.ConsentRequest{ListID: "NOPE", Email: "typo@example.com", Channels: emailOnly}), nil, SubmitOptions{})
-	if out.State() != StateRefused || posts.Load() != 0 {
+	j := journal.NewMemory()
+	out := desk(j, c).Submit(ctx, journal.ActionSubscribe, checked(t, model.ConsentRequest{ListID: "NOPE", Email: "typo@example.com", Channels: emailOnly}), nil, SubmitOptions{})
+	if out.State() != journal.StateRefused || posts.Load() != 0 {
 		t.Fatalf("unknown list: %s, %d POSTs", out.State(), posts.Load())
 	}
 	e := byID(t, j, out.EntryID)
-	if e.State != StateRefused || NewRetries(entries(t, j)).Needed(e) {
+	if e.State != journal.StateRefused || journal.NewRetries(entries(t, j)).Needed(e) {
 		t.Errorf("entry = %+v: a refusal is retryable", e)
 	}
 	if _, err := desk(j, c).Retry(ctx, e, RetryOptions{}); err == nil || !strings.Contains(err.Error(), "is refused: nothing to retry") {
 		t.Errorf("retry of a refusal: %v", err)
 	}
-	if got := NewRetries(entries(t, j)).Tally(entries(t, j), here); got != (Tally{}) {
+	if got := journal.NewRetries(entries(t, j)).Tally(entries(t, j), here); got != (journal.Tally{}) {
 		t.Errorf("tally = %+v, want nothing to do", got)
 	}
 }
@@ -142,7 +143,7 @@ func TestRefusedBeforeSendingIsNotRetryable(t *testing.T) {
 func TestDismissPutsAnEntryToRest(t *testing.T) {
 	j := openTemp(t)
 	d := desk(j, nil)
-	id, _ := j.Add(Entry{Action: ActionSubscribe, Origin: here, Request: model.ConsentRequest{Email: "x@example.com", Channels: emailOnly}})
+	id, _ := j.Add(journal.Entry{Action: journal.ActionSubscribe, Origin: here, Request: model.ConsentRequest{Email: "x@example.com", Channels: emailOnly}})
 	if err := d.Dismiss(id, "  "); err == nil || !strings.Contains(err.Error(), "needs a note") {
 		t.Errorf("dismiss without a note: %v", err)
 	}
@@ -159,10 +160,10 @@ func TestDismissPutsAnEntryToRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := byID(t, j, id)
-	if e.State != StateDismissed || e.Note != "typo in the email, re-entered" || e.NoteBy != "dana" || !strings.Contains(e.Result, "was pending") {
+	if e.State != journal.StateDismissed || e.Note != "typo in the email, re-entered" || e.NoteBy != "dana" || !strings.Contains(e.Result, "was pending") {
 		t.Errorf("entry = %+v", e)
 	}
-	if NewRetries(entries(t, j)).Count(entries(t, j)) != 0 {
+	if journal.NewRetries(entries(t, j)).Count(entries(t, j)) != 0 {
 		t.Error("a dismissed entry is still counted")
 	}
 	if err := d.Dismiss(id, "again"); err == nil {
@@ -178,18 +179,18 @@ func TestDismissPutsAnEntryToRest(t *testing.T) {
 func TestDoubleOptInAwaitsConfirmation(t *testing.T) {
 	ctx := context.Background()
 	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
-	j := NewMemory()
+	j := journal.NewMemory()
 	d := desk(j, c)
 	doi := checked(t, model.ConsentRequest{ListID: "NFjKbW", Email: "confirm.me@example.com", Channels: emailOnly})
-	out := d.Submit(ctx, ActionSubscribe, doi, nil, SubmitOptions{})
-	if out.State() != StateAwaitingConfirmation || out.Settled() {
+	out := d.Submit(ctx, journal.ActionSubscribe, doi, nil, SubmitOptions{})
+	if out.State() != journal.StateAwaitingConfirmation || out.Settled() {
 		t.Fatalf("double opt-in: %s", out.State())
 	}
-	if got := NewRetries(entries(t, j)).Tally(entries(t, j), here); got != (Tally{Unverified: 1, Awaiting: 1}) {
+	if got := journal.NewRetries(entries(t, j)).Tally(entries(t, j), here); got != (journal.Tally{Unverified: 1, Awaiting: 1}) {
 		t.Errorf("tally = %+v", got)
 	}
 	r, err := d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{})
-	if err != nil || r.State() != StateAwaitingConfirmation || posts.Load() != 1 {
+	if err != nil || r.State() != journal.StateAwaitingConfirmation || posts.Load() != 1 {
 		t.Fatalf("before confirmation: %s %v, %d POSTs", r.State(), err, posts.Load())
 	}
 	if _, err := c.Subscribe(ctx, checked(t, model.ConsentRequest{ListID: "Y6nRLr", Email: doi.Email, Channels: emailOnly})); err != nil {
@@ -197,7 +198,7 @@ func TestDoubleOptInAwaitsConfirmation(t *testing.T) {
 	}
 	before := posts.Load()
 	r, err = d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{})
-	if err != nil || r.State() != StateVerified || posts.Load() != before || byID(t, j, out.EntryID).State != StateVerified {
+	if err != nil || r.State() != journal.StateVerified || posts.Load() != before || byID(t, j, out.EntryID).State != journal.StateVerified {
 		t.Fatalf("after confirmation: %s %v, %d POSTs", r.State(), err, posts.Load()-before)
 	}
 }
@@ -205,11 +206,11 @@ func TestDoubleOptInAwaitsConfirmation(t *testing.T) {
 // failingUpdates is a store whose updates fail after the first n, as on a
 // disk that filled up.
 type failingUpdates struct {
-	Store
+	journal.Store
 	left int
 }
 
-func (f *failingUpdates) Update(id string, c Change) error {
+func (f *failingUpdates) Update(id string, c journal.Change) error {
 	if f.left <= 0 {
 		return errors.New("no space left on device")
 	}
@@ -223,17 +224,17 @@ func (f *failingUpdates) Update(id string, c Change) error {
 func TestAnOutcomeTheJournalCouldNotRecordIsNotSettled(t *testing.T) {
 	ctx := context.Background()
 	c, _ := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
-	store := &failingUpdates{Store: NewMemory(), left: 0}
-	out := desk(store, c).Submit(ctx, ActionSubscribe, checked(t, model.ConsentRequest{Email: "full.disk@example.com", Channels: emailOnly}), nil, SubmitOptions{})
-	if out.State() != StateVerified || out.JournalErr == nil || out.Settled() || !strings.Contains(out.JournalErr.Error(), "no space left") {
+	store := &failingUpdates{Store: journal.NewMemory(), left: 0}
+	out := desk(store, c).Submit(ctx, journal.ActionSubscribe, checked(t, model.ConsentRequest{Email: "full.disk@example.com", Channels: emailOnly}), nil, SubmitOptions{})
+	if out.State() != journal.StateVerified || out.JournalErr == nil || out.Settled() || !strings.Contains(out.JournalErr.Error(), "no space left") {
 		t.Fatalf("submit: %s, journal error %v", out.State(), out.JournalErr)
 	}
-	id, _ := store.Add(Entry{Action: ActionSubscribe, Origin: here, Request: model.ConsentRequest{Email: "full.disk2@example.com", Channels: emailOnly}})
+	id, _ := store.Add(journal.Entry{Action: journal.ActionSubscribe, Origin: here, Request: model.ConsentRequest{Email: "full.disk2@example.com", Channels: emailOnly}})
 	r, err := desk(store, c).Retry(ctx, byID(t, store, id), RetryOptions{})
-	if err != nil || r.State() != StateVerified || r.JournalErr == nil || r.Settled() {
+	if err != nil || r.State() != journal.StateVerified || r.JournalErr == nil || r.Settled() {
 		t.Fatalf("retry: %s %v, journal error %v", r.State(), err, r.JournalErr)
 	}
-	if e := byID(t, store, id); e.State != StatePending {
+	if e := byID(t, store, id); e.State != journal.StatePending {
 		t.Errorf("entry = %+v", e)
 	}
 }
@@ -245,19 +246,19 @@ func TestAnOutcomeTheJournalCouldNotRecordIsNotSettled(t *testing.T) {
 func TestEveryRecordCanBeReadBack(t *testing.T) {
 	j := openTemp(t)
 	huge := strings.Repeat("x", 2<<20)
-	if _, err := j.Add(Entry{Action: ActionSubscribe, Request: model.ConsentRequest{Email: "a@example.com", Source: huge, Channels: emailOnly}}); err == nil ||
+	if _, err := j.Add(journal.Entry{Action: journal.ActionSubscribe, Request: model.ConsentRequest{Email: "a@example.com", Source: huge, Channels: emailOnly}}); err == nil ||
 		!strings.Contains(err.Error(), "longer than a journal line may be") {
 		t.Fatalf("an unreadable entry was written: %v", err)
 	}
 	if es := entries(t, j); len(es) != 0 {
 		t.Fatalf("entries = %d", len(es))
 	}
-	id, _ := j.Add(Entry{Action: ActionSubscribe, Request: model.ConsentRequest{Email: "a@example.com", Channels: emailOnly}})
+	id, _ := j.Add(journal.Entry{Action: journal.ActionSubscribe, Request: model.ConsentRequest{Email: "a@example.com", Channels: emailOnly}})
 	out := Outcome{Err: errors.New("Klaviyo answered 400: " + huge)}
 	d := desk(j, nil)
-	d.record(&out, id, Change{State: StateRefused, Result: out.Summary()})
+	d.record(&out, id, journal.Change{State: journal.StateRefused, Result: out.Summary()})
 	e := byID(t, j, id)
-	if out.JournalErr != nil || e.State != StateRefused || len(e.Result) > MaxResult || !strings.HasSuffix(e.Result, "…") {
+	if out.JournalErr != nil || e.State != journal.StateRefused || len(e.Result) > MaxResult || !strings.HasSuffix(e.Result, "…") {
 		t.Errorf("journal error %v; entry %s with a result of %d bytes", out.JournalErr, e.State, len(e.Result))
 	}
 }

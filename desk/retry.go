@@ -1,4 +1,4 @@
-package journal
+package desk
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -17,7 +18,7 @@ import (
 const ResendAfter = time.Hour
 
 // retryBound bounds one retry, well within a claim's life.
-const retryBound = ClaimTTL / 2
+const retryBound = journal.ClaimTTL / 2
 
 // RetryOptions adjust a Retry.
 type RetryOptions struct {
@@ -35,7 +36,7 @@ type RetryOptions struct {
 // nobody asked.
 type NotHereError struct {
 	ID         string
-	Made, Here Origin
+	Made, Here journal.Origin
 }
 
 func (e *NotHereError) Error() string {
@@ -65,11 +66,11 @@ func (e *ChangedSinceError) Error() string {
 //     that is verified, the entry is marked verified too.
 //
 // An error means nothing was sent; it says why.
-func (d *Desk) Retry(ctx context.Context, e Entry, opts RetryOptions) (Outcome, error) {
+func (d *Desk) Retry(ctx context.Context, e journal.Entry, opts RetryOptions) (Outcome, error) {
 	if !e.Origin.Same(d.Origin) {
 		return Outcome{}, &NotHereError{ID: e.ID, Made: e.Origin, Here: d.Origin}
 	}
-	claimant := NewClaimant(d.Agent)
+	claimant := journal.NewClaimant(d.Agent)
 	fresh, all, err := d.Store.Claim(e.ID, claimant)
 	if err != nil {
 		return Outcome{}, err
@@ -78,7 +79,7 @@ func (d *Desk) Retry(ctx context.Context, e Entry, opts RetryOptions) (Outcome, 
 	defer cancel()
 	out, err := d.retryClaimed(ctx, fresh, all, opts)
 	if rerr := d.Store.Release(e.ID, claimant); rerr != nil {
-		rerr = fmt.Errorf("the journal could not record the end of the claim on entry %s (it lapses after %s): %w", e.ID, ClaimTTL, rerr)
+		rerr = fmt.Errorf("the journal could not record the end of the claim on entry %s (it lapses after %s): %w", e.ID, journal.ClaimTTL, rerr)
 		if err != nil {
 			err = errors.Join(err, rerr)
 		} else {
@@ -90,11 +91,11 @@ func (d *Desk) Retry(ctx context.Context, e Entry, opts RetryOptions) (Outcome, 
 
 // retryClaimed is Retry once the entry is claimed; all is every entry as
 // read when it was.
-func (d *Desk) retryClaimed(ctx context.Context, e Entry, all []Entry, opts RetryOptions) (Outcome, error) {
+func (d *Desk) retryClaimed(ctx context.Context, e journal.Entry, all []journal.Entry, opts RetryOptions) (Outcome, error) {
 	req, problems := e.Request.Check(d.Rules)
 	if len(problems) > 0 {
 		why := model.JoinProblems(problems)
-		if err := d.Store.Update(e.ID, Change{State: StateRefused, Result: cut("not resent: it no longer passes the checks: "+why, MaxResult)}); err != nil {
+		if err := d.Store.Update(e.ID, journal.Change{State: journal.StateRefused, Result: cut("not resent: it no longer passes the checks: "+why, MaxResult)}); err != nil {
 			return Outcome{}, fmt.Errorf("entry %s cannot be sent as it is (%s), and the journal could not record it: %w", e.ID, why, err)
 		}
 		return Outcome{}, fmt.Errorf("entry %s cannot be sent as it is, so it is now refused: %s", e.ID, why)
@@ -126,7 +127,7 @@ func (d *Desk) retryClaimed(ctx context.Context, e Entry, all []Entry, opts Retr
 	}
 	if v.AllVerified() {
 		out := Outcome{EntryID: e.ID, Action: e.Action, Request: req, List: list, Sent: true, Verification: v, Took: d.now().Sub(start)}
-		d.record(&out, e.ID, Change{State: StateVerified, Result: "Klaviyo already showed it, so it was not resent: " + out.Summary()})
+		d.record(&out, e.ID, journal.Change{State: journal.StateVerified, Result: "Klaviyo already showed it, so it was not resent: " + out.Summary()})
 		return out, nil
 	}
 	why, err := d.changedAtKlaviyo(ctx, e, req, v)
@@ -137,8 +138,8 @@ func (d *Desk) retryClaimed(ctx context.Context, e Entry, all []Entry, opts Retr
 		return Outcome{}, d.putToRest(e, &ChangedSinceError{ID: e.ID, Reason: why})
 	}
 	out := d.Submit(ctx, e.Action, req, list, SubmitOptions{RetryOf: e.ID, VerifyBound: opts.VerifyBound})
-	if out.State() == StateVerified && out.JournalErr == nil {
-		d.record(&out, e.ID, Change{State: StateVerified, Result: "verified by retry " + out.EntryID + ": " + out.Summary()})
+	if out.State() == journal.StateVerified && out.JournalErr == nil {
+		d.record(&out, e.ID, journal.Change{State: journal.StateVerified, Result: "verified by retry " + out.EntryID + ": " + out.Summary()})
 	}
 	return out, nil
 }
@@ -146,8 +147,8 @@ func (d *Desk) retryClaimed(ctx context.Context, e Entry, all []Entry, opts Retr
 // putToRest records that e is not resent because the person's consent
 // changed since (refused: it is never retried, nor counted), and returns
 // why; when the journal cannot record it, that is said too.
-func (d *Desk) putToRest(e Entry, why *ChangedSinceError) error {
-	if err := d.Store.Update(e.ID, Change{State: StateRefused, Result: cut("not resent: "+why.Reason, MaxResult)}); err != nil {
+func (d *Desk) putToRest(e journal.Entry, why *ChangedSinceError) error {
+	if err := d.Store.Update(e.ID, journal.Change{State: journal.StateRefused, Result: cut("not resent: "+why.Reason, MaxResult)}); err != nil {
 		return errors.Join(why, fmt.Errorf("the journal could not record it: %w", err))
 	}
 	return why
@@ -156,12 +157,12 @@ func (d *Desk) putToRest(e Entry, why *ChangedSinceError) error {
 // MayResend says why e may not be resent on request now ("" error: it
 // may): only an entry Klaviyo accepted at least ResendAfter ago may. A
 // command asks this before asking the agent to confirm.
-func (d *Desk) MayResend(e Entry) error { return d.mayResend(e) }
+func (d *Desk) MayResend(e journal.Entry) error { return d.mayResend(e) }
 
 // mayResend refuses an explicit resend of anything but an entry Klaviyo
 // accepted at least ResendAfter ago.
-func (d *Desk) mayResend(e Entry) error {
-	if e.State != StateAccepted {
+func (d *Desk) mayResend(e journal.Entry) error {
+	if e.State != journal.StateAccepted {
 		return fmt.Errorf("entry %s is %s: only an entry Klaviyo accepted is resent on request", e.ID, e.State.Label())
 	}
 	accepted := e.AcceptedAt
@@ -177,19 +178,19 @@ func (d *Desk) mayResend(e Entry) error {
 
 // readBack reads the profile of an entry Klaviyo accepted, without sending
 // anything: polling while the job may still be running, once after that.
-func (d *Desk) readBack(ctx context.Context, e Entry, req model.CheckedRequest, list *client.List, bound time.Duration) Outcome {
+func (d *Desk) readBack(ctx context.Context, e journal.Entry, req model.CheckedRequest, list *client.List, bound time.Duration) Outcome {
 	if bound <= 0 {
 		bound = VerifyBound
 	}
 	start := d.now()
 	opts := client.VerifyOptions{Timeout: bound, DoubleOptIn: list != nil && list.DoubleOptIn()}
-	if e.State == StateAwaitingConfirmation || (!e.AcceptedAt.IsZero() && start.Sub(e.AcceptedAt) > bound) {
+	if e.State == journal.StateAwaitingConfirmation || (!e.AcceptedAt.IsZero() && start.Sub(e.AcceptedAt) > bound) {
 		opts.MaxPolls = 1
 	}
 	out := Outcome{EntryID: e.ID, Action: e.Action, Request: req, List: list, Sent: true}
 	out.Verification, out.Err = d.Client.Verify(ctx, client.Submission{Request: req, Want: wanted(e.Action), At: e.At}, opts)
 	out.Took = d.now().Sub(start)
-	d.record(&out, e.ID, Change{State: out.State(), Result: out.Summary()})
+	d.record(&out, e.ID, journal.Change{State: out.State(), Result: out.Summary()})
 	return out
 }
 
@@ -198,7 +199,7 @@ func (d *Desk) readBack(ctx context.Context, e Entry, req model.CheckedRequest, 
 // not (no profile, or no channel updated since). v is the read-back of the
 // profile found by e's first identifier; when e has both an email and a
 // phone number, the number's profile is read too, for the SMS channels.
-func (d *Desk) changedAtKlaviyo(ctx context.Context, e Entry, req model.CheckedRequest, v client.Verification) (string, error) {
+func (d *Desk) changedAtKlaviyo(ctx context.Context, e journal.Entry, req model.CheckedRequest, v client.Verification) (string, error) {
 	var seen []model.ChannelConsent
 	for _, ch := range v.Channels {
 		if ch.Outcome != client.Verified {
@@ -247,10 +248,10 @@ func latestTimestamp(stamps ...string) (time.Time, bool) {
 // one of e's own resends) touched the same person on a channel e asks for:
 // that later change is what the agent meant last, and resending e would
 // undo or repeat it.
-func laterEntry(e Entry, all []Entry) *ChangedSinceError {
+func laterEntry(e journal.Entry, all []journal.Entry) *ChangedSinceError {
 	chain := retryChain(e.ID, all)
 	for _, l := range all {
-		if chain[l.ID] || l.State == StateDismissed || !l.At.After(e.At) {
+		if chain[l.ID] || l.State == journal.StateDismissed || !l.At.After(e.At) {
 			continue
 		}
 		if !samePerson(e.Request, l.Request) || !shareChannel(e.Request, l.Request) {
@@ -267,7 +268,7 @@ func laterEntry(e Entry, all []Entry) *ChangedSinceError {
 }
 
 // retryChain is the set of entries linked to id by resends, either way.
-func retryChain(id string, all []Entry) map[string]bool {
+func retryChain(id string, all []journal.Entry) map[string]bool {
 	chain := map[string]bool{id: true}
 	for grew := true; grew; {
 		grew = false
@@ -329,16 +330,16 @@ func (d *Desk) Dismiss(id, note string) error {
 	case len(note) > maxNote:
 		return fmt.Errorf("the note is %d characters: at most %d", len(note), maxNote)
 	}
-	claimant := NewClaimant(d.Agent)
+	claimant := journal.NewClaimant(d.Agent)
 	e, _, err := d.Store.Claim(id, claimant)
-	var ce *ClaimError
+	var ce *journal.ClaimError
 	if errors.As(err, &ce) && !e.State.Open() && e.ID != "" {
-		return &ClaimError{id, "is " + e.State.Label() + ": there is nothing to dismiss"}
+		return &journal.ClaimError{ID: id, Reason: "is " + e.State.Label() + ": there is nothing to dismiss"}
 	}
 	if err != nil {
 		return err
 	}
-	err = d.Store.Update(id, Change{State: StateDismissed, Result: "dismissed (was " + e.State.Label() + "): " + note, Note: note})
+	err = d.Store.Update(id, journal.Change{State: journal.StateDismissed, Result: "dismissed (was " + e.State.Label() + "): " + note, Note: note})
 	if err != nil {
 		err = fmt.Errorf("entry %s not dismissed: the journal could not record it: %w", id, err)
 	}

@@ -1,4 +1,4 @@
-package journal
+package desk
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -14,7 +15,7 @@ import (
 // when Klaviyo accepted it, or the error.
 type Outcome struct {
 	EntryID      string
-	Action       Action
+	Action       journal.Action
 	Request      model.CheckedRequest
 	List         *client.List
 	Sent         bool // Klaviyo accepted the job (or, on a retry, already showed it)
@@ -31,27 +32,27 @@ type Outcome struct {
 func (o Outcome) Cancelled() bool { return errors.Is(o.Err, context.Canceled) }
 
 // State is the journal state the outcome leaves its entry in.
-func (o Outcome) State() State {
+func (o Outcome) State() journal.State {
 	switch {
 	case !o.Sent && (o.Cancelled() || client.MayHaveArrived(o.Err)):
-		return StatePending // it may or may not have reached Klaviyo
+		return journal.StatePending // it may or may not have reached Klaviyo
 	case !o.Sent && client.Refused(o.Err):
-		return StateRefused
+		return journal.StateRefused
 	case !o.Sent:
-		return StateFailed
+		return journal.StateFailed
 	case o.Err != nil:
-		return StateAccepted // accepted; the read-back did not finish
+		return journal.StateAccepted // accepted; the read-back did not finish
 	}
-	state := StateVerified
+	state := journal.StateVerified
 	for _, ch := range o.Verification.Channels {
 		switch ch.Outcome {
 		case client.PartialFailure:
-			return StateRefused // Klaviyo ignored the channel: sending it again changes nothing
+			return journal.StateRefused // Klaviyo ignored the channel: sending it again changes nothing
 		case client.NotRecorded:
-			state = StateAccepted // accepted, not seen yet: its job may take minutes
+			state = journal.StateAccepted // accepted, not seen yet: its job may take minutes
 		case client.PendingDoubleOptIn:
-			if state == StateVerified {
-				state = StateAwaitingConfirmation
+			if state == journal.StateVerified {
+				state = journal.StateAwaitingConfirmation
 			}
 		}
 	}
@@ -64,9 +65,9 @@ func (o Outcome) Summary() string {
 	case !o.Sent && o.Err != nil:
 		why := strings.TrimPrefix(o.Err.Error(), "not sent: ")
 		switch o.State() {
-		case StateRefused:
+		case journal.StateRefused:
 			return "refused, nothing changed: " + why
-		case StatePending:
+		case journal.StatePending:
 			return "not confirmed, it may have reached Klaviyo: " + why
 		}
 		return "not sent: " + why
@@ -97,4 +98,4 @@ func outcomeWords(o client.Outcome) string {
 
 // Settled reports whether the change is done and the journal says so: what
 // a command may report as success.
-func (o Outcome) Settled() bool { return o.JournalErr == nil && o.State() == StateVerified }
+func (o Outcome) Settled() bool { return o.JournalErr == nil && o.State() == journal.StateVerified }
