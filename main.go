@@ -3,18 +3,13 @@
 // once when SMS consent cannot be recorded for a number.
 //
 // Run without arguments for the UI; `consent help` lists the subcommands.
+// The commands are in internal/cli.
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/consentdesk/consent/internal/cli"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], newEnv())
-	stop()
-	os.Exit(code)
-}
+func main() { os.Exit(cli.Main()) }

@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"context"
+	"flag"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/desk"
+	"github.com/consentdesk/consent/internal/backend"
+	"github.com/consentdesk/consent/internal/config"
+	"github.com/consentdesk/consent/journal"
+)
+
+// The files a command names in its messages and tests look for.
+const (
+	journalFile   = backend.JournalFile
+	sandboxDBFile = backend.SandboxDBFile
+)
+
+// apiFlags are the flags every command that talks to Klaviyo takes.
+type apiFlags struct{ backend.Flags }
+
+// overrides are what the flags change in the configuration, with region
+// the command's --region ("" when it has none).
+func (f *apiFlags) overrides(region string) config.Overrides { return f.Flags.Overrides(region) }
+
+func addAPIFlags(fs *flag.FlagSet) *apiFlags {
+	f := &apiFlags{}
+	fs.StringVar(&f.APIKey, "api-key", "", "Klaviyo private API key (else KLAVIYO_API_KEY, else the account's, else the sandbox)")
+	fs.StringVar(&f.Account, "account", "", "account from config.toml (else KLAVIYO_ACCOUNT, else default_account)")
+	return f
+}
+
+// connect loads the configuration, with the command line's overrides, and
+// opens the backend it names: what a command that talks to Klaviyo does
+// first. The caller closes the backend.
+func connect(ctx context.Context, api *apiFlags, e env) (config.Settings, *backend.Backend, error) {
+	cfg, err := config.Load(e.getenv, api.overrides(""))
+	if err != nil {
+		return cfg, nil, err
+	}
+	b, err := openBackend(ctx, api, e, cfg)
+	return cfg, b, err
+}
+
+// openBackend opens the backend the flags and configuration name
+// (backend.Open), seeding a new sandbox before returning.
+func openBackend(ctx context.Context, f *apiFlags, e env, cfg config.Settings) (*backend.Backend, error) {
+	return backend.Open(ctx, f.Flags, e.getenv, cfg, backend.Options{})
+}
+
+// openBackendSeeding is openBackend with the client's waits told to onWait
+// and, with backgroundSeed, a new sandbox seeded in the background.
+func openBackendSeeding(ctx context.Context, f *apiFlags, e env, cfg config.Settings, onWait func(client.Wait), backgroundSeed bool) (*backend.Backend, error) {
+	return backend.Open(ctx, f.Flags, e.getenv, cfg, backend.Options{OnWait: onWait, SeedInBackground: backgroundSeed})
+}
+
+// openJournal opens the journal in the state directory, recording the
+// agent with every entry and change.
+func openJournal(e env, cfg config.Settings) (*journal.File, error) {
+	return backend.OpenJournal(e.getenv, cfg.Agent)
+}
+
+// newDesk is the workflow that makes changes on b, recorded in j.
+func newDesk(j journal.Store, b *backend.Backend, cfg config.Settings) *desk.Desk {
+	return backend.NewDesk(j, b, cfg)
+}
+
+// dataDir is where the sandbox database lives (backend.DataDir).
+func dataDir(getenv func(string) string) (string, error) { return backend.DataDir(getenv) }

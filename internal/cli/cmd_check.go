@@ -1,0 +1,314 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/backend"
+	"github.com/consentdesk/consent/internal/config"
+	"github.com/consentdesk/consent/internal/usage"
+	"github.com/consentdesk/consent/model"
+)
+
+const checkSynopsis = "consent check [--json] [--region CC] ID..."
+
+// checkResult is one line of `consent check --json` (DESIGN.md).
+type checkResult struct {
+	Query    string               `json:"query"`
+	Phone    *model.PhoneAnalysis `json:"phone"`
+	Email    *model.EmailAnalysis `json:"email"`
+	Profiles []json.RawMessage    `json:"profiles"`
+
+	looked bool             // the profiles were looked up
+	found  []client.Profile // what was found, for the human card
+}
+
+// valid reports whether the ID is a usable phone number or email address.
+func (r checkResult) valid() bool {
+	return (r.Phone != nil && r.Phone.Valid) || (r.Email != nil && r.Email.Valid)
+}
+
+// runCheck analyses each ID (a phone number, or an email when it has an @)
+// and prints a card or a JSON line for it. Every ID is reported; the exit
+// code is 2 when any of them is not a valid phone number or email address. A
+// valid number that cannot carry SMS consent is an answer, not an error.
+func runCheck(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("check")
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	region := fs.String("region", "", "region of numbers typed without +")
+	api := addAPIFlags(fs)
+	ids, err := parseFlags(fs, args, checkSynopsis)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return usage.Errorf("give at least one phone number or email address\nusage: %s", checkSynopsis)
+	}
+	for i, id := range ids {
+		if strings.TrimSpace(id) == "" {
+			return usage.Errorf("argument %d is empty: give a phone number or email address", i+1)
+		}
+	}
+	cfg, err := config.Load(e.getenv, api.overrides(*region))
+	if err != nil {
+		return err
+	}
+	rules := cfg.Rules
+
+	results := make([]checkResult, len(ids))
+	invalid := 0
+	for i, id := range ids {
+		results[i] = analyseID(id, rules)
+		if !results[i].valid() {
+			invalid++
+		}
+	}
+	lookupErr := lookupProfiles(ctx, api, e, cfg, results)
+
+	for i, res := range results {
+		if *asJSON {
+			err = writeJSONLine(e.stdout, res)
+		} else {
+			if i > 0 {
+				fmt.Fprintln(e.stdout)
+			}
+			err = writeCheckCard(e.stdout, res)
+		}
+		if err != nil {
+			return fmt.Errorf("writing the result: %w", err)
+		}
+	}
+	if lookupErr != nil {
+		return fmt.Errorf("looking up profiles: %w", lookupErr)
+	}
+	if invalid > 0 {
+		return usage.Errorf("%d of %d IDs %s not a valid phone number or email address", invalid, len(ids), plural(invalid, "is", "are"))
+	}
+	return nil
+}
+
+// lookupProfiles finds the profiles of every valid ID, through one backend
+// opened only when there is something to look up. On the first failure it
+// stops and returns it; the analyses stand as they are.
+func lookupProfiles(ctx context.Context, api *apiFlags, e env, cfg config.Settings, results []checkResult) error {
+	var b *backend.Backend
+	for i := range results {
+		r := &results[i]
+		if !r.valid() {
+			continue
+		}
+		if b == nil {
+			var err error
+			if b, err = openBackend(ctx, api, e, cfg); err != nil {
+				return err
+			}
+			defer b.Close()
+		}
+		var profiles []client.Profile
+		var err error
+		if r.Email != nil {
+			profiles, err = b.Client.LookupEmail(ctx, r.Email.Normalized)
+		} else {
+			profiles, err = b.Client.LookupPhone(ctx, r.Phone.E164)
+		}
+		if err != nil {
+			return err
+		}
+		r.looked = true
+		r.found = profiles
+		for _, p := range profiles {
+			r.Profiles = append(r.Profiles, profileJSON(p))
+		}
+	}
+	return nil
+}
+
+// profileJSON is a profile in `consent check --json`: id, email,
+// phone_number and Klaviyo's subscriptions object exactly as returned.
+func profileJSON(p client.Profile) json.RawMessage {
+	var doc struct {
+		Attributes struct {
+			Subscriptions json.RawMessage `json:"subscriptions"`
+		} `json:"attributes"`
+	}
+	_ = json.Unmarshal(p.Raw, &doc) // p.Raw was decoded once already
+	subs := doc.Attributes.Subscriptions
+	if len(subs) == 0 {
+		subs = json.RawMessage("null")
+	}
+	out, err := json.Marshal(struct {
+		ID            string          `json:"id"`
+		Email         *string         `json:"email"`
+		PhoneNumber   *string         `json:"phone_number"`
+		Subscriptions json.RawMessage `json:"subscriptions"`
+	}{p.ID, nullable(p.Email), nullable(p.PhoneNumber), subs})
+	if err != nil {
+		return json.RawMessage("null")
+	}
+	return out
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// analyseID reads an ID as an email when it contains @, else as a phone.
+func analyseID(id string, rules model.PhoneRules) checkResult {
+	res := checkResult{Query: id, Profiles: []json.RawMessage{}}
+	if strings.Contains(id, "@") {
+		a := model.AnalyzeEmail(id)
+		res.Email = &a
+	} else {
+		a := rules.Analyze(id)
+		res.Phone = &a
+	}
+	return res
+}
+
+// writeCheckCard writes the human-readable card for one ID: its label
+// column is aligned, and every piece of input is sanitised for the terminal.
+func writeCheckCard(w io.Writer, r checkResult) error {
+	c := card{w: w}
+	c.title(r.Query)
+	if p := r.Phone; p != nil {
+		switch p.Status {
+		case model.PhoneValid:
+			c.row("number", p.Formatted+"   E.164 "+p.E164)
+			country := fmt.Sprintf("%s (%s)", p.Country, p.Region)
+			if p.DefaultRegion != "" {
+				country += fmt.Sprintf(", read as a national number of %s", p.DefaultRegion)
+			}
+			c.row("country", country)
+			c.row("type", p.Type)
+			c.row("SMS", yesNo(p.SMSEligible)+": "+p.Reason)
+		default:
+			number := string(p.Status)
+			if p.Formatted != "" {
+				number = p.Formatted + "   (" + number + ")"
+			}
+			c.row("number", number)
+			if p.Likely != "" {
+				c.row("country", fmt.Sprintf("probably %s (%s)", model.CountryName(p.Likely), p.Likely))
+			}
+			c.row("problem", p.Reason)
+		}
+	}
+	if m := r.Email; m != nil {
+		if m.Valid {
+			c.row("email", m.Normalized)
+		} else {
+			c.row("email", "invalid: "+m.Reason)
+		}
+	}
+	if r.looked {
+		writeProfiles(&c, r.found)
+	}
+	return c.err
+}
+
+// writeProfiles adds the consent card of each profile found.
+func writeProfiles(c *card, profiles []client.Profile) {
+	if len(profiles) == 0 {
+		c.row("profile", "none found")
+		return
+	}
+	for _, p := range profiles {
+		who := strings.TrimSpace(strings.Join([]string{p.Name(), p.Email, p.PhoneNumber}, " "))
+		c.row("profile", p.ID+"  "+who)
+		for _, ch := range model.Channels {
+			c.row("  "+shortLabel(ch), channelSummary(p.Subscriptions.Channel(ch)))
+		}
+		for _, s := range p.Subscriptions.Channel(model.EmailMarketing).Suppressions {
+			c.row("  suppressed", s.Reason+" since "+s.Timestamp)
+		}
+	}
+}
+
+// shortLabel fits a channel in the card's label column.
+func shortLabel(ch model.Channel) string {
+	switch ch {
+	case model.EmailMarketing:
+		return "email"
+	case model.SMSMarketing:
+		return "SMS"
+	}
+	return "SMS tx"
+}
+
+// channelSummary is one channel's consent on one line: state, whether
+// messages can be sent (and why not, when Klaviyo lists suppressions),
+// since when, and how it was given.
+func channelSummary(c model.ChannelConsent) string {
+	if !c.Present {
+		return "not reported"
+	}
+	parts := []string{string(c.Consent)}
+	switch {
+	case c.CanReceive:
+		parts = append(parts, "can receive")
+	case len(c.Suppressions) > 0:
+		parts = append(parts, "cannot receive ("+c.SuppressionReason()+")")
+	default:
+		parts = append(parts, model.CannotReceiveWords)
+	}
+	if c.ConsentTimestamp != "" {
+		parts = append(parts, "since "+c.ConsentTimestamp)
+	}
+	var how []string
+	for _, s := range []string{c.Method, c.MethodDetail, c.CustomDetail} {
+		if s != "" {
+			how = append(how, s)
+		}
+	}
+	if len(how) > 0 {
+		parts = append(parts, "via "+strings.Join(how, " / "))
+	}
+	for _, ls := range c.ListSuppressions {
+		parts = append(parts, "suppressed on list "+ls.ListID+" ("+ls.Reason+")")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// card writes "  label     value" rows under a title, remembering the
+// first write error.
+type card struct {
+	w     io.Writer
+	width int // of the label column; at least 9
+	err   error
+}
+
+// maxTitle bounds a card's title: the query as typed, which may be long.
+const maxTitle = 100
+
+func (c *card) title(s string) { c.printf("%s\n", model.SanitizeShort(s, maxTitle)) }
+
+func (c *card) row(label, value string) {
+	c.printf("  %-*s %s\n", max(9, c.width), label, model.SanitizeText(value))
+}
+
+func (c *card) printf(format string, args ...any) {
+	if c.err == nil {
+		_, c.err = fmt.Fprintf(c.w, format, args...)
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
