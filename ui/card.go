@@ -1,13 +1,12 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -22,11 +21,11 @@ const (
 )
 
 // changeSource is the source recorded with every change made from the UI
-// (Klaviyo keeps it as the consent's custom method detail).
-const changeSource = "Consent Desk"
+// (present.Source: Klaviyo keeps it as the consent's custom method detail).
+const changeSource = present.Source
 
 // renderProfileSummary is who a profile is: name and id, then email and
-// phone (formatted, with its region: describeProfilePhone). With
+// phone (formatted, with its region: present.DescribePhone). With
 // phoneVerdict, a number that cannot take SMS consent says why.
 func renderProfileSummary(p client.Profile, phone profilePhone, s *styles, width int, phoneVerdict bool) string {
 	name := model.SanitizeText(p.Name())
@@ -39,43 +38,22 @@ func renderProfileSummary(p client.Profile, phone profilePhone, s *styles, width
 	if p.Email != "" {
 		facts = append(facts, model.SanitizeText(p.Email))
 	}
-	if phone.text != "" {
-		facts = append(facts, phone.text)
+	if phone.Text != "" {
+		facts = append(facts, phone.Text)
 	}
 	if len(facts) == 0 {
 		facts = append(facts, "no email or phone on the profile")
 	}
 	lines = append(lines, strings.Join(facts, " · "))
-	if phoneVerdict && phone.notEligible != "" {
-		lines = append(lines, s.Bad.Render("✗ "+phone.notEligible))
+	if phoneVerdict && phone.NotEligible != "" {
+		lines = append(lines, s.Bad.Render("✗ "+phone.NotEligible))
 	}
 	return lipgloss.NewStyle().Width(max(width, 20)).Render(strings.Join(lines, "\n"))
 }
 
-// profilePhone is a profile's phone number as the summary shows it: text
-// (formatted, with its region) and why it cannot take SMS consent ("" when
-// it can, or there is no number).
-type profilePhone struct{ text, notEligible string }
-
-// describeProfilePhone reads a profile's phone number with the account's
-// rules. The number is sanitised before it is read, so that escapes hidden
-// in it do not change the verdict. It parses the number (tens of µs):
-// callers keep the result rather than calling it per frame.
-func describeProfilePhone(raw string, rules model.PhoneRules) profilePhone {
-	raw = model.SanitizeText(raw)
-	if raw == "" {
-		return profilePhone{}
-	}
-	a := rules.Analyze(raw)
-	if !a.Valid {
-		return profilePhone{text: raw, notEligible: model.SanitizeText(a.Reason)}
-	}
-	out := profilePhone{text: fmt.Sprintf("%s · %s (%s)", a.Formatted, a.Country, a.Region)}
-	if !a.SMSEligible {
-		out.notEligible = model.SanitizeText(a.Reason)
-	}
-	return out
-}
+// profilePhone is a profile's phone number as the summary shows it
+// (present.Phone).
+type profilePhone = present.Phone
 
 // cardChoice marks the consent card's rows while a channel is being chosen:
 // the channel under the cursor, and which channels can be chosen at all.
@@ -154,10 +132,12 @@ func wrapFactLines(lines [][]string, width int) string {
 	return lipgloss.NewStyle().Width(max(width, 1)).Render(strings.Join(out, "\n"))
 }
 
-// channelFacts are the lines of one channel's facts, each a list of
-// facts: the state line, then how consent was given and any suppressions.
+// channelFacts are the lines of one channel's facts (present.ChannelFacts),
+// each a list of facts: the state line, then how consent was given and any
+// suppressions, styled by what they mean.
 func channelFacts(cc model.ChannelConsent, s *styles) [][]string {
-	state := model.SanitizeText(string(cc.Consent))
+	f := present.ChannelFacts(cc)
+	state := f.State
 	switch cc.Consent {
 	case model.Subscribed:
 		state = s.Good.Render(state)
@@ -167,23 +147,23 @@ func channelFacts(cc model.ChannelConsent, s *styles) [][]string {
 		state = s.Muted.Render(state)
 	}
 	first := []string{state}
-	if cc.CanReceive {
+	if f.CanReceive {
 		first = append(first, s.Good.Render("✓ can receive"))
 	} else {
 		first = append(first, s.Bad.Render("✗ cannot receive"))
 	}
-	if when := formatConsentTime(cc); when != "" {
-		first = append(first, when)
+	if f.Since != "" {
+		first = append(first, f.Since)
 	}
 	if !cc.Present {
 		first = append(first, s.Muted.Render("not on the profile"))
 	}
 	lines := [][]string{first}
-	if how := methodFacts(cc); len(how) > 0 {
-		lines = append(lines, styleAll(s.Muted, how))
+	if len(f.How) > 0 {
+		lines = append(lines, styleAll(s.Muted, f.How))
 	}
-	if sup := suppressionFacts(cc); len(sup) > 0 {
-		lines = append(lines, styleAll(s.Pending, sup))
+	if len(f.Suppressions) > 0 {
+		lines = append(lines, styleAll(s.Pending, f.Suppressions))
 	}
 	return lines
 }
@@ -195,58 +175,6 @@ func styleAll(style lipgloss.Style, facts []string) []string {
 		out[i] = style.Render(f)
 	}
 	return out
-}
-
-// formatConsentTime is the consent timestamp in UTC to the minute, or the
-// API's text (sanitised) when it cannot be parsed.
-func formatConsentTime(cc model.ChannelConsent) string {
-	if t, ok := cc.Timestamp(); ok {
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	}
-	return model.SanitizeText(cc.ConsentTimestamp)
-}
-
-// methodFacts is how the consent was given: method, method detail, custom
-// method detail.
-func methodFacts(cc model.ChannelConsent) []string {
-	var parts []string
-	if cc.Method != "" {
-		parts = append(parts, "method "+model.SanitizeText(cc.Method))
-	}
-	if cc.MethodDetail != "" {
-		parts = append(parts, "detail "+model.SanitizeText(cc.MethodDetail))
-	}
-	if cc.CustomDetail != "" {
-		parts = append(parts, "custom detail "+model.SanitizeText(cc.CustomDetail))
-	}
-	if cc.DoubleOptin {
-		parts = append(parts, "double opt-in")
-	}
-	return parts
-}
-
-// suppressionFacts lists why sending is suppressed, globally and per list.
-func suppressionFacts(cc model.ChannelConsent) []string {
-	var parts []string
-	for _, sup := range cc.Suppressions {
-		parts = append(parts, "suppressed: "+model.SanitizeText(sup.Reason)+sinceDate(sup.Timestamp))
-	}
-	for _, sup := range cc.ListSuppressions {
-		parts = append(parts, "suppressed on list "+model.SanitizeText(sup.ListID)+": "+model.SanitizeText(sup.Reason)+sinceDate(sup.Timestamp))
-	}
-	return parts
-}
-
-// sinceDate is " since DATE" for an RFC 3339 timestamp, the raw text when it
-// does not parse, and "" when there is none.
-func sinceDate(ts string) string {
-	if ts == "" {
-		return ""
-	}
-	if t, err := time.Parse(time.RFC3339Nano, ts); err == nil {
-		return " since " + t.UTC().Format("2006-01-02")
-	}
-	return " since " + model.SanitizeText(ts)
 }
 
 // indentBlock indents every line of block by n spaces.
@@ -306,32 +234,26 @@ func outcomeErrorLine(out changeOutcome, s *styles, width int) string {
 	return s.Bad.Render(wrap("✗ Not sent. "+text+". History has it as failed, to retry.", width))
 }
 
-// channelOutcomeLine is one channel's verified outcome; a channel verified
-// SUBSCRIBED that Klaviyo cannot send to says so under it, and why.
+// channelOutcomeLine is one channel's outcome after a change
+// (present.Outcome), styled by its tone; a channel verified SUBSCRIBED
+// that Klaviyo cannot send to says so under it, and why.
 func channelOutcomeLine(ch client.ChannelResult, s *styles, width int) string {
-	label := ch.Channel.Label()
-	switch ch.Outcome {
-	case client.Verified:
-		text := fmt.Sprintf("✓ %s: verified %s (after %s)", label, model.SanitizeText(string(ch.Consent)), ch.After.Round(10*time.Millisecond))
-		if ch.Already {
-			text = label + ": " + alreadyLine(ch)
-		}
-		line := s.Good.Render(wrap(text, width))
-		if w := ch.ReceiveWarning(); w != "" {
-			line += "\n" + s.Bad.Render(wrap("— but "+model.SanitizeText(w), width))
-		}
-		return line
-	case client.PendingDoubleOptIn:
-		return s.Pending.Render(wrap("… "+label+": pending double opt-in: "+model.SanitizeText(ch.Detail), width))
-	case client.PartialFailure:
-		return s.Bad.Render(wrap("✗ "+label+": partial failure: "+model.SanitizeText(ch.Detail), width))
+	text, tone := present.Outcome(ch)
+	mark, rest, _ := strings.Cut(text, " ") // "✓ Email marketing: verified …"
+	line := toneStyle(s, tone).Render(wrap(mark+" "+ch.Channel.Label()+": "+rest, width))
+	if w := present.Warning(ch); w != "" {
+		line += "\n" + s.Bad.Render(wrap(w, width))
 	}
-	return s.Pending.Render(wrap("… "+label+": "+strings.TrimPrefix(notYetSeen, "… ")+model.SanitizeText(ch.Detail)+notYetSeenAfter, width))
+	return line
 }
 
-// notYetSeen and notYetSeenAfter frame a channel Klaviyo accepted but the
-// profile does not show yet (not an error: its jobs can take minutes).
-const (
-	notYetSeen      = "… accepted by Klaviyo, not yet seen on the profile: "
-	notYetSeenAfter = ". History reads it back later (it is sent again only if you ask, an hour on)."
-)
+// toneStyle is the style of an outcome's tone.
+func toneStyle(s *styles, t present.Tone) lipgloss.Style {
+	switch t {
+	case present.Good:
+		return s.Good
+	case present.Waiting:
+		return s.Pending
+	}
+	return s.Bad
+}

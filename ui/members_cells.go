@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -44,17 +45,17 @@ const (
 func (m memberConsent) label() string {
 	switch m {
 	case consentSubscribed:
-		return "subscribed"
+		return present.WordSubscribed
 	case consentUnsubscribed:
-		return "unsubscribed"
+		return present.WordUnsubscribed
 	case consentOther:
 		return "other"
 	case consentSuppressed:
-		return "suppressed"
+		return present.WordSuppressed
 	case consentCannotReceive:
 		return model.CannotReceiveWords
 	}
-	return "never"
+	return present.WordNever
 }
 
 // memberConsentOf reads one channel of a member of list listID: a

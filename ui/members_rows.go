@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -44,7 +45,7 @@ func newMemberRow(rules model.PhoneRules, listID string, p client.Profile) membe
 		r.emailReasonWidth = uint8(min(memberTextWidth(r.emailReason), 255))
 	}
 	if r.phone != "" {
-		r.region = memberRegion(rules.Analyze(r.phone))
+		r.region = present.Region(rules.Analyze(r.phone))
 	}
 	return r
 }
@@ -58,26 +59,9 @@ func newMemberRows(rules model.PhoneRules, listID string, profiles []client.Prof
 	return rows
 }
 
-// memberRegion is the region a row shows for an analysed phone number.
-func memberRegion(a model.PhoneAnalysis) string {
-	switch {
-	case a.Valid && a.Region != "":
-		return a.Region
-	case a.Likely != "":
-		return a.Likely + "?"
-	}
-	return "?"
-}
-
-// memberJoined is the date part of Klaviyo's joined_group_at, copied so
-// that the row does not keep the whole timestamp alive.
-func memberJoined(at string) string {
-	at = model.SanitizeText(at)
-	if len(at) >= 10 && at[4] == '-' && at[7] == '-' {
-		return strings.Clone(at[:10])
-	}
-	return at
-}
+// memberJoined is the date of Klaviyo's joined_group_at (present.Date),
+// copied so that the row does not keep the whole timestamp alive.
+func memberJoined(at string) string { return strings.Clone(present.Date(at)) }
 
 // phoneWidth is the width of the row's phone cell, "+38631234567 SI".
 func (r *memberRow) phoneWidth() int {

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
@@ -103,7 +104,7 @@ func newProfilePanel(c *common, p client.Profile) *profilePanel {
 // number read once per number rather than per frame.
 func (p *profilePanel) summary(width int, phoneVerdict bool) string {
 	if p.phoneOf != p.profile.PhoneNumber { // "" reads as no number: nothing to keep
-		p.phone, p.phoneOf = describeProfilePhone(p.profile.PhoneNumber, p.c.rules), p.profile.PhoneNumber
+		p.phone, p.phoneOf = present.DescribePhone(p.profile.PhoneNumber, p.c.rules), p.profile.PhoneNumber
 	}
 	return renderProfileSummary(p.profile, p.phone, p.c.styles, width, phoneVerdict)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -76,35 +77,18 @@ func (v *resultView) View() string {
 	return b.String()
 }
 
-// outcomeLine is one channel's outcome, styled by what it means. A channel
-// verified SUBSCRIBED that Klaviyo cannot send to says so under it, and why.
+// outcomeLine is one channel's outcome (present.Outcome), styled by its
+// tone. A channel verified SUBSCRIBED that Klaviyo cannot send to says so
+// under it, and why.
 func (v *resultView) outcomeLine(ch client.ChannelResult) string {
 	s := v.c.styles
-	detail := model.SanitizeText(ch.Detail)
 	width := max(v.width-21, 20)
-	switch ch.Outcome {
-	case client.Verified:
-		line := "✓ verified " + string(ch.Consent)
-		if t, err := time.Parse(time.RFC3339Nano, ch.ConsentTimestamp); err == nil {
-			line += " at " + t.UTC().Format("2006-01-02 15:04:05 UTC")
-		} else if ch.ConsentTimestamp != "" {
-			line += " at " + model.SanitizeText(ch.ConsentTimestamp)
-		}
-		line += fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond))
-		if ch.Already {
-			line = alreadyLine(ch)
-		}
-		line = renderIndented(s.Good, line, width, 21)
-		if w := ch.ReceiveWarning(); w != "" {
-			line += "\n" + strings.Repeat(" ", 21) + renderIndented(s.Bad, "— but "+model.SanitizeText(w), width, 21)
-		}
-		return line
-	case client.PendingDoubleOptIn:
-		return renderIndented(s.Pending, "… pending double opt-in: "+detail, width, 21)
-	case client.PartialFailure:
-		return renderIndented(s.Bad, "✗ partial failure: "+detail, width, 21)
+	text, tone := present.Outcome(ch)
+	line := renderIndented(toneStyle(s, tone), text, width, 21)
+	if w := present.Warning(ch); w != "" {
+		line += "\n" + strings.Repeat(" ", 21) + renderIndented(s.Bad, w, width, 21)
 	}
-	return renderIndented(s.Pending, notYetSeen+detail+notYetSeenAfter, width, 21)
+	return line
 }
 
 // renderIndented wraps text to width, renders each line in style and
@@ -173,14 +157,4 @@ func indentWrap(text string, width, indent int) string {
 		used += w
 	}
 	return b.String()
-}
-
-// alreadyLine is a channel verified on consent Klaviyo held from before the
-// change: the person was already as asked, since the earlier date.
-func alreadyLine(ch client.ChannelResult) string {
-	line := "✓ already " + model.SanitizeText(string(ch.Consent)) + " before this change"
-	if t, err := time.Parse(time.RFC3339Nano, ch.ConsentTimestamp); err == nil {
-		line += ", since " + t.UTC().Format("2006-01-02 15:04 UTC")
-	}
-	return line + " (Klaviyo keeps that consent and its date)"
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/internal/backend"
 	"github.com/consentdesk/consent/internal/config"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/internal/usage"
 	"github.com/consentdesk/consent/model"
 )
@@ -86,7 +87,7 @@ func runCheck(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("looking up profiles: %w", lookupErr)
 	}
 	if invalid > 0 {
-		return usage.Errorf("%d of %d IDs %s not a valid phone number or email address", invalid, len(ids), plural(invalid, "is", "are"))
+		return usage.Errorf("%d of %d IDs %s not a valid phone number or email address", invalid, len(ids), present.Plural(invalid, "is", "are"))
 	}
 	return nil
 }
@@ -223,57 +224,14 @@ func writeProfiles(c *card, profiles []client.Profile) {
 		who := strings.TrimSpace(strings.Join([]string{p.Name(), p.Email, p.PhoneNumber}, " "))
 		c.row("profile", p.ID+"  "+who)
 		for _, ch := range model.Channels {
-			c.row("  "+shortLabel(ch), channelSummary(p.Subscriptions.Channel(ch)))
-		}
-		for _, s := range p.Subscriptions.Channel(model.EmailMarketing).Suppressions {
-			c.row("  suppressed", s.Reason+" since "+s.Timestamp)
-		}
-	}
-}
-
-// shortLabel fits a channel in the card's label column.
-func shortLabel(ch model.Channel) string {
-	switch ch {
-	case model.EmailMarketing:
-		return "email"
-	case model.SMSMarketing:
-		return "SMS"
-	}
-	return "SMS tx"
-}
-
-// channelSummary is one channel's consent on one line: state, whether
-// messages can be sent (and why not, when Klaviyo lists suppressions),
-// since when, and how it was given.
-func channelSummary(c model.ChannelConsent) string {
-	if !c.Present {
-		return "not reported"
-	}
-	parts := []string{string(c.Consent)}
-	switch {
-	case c.CanReceive:
-		parts = append(parts, "can receive")
-	case len(c.Suppressions) > 0:
-		parts = append(parts, "cannot receive ("+c.SuppressionReason()+")")
-	default:
-		parts = append(parts, model.CannotReceiveWords)
-	}
-	if c.ConsentTimestamp != "" {
-		parts = append(parts, "since "+c.ConsentTimestamp)
-	}
-	var how []string
-	for _, s := range []string{c.Method, c.MethodDetail, c.CustomDetail} {
-		if s != "" {
-			how = append(how, s)
+			cc := p.Subscriptions.Channel(ch)
+			line := "not reported"
+			if cc.Present {
+				line = present.ChannelFacts(cc).Line()
+			}
+			c.row("  "+present.ChannelShort(ch), line)
 		}
 	}
-	if len(how) > 0 {
-		parts = append(parts, "via "+strings.Join(how, " / "))
-	}
-	for _, ls := range c.ListSuppressions {
-		parts = append(parts, "suppressed on list "+ls.ListID+" ("+ls.Reason+")")
-	}
-	return strings.Join(parts, " · ")
 }
 
 // card writes "  label     value" rows under a title, remembering the
@@ -304,11 +262,4 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/internal/config"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/internal/usage"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
@@ -102,8 +103,8 @@ func writeHistoryTable(w io.Writer, entries []journal.Entry) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 			cell(en.ID), en.At.Local().Format("2006-01-02 15:04"), cell(string(en.Action)),
-			cell(en.Who()), cell(channelList(en.Request.Channels)), orDash(cell(en.Request.ListID)),
-			cell(en.Origin.String()), cell(state), orDash(cell(en.Agent)), cell(result))
+			cell(en.Who()), cell(channelList(en.Request.Channels)), present.OrDash(cell(en.Request.ListID)),
+			cell(en.Origin.String()), cell(state), present.OrDash(cell(en.Agent)), cell(result))
 	}
 	return tw.Flush()
 }
@@ -198,7 +199,7 @@ func runHistoryRetry(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if unsettled > 0 {
-		fmt.Fprintf(e.stderr, "consent history retry: %d of %d %s not settled\n", unsettled, len(targets), plural(len(targets), "entry", "entries"))
+		fmt.Fprintf(e.stderr, "consent history retry: %d of %d %s not settled\n", unsettled, len(targets), present.Plural(len(targets), "entry", "entries"))
 		return &silentExit{code: exitAPI}
 	}
 	return nil
@@ -247,7 +248,7 @@ func confirmResend(e env, targets []journal.Entry, yes bool) error {
 	if !e.isTerminal() {
 		return usage.Errorf("not resent: confirm with --yes (there is no terminal to ask on)")
 	}
-	fmt.Fprintf(e.stderr, "Send %s again? y/N ", plural(len(targets), "it", "them"))
+	fmt.Fprintf(e.stderr, "Send %s again? y/N ", present.Plural(len(targets), "it", "them"))
 	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 		return usage.Errorf("not resent: nothing was sent")

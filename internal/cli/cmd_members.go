@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/internal/usage"
 	"github.com/consentdesk/consent/model"
 )
@@ -85,56 +85,10 @@ func runMembers(ctx context.Context, args []string, e env) error {
 // writeMemberRow writes one member of list listID as a table row.
 func writeMemberRow(w io.Writer, p client.Profile, listID string, rules model.PhoneRules) error {
 	_, err := fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n",
-		orDash(model.SanitizeText(p.Email)),
-		orDash(phoneWithRegion(p.PhoneNumber, rules)),
-		consentLabel(p.Subscriptions.Channel(model.EmailMarketing), listID),
-		consentLabel(p.Subscriptions.Channel(model.SMSMarketing), listID),
-		orDash(dateOf(p.JoinedGroupAt)))
+		present.OrDash(model.SanitizeText(p.Email)),
+		present.OrDash(present.PhoneWithRegion(p.PhoneNumber, rules)),
+		present.ConsentWord(p.Subscriptions.Channel(model.EmailMarketing), listID),
+		present.ConsentWord(p.Subscriptions.Channel(model.SMSMarketing), listID),
+		present.OrDash(present.Date(p.JoinedGroupAt)))
 	return err
-}
-
-// phoneWithRegion shows a number with its region code: "+38631234567 SI".
-// The number is sanitised before it is read, as in the UI, so that escapes
-// hidden in it do not hide its region.
-func phoneWithRegion(phone string, rules model.PhoneRules) string {
-	phone = model.SanitizeText(phone)
-	if phone == "" {
-		return ""
-	}
-	a := rules.Analyze(phone)
-	if a.Region == "" {
-		return phone
-	}
-	return a.E164 + " " + a.Region
-}
-
-// consentLabel is a channel's consent in a table cell of list listID's
-// members. A channel whose consent is SUBSCRIBED but which Klaviyo cannot
-// send this list's messages to says so first, and why, keeping the
-// consent: "suppressed: hard bounce (consent SUBSCRIBED)".
-func consentLabel(c model.ChannelConsent, listID string) string {
-	if !c.Present {
-		return "-"
-	}
-	if why := c.SuppressionLabelOnList(listID); why != "" {
-		return why + " (consent " + model.SanitizeText(string(c.Consent)) + ")"
-	}
-	return model.SanitizeText(strings.ToLower(strings.ReplaceAll(string(c.Consent), "_", " ")))
-}
-
-// dateOf is the date part of an RFC 3339 timestamp. It is sanitised before
-// it is cut, as in the UI: cut first, escapes in front would hide the date.
-func dateOf(ts string) string {
-	ts = model.SanitizeText(ts)
-	if len(ts) >= 10 && ts[4] == '-' && ts[7] == '-' {
-		return strings.ToValidUTF8(ts[:10], "\uFFFD")
-	}
-	return ts
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

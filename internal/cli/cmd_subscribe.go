@@ -11,6 +11,7 @@ import (
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/internal/config"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/internal/usage"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
@@ -19,9 +20,6 @@ import (
 const (
 	subscribeSynopsis   = "consent subscribe --list ID [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--source TEXT] [--json]"
 	unsubscribeSynopsis = "consent unsubscribe [--list ID] [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--json]"
-	// defaultSource is recorded by Klaviyo as the consent's custom method
-	// detail when --source is not given.
-	defaultSource = "Consent Desk"
 )
 
 // changeResult is the JSON answer of subscribe and unsubscribe.
@@ -72,9 +70,9 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	smsTransactional := fs.Bool("sms-transactional", false, "SMS transactional consent")
 	region := fs.String("region", "", "region of a phone number typed without +")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
-	wait := fs.Duration("wait", 30*time.Second, "how long to read the profile back before giving up")
+	wait := fs.Duration("wait", desk.VerifyBound, "how long to read the profile back before giving up")
 	if subscribe {
-		fs.StringVar(&req.Source, "source", defaultSource, "where the consent was given, recorded by Klaviyo")
+		fs.StringVar(&req.Source, "source", present.Source, "where the consent was given, recorded by Klaviyo")
 	}
 	api := addAPIFlags(fs)
 	rest, err := parseFlags(fs, args, synopsis)
@@ -197,39 +195,12 @@ func writeChangeResult(w io.Writer, verb string, r model.CheckedRequest, list cl
 		c.row("profile", v.ProfileID)
 	}
 	for _, ch := range v.Channels {
-		c.row(ch.Channel.Label(), outcomeLine(ch))
+		line, _ := present.Outcome(ch)
+		if w := present.Warning(ch); w != "" {
+			line += " " + w
+		}
+		c.row(ch.Channel.Label(), line)
 	}
 	c.row("checked", fmt.Sprintf("%d read-back(s) in %s", v.Polls, v.Took.Round(time.Millisecond)))
 	return c.err
-}
-
-// outcomeLine is one channel's outcome in words; a verified SUBSCRIBED
-// channel Klaviyo cannot send to says so, and why.
-func outcomeLine(ch client.ChannelResult) string {
-	switch ch.Outcome {
-	case client.Verified:
-		s := "✓ verified " + string(ch.Consent)
-		if ch.ConsentTimestamp != "" {
-			s += " at " + ch.ConsentTimestamp
-		}
-		s += fmt.Sprintf(" (after %s)", ch.After.Round(time.Millisecond))
-		if ch.Already {
-			s = "✓ already " + string(ch.Consent) + " before this change"
-			if ch.ConsentTimestamp != "" {
-				s += ", since " + ch.ConsentTimestamp
-			}
-			s += " (Klaviyo keeps that consent and its date)"
-		}
-		if w := ch.ReceiveWarning(); w != "" {
-			s += " — but " + w
-		}
-		return s
-	case client.PendingDoubleOptIn:
-		return "… pending double opt-in: " + ch.Detail
-	case client.PartialFailure:
-		return "✗ not recorded (partial failure): " + ch.Detail
-	default:
-		return "… accepted by Klaviyo, not yet seen on the profile: " + ch.Detail +
-			" (its jobs can take minutes: consent history retry reads it back; it is sent again only with --resend, an hour on)"
-	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/internal/config"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/internal/usage"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
@@ -84,7 +85,7 @@ func sayWhatIsLeft(w io.Writer, j *journal.File, here journal.Origin, atRisk []s
 	if t.Unverified == 0 {
 		return
 	}
-	what := fmt.Sprintf("%d %s not verified", t.Unverified, plural(t.Unverified, "change is", "changes are"))
+	what := fmt.Sprintf("%d %s not verified", t.Unverified, present.Plural(t.Unverified, "change is", "changes are"))
 	if t.Awaiting > 0 {
 		what += fmt.Sprintf(" (%d awaiting the person's double opt-in: a retry reads whether they confirmed)", t.Awaiting)
 	}

@@ -1,0 +1,78 @@
+// Package present says Klaviyo's consent in words, once, for the command
+// line and the terminal UI alike: consent words, dates, a phone number
+// with its region, a channel's facts, a change's outcome. Everything it
+// returns is sanitised plain text; the UI adds styles, the CLI prints it.
+package present
+
+import (
+	"strings"
+	"time"
+
+	"github.com/consentdesk/consent/model"
+)
+
+// Source is what Klaviyo records as the source of the consent Consent Desk
+// gives (it comes back as custom_method_detail): the CLI's --source
+// default and the UI's.
+const Source = "Consent Desk"
+
+// Plural is one when n is 1, else many.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Date is the date part of an RFC 3339 timestamp ("2024-05-06"), sanitised
+// first (escapes in front would hide the date), or the sanitised text when
+// it is not one.
+func Date(ts string) string {
+	ts = model.SanitizeText(ts)
+	if len(ts) >= 10 && ts[4] == '-' && ts[7] == '-' {
+		return strings.ToValidUTF8(ts[:10], "\uFFFD")
+	}
+	return ts
+}
+
+// Minute is a consent timestamp to the minute in UTC ("2024-05-20 19:46
+// UTC"), the sanitised text when it does not parse, "" when there is none.
+func Minute(ts string) string {
+	if ts == "" {
+		return ""
+	}
+	if t, err := time.Parse(time.RFC3339Nano, ts); err == nil {
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return model.SanitizeText(ts)
+}
+
+// Second is a timestamp to the second in UTC ("2024-05-20 19:46:03 UTC"),
+// as a result says when consent was recorded; the sanitised text when it
+// does not parse.
+func Second(ts string) string {
+	if t, err := time.Parse(time.RFC3339Nano, ts); err == nil {
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	return model.SanitizeText(ts)
+}
+
+// SinceDate is " since 2024-05-20" for an RFC 3339 timestamp, " since"
+// and the sanitised text when it does not parse, "" when there is none.
+func SinceDate(ts string) string {
+	if ts == "" {
+		return ""
+	}
+	if t, err := time.Parse(time.RFC3339Nano, ts); err == nil {
+		return " since " + t.UTC().Format("2006-01-02")
+	}
+	return " since " + model.SanitizeText(ts)
+}
+
+// OrDash is s, or "-" when it is empty: an empty table cell.
+func OrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

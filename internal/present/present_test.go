@@ -1,0 +1,102 @@
+package present
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/model"
+)
+
+var rules = model.PhoneRules{Policy: model.DefaultSMSPolicy()}
+
+func TestDatesAndTimes(t *testing.T) {
+	tests := []struct{ in, date, minute, second string }{
+		{"2024-05-06T10:11:12.5+02:00", "2024-05-06", "2024-05-06 08:11 UTC", "2024-05-06 08:11:12 UTC"},
+		{"\x1b[2J2024-05-06T10:11:12+00:00", "2024-05-06", "2024-05-06T10:11:12+00:00", "2024-05-06T10:11:12+00:00"},
+		{"soon", "soon", "soon", "soon"},
+		{"", "", "", ""},
+	}
+	for _, tt := range tests {
+		if got := Date(tt.in); got != tt.date {
+			t.Errorf("Date(%q) = %q, want %q", tt.in, got, tt.date)
+		}
+		if got := Minute(tt.in); got != tt.minute {
+			t.Errorf("Minute(%q) = %q, want %q", tt.in, got, tt.minute)
+		}
+		if got := Second(tt.in); got != tt.second {
+			t.Errorf("Second(%q) = %q, want %q", tt.in, got, tt.second)
+		}
+	}
+}
+
+func TestPhones(t *testing.T) {
+	tests := []struct{ in, cell, text, notEligible string }{
+		{"+16175475595", "+16175475595 US", "+1 617-547-5595 · United States (US)", ""},
+		{"+38631234567", "+38631234567 SI", "+386 31 234 567 · Slovenia (SI)", "Slovenia (+386) is not an SMS country"},
+		{"+1787555", "+1787555 PR?", "+1787555", "keep typing"},
+		{"", "", "", ""},
+	}
+	for _, tt := range tests {
+		if got := PhoneWithRegion(tt.in, rules); got != tt.cell {
+			t.Errorf("PhoneWithRegion(%q) = %q, want %q", tt.in, got, tt.cell)
+		}
+		p := DescribePhone(tt.in, rules)
+		if p.Text != tt.text || !strings.Contains(p.NotEligible, tt.notEligible) || (tt.notEligible == "" && p.NotEligible != "") {
+			t.Errorf("DescribePhone(%q) = %+v", tt.in, p)
+		}
+	}
+}
+
+func TestConsentWordsAndFacts(t *testing.T) {
+	ts := "2024-05-20T19:46:03+00:00"
+	bounced := model.ChannelConsent{Channel: model.EmailMarketing, Present: true, Consent: model.Subscribed, ConsentTimestamp: ts,
+		Method: "API", CustomDetail: "Front desk", Suppressions: []model.Suppression{{Reason: "HARD_BOUNCE", Timestamp: ts}}}
+	tests := []struct {
+		c          model.ChannelConsent
+		word, line string
+	}{
+		{model.ChannelConsent{Present: true, Consent: model.Subscribed, CanReceive: true, ConsentTimestamp: ts}, "subscribed", "SUBSCRIBED · can receive · since 2024-05-20 19:46 UTC"},
+		{model.ChannelConsent{Present: true, Consent: model.NeverSubscribed}, "never subscribed", "NEVER_SUBSCRIBED · cannot receive"},
+		{bounced, "suppressed: hard bounce (consent SUBSCRIBED)",
+			"SUBSCRIBED · cannot receive (hard bounce) · since 2024-05-20 19:46 UTC · method API · custom detail Front desk · suppressed: HARD_BOUNCE since 2024-05-20"},
+		{model.ChannelConsent{}, "-", " · cannot receive"},
+	}
+	for _, tt := range tests {
+		if got := ConsentWord(tt.c, "Y6nRLr"); got != tt.word {
+			t.Errorf("ConsentWord(%+v) = %q, want %q", tt.c, got, tt.word)
+		}
+		if got := ChannelFacts(tt.c).Line(); got != tt.line {
+			t.Errorf("Line() = %q, want %q", got, tt.line)
+		}
+	}
+}
+
+func TestOutcomes(t *testing.T) {
+	ts := "2026-11-26T13:04:16.129+00:00"
+	tests := []struct {
+		ch   client.ChannelResult
+		want string
+		tone Tone
+	}{
+		{client.ChannelResult{Outcome: client.Verified, Consent: model.Subscribed, ConsentTimestamp: ts, After: 756 * time.Millisecond},
+			"✓ verified SUBSCRIBED at 2026-11-26 13:04:16 UTC (after 760ms)", Good},
+		{client.ChannelResult{Outcome: client.Verified, Consent: model.Subscribed, ConsentTimestamp: ts, Already: true},
+			"✓ already SUBSCRIBED before this change, since 2026-11-26 13:04:16 UTC (Klaviyo keeps that consent and its date)", Good},
+		{client.ChannelResult{Outcome: client.PendingDoubleOptIn, Detail: "the list uses double opt-in"}, "… pending double opt-in: the list uses double opt-in", Waiting},
+		{client.ChannelResult{Outcome: client.PartialFailure, Detail: "ignored\x1b[2J the phone"}, "✗ partial failure: ignored the phone", Bad},
+		{client.ChannelResult{Outcome: client.NotRecorded, Detail: "after 30s Klaviyo still shows NEVER_SUBSCRIBED"}, "… accepted by Klaviyo, not yet seen on the profile: after 30s", Waiting},
+	}
+	for _, tt := range tests {
+		got, tone := Outcome(tt.ch)
+		if !strings.HasPrefix(got, tt.want) || tone != tt.tone {
+			t.Errorf("Outcome(%+v) = %q, %d; want %q, %d", tt.ch.Outcome, got, tone, tt.want, tt.tone)
+		}
+	}
+	bounce := client.ChannelResult{Channel: model.EmailMarketing, Outcome: client.Verified, Consent: model.Subscribed,
+		Suppressions: []model.Suppression{{Reason: "HARD_BOUNCE", Timestamp: "2024-03-02T08:00:00+00:00"}}}
+	if w := Warning(bounce); w != "— but Klaviyo cannot send email marketing to this person: suppressed (hard bounce since 2024-03-02)" {
+		t.Errorf("Warning = %q", w)
+	}
+}
