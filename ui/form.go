@@ -39,13 +39,6 @@ var toggleChannel = map[formField]model.Channel{
 // or phone number needs.
 const formInputLimit = 256
 
-// submitDoneMsg is the outcome of the form's submit number seq.
-type submitDoneMsg struct {
-	view *formView
-	seq  int
-	out  changeOutcome
-}
-
 // formResetMsg clears the form for a new entry, keeping the list.
 type formResetMsg struct{}
 
@@ -70,12 +63,13 @@ type formView struct {
 	// form is cleared: from then on every change re-checks the form.
 	refused bool
 	notice  string
-	// submitting is set while a request runs: input is locked and esc
-	// cancels.
-	submitting bool
-	cancel     context.CancelFunc
-	seq        int
-	width      int
+	// submission sends the entry and verifies it; while it runs, input
+	// is locked and esc cancels it (its outcome says what came of that).
+	submission request[changeOutcome]
+	// defaultListRead reads the account's default list when the form
+	// opens.
+	defaultListRead request[client.List]
+	width           int
 	// sending is the entry being submitted; sent is the last one Klaviyo
 	// accepted (hasSent), which the form does not count as unsent input.
 	sending, sent model.ConsentRequest
@@ -104,23 +98,15 @@ func (v *formView) newInput(placeholder string) textinput.Model {
 	return in
 }
 
-// defaultListMsg is the account's default list, read when the form opens.
-type defaultListMsg struct {
-	view *formView
-	list client.List
-	err  error
-}
-
 func (v *formView) Init() tea.Cmd {
 	focus := v.setFocus(fieldEmail)
 	if v.c.defaultList == "" || v.c.client == nil {
 		return focus
 	}
-	view, c, id := v, v.c, v.c.defaultList
-	return tea.Batch(focus, func() tea.Msg {
-		l, err := c.client.List(c.ctx, id)
-		return defaultListMsg{view: view, list: l, err: err}
-	})
+	cl, id := v.c.client, v.c.defaultList
+	return tea.Batch(focus, v.defaultListRead.start(v.c.ctx, v, func(ctx context.Context) (client.List, error) {
+		return cl.List(ctx, id)
+	}))
 }
 
 // analyse reads both inputs (a new or cleared form); a keystroke analyses
@@ -160,13 +146,19 @@ func (v *formView) request() model.ConsentRequest {
 
 func (v *formView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case submitDoneMsg:
-		return v.submitted(msg)
-	case defaultListMsg:
-		if msg.err != nil {
-			v.notice = "The account's default list could not be read: " + model.SanitizeText(msg.err.Error())
-		} else if v.list == nil {
-			l := msg.list
+	case answer[changeOutcome]:
+		if a, ok := v.submission.accept(msg); ok {
+			return v.submitted(a.value)
+		}
+		return nil
+	case answer[client.List]:
+		a, ok := v.defaultListRead.accept(msg)
+		switch {
+		case !ok:
+		case a.err != nil:
+			v.notice = "The account's default list could not be read: " + model.SanitizeText(a.err.Error())
+		case v.list == nil:
+			l := a.value
 			v.list = &l
 			v.recheck()
 		}
@@ -184,9 +176,9 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 		v.analyse()
 		return v.setFocus(fieldEmail)
 	case tea.KeyPressMsg:
-		if v.submitting {
-			if key.Matches(msg, v.c.keys.Back) && v.cancel != nil {
-				v.cancel()
+		if v.submission.running() {
+			if key.Matches(msg, v.c.keys.Back) {
+				v.submission.interrupt()
 			}
 			return nil // input is locked while the request runs
 		}
@@ -195,7 +187,7 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 		}
 		return v.key(msg)
 	case tea.PasteMsg:
-		if v.submitting || v.discarding {
+		if v.submission.running() || v.discarding {
 			return nil // nothing is typed under a request or the prompt
 		}
 	}
@@ -296,13 +288,10 @@ func (v *formView) submit() tea.Cmd {
 	}
 	v.problems, v.notice, v.refused = nil, "", false
 	v.sending = v.request()
-	ctx, cancel := context.WithCancel(v.c.ctx)
-	v.submitting, v.cancel = true, cancel
-	v.seq++
-	view, seq, c, list := v, v.seq, v.c, v.list
-	return func() tea.Msg {
-		return submitDoneMsg{view: view, seq: seq, out: submitChange(ctx, c, journal.ActionSubscribe, checked, list)}
-	}
+	c, list := v.c, v.list
+	return v.submission.start(v.c.ctx, v, func(ctx context.Context) (changeOutcome, error) {
+		return submitChange(ctx, c, journal.ActionSubscribe, checked, list), nil
+	})
 }
 
 // check is what a submit now would be refused for (the form's own list
@@ -349,22 +338,15 @@ func (v *formView) listProblems() []model.Problem {
 
 // submitted shows the result of a submit, or stays on the form, with
 // everything typed, when it was cancelled.
-func (v *formView) submitted(msg submitDoneMsg) tea.Cmd {
-	if msg.seq != v.seq {
-		return nil
-	}
-	v.submitting = false
-	if v.cancel != nil {
-		v.cancel()
-	}
-	if msg.out.Sent {
+func (v *formView) submitted(out changeOutcome) tea.Cmd {
+	if out.Sent {
 		v.sent, v.hasSent = v.sending, true
 	}
-	if msg.out.Cancelled() {
+	if out.Cancelled() {
 		v.notice = cancelledNotice
 		return nil
 	}
-	return open(newResultView(v.c, msg.out))
+	return open(newResultView(v.c, out))
 }
 
 // fieldFor is the form field a problem is about.
@@ -387,7 +369,7 @@ func (v *formView) View() string {
 	var b strings.Builder
 	line := func(f formField, label, value string) {
 		marker := "  "
-		if v.focus == f && !v.submitting {
+		if v.focus == f && !v.submission.running() {
 			marker = s.Key.Render("› ")
 			label = s.Label.Render(fmt.Sprintf("%-18s", label))
 		} else {
@@ -422,7 +404,7 @@ func (v *formView) View() string {
 		submit = s.Key.Render(submit)
 	}
 	line(fieldSubmit, "", submit+s.Muted.Render("  ctrl+s"))
-	if v.submitting {
+	if v.submission.running() {
 		b.WriteString("\n" + s.Pending.Render("Sending, then reading the profile back… (esc cancels)") + "\n")
 	}
 	if v.notice != "" {
@@ -467,7 +449,7 @@ func (v *formView) listView() string {
 func (v *formView) Title() string { return "subscribe" }
 
 func (v *formView) Busy() string {
-	if v.submitting {
+	if v.submission.running() {
 		return "submitting"
 	}
 	return ""
@@ -476,7 +458,7 @@ func (v *formView) Busy() string {
 // EscIsMine: while a request runs, esc cancels it instead of leaving; while
 // the form holds unsent input, esc asks before discarding it; and esc
 // answers that question No.
-func (v *formView) EscIsMine() bool { return v.submitting || v.discarding || v.unsent() }
+func (v *formView) EscIsMine() bool { return v.submission.running() || v.discarding || v.unsent() }
 
 // CapturesText: in the Email and Phone fields, letters are typed; while the
 // discard prompt shows, every key is its answer.
@@ -493,7 +475,7 @@ func (v *formView) SetSize(width, _ int) {
 func (v *formView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	switch {
-	case v.submitting:
+	case v.submission.running():
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")), k.Quit}
 	case v.discarding:
 		return v.discardHelp()

@@ -99,7 +99,7 @@ func (v *formView) discardHelp() []key.Binding {
 // subscribe form" while the form holds unsent input, "" when nothing.
 func (v *formView) AtRisk() string {
 	switch {
-	case v.submitting:
+	case v.submission.running():
 		return "a subscribe being sent"
 	case v.unsent():
 		return "an unsent entry in the subscribe form"

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,17 +32,13 @@ const (
 // historyNoteLimit bounds a dismissal's note, as the journal does.
 const historyNoteLimit = 500
 
-// historyRetriedMsg is what came of a history view's retry (seq) of an
-// entry: the outcome, or why nothing was sent.
-type historyRetriedMsg struct {
-	view    *historyView
-	seq     int
+// retryResult is what came of a retry of entry entryID (its error says
+// why nothing was sent).
+type retryResult struct {
 	entryID string
 	// newID is the entry the retry recorded, "" when none was.
 	newID string
 	out   changeOutcome
-	// notSent says why nothing was sent.
-	notSent error
 }
 
 // historyView lists the history's entries, newest first: when, what, for
@@ -63,7 +60,7 @@ type historyView struct {
 	// confirmation is the y/N of the question being asked.
 	confirmation question
 	note         textinput.Model
-	retry        inflight
+	retry        request[retryResult]
 	// retrying is the id of the entry being retried.
 	retrying string
 	// notice is about entry noticeFor: refused, or what came of a retry.
@@ -128,9 +125,9 @@ func (v *historyView) selected() (HistoryEntry, bool) {
 // note's input.
 func (v *historyView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case historyRetriedMsg:
-		if v.retry.answers(msg.seq) {
-			v.retried(msg)
+	case answer[retryResult]:
+		if a, ok := v.retry.accept(msg); ok {
+			v.retried(a.value, a.err)
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -152,7 +149,7 @@ func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.c.keys
 	if v.retry.running() {
 		if key.Matches(msg, k.Back) {
-			v.retry.abandon()
+			v.retry.cancel()
 			id := v.retrying
 			v.retrying = ""
 			v.setNotice(id, "Retry cancelled. If it had been sent, History lists it as pending, to retry.", false)
@@ -283,27 +280,26 @@ func (v *historyView) startRetry(resend bool) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	ctx, seq := v.retry.begin(v.c.ctx)
 	v.retrying = e.ID
 	v.clearNotice()
-	view, d := v, v.c.desk
-	return func() tea.Msg {
+	d := v.c.desk
+	return v.retry.start(v.c.ctx, v, func(ctx context.Context) (retryResult, error) {
 		out, err := d.Retry(ctx, e, desk.RetryOptions{Resend: resend})
-		msg := historyRetriedMsg{view: view, seq: seq, entryID: e.ID, out: out, notSent: err}
+		r := retryResult{entryID: e.ID, out: out}
 		if err == nil && out.EntryID != e.ID {
-			msg.newID = out.EntryID
+			r.newID = out.EntryID
 		}
-		return msg
-	}
+		return r, err
+	})
 }
 
-// retried shows what came of a retry and reads the entries again.
-func (v *historyView) retried(msg historyRetriedMsg) {
-	v.retry.done()
+// retried shows what came of a retry, or why nothing was sent (notSent),
+// and reads the entries again.
+func (v *historyView) retried(msg retryResult, notSent error) {
 	v.retrying = ""
 	v.reload()
-	if msg.notSent != nil {
-		v.setNotice(msg.entryID, "Not retried: "+model.SanitizeText(msg.notSent.Error()), true)
+	if notSent != nil {
+		v.setNotice(msg.entryID, "Not retried: "+model.SanitizeText(notSent.Error()), true)
 		return
 	}
 	head := "Retried entry " + model.SanitizeText(msg.entryID)

@@ -53,19 +53,16 @@ const (
 	fetchFirst                    // the list's first page, replacing those kept
 )
 
-// membersPageMsg is one page for the members view's request number seq:
+// membersPage is one page of members as a fetch in direction dir read it:
 // page num of the walk, read from url; first is set for the first page,
 // whose URL the client made (every other page's came in a link).
-type membersPageMsg struct {
-	view       *membersView
-	seq        int
+type membersPage struct {
 	dir        memberFetch
 	num        int
 	first      bool
 	url        string
 	rows       []memberRow
 	prev, next string
-	err        error
 }
 
 // membersView is a list's members, a page of 100 at a time as the agent
@@ -89,11 +86,8 @@ type membersView struct {
 	refusal string
 	// err is the last request's failure; loading stops until retried.
 	err error
-	// seq numbers requests; loading is the one in flight (0: none) and
-	// cancel stops it.
-	seq     int
-	loading int
-	cancel  context.CancelFunc
+	// loading reads one page at a time, for the rows on screen.
+	loading request[membersPage]
 	width   int
 	height  int
 	// inks memoises the styles as escape sequences (see paint).
@@ -149,28 +143,19 @@ func (v *membersView) fetch(t *memberRows, dir memberFetch) tea.Cmd {
 			q.Next = link
 		}
 	}
-	ctx, cancel := context.WithCancel(v.c.ctx)
-	v.seq++
-	v.loading, v.cancel = v.seq, cancel
-	view, seq, cl, rules, listID := v, v.seq, v.c.client, v.c.rules, v.list.ID
-	return func() tea.Msg {
-		defer cancel()
+	cl, rules, listID := v.c.client, v.c.rules, v.list.ID
+	return v.loading.start(v.c.ctx, v, func(ctx context.Context) (membersPage, error) {
 		page, err := cl.Members(ctx, listID, q)
 		if err != nil {
-			return membersPageMsg{view: view, seq: seq, dir: dir, num: num, err: err}
+			return membersPage{dir: dir, num: num}, err
 		}
-		return membersPageMsg{view: view, seq: seq, dir: dir, num: num, first: link == "", url: page.URL,
-			rows: newMemberRows(rules, listID, page.Profiles), prev: page.Prev, next: page.Next}
-	}
+		return membersPage{dir: dir, num: num, first: link == "", url: page.URL,
+			rows: newMemberRows(rules, listID, page.Profiles), prev: page.Prev, next: page.Next}, nil
+	})
 }
 
 // stop cancels the request in flight, if any; its answer will be dropped.
-func (v *membersView) stop() {
-	if v.cancel != nil {
-		v.cancel()
-	}
-	v.loading, v.cancel = 0, nil
-}
+func (v *membersView) stop() { v.loading.cancel() }
 
 // margin is how near (in rows) the cursor may come to either end of the
 // rows kept before the page beyond is asked for.
@@ -190,7 +175,7 @@ func (v *membersView) keep() int {
 // while a request is in flight or after one failed.
 func (v *membersView) prefetch() tea.Cmd {
 	t := v.active()
-	if v.loading != 0 || v.err != nil {
+	if v.loading.running() || v.err != nil {
 		return nil
 	}
 	margin := v.margin()
@@ -213,8 +198,11 @@ func (v *membersView) prefetch() tea.Cmd {
 // Update handles pages and keys.
 func (v *membersView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case membersPageMsg:
-		return v.receive(msg)
+	case answer[membersPage]:
+		if a, ok := v.loading.accept(msg); ok {
+			return v.receive(a.value, a.err)
+		}
+		return nil // an answer nobody is waiting for any more
 	case tea.KeyPressMsg:
 		if v.typing {
 			return v.typingKey(msg)
@@ -228,15 +216,10 @@ func (v *membersView) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// receive adds a page to the rows it was asked for; an answer to a request
-// that is no longer current is dropped.
-func (v *membersView) receive(msg membersPageMsg) tea.Cmd {
-	if v.loading == 0 || msg.seq != v.loading {
-		return nil // an answer nobody is waiting for any more
-	}
-	v.loading, v.cancel = 0, nil
-	if msg.err != nil {
-		v.err = msg.err
+// receive adds a page to the rows it was asked for, or keeps the error.
+func (v *membersView) receive(msg membersPage, err error) tea.Cmd {
+	if err != nil {
+		v.err = err
 		return nil
 	}
 	t := v.active()
@@ -428,7 +411,7 @@ func (v *membersView) Title() string {
 // Busy says what is loading, for the root's spinner.
 func (v *membersView) Busy() string {
 	switch {
-	case v.loading == 0:
+	case !v.loading.running():
 		return ""
 	case v.found != nil:
 		return "looking up"
@@ -438,7 +421,7 @@ func (v *membersView) Busy() string {
 
 // EscIsMine: esc closes the lookup (line or answer) rather than the view,
 // and while a page loads it cancels the request before going back.
-func (v *membersView) EscIsMine() bool { return v.typing || v.found != nil || v.loading != 0 }
+func (v *membersView) EscIsMine() bool { return v.typing || v.found != nil || v.loading.running() }
 
 // CapturesText: while the lookup line is open, letters are typed.
 func (v *membersView) CapturesText() bool { return v.typing }

@@ -232,8 +232,7 @@ func BenchmarkMembersPageIntoWindow(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		v.all.moveTo(len(v.all.rows) - 1)
-		v.loading = v.seq
-		v.receive(membersPageMsg{view: v, seq: v.seq, dir: fetchNext, rows: slices.Clone(pages[i%len(pages)]), prev: "prev", next: "next"})
+		v.receive(membersPage{dir: fetchNext, rows: slices.Clone(pages[i%len(pages)]), prev: "prev", next: "next"}, nil)
 	}
 	if len(v.all.pages) != membersKeptPages {
 		b.Fatalf("%d pages kept", len(v.all.pages))

@@ -118,7 +118,7 @@ func (v *membersView) describeQuery(q client.MembersQuery) string {
 func (v *membersView) emptyText() string {
 	t := v.active()
 	switch {
-	case v.loading != 0 || (!t.done && v.err == nil):
+	case v.loading.running() || (!t.done && v.err == nil):
 		return "  loading…"
 	case v.found != nil:
 		return "  no member of " + model.SanitizeText(v.list.Name) + " has " + v.describeQuery(t.query)

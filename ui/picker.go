@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -11,14 +12,6 @@ import (
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
 )
-
-// listsPageMsg is one page of lists for the picker that asked (seq).
-type listsPageMsg struct {
-	view *pickerView
-	seq  int
-	page client.ListPage
-	err  error
-}
 
 // listPickedMsg tells the view under the picker which list was chosen.
 type listPickedMsg struct{ list client.List }
@@ -36,7 +29,7 @@ type pickerView struct {
 	// load is the page being read; done is set once every page is in;
 	// walk keeps the paging finite (client.PageWalk), pages counts the
 	// pages read.
-	load   inflight
+	load   request[client.ListPage]
 	done   bool
 	walk   *client.PageWalk
 	pages  int
@@ -69,41 +62,20 @@ func (p *pickerView) Init() tea.Cmd {
 
 // fetch asks for one page of lists, next ("" for the first).
 func (p *pickerView) fetch(next string) tea.Cmd {
-	ctx, seq := p.load.begin(p.c.ctx)
-	view, cl := p, p.c.client
-	return func() tea.Msg {
-		page, err := cl.ListsPage(ctx, next)
-		return listsPageMsg{view: view, seq: seq, page: page, err: err}
-	}
+	cl := p.c.client
+	return p.load.start(p.c.ctx, p, func(ctx context.Context) (client.ListPage, error) {
+		return cl.ListsPage(ctx, next)
+	})
 }
 
 func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case listsPageMsg:
-		if !p.load.answers(msg.seq) {
+	case answer[client.ListPage]:
+		a, ok := p.load.accept(msg)
+		if !ok {
 			return nil // an answer to a request that is no longer current
 		}
-		p.load.done()
-		if msg.err != nil {
-			p.err = msg.err
-			return nil
-		}
-		if p.pages == 0 { // the first page: the walk starts where it was read
-			if p.err = p.walk.Follow(msg.page.URL); p.err != nil {
-				return nil
-			}
-		}
-		p.pages++
-		p.add(msg.page.Lists)
-		p.refilter()
-		if msg.page.Next == "" {
-			p.done = true
-			return nil
-		}
-		if p.err = p.walk.Follow(msg.page.Next); p.err != nil {
-			return nil // links that would never end: the lists read are kept
-		}
-		return p.fetch(msg.page.Next)
+		return p.received(a.value, a.err)
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, p.c.keys.Back):
@@ -132,8 +104,33 @@ func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// received keeps a page of lists and asks for the next, until the last
+// page, an error, or links that would never end (the lists read are kept).
+func (p *pickerView) received(page client.ListPage, err error) tea.Cmd {
+	if err != nil {
+		p.err = err
+		return nil
+	}
+	if p.pages == 0 { // the first page: the walk starts where it was read
+		if p.err = p.walk.Follow(page.URL); p.err != nil {
+			return nil
+		}
+	}
+	p.pages++
+	p.add(page.Lists)
+	p.refilter()
+	if page.Next == "" {
+		p.done = true
+		return nil
+	}
+	if p.err = p.walk.Follow(page.Next); p.err != nil {
+		return nil
+	}
+	return p.fetch(page.Next)
+}
+
 // stop cancels loading when the picker closes.
-func (p *pickerView) stop() { p.load.abandon() }
+func (p *pickerView) stop() { p.load.cancel() }
 
 // refilter recomputes which lists match the filter, keeping the cursor in
 // range. It matches the name and id as shown (sanitised), so escapes hidden
