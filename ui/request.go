@@ -55,14 +55,16 @@ type reply interface {
 func (a answer[T]) isFor(v component) bool { return v == a.owner }
 
 // start runs work in a command under a context of parent, abandoning the
-// run still waiting, if any. Its answer goes to owner: the view that asks,
-// or the view hosting the part of it that asks (a profile panel).
+// run still waiting, if any; the context is released when work returns.
+// Its answer goes to owner: the view that asks, or the view hosting the
+// part of it that asks (a profile panel).
 func (r *request[T]) start(parent context.Context, owner component, work func(context.Context) (T, error)) tea.Cmd {
 	r.cancel()
 	ctx, release := context.WithCancel(parent)
 	r.release = release
 	from, seq := r, r.seq
 	return func() tea.Msg {
+		defer release()
 		value, err := work(ctx)
 		return answer[T]{owner: owner, from: from, seq: seq, value: value, err: err}
 	}
