@@ -448,11 +448,9 @@ func (v *checkView) SetSize(width, height int) {
 // ShortHelp is the footer: the input's keys, or the card's.
 func (v *checkView) ShortHelp() []key.Binding {
 	k := v.c.keys
-	cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	lookUp := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up"))
 	switch {
 	case v.lookup.running():
-		return []key.Binding{cancel, k.Quit}
+		return []key.Binding{k.Cancel, k.Quit}
 	case v.panel != nil && !v.panel.idle():
 		return v.panel.ShortHelp()
 	case v.onCard:
@@ -460,11 +458,11 @@ func (v *checkView) ShortHelp() []key.Binding {
 		if len(v.profiles) > 1 {
 			bs = append(bs, k.Up, k.Down)
 		}
-		return append(bs, key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/esc", "back to typing")), k.Help)
+		return append(bs, k.BackToTyping, k.Help)
 	case v.showsCard():
-		return []key.Binding{lookUp, k.CardActions, k.Back, k.Quit}
+		return []key.Binding{k.LookUp, k.CardActions, k.Back, k.Quit}
 	}
-	return []key.Binding{lookUp, k.Back, k.Quit}
+	return []key.Binding{k.LookUp, k.Back, k.Quit}
 }
 
 // FullHelp is every key the view answers to now.
@@ -477,5 +475,5 @@ func (v *checkView) FullHelp() [][]key.Binding {
 	if len(v.profiles) > 1 {
 		cols = append(cols, []key.Binding{k.Up, k.Down})
 	}
-	return append(cols, []key.Binding{key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/esc", "back to typing")), k.Help, k.Quit})
+	return append(cols, []key.Binding{k.BackToTyping, k.Help, k.Quit})
 }

@@ -476,7 +476,7 @@ func (v *formView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	switch {
 	case v.submission.running():
-		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")), k.Quit}
+		return []key.Binding{k.Cancel, k.Quit}
 	case v.discarding:
 		return v.discardHelp()
 	}
@@ -484,9 +484,9 @@ func (v *formView) ShortHelp() []key.Binding {
 	case fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional:
 		return []key.Binding{k.Toggle, k.Next, k.Submit, k.Back, k.Help}
 	case fieldList:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick a list")), k.Next, k.Submit, k.Back, k.Help}
+		return []key.Binding{k.PickList, k.Next, k.Submit, k.Back, k.Help}
 	case fieldSubmit:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")), k.Prev, k.Back, k.Help}
+		return []key.Binding{k.SubmitButton, k.Prev, k.Back, k.Help}
 	}
 	return []key.Binding{k.Next, k.Prev, k.Submit, k.Back}
 }

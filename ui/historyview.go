@@ -402,11 +402,11 @@ func (v *historyView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	switch {
 	case v.retry.running():
-		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel the retry"))}
+		return []key.Binding{k.CancelRetry}
 	case v.mode == historyNoting:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "dismiss with this note")), relabel(k.Back, "cancel")}
+		return []key.Binding{k.DismissWithNote, k.Cancel}
 	case v.mode != historyBrowsing:
-		return []key.Binding{k.Yes, key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "no"))}
+		return []key.Binding{k.Yes, k.AnyOtherKeyNo}
 	case len(v.entries) == 0:
 		return []key.Binding{k.Back, k.Help}
 	}

@@ -92,10 +92,6 @@ type membersView struct {
 	height  int
 	// inks memoises the styles as escape sequences (see paint).
 	inks *memberPaint
-	// escFullList and lookupGo are the help of esc and enter in lookup
-	// mode.
-	escFullList key.Binding
-	lookupGo    key.Binding
 }
 
 // newMembersView returns the members of list l; Init loads the first page.
@@ -105,11 +101,7 @@ func newMembersView(c *common, l client.List) *membersView {
 	in.Placeholder = "an exact email, or a phone number with +"
 	in.CharLimit = membersLookupLimit
 	in.SetStyles(c.styles.Input)
-	return &membersView{
-		c: c, list: l, input: in, keptPages: membersKeptPages,
-		escFullList: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "full list")),
-		lookupGo:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up")),
-	}
+	return &membersView{c: c, list: l, input: in, keptPages: membersKeptPages}
 }
 
 // Init asks for the first page.
@@ -442,7 +434,7 @@ func (v *membersView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	switch {
 	case v.typing:
-		return []key.Binding{v.lookupGo, v.escFullList, k.Quit}
+		return []key.Binding{v.c.keys.LookUp, v.c.keys.FullList, k.Quit}
 	case v.err != nil:
 		return []key.Binding{k.Retry, k.Down, k.Open, k.Lookup, v.esc(), k.Help}
 	}
@@ -453,7 +445,7 @@ func (v *membersView) ShortHelp() []key.Binding {
 func (v *membersView) FullHelp() [][]key.Binding {
 	k := v.c.keys
 	if v.typing {
-		return [][]key.Binding{{v.lookupGo, v.escFullList}, {k.Quit}}
+		return [][]key.Binding{{v.c.keys.LookUp, v.c.keys.FullList}, {k.Quit}}
 	}
 	last := []key.Binding{v.esc(), k.Help, k.Quit}
 	if v.err != nil {
@@ -465,7 +457,7 @@ func (v *membersView) FullHelp() [][]key.Binding {
 // esc is what esc does now, for the help.
 func (v *membersView) esc() key.Binding {
 	if v.found != nil {
-		return v.escFullList
+		return v.c.keys.FullList
 	}
 	return v.c.keys.Back
 }
