@@ -166,23 +166,12 @@ func (v *membersView) keep() int {
 // when it nears the first row kept and earlier pages were dropped; not
 // while a request is in flight or after one failed.
 func (v *membersView) prefetch() tea.Cmd {
-	t := v.active()
 	if v.loading.running() || v.err != nil {
 		return nil
 	}
-	margin := v.margin()
-	down := !t.done && t.nearEnd(margin)
-	up := t.prev() != "" && t.nearTop(margin)
-	switch {
-	case down && up: // few rows kept: the nearer end first
-		if t.cursor < len(t.rows)-t.cursor {
-			return v.fetch(t, fetchPrev)
-		}
-		return v.fetch(t, fetchNext)
-	case down:
-		return v.fetch(t, fetchNext)
-	case up:
-		return v.fetch(t, fetchPrev)
+	t := v.active()
+	if dir, ok := t.wanted(v.margin()); ok {
+		return v.fetch(t, dir)
 	}
 	return nil
 }
@@ -231,7 +220,7 @@ func (v *membersView) receive(msg membersPage, err error) tea.Cmd {
 	case fetchFirst:
 		t.restart(msg.rows, msg.next)
 	}
-	t.scroll(v.visibleRows())
+	t.win.scroll(v.visibleRows())
 	return v.prefetch()
 }
 
@@ -245,33 +234,33 @@ func (v *membersView) key(msg tea.KeyPressMsg) tea.Cmd {
 		v.typing, v.refusal = true, ""
 		return v.input.Focus()
 	case key.Matches(msg, k.Open):
-		if len(t.rows) == 0 {
-			return nil
+		if r, ok := t.selected(); ok {
+			return open(newProfileView(v.c, r.id))
 		}
-		return open(newProfileView(v.c, t.rows[t.cursor].id))
+		return nil
 	case key.Matches(msg, k.Retry) && v.err != nil:
 		v.err = nil
 		return v.prefetch()
 	case key.Matches(msg, k.Up):
-		t.moveTo(t.cursor - 1)
+		t.win.moveBy(-1)
 	case key.Matches(msg, k.Down):
-		t.moveTo(t.cursor + 1)
+		t.win.moveBy(1)
 	case key.Matches(msg, k.PageUp):
-		t.moveTo(t.cursor - v.visibleRows())
+		t.win.moveBy(-v.visibleRows())
 	case key.Matches(msg, k.PageDown):
-		t.moveTo(t.cursor + v.visibleRows())
+		t.win.moveBy(v.visibleRows())
 	case key.Matches(msg, k.Top):
-		t.moveTo(0)
+		t.win.toFirst()
 		if t.dropped() { // start again from the list's first page
-			t.scroll(v.visibleRows())
+			t.win.scroll(v.visibleRows())
 			return v.fetch(t, fetchFirst)
 		}
 	case key.Matches(msg, k.Bottom):
-		t.moveTo(len(t.rows) - 1)
+		t.win.toLast()
 	default:
 		return nil
 	}
-	t.scroll(v.visibleRows())
+	t.win.scroll(v.visibleRows())
 	return v.prefetch()
 }
 
@@ -362,7 +351,7 @@ func (v *membersView) leaveLookup() tea.Cmd {
 	}
 	v.stop()
 	v.found, v.err = nil, nil
-	v.all.scroll(v.visibleRows())
+	v.all.win.scroll(v.visibleRows())
 	return v.prefetch()
 }
 
@@ -422,9 +411,9 @@ func (v *membersView) CapturesText() bool { return v.typing }
 func (v *membersView) SetSize(width, height int) {
 	v.width, v.height = width, height
 	v.input.SetWidth(max(width-len(v.input.Prompt)-1, 10))
-	v.all.scroll(v.visibleRows())
+	v.all.win.scroll(v.visibleRows())
 	if v.found != nil {
-		v.found.scroll(v.visibleRows())
+		v.found.win.scroll(v.visibleRows())
 	}
 }
 

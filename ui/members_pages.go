@@ -14,7 +14,7 @@ type memberPage struct {
 
 // memberRows is one set of rows being paged through: the whole list, or
 // the answer to a lookup. It keeps a window of whole pages (see trim), and
-// knows its cursor and scroll offset, so that leaving a lookup puts the
+// its cursor and screen over them (win), so that leaving a lookup puts the
 // agent back where they were.
 type memberRows struct {
 	// query is the lookup's filter; zero for the whole list.
@@ -31,9 +31,8 @@ type memberRows struct {
 	// page kept came without one (the list's end).
 	next string
 	done bool
-	// cursor is the selected row and offset the first row on screen, both
-	// indexes into rows.
-	cursor, offset int
+	// win is the cursor and the screen over rows (indexes into rows).
+	win window
 	// phoneWidth is the widest phone cell loaded so far, reasonWidth the
 	// widest email suppression reason, smsWidth the widest SMS consent.
 	phoneWidth, reasonWidth, smsWidth int
@@ -69,6 +68,7 @@ func (t *memberRows) add(rows []memberRow, num int, prev, next string) {
 	t.widen(rows)
 	t.next, t.done = next, next == ""
 	t.seen = max(t.seen, t.first+len(t.rows))
+	t.win.setCount(len(t.rows))
 }
 
 // prepend puts page num's rows before those kept, keeping the cursor and
@@ -81,8 +81,7 @@ func (t *memberRows) prepend(rows []memberRow, num int, prev, next string) {
 	if prev == "" { // the list's first page, whatever was counted
 		t.first = 0
 	}
-	t.cursor += len(rows)
-	t.offset += len(rows)
+	t.win.addedAtStart(len(rows))
 	t.seen = max(t.seen, t.first+len(t.rows))
 }
 
@@ -90,7 +89,7 @@ func (t *memberRows) prepend(rows []memberRow, num int, prev, next string) {
 func (t *memberRows) restart(rows []memberRow, next string) {
 	clear(t.rows)
 	t.rows, t.pages, t.first = t.rows[:0], t.pages[:0], 0
-	t.cursor, t.offset = 0, 0
+	t.win = window{}
 	t.add(rows, 0, "", next)
 }
 
@@ -113,7 +112,7 @@ func (t *memberRows) trim(keep int, front bool) {
 	for len(t.pages) > keep {
 		if front {
 			n := t.pages[0].n
-			if min(t.cursor, t.offset) < n {
+			if min(t.win.cursor, t.win.offset) < n {
 				return
 			}
 			k := copy(t.rows, t.rows[n:])
@@ -121,17 +120,17 @@ func (t *memberRows) trim(keep int, front bool) {
 			t.rows = t.rows[:k]
 			t.pages = append(t.pages[:0], t.pages[1:]...)
 			t.first += n
-			t.cursor -= n
-			t.offset -= n
+			t.win.droppedFromStart(n)
 			continue
 		}
 		last := t.pages[len(t.pages)-1]
 		k := len(t.rows) - last.n
-		if t.cursor >= k || t.offset >= k {
+		if t.win.cursor >= k || t.win.offset >= k {
 			return
 		}
 		clear(t.rows[k:])
 		t.rows = t.rows[:k]
+		t.win.setCount(k)
 		t.pages = t.pages[:len(t.pages)-1]
 		t.next = t.pages[len(t.pages)-1].next
 		t.done = t.next == ""
@@ -147,40 +146,34 @@ func (t *memberRows) prev() string {
 	return t.pages[0].prev
 }
 
+// wanted is the page to fetch with the cursor where it is: the next when
+// the cursor is within margin rows of the last row kept and the list goes
+// on, the previous when it is within margin of the first and earlier pages
+// were dropped; with both (few rows kept), the nearer end first.
+func (t *memberRows) wanted(margin int) (dir memberFetch, ok bool) {
+	down := !t.done && t.win.nearEnd(margin)
+	up := t.prev() != "" && t.win.nearStart(margin)
+	switch {
+	case down && up:
+		if t.win.cursor < len(t.rows)-t.win.cursor {
+			return fetchPrev, true
+		}
+		return fetchNext, true
+	case down:
+		return fetchNext, true
+	case up:
+		return fetchPrev, true
+	}
+	return 0, false
+}
+
 // dropped reports whether rows before those kept were loaded and dropped.
 func (t *memberRows) dropped() bool { return t.first > 0 || t.prev() != "" }
 
-// moveTo puts the cursor on row i, within the rows kept.
-func (t *memberRows) moveTo(i int) {
-	t.cursor = max(0, min(i, len(t.rows)-1))
-}
-
-// scroll moves the offset just enough for the cursor to be on screen.
-func (t *memberRows) scroll(visible int) {
-	t.offset, _ = t.window(visible)
-}
-
-// window is the rows on screen, [start, end): from the offset, moved just
-// enough to show the cursor (the screen may have shrunk since the last
-// scroll), and a screen's worth whatever the number of rows kept.
-func (t *memberRows) window(visible int) (start, end int) {
-	visible = max(visible, 1)
-	start = min(t.offset, t.cursor)
-	if t.cursor >= start+visible {
-		start = t.cursor - visible + 1
+// selected is the cursor's row; ok is false when no row is kept.
+func (t *memberRows) selected() (r *memberRow, ok bool) {
+	if len(t.rows) == 0 {
+		return nil, false
 	}
-	start = max(0, min(start, len(t.rows)-visible))
-	return start, min(start+visible, len(t.rows))
-}
-
-// nearEnd reports whether the cursor is within margin rows of the end of
-// what is kept.
-func (t *memberRows) nearEnd(margin int) bool {
-	return t.cursor >= len(t.rows)-margin
-}
-
-// nearTop reports whether the cursor is within margin rows of the first
-// row kept.
-func (t *memberRows) nearTop(margin int) bool {
-	return t.cursor < margin
+	return &t.rows[t.win.cursor], true
 }

@@ -65,13 +65,13 @@ func (v *membersView) View() string {
 	p := v.paint()
 	p.label.write(&b, v.fit(v.headerLine(cols)))
 	b.WriteByte('\n')
-	start, end := t.window(visible)
+	start, end := t.win.span(visible)
 	if start == end {
 		p.muted.write(&b, v.fit(v.emptyText()))
 		b.WriteByte('\n')
 	}
 	for i := start; i < end; i++ {
-		if i == t.cursor {
+		if i == t.win.cursor {
 			v.writeSelected(&b, &t.rows[i], cols, p)
 		} else {
 			v.writeRow(&b, &t.rows[i], cols, p)

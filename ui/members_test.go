@@ -417,10 +417,10 @@ func checkWindow(t *testing.T, a *App, v *membersView, emails []string) {
 			t.Fatalf("row %d kept (member %d) is %s, want %s", i, w.first+i+1, r.email, emails[w.first+i])
 		}
 	}
-	if got := selectedLine(a); !strings.Contains(got, w.rows[w.cursor].email) {
-		t.Fatalf("the cursor's row %q is not %s", got, w.rows[w.cursor].email)
+	if got := selectedLine(a); !strings.Contains(got, w.rows[w.win.cursor].email) {
+		t.Fatalf("the cursor's row %q is not %s", got, w.rows[w.win.cursor].email)
 	}
-	start, end := w.window(v.visibleRows())
+	start, end := w.win.span(v.visibleRows())
 	if !strings.Contains(screen(a), "rows "+memberCount(w.first+start+1)+"–"+memberCount(w.first+end)+" ") {
 		t.Fatalf("position line does not say rows %d–%d:\n%s", w.first+start+1, w.first+end, screen(a))
 	}
@@ -436,7 +436,7 @@ func TestMembersKeepABoundedWindow(t *testing.T) {
 	if len(emails) != 5000 {
 		t.Fatalf("the API has %d members", len(emails))
 	}
-	for i := 0; !v.all.done || v.all.cursor < len(v.all.rows)-1; i++ {
+	for i := 0; !v.all.done || v.all.win.cursor < len(v.all.rows)-1; i++ {
 		if i > 300 {
 			t.Fatalf("the end not reached:\n%s", screen(a))
 		}
@@ -448,7 +448,7 @@ func TestMembersKeepABoundedWindow(t *testing.T) {
 		t.Errorf("first row kept is member %d, want 4,701", v.all.first+1)
 	}
 
-	for i := 0; v.all.first+v.all.cursor > 0; i++ {
+	for i := 0; v.all.first+v.all.win.cursor > 0; i++ {
 		if i > 300 {
 			t.Fatalf("the top not reached:\n%s", screen(a))
 		}
@@ -508,7 +508,7 @@ func TestMembersWindowDropsStaleAnswers(t *testing.T) {
 		pressAndWait(t, a, tea.KeyEnd, 0)
 	}
 	// Up to the top of the rows kept: the page before is asked for…
-	for v.all.cursor >= v.margin()+v.visibleRows() {
+	for v.all.win.cursor >= v.margin()+v.visibleRows() {
 		pressAndWait(t, a, tea.KeyPgUp, 0)
 	}
 	_, prevPage := a.Update(tea.KeyPressMsg{Code: tea.KeyPgUp})
