@@ -54,9 +54,10 @@ type historyView struct {
 	retries journal.Retries
 	loadErr error
 	// stamp is the journal's stamp when it was read (stamper).
-	stamp  string
-	cursor int
-	mode   historyMode
+	stamp string
+	// win is the cursor and the screen over entries.
+	win  window
+	mode historyMode
 	// confirmation is the y/N of the question being asked.
 	confirmation question
 	note         textinput.Model
@@ -110,15 +111,17 @@ func (v *historyView) reload() {
 	}
 	v.entries, v.loadErr = v.c.history.Entries()
 	v.retries = journal.NewRetries(v.entries)
-	v.cursor = max(slices.IndexFunc(v.entries, func(e HistoryEntry) bool { return e.ID == keep }), 0)
+	v.win.setCount(len(v.entries))
+	v.win.moveTo(max(slices.IndexFunc(v.entries, func(e HistoryEntry) bool { return e.ID == keep }), 0))
+	v.win.scroll(v.listHeight(v.detailView()))
 }
 
 // selected is the entry under the cursor.
 func (v *historyView) selected() (HistoryEntry, bool) {
-	if v.cursor < 0 || v.cursor >= len(v.entries) {
+	if v.win.cursor >= len(v.entries) {
 		return HistoryEntry{}, false
 	}
-	return v.entries[v.cursor], true
+	return v.entries[v.win.cursor], true
 }
 
 // Update routes the retry's answer, keys and, while a note is typed, the
@@ -181,9 +184,9 @@ func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Up):
-		v.move(v.cursor - 1)
+		v.move(-1)
 	case key.Matches(msg, k.Down):
-		v.move(v.cursor + 1)
+		v.move(1)
 	case key.Matches(msg, k.Retry):
 		return v.askRetry(false)
 	case key.Matches(msg, k.Resend):
@@ -194,12 +197,14 @@ func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// move selects entry i; a notice about another entry goes with it.
-func (v *historyView) move(i int) {
-	v.cursor = max(min(i, len(v.entries)-1), 0)
+// move selects the entry n rows down (up when n < 0); a notice about
+// another entry goes with it.
+func (v *historyView) move(n int) {
+	v.win.moveBy(n)
 	if v.noticeFor != v.selectedID() {
 		v.clearNotice()
 	}
+	v.win.scroll(v.listHeight(v.detailView()))
 }
 
 func (v *historyView) selectedID() string {
@@ -394,6 +399,7 @@ func (v *historyView) CapturesText() bool { return v.mode == historyNoting }
 func (v *historyView) SetSize(width, height int) {
 	v.width, v.height = width, height
 	v.note.SetWidth(max(width-len(v.note.Prompt)-1, 10))
+	v.win.scroll(v.listHeight(v.detailView()))
 }
 
 // ShortHelp is the footer: the list's keys, a question's, or cancel during

@@ -25,7 +25,8 @@ type pickerView struct {
 	lists  []client.List
 	keys   []string // per list, what the filter matches: name and id, lower-cased
 	shown  []int    // indexes into lists that match the filter
-	cursor int
+	// win is the cursor and the screen over shown.
+	win window
 	// load is the page being read; done is set once every page is in;
 	// walk keeps the paging finite (client.PageWalk), pages counts the
 	// pages read.
@@ -86,12 +87,14 @@ func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			p.stop()
-			return p.onPick(p.lists[p.shown[p.cursor]])
+			return p.onPick(p.lists[p.shown[p.win.cursor]])
 		case key.Matches(msg, p.c.keys.Up):
-			p.cursor = max(p.cursor-1, 0)
+			p.win.moveBy(-1)
+			p.win.scroll(p.listHeight())
 			return nil
 		case key.Matches(msg, p.c.keys.Down):
-			p.cursor = min(p.cursor+1, max(len(p.shown)-1, 0))
+			p.win.moveBy(1)
+			p.win.scroll(p.listHeight())
 			return nil
 		}
 	}
@@ -143,8 +146,12 @@ func (p *pickerView) refilter() {
 			p.shown = append(p.shown, i)
 		}
 	}
-	p.cursor = min(p.cursor, max(len(p.shown)-1, 0))
+	p.win.setCount(len(p.shown))
+	p.win.scroll(p.listHeight())
 }
+
+// listHeight is how many lists fit under the filter and above the count.
+func (p *pickerView) listHeight() int { return max(p.height-4, 1) }
 
 // add keeps lists as they arrive, with what the filter matches for each:
 // the name and id as shown (sanitised), lower-cased once, not per key.
@@ -159,12 +166,11 @@ func (p *pickerView) View() string {
 	s := p.c.styles
 	var b strings.Builder
 	b.WriteString(p.filter.View() + "\n\n")
-	rows := max(p.height-4, 1)
-	start := max(0, min(p.cursor-rows/2, len(p.shown)-rows))
-	for i := start; i < len(p.shown) && i < start+rows; i++ {
+	start, end := p.win.span(p.listHeight())
+	for i := start; i < end; i++ {
 		l := p.lists[p.shown[i]]
 		line := fmt.Sprintf("%-32s %-8s %s", model.SanitizeShort(l.Name, 32), model.SanitizeText(l.ID), l.OptInName())
-		if i == p.cursor {
+		if i == p.win.cursor {
 			b.WriteString(s.Key.Render("› ") + s.Label.Render(line) + "\n")
 		} else {
 			b.WriteString("  " + line + "\n")
@@ -206,6 +212,7 @@ func (p *pickerView) CapturesText() bool { return true }
 func (p *pickerView) SetSize(width, height int) {
 	p.width, p.height = width, height
 	p.filter.SetWidth(max(width-len(p.filter.Prompt)-1, 10))
+	p.win.scroll(p.listHeight())
 }
 
 func (p *pickerView) ShortHelp() []key.Binding {
