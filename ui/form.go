@@ -81,6 +81,7 @@ type formView struct {
 	discardQuestion question
 }
 
+// newFormView returns an empty subscribe form.
 func newFormView(c *common) *formView {
 	v := &formView{c: c, on: map[model.Channel]bool{}}
 	v.email = v.newInput("name@example.com")
@@ -89,6 +90,7 @@ func newFormView(c *common) *formView {
 	return v
 }
 
+// newInput is one of the form's text inputs.
 func (v *formView) newInput(placeholder string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = ""
@@ -98,6 +100,7 @@ func (v *formView) newInput(placeholder string) textinput.Model {
 	return in
 }
 
+// Init focuses Email and reads the account's default list, if there is one.
 func (v *formView) Init() tea.Cmd {
 	focus := v.setFocus(fieldEmail)
 	if v.c.defaultList == "" || v.c.client == nil {
@@ -144,6 +147,8 @@ func (v *formView) request() model.ConsentRequest {
 	return r
 }
 
+// Update routes the submit's and the default list's answers, the picked
+// list, a reset for a new entry, keys and typing.
 func (v *formView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case answer[changeOutcome]:
@@ -364,6 +369,8 @@ func fieldFor(field string) formField {
 	return fieldSubmit
 }
 
+// View is the fields in tab order, each input's live line under it, then
+// the request running, the notice and the problems of a refused submit.
 func (v *formView) View() string {
 	s := v.c.styles
 	var b strings.Builder
@@ -446,8 +453,10 @@ func (v *formView) listView() string {
 		s.Muted.Render("  enter to change")
 }
 
+// Title names the view in the status line.
 func (v *formView) Title() string { return "subscribe" }
 
+// Busy says what the view waits on.
 func (v *formView) Busy() string {
 	if v.submission.running() {
 		return "submitting"
@@ -466,12 +475,15 @@ func (v *formView) CapturesText() bool {
 	return v.discarding || v.focus == fieldEmail || v.focus == fieldPhone
 }
 
+// SetSize sets the width the view renders to and its inputs' widths.
 func (v *formView) SetSize(width, _ int) {
 	v.width = width
 	v.email.SetWidth(max(width-22, 10))
 	v.phone.SetWidth(max(width-22, 10))
 }
 
+// ShortHelp is the footer: the keys of the focused field, the discard
+// question's, or cancel while a submit runs.
 func (v *formView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	switch {
@@ -491,6 +503,7 @@ func (v *formView) ShortHelp() []key.Binding {
 	return []key.Binding{k.Next, k.Prev, k.Submit, k.Back}
 }
 
+// FullHelp is every key of the form.
 func (v *formView) FullHelp() [][]key.Binding {
 	k := v.c.keys
 	if v.discarding {
@@ -499,6 +512,7 @@ func (v *formView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Next, k.Prev, k.Toggle}, {k.Enter, k.Submit}, {k.Back, k.Quit}}
 }
 
+// plural is one when n is 1, else many.
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one

@@ -207,6 +207,7 @@ func (v *historyView) move(n int) {
 	v.win.scroll(v.listHeight(v.detailView()))
 }
 
+// selectedID is the id of the entry under the cursor, "" when none.
 func (v *historyView) selectedID() string {
 	e, _ := v.selected()
 	return e.ID
@@ -375,6 +376,7 @@ func (v *historyView) setNotice(id, text string, problem bool) {
 	v.noticeFor, v.notice, v.problem, v.outcome = id, text, problem, nil
 }
 
+// clearNotice removes the notice.
 func (v *historyView) clearNotice() { v.setNotice("", "", false) }
 
 // Title names the view in the status line.

@@ -43,6 +43,7 @@ type damageReporter interface {
 	Read() ([]journal.Entry, []journal.Problem, error)
 }
 
+// newHomeView returns home; Init counts the history.
 func newHomeView(c *common) *homeView { return &homeView{c: c} }
 
 // Init counts the history's entries that are not verified.
@@ -98,6 +99,8 @@ func (h *homeView) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// View is the actions, what in the journal needs attention and the
+// account's SMS countries.
 func (h *homeView) View() string {
 	s := h.c.styles
 	var b strings.Builder
@@ -161,17 +164,22 @@ var homeDescriptions = [...]string{
 	"quit",
 }
 
+// actions are home's keys, in the order homeDescriptions describes them.
 func (h *homeView) actions() []key.Binding {
 	k := h.c.keys
 	return []key.Binding{k.Subscribe, k.Members, k.Check, k.History, k.Leave}
 }
 
+// Title names the view in the status line.
 func (h *homeView) Title() string { return "home" }
 
+// SetSize sets the width the view renders to.
 func (h *homeView) SetSize(width, _ int) { h.width = width }
 
+// ShortHelp is the footer: the actions.
 func (h *homeView) ShortHelp() []key.Binding { return append(h.actions(), h.c.keys.Help) }
 
+// FullHelp is every key of home.
 func (h *homeView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{h.actions(), {h.c.keys.Help, h.c.keys.Quit}}
 }

@@ -57,6 +57,7 @@ func pickForForm(l client.List) tea.Cmd {
 	return tea.Sequence(back, func() tea.Msg { return listPickedMsg{l} })
 }
 
+// Init focuses the filter and asks for the first page of lists.
 func (p *pickerView) Init() tea.Cmd {
 	return tea.Batch(p.filter.Focus(), p.fetch(""))
 }
@@ -69,6 +70,8 @@ func (p *pickerView) fetch(next string) tea.Cmd {
 	})
 }
 
+// Update takes the pages of lists, the picker's keys, and typing, which
+// filters.
 func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case answer[client.ListPage]:
@@ -162,6 +165,7 @@ func (p *pickerView) add(lists []client.List) {
 	}
 }
 
+// View is the filter, the lists on screen, and how many there are.
 func (p *pickerView) View() string {
 	s := p.c.styles
 	var b strings.Builder
@@ -197,8 +201,10 @@ func (p *pickerView) countLine() string {
 	return fmt.Sprintf("%d of %d lists match", len(p.shown), len(p.lists))
 }
 
+// Title names the view in the status line: what the list is picked for.
 func (p *pickerView) Title() string { return p.title }
 
+// Busy says what the view waits on.
 func (p *pickerView) Busy() string {
 	if p.load.running() {
 		return "loading lists"
@@ -209,16 +215,20 @@ func (p *pickerView) Busy() string {
 // CapturesText: typed letters filter the lists.
 func (p *pickerView) CapturesText() bool { return true }
 
+// SetSize sets the size the view renders to and keeps the cursor on
+// screen.
 func (p *pickerView) SetSize(width, height int) {
 	p.width, p.height = width, height
 	p.filter.SetWidth(max(width-len(p.filter.Prompt)-1, 10))
 	p.win.scroll(p.listHeight())
 }
 
+// ShortHelp is the footer.
 func (p *pickerView) ShortHelp() []key.Binding {
 	return []key.Binding{p.c.keys.Pick, p.c.keys.Up, p.c.keys.Down, p.c.keys.Back}
 }
 
+// FullHelp is every key of the picker.
 func (p *pickerView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{p.c.keys.Pick, p.c.keys.Back}, {p.c.keys.Up, p.c.keys.Down}, {p.c.keys.Quit}}
 }
