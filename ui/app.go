@@ -117,6 +117,7 @@ func (a *App) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, a.current().Init(), a.listenWaits())
 }
 
+// current is the view on top of the stack, the one the agent sees.
 func (a *App) current() component { return a.stack[len(a.stack)-1] }
 
 // listenWaits delivers the next client wait as a message.
@@ -279,6 +280,7 @@ func (a *App) spin() tea.Cmd {
 	return a.spinner.Tick
 }
 
+// busy is what the current view waits on, "" when nothing.
 func (a *App) busy() string {
 	if b, ok := a.current().(busyView); ok {
 		return b.Busy()
@@ -286,11 +288,13 @@ func (a *App) busy() string {
 	return ""
 }
 
+// escIsViews reports whether the current view uses esc itself now.
 func (a *App) escIsViews() bool {
 	e, ok := a.current().(escHandler)
 	return ok && e.EscIsMine()
 }
 
+// capturesText reports whether the current view takes letters as typing.
 func (a *App) capturesText() bool {
 	t, ok := a.current().(textCapturer)
 	return ok && t.CapturesText()
@@ -415,6 +419,8 @@ func (a *App) bodyHeight(footer string) int {
 	return max(a.height-2-lipgloss.Height(footer), 1)
 }
 
+// resize gives every view in the stack the body's size, under the status
+// line and above the footer.
 func (a *App) resize() {
 	a.help.SetWidth(a.innerWidth())
 	h := a.bodyHeight(a.footerView())

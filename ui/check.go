@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -16,15 +17,6 @@ import (
 // checkInputLimit bounds the check input: longer than any phone number or
 // email address (254).
 const checkInputLimit = 256
-
-// checkLookupMsg answers a check view's lookup (seq) of query.
-type checkLookupMsg struct {
-	view     *checkView
-	seq      int
-	query    string
-	profiles []client.Profile
-	err      error
-}
 
 // checkView is the spot-check: one input, a phone number or an email, with
 // the live analysis under it on every keystroke; enter looks it up and
@@ -42,7 +34,8 @@ type checkView struct {
 	// onCard is set while the keys act on the card (after tab) rather
 	// than on the input.
 	onCard bool
-	lookup inflight
+	// lookup finds the profiles of what was typed.
+	lookup request[[]client.Profile]
 	// pending is what the running lookup asked for.
 	pending string
 	// refusal says why enter did not look the input up.
@@ -74,20 +67,20 @@ func newCheckView(c *common) *checkView {
 // Init focuses the input.
 func (v *checkView) Init() tea.Cmd { return v.input.Focus() }
 
-// hostedPanel is the panel of the profile shown, nil when none.
-func (v *checkView) hostedPanel() *profilePanel { return v.panel }
-
 // Update routes lookups' answers, the panel's answers and keys, and typing.
 func (v *checkView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case checkLookupMsg:
-		if v.lookup.answers(msg.seq) {
-			v.lookedUp(msg)
+	case answer[[]client.Profile]:
+		if a, ok := v.lookup.accept(msg); ok {
+			v.lookedUp(a.value, a.err)
 		}
 		return nil
-	case panelListsMsg, panelUnsubscribedMsg:
-		cmd, _ := v.panel.Update(msg) // the root gives them only to the panel's host
-		if v.panel.idle() {
+	case answer[[]client.List], answer[unsubscribeResult]:
+		if v.panel == nil {
+			return nil // the panel that asked is closed
+		}
+		cmd, accepted := v.panel.Update(msg)
+		if accepted && v.panel.idle() {
 			v.toInput() // the action is done: the input has the keys again
 		}
 		return cmd
@@ -105,7 +98,7 @@ func (v *checkView) Update(msg tea.Msg) tea.Cmd {
 func (v *checkView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.c.keys
 	if v.lookup.running() && key.Matches(msg, k.Back) {
-		v.lookup.abandon()
+		v.lookup.cancel()
 		v.refusal = "Lookup cancelled."
 		return nil
 	}
@@ -256,19 +249,14 @@ func (v *checkView) startLookup() tea.Cmd {
 		return nil
 	}
 	v.refusal = ""
-	ctx, seq := v.lookup.begin(v.c.ctx)
 	v.pending = query
-	view, cl := v, v.c.client
-	return func() tea.Msg {
-		var profiles []client.Profile
-		var err error
+	cl := v.c.client
+	return v.lookup.start(v.c.ctx, v, func(ctx context.Context) ([]client.Profile, error) {
 		if isEmail {
-			profiles, err = cl.LookupEmail(ctx, query)
-		} else {
-			profiles, err = cl.LookupPhone(ctx, query)
+			return cl.LookupEmail(ctx, query)
 		}
-		return checkLookupMsg{view: view, seq: seq, query: query, profiles: profiles, err: err}
-	}
+		return cl.LookupPhone(ctx, query)
+	})
 }
 
 // Revealed looks the same number or email up again when the view above
@@ -294,17 +282,16 @@ func (v *checkView) ConsentChanged(p client.Profile) {
 	}
 }
 
-// lookedUp shows a lookup's answer: the first profile's card takes the keys;
-// with none found, or an error, the input keeps them.
-func (v *checkView) lookedUp(msg checkLookupMsg) {
-	v.lookup.done()
-	v.looked, v.query, v.profiles, v.err = true, msg.query, msg.profiles, msg.err
+// lookedUp shows the answer to the lookup of pending: the first profile's
+// card takes the keys; with none found, or an error, the input keeps them.
+func (v *checkView) lookedUp(profiles []client.Profile, err error) {
+	v.looked, v.query, v.profiles, v.err = true, v.pending, profiles, err
 	v.cursor = 0
 	v.closePanel()
-	if msg.err != nil || len(msg.profiles) == 0 {
+	if err != nil || len(profiles) == 0 {
 		return
 	}
-	v.panel = newProfilePanel(v.c, msg.profiles[0])
+	v.panel = newProfilePanel(v.c, v, profiles[0])
 }
 
 // choose moves to profile i of several, keeping what the panel learnt of
@@ -316,7 +303,7 @@ func (v *checkView) choose(i int) {
 	v.profiles[v.cursor] = v.panel.profile
 	v.closePanel()
 	v.cursor = i
-	v.panel = newProfilePanel(v.c, v.profiles[i])
+	v.panel = newProfilePanel(v.c, v, v.profiles[i])
 }
 
 // closePanel drops the current panel, abandoning what it is loading.
@@ -461,11 +448,9 @@ func (v *checkView) SetSize(width, height int) {
 // ShortHelp is the footer: the input's keys, or the card's.
 func (v *checkView) ShortHelp() []key.Binding {
 	k := v.c.keys
-	cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	lookUp := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up"))
 	switch {
 	case v.lookup.running():
-		return []key.Binding{cancel, k.Quit}
+		return []key.Binding{k.Cancel, k.Quit}
 	case v.panel != nil && !v.panel.idle():
 		return v.panel.ShortHelp()
 	case v.onCard:
@@ -473,11 +458,11 @@ func (v *checkView) ShortHelp() []key.Binding {
 		if len(v.profiles) > 1 {
 			bs = append(bs, k.Up, k.Down)
 		}
-		return append(bs, key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/esc", "back to typing")), k.Help)
+		return append(bs, k.BackToTyping, k.Help)
 	case v.showsCard():
-		return []key.Binding{lookUp, k.CardActions, k.Back, k.Quit}
+		return []key.Binding{k.LookUp, k.CardActions, k.Back, k.Quit}
 	}
-	return []key.Binding{lookUp, k.Back, k.Quit}
+	return []key.Binding{k.LookUp, k.Back, k.Quit}
 }
 
 // FullHelp is every key the view answers to now.
@@ -490,5 +475,5 @@ func (v *checkView) FullHelp() [][]key.Binding {
 	if len(v.profiles) > 1 {
 		cols = append(cols, []key.Binding{k.Up, k.Down})
 	}
-	return append(cols, []key.Binding{key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/esc", "back to typing")), k.Help, k.Quit})
+	return append(cols, []key.Binding{k.BackToTyping, k.Help, k.Quit})
 }

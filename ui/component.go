@@ -81,14 +81,17 @@ type common struct {
 // backMsg asks the root to close the current view.
 type backMsg struct{}
 
+// back closes the current view.
 func back() tea.Msg { return backMsg{} }
 
 // openMsg asks the root to push a view.
 type openMsg struct{ view component }
 
+// open pushes view v.
 func open(v component) tea.Cmd { return func() tea.Msg { return openMsg{v} } }
 
 // replaceMsg asks the root to replace the current view.
 type replaceMsg struct{ view component }
 
+// replace puts view v in place of the current one.
 func replace(v component) tea.Cmd { return func() tea.Msg { return replaceMsg{v} } }

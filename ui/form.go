@@ -39,13 +39,6 @@ var toggleChannel = map[formField]model.Channel{
 // or phone number needs.
 const formInputLimit = 256
 
-// submitDoneMsg is the outcome of the form's submit number seq.
-type submitDoneMsg struct {
-	view *formView
-	seq  int
-	out  changeOutcome
-}
-
 // formResetMsg clears the form for a new entry, keeping the list.
 type formResetMsg struct{}
 
@@ -70,12 +63,13 @@ type formView struct {
 	// form is cleared: from then on every change re-checks the form.
 	refused bool
 	notice  string
-	// submitting is set while a request runs: input is locked and esc
-	// cancels.
-	submitting bool
-	cancel     context.CancelFunc
-	seq        int
-	width      int
+	// submission sends the entry and verifies it; while it runs, input
+	// is locked and esc cancels it (its outcome says what came of that).
+	submission request[changeOutcome]
+	// defaultListRead reads the account's default list when the form
+	// opens.
+	defaultListRead request[client.List]
+	width           int
 	// sending is the entry being submitted; sent is the last one Klaviyo
 	// accepted (hasSent), which the form does not count as unsent input.
 	sending, sent model.ConsentRequest
@@ -87,6 +81,7 @@ type formView struct {
 	discardQuestion question
 }
 
+// newFormView returns an empty subscribe form.
 func newFormView(c *common) *formView {
 	v := &formView{c: c, on: map[model.Channel]bool{}}
 	v.email = v.newInput("name@example.com")
@@ -95,6 +90,7 @@ func newFormView(c *common) *formView {
 	return v
 }
 
+// newInput is one of the form's text inputs.
 func (v *formView) newInput(placeholder string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = ""
@@ -104,23 +100,16 @@ func (v *formView) newInput(placeholder string) textinput.Model {
 	return in
 }
 
-// defaultListMsg is the account's default list, read when the form opens.
-type defaultListMsg struct {
-	view *formView
-	list client.List
-	err  error
-}
-
+// Init focuses Email and reads the account's default list, if there is one.
 func (v *formView) Init() tea.Cmd {
 	focus := v.setFocus(fieldEmail)
 	if v.c.defaultList == "" || v.c.client == nil {
 		return focus
 	}
-	view, c, id := v, v.c, v.c.defaultList
-	return tea.Batch(focus, func() tea.Msg {
-		l, err := c.client.List(c.ctx, id)
-		return defaultListMsg{view: view, list: l, err: err}
-	})
+	cl, id := v.c.client, v.c.defaultList
+	return tea.Batch(focus, v.defaultListRead.start(v.c.ctx, v, func(ctx context.Context) (client.List, error) {
+		return cl.List(ctx, id)
+	}))
 }
 
 // analyse reads both inputs (a new or cleared form); a keystroke analyses
@@ -158,15 +147,23 @@ func (v *formView) request() model.ConsentRequest {
 	return r
 }
 
+// Update routes the submit's and the default list's answers, the picked
+// list, a reset for a new entry, keys and typing.
 func (v *formView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case submitDoneMsg:
-		return v.submitted(msg)
-	case defaultListMsg:
-		if msg.err != nil {
-			v.notice = "The account's default list could not be read: " + model.SanitizeText(msg.err.Error())
-		} else if v.list == nil {
-			l := msg.list
+	case answer[changeOutcome]:
+		if a, ok := v.submission.accept(msg); ok {
+			return v.submitted(a.value)
+		}
+		return nil
+	case answer[client.List]:
+		a, ok := v.defaultListRead.accept(msg)
+		switch {
+		case !ok:
+		case a.err != nil:
+			v.notice = "The account's default list could not be read: " + model.SanitizeText(a.err.Error())
+		case v.list == nil:
+			l := a.value
 			v.list = &l
 			v.recheck()
 		}
@@ -184,9 +181,9 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 		v.analyse()
 		return v.setFocus(fieldEmail)
 	case tea.KeyPressMsg:
-		if v.submitting {
-			if key.Matches(msg, v.c.keys.Back) && v.cancel != nil {
-				v.cancel()
+		if v.submission.running() {
+			if key.Matches(msg, v.c.keys.Back) {
+				v.submission.interrupt()
 			}
 			return nil // input is locked while the request runs
 		}
@@ -195,7 +192,7 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 		}
 		return v.key(msg)
 	case tea.PasteMsg:
-		if v.submitting || v.discarding {
+		if v.submission.running() || v.discarding {
 			return nil // nothing is typed under a request or the prompt
 		}
 	}
@@ -296,13 +293,10 @@ func (v *formView) submit() tea.Cmd {
 	}
 	v.problems, v.notice, v.refused = nil, "", false
 	v.sending = v.request()
-	ctx, cancel := context.WithCancel(v.c.ctx)
-	v.submitting, v.cancel = true, cancel
-	v.seq++
-	view, seq, c, list := v, v.seq, v.c, v.list
-	return func() tea.Msg {
-		return submitDoneMsg{view: view, seq: seq, out: submitChange(ctx, c, journal.ActionSubscribe, checked, list)}
-	}
+	c, list := v.c, v.list
+	return v.submission.start(v.c.ctx, v, func(ctx context.Context) (changeOutcome, error) {
+		return submitChange(ctx, c, journal.ActionSubscribe, checked, list), nil
+	})
 }
 
 // check is what a submit now would be refused for (the form's own list
@@ -349,22 +343,15 @@ func (v *formView) listProblems() []model.Problem {
 
 // submitted shows the result of a submit, or stays on the form, with
 // everything typed, when it was cancelled.
-func (v *formView) submitted(msg submitDoneMsg) tea.Cmd {
-	if msg.seq != v.seq {
-		return nil
-	}
-	v.submitting = false
-	if v.cancel != nil {
-		v.cancel()
-	}
-	if msg.out.Sent {
+func (v *formView) submitted(out changeOutcome) tea.Cmd {
+	if out.Sent {
 		v.sent, v.hasSent = v.sending, true
 	}
-	if msg.out.Cancelled() {
+	if out.Cancelled() {
 		v.notice = cancelledNotice
 		return nil
 	}
-	return open(newResultView(v.c, msg.out))
+	return open(newResultView(v.c, out))
 }
 
 // fieldFor is the form field a problem is about.
@@ -382,12 +369,14 @@ func fieldFor(field string) formField {
 	return fieldSubmit
 }
 
+// View is the fields in tab order, each input's live line under it, then
+// the request running, the notice and the problems of a refused submit.
 func (v *formView) View() string {
 	s := v.c.styles
 	var b strings.Builder
 	line := func(f formField, label, value string) {
 		marker := "  "
-		if v.focus == f && !v.submitting {
+		if v.focus == f && !v.submission.running() {
 			marker = s.Key.Render("› ")
 			label = s.Label.Render(fmt.Sprintf("%-18s", label))
 		} else {
@@ -422,7 +411,7 @@ func (v *formView) View() string {
 		submit = s.Key.Render(submit)
 	}
 	line(fieldSubmit, "", submit+s.Muted.Render("  ctrl+s"))
-	if v.submitting {
+	if v.submission.running() {
 		b.WriteString("\n" + s.Pending.Render("Sending, then reading the profile back… (esc cancels)") + "\n")
 	}
 	if v.notice != "" {
@@ -464,10 +453,12 @@ func (v *formView) listView() string {
 		s.Muted.Render("  enter to change")
 }
 
+// Title names the view in the status line.
 func (v *formView) Title() string { return "subscribe" }
 
+// Busy says what the view waits on.
 func (v *formView) Busy() string {
-	if v.submitting {
+	if v.submission.running() {
 		return "submitting"
 	}
 	return ""
@@ -476,7 +467,7 @@ func (v *formView) Busy() string {
 // EscIsMine: while a request runs, esc cancels it instead of leaving; while
 // the form holds unsent input, esc asks before discarding it; and esc
 // answers that question No.
-func (v *formView) EscIsMine() bool { return v.submitting || v.discarding || v.unsent() }
+func (v *formView) EscIsMine() bool { return v.submission.running() || v.discarding || v.unsent() }
 
 // CapturesText: in the Email and Phone fields, letters are typed; while the
 // discard prompt shows, every key is its answer.
@@ -484,17 +475,20 @@ func (v *formView) CapturesText() bool {
 	return v.discarding || v.focus == fieldEmail || v.focus == fieldPhone
 }
 
+// SetSize sets the width the view renders to and its inputs' widths.
 func (v *formView) SetSize(width, _ int) {
 	v.width = width
 	v.email.SetWidth(max(width-22, 10))
 	v.phone.SetWidth(max(width-22, 10))
 }
 
+// ShortHelp is the footer: the keys of the focused field, the discard
+// question's, or cancel while a submit runs.
 func (v *formView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	switch {
-	case v.submitting:
-		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")), k.Quit}
+	case v.submission.running():
+		return []key.Binding{k.Cancel, k.Quit}
 	case v.discarding:
 		return v.discardHelp()
 	}
@@ -502,13 +496,14 @@ func (v *formView) ShortHelp() []key.Binding {
 	case fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional:
 		return []key.Binding{k.Toggle, k.Next, k.Submit, k.Back, k.Help}
 	case fieldList:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick a list")), k.Next, k.Submit, k.Back, k.Help}
+		return []key.Binding{k.PickList, k.Next, k.Submit, k.Back, k.Help}
 	case fieldSubmit:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")), k.Prev, k.Back, k.Help}
+		return []key.Binding{k.SubmitButton, k.Prev, k.Back, k.Help}
 	}
 	return []key.Binding{k.Next, k.Prev, k.Submit, k.Back}
 }
 
+// FullHelp is every key of the form.
 func (v *formView) FullHelp() [][]key.Binding {
 	k := v.c.keys
 	if v.discarding {
@@ -517,6 +512,7 @@ func (v *formView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Next, k.Prev, k.Toggle}, {k.Enter, k.Submit}, {k.Back, k.Quit}}
 }
 
+// plural is one when n is 1, else many.
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one

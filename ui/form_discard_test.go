@@ -222,14 +222,14 @@ func TestFormAtRiskWhileSending(t *testing.T) {
 	press(t, a, tea.KeyTab, 0)
 	press(t, a, tea.KeySpace, 0)
 	_, cmd := a.Update(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}) // the send is not run
-	if cmd == nil || !v.submitting {
+	if cmd == nil || !v.submission.running() {
 		t.Fatalf("the submit did not start:\n%s", screen(a))
 	}
 	if got := v.AtRisk(); got != "a subscribe being sent" {
 		t.Errorf("sending: AtRisk() = %q", got)
 	}
-	v.cancel()
-	a.Update(submitDoneMsg{view: v, seq: v.seq, out: changeOutcome{Err: v.c.ctx.Err()}})
+	v.submission.interrupt()
+	a.Update(answerTo(v, &v.submission, v.submission.seq, changeOutcome{Err: v.c.ctx.Err()}, nil))
 	if got := v.AtRisk(); got != "an unsent entry in the subscribe form" {
 		t.Errorf("after a cancelled send: AtRisk() = %q", got)
 	}

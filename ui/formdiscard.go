@@ -87,11 +87,7 @@ func (v *formView) entrySummary() string {
 
 // discardHelp is the footer while the discard prompt shows.
 func (v *formView) discardHelp() []key.Binding {
-	k := v.c.keys
-	return []key.Binding{
-		key.NewBinding(key.WithKeys(k.Yes.Keys()...), key.WithHelp("y", "discard the entry")),
-		key.NewBinding(key.WithKeys(k.No.Keys()...), key.WithHelp("n/esc", "keep editing")),
-	}
+	return []key.Binding{v.c.keys.DiscardEntry, v.c.keys.KeepEditing}
 }
 
 // AtRisk says what quitting now would lose or leave unfinished: "a
@@ -99,7 +95,7 @@ func (v *formView) discardHelp() []key.Binding {
 // subscribe form" while the form holds unsent input, "" when nothing.
 func (v *formView) AtRisk() string {
 	switch {
-	case v.submitting:
+	case v.submission.running():
 		return "a subscribe being sent"
 	case v.unsent():
 		return "an unsent entry in the subscribe form"

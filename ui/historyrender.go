@@ -31,15 +31,20 @@ func (v *historyView) View() string {
 		return s.Muted.Render(wrap("No subscribes or unsubscribes yet. Each one sent from this desk is listed here, newest first, with its state.", v.width))
 	}
 	detail := v.detailView()
-	rows := max((v.height-1-lipgloss.Height(detail)-1)/historyRowHeight, 1)
-	start := max(0, min(v.cursor-rows/2, len(v.entries)-rows))
+	start, end := v.win.span(v.listHeight(detail))
 	var b strings.Builder
 	b.WriteString(s.Muted.Render(v.countLine()) + "\n")
-	for i := start; i < len(v.entries) && i < start+rows; i++ {
-		b.WriteString(v.rowView(v.entries[i], i == v.cursor) + "\n")
+	for i := start; i < end; i++ {
+		b.WriteString(v.rowView(v.entries[i], i == v.win.cursor) + "\n")
 	}
 	b.WriteString("\n" + detail)
 	return b.String()
+}
+
+// listHeight is how many entries fit between the count line and the
+// selected entry's detail.
+func (v *historyView) listHeight(detail string) int {
+	return max((v.height-1-lipgloss.Height(detail)-1)/historyRowHeight, 1)
 }
 
 // countLine says how many entries there are and how many need attention.

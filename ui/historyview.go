@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,17 +32,13 @@ const (
 // historyNoteLimit bounds a dismissal's note, as the journal does.
 const historyNoteLimit = 500
 
-// historyRetriedMsg is what came of a history view's retry (seq) of an
-// entry: the outcome, or why nothing was sent.
-type historyRetriedMsg struct {
-	view    *historyView
-	seq     int
+// retryResult is what came of a retry of entry entryID (its error says
+// why nothing was sent).
+type retryResult struct {
 	entryID string
 	// newID is the entry the retry recorded, "" when none was.
 	newID string
 	out   changeOutcome
-	// notSent says why nothing was sent.
-	notSent error
 }
 
 // historyView lists the history's entries, newest first: when, what, for
@@ -57,13 +54,14 @@ type historyView struct {
 	retries journal.Retries
 	loadErr error
 	// stamp is the journal's stamp when it was read (stamper).
-	stamp  string
-	cursor int
-	mode   historyMode
+	stamp string
+	// win is the cursor and the screen over entries.
+	win  window
+	mode historyMode
 	// confirmation is the y/N of the question being asked.
 	confirmation question
 	note         textinput.Model
-	retry        inflight
+	retry        request[retryResult]
 	// retrying is the id of the entry being retried.
 	retrying string
 	// notice is about entry noticeFor: refused, or what came of a retry.
@@ -113,24 +111,26 @@ func (v *historyView) reload() {
 	}
 	v.entries, v.loadErr = v.c.history.Entries()
 	v.retries = journal.NewRetries(v.entries)
-	v.cursor = max(slices.IndexFunc(v.entries, func(e HistoryEntry) bool { return e.ID == keep }), 0)
+	v.win.setCount(len(v.entries))
+	v.win.moveTo(max(slices.IndexFunc(v.entries, func(e HistoryEntry) bool { return e.ID == keep }), 0))
+	v.win.scroll(v.listHeight(v.detailView()))
 }
 
 // selected is the entry under the cursor.
 func (v *historyView) selected() (HistoryEntry, bool) {
-	if v.cursor < 0 || v.cursor >= len(v.entries) {
+	if v.win.cursor >= len(v.entries) {
 		return HistoryEntry{}, false
 	}
-	return v.entries[v.cursor], true
+	return v.entries[v.win.cursor], true
 }
 
 // Update routes the retry's answer, keys and, while a note is typed, the
 // note's input.
 func (v *historyView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case historyRetriedMsg:
-		if v.retry.answers(msg.seq) {
-			v.retried(msg)
+	case answer[retryResult]:
+		if a, ok := v.retry.accept(msg); ok {
+			v.retried(a.value, a.err)
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -152,7 +152,7 @@ func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := v.c.keys
 	if v.retry.running() {
 		if key.Matches(msg, k.Back) {
-			v.retry.abandon()
+			v.retry.cancel()
 			id := v.retrying
 			v.retrying = ""
 			v.setNotice(id, "Retry cancelled. If it had been sent, History lists it as pending, to retry.", false)
@@ -184,9 +184,9 @@ func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Up):
-		v.move(v.cursor - 1)
+		v.move(-1)
 	case key.Matches(msg, k.Down):
-		v.move(v.cursor + 1)
+		v.move(1)
 	case key.Matches(msg, k.Retry):
 		return v.askRetry(false)
 	case key.Matches(msg, k.Resend):
@@ -197,14 +197,17 @@ func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// move selects entry i; a notice about another entry goes with it.
-func (v *historyView) move(i int) {
-	v.cursor = max(min(i, len(v.entries)-1), 0)
+// move selects the entry n rows down (up when n < 0); a notice about
+// another entry goes with it.
+func (v *historyView) move(n int) {
+	v.win.moveBy(n)
 	if v.noticeFor != v.selectedID() {
 		v.clearNotice()
 	}
+	v.win.scroll(v.listHeight(v.detailView()))
 }
 
+// selectedID is the id of the entry under the cursor, "" when none.
 func (v *historyView) selectedID() string {
 	e, _ := v.selected()
 	return e.ID
@@ -283,27 +286,26 @@ func (v *historyView) startRetry(resend bool) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	ctx, seq := v.retry.begin(v.c.ctx)
 	v.retrying = e.ID
 	v.clearNotice()
-	view, d := v, v.c.desk
-	return func() tea.Msg {
+	d := v.c.desk
+	return v.retry.start(v.c.ctx, v, func(ctx context.Context) (retryResult, error) {
 		out, err := d.Retry(ctx, e, desk.RetryOptions{Resend: resend})
-		msg := historyRetriedMsg{view: view, seq: seq, entryID: e.ID, out: out, notSent: err}
+		r := retryResult{entryID: e.ID, out: out}
 		if err == nil && out.EntryID != e.ID {
-			msg.newID = out.EntryID
+			r.newID = out.EntryID
 		}
-		return msg
-	}
+		return r, err
+	})
 }
 
-// retried shows what came of a retry and reads the entries again.
-func (v *historyView) retried(msg historyRetriedMsg) {
-	v.retry.done()
+// retried shows what came of a retry, or why nothing was sent (notSent),
+// and reads the entries again.
+func (v *historyView) retried(msg retryResult, notSent error) {
 	v.retrying = ""
 	v.reload()
-	if msg.notSent != nil {
-		v.setNotice(msg.entryID, "Not retried: "+model.SanitizeText(msg.notSent.Error()), true)
+	if notSent != nil {
+		v.setNotice(msg.entryID, "Not retried: "+model.SanitizeText(notSent.Error()), true)
 		return
 	}
 	head := "Retried entry " + model.SanitizeText(msg.entryID)
@@ -374,6 +376,7 @@ func (v *historyView) setNotice(id, text string, problem bool) {
 	v.noticeFor, v.notice, v.problem, v.outcome = id, text, problem, nil
 }
 
+// clearNotice removes the notice.
 func (v *historyView) clearNotice() { v.setNotice("", "", false) }
 
 // Title names the view in the status line.
@@ -398,6 +401,7 @@ func (v *historyView) CapturesText() bool { return v.mode == historyNoting }
 func (v *historyView) SetSize(width, height int) {
 	v.width, v.height = width, height
 	v.note.SetWidth(max(width-len(v.note.Prompt)-1, 10))
+	v.win.scroll(v.listHeight(v.detailView()))
 }
 
 // ShortHelp is the footer: the list's keys, a question's, or cancel during
@@ -406,11 +410,11 @@ func (v *historyView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	switch {
 	case v.retry.running():
-		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel the retry"))}
+		return []key.Binding{k.CancelRetry}
 	case v.mode == historyNoting:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "dismiss with this note")), relabel(k.Back, "cancel")}
+		return []key.Binding{k.DismissWithNote, k.Cancel}
 	case v.mode != historyBrowsing:
-		return []key.Binding{k.Yes, key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "no"))}
+		return []key.Binding{k.Yes, k.AnyOtherKeyNo}
 	case len(v.entries) == 0:
 		return []key.Binding{k.Back, k.Help}
 	}

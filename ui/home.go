@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -17,25 +18,23 @@ import (
 type homeView struct {
 	c     *common
 	width int
-	// unverified counts the history's entries a retry still has something
+	// tally counts the history's entries a retry still has something
 	// to do for (journal.Retries), read when home is shown (not on every
 	// frame, and off the UI's goroutine: the history is a file that only
-	// grows); historyErr is why it could not be read; countSeq numbers the
-	// reads, so that only the latest is shown.
+	// grows); historyErr is why it could not be read; counting is the
+	// read, of which only the latest is shown.
 	tally      journal.Tally
 	historyErr error
 	// damage is the journal's lines that could not be read (skipped).
 	damage   []journal.Problem
-	countSeq int
+	counting request[historyCount]
 }
 
-// homeCountMsg is what a read of the history (number seq) found.
-type homeCountMsg struct {
-	view   *homeView
-	seq    int
+// historyCount is what a read of the history found: the tally of the
+// entries that need attention, and the lines that could not be read.
+type historyCount struct {
 	tally  journal.Tally
 	damage []journal.Problem
-	err    error
 }
 
 // damageReporter is a history that says which of its lines it had to skip
@@ -44,6 +43,7 @@ type damageReporter interface {
 	Read() ([]journal.Entry, []journal.Problem, error)
 }
 
+// newHomeView returns home; Init counts the history.
 func newHomeView(c *common) *homeView { return &homeView{c: c} }
 
 // Init counts the history's entries that are not verified.
@@ -55,9 +55,8 @@ func (h *homeView) Revealed() tea.Cmd { return h.count() }
 // count reads the history in the background and counts the entries that
 // are not verified and not resent by a later one.
 func (h *homeView) count() tea.Cmd {
-	h.countSeq++
-	view, seq, history, here := h, h.countSeq, h.c.history, h.c.desk.Origin
-	return func() tea.Msg {
+	history, here := h.c.history, h.c.desk.Origin
+	return h.counting.start(h.c.ctx, h, func(context.Context) (historyCount, error) {
 		var entries []journal.Entry
 		var damage []journal.Problem
 		var err error
@@ -66,14 +65,15 @@ func (h *homeView) count() tea.Cmd {
 		} else {
 			entries, err = history.Entries()
 		}
-		return homeCountMsg{view: view, seq: seq, tally: journal.NewRetries(entries).Tally(entries, here), damage: damage, err: err}
-	}
+		return historyCount{tally: journal.NewRetries(entries).Tally(entries, here), damage: damage}, err
+	})
 }
 
+// Update takes the history's count and the keys of the actions.
 func (h *homeView) Update(msg tea.Msg) tea.Cmd {
-	if m, ok := msg.(homeCountMsg); ok {
-		if m.seq == h.countSeq {
-			h.tally, h.historyErr, h.damage = m.tally, m.err, m.damage
+	if _, ok := msg.(answer[historyCount]); ok {
+		if a, ok := h.counting.accept(msg); ok {
+			h.tally, h.historyErr, h.damage = a.value.tally, a.err, a.value.damage
 		}
 		return nil
 	}
@@ -99,6 +99,8 @@ func (h *homeView) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// View is the actions, what in the journal needs attention and the
+// account's SMS countries.
 func (h *homeView) View() string {
 	s := h.c.styles
 	var b strings.Builder
@@ -162,17 +164,22 @@ var homeDescriptions = [...]string{
 	"quit",
 }
 
+// actions are home's keys, in the order homeDescriptions describes them.
 func (h *homeView) actions() []key.Binding {
 	k := h.c.keys
 	return []key.Binding{k.Subscribe, k.Members, k.Check, k.History, k.Leave}
 }
 
+// Title names the view in the status line.
 func (h *homeView) Title() string { return "home" }
 
+// SetSize sets the width the view renders to.
 func (h *homeView) SetSize(width, _ int) { h.width = width }
 
+// ShortHelp is the footer: the actions.
 func (h *homeView) ShortHelp() []key.Binding { return append(h.actions(), h.c.keys.Help) }
 
+// FullHelp is every key of home.
 func (h *homeView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{h.actions(), {h.c.keys.Help, h.c.keys.Quit}}
 }

@@ -3,7 +3,10 @@ package ui
 import "charm.land/bubbles/v2/key"
 
 // keyMap holds every binding of the UI, defined once. Views pick the ones
-// their footer shows; matching always goes through key.Matches.
+// their footer shows; matching always goes through key.Matches. Some
+// bindings are another's keys described for one step (Cancel is esc while
+// something runs, LookUp is enter in a lookup): the footer says what the
+// key does there.
 type keyMap struct {
 	// Everywhere.
 	Quit key.Binding
@@ -47,10 +50,28 @@ type keyMap struct {
 	Dismiss     key.Binding
 	Yes         key.Binding
 	No          key.Binding
+
+	// Esc and enter as the footer names them in one step or another.
+	Cancel          key.Binding // esc while a request runs or a step is open
+	CancelRetry     key.Binding // esc while History retries an entry
+	FullList        key.Binding // esc on a members lookup: back to the list
+	LookUp          key.Binding // enter in the check's input or the members lookup
+	PickList        key.Binding // enter on the form's List
+	SubmitButton    key.Binding // enter on the form's Submit
+	ChooseChannel   key.Binding // enter on an unsubscribe's channel
+	ChooseScope     key.Binding // enter on an unsubscribe's scope
+	DismissWithNote key.Binding // enter on a dismissal's note
+	BackToTyping    key.Binding // tab (or esc) from the check's card to its input
+
+	// The answers of y/N questions, as the footer names them.
+	AnyOtherKeyNo key.Binding // a question that any key but y answers No
+	DiscardEntry  key.Binding // y to the form's discard question
+	KeepEditing   key.Binding // n or esc to it
 }
 
+// defaultKeyMap is the UI's bindings.
 func defaultKeyMap() keyMap {
-	return keyMap{
+	k := keyMap{
 		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
@@ -89,4 +110,25 @@ func defaultKeyMap() keyMap {
 		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
 	}
+	k.Cancel = relabel(k.Back, "cancel")
+	k.CancelRetry = relabel(k.Back, "cancel the retry")
+	k.FullList = relabel(k.Back, "full list")
+	k.LookUp = relabel(k.Enter, "look up")
+	k.PickList = relabel(k.Enter, "pick a list")
+	k.SubmitButton = relabel(k.Enter, "submit")
+	k.ChooseChannel = relabel(k.Enter, "choose channel")
+	k.ChooseScope = relabel(k.Enter, "choose where")
+	k.DismissWithNote = relabel(k.Enter, "dismiss with this note")
+	k.BackToTyping = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/esc", "back to typing"))
+	k.AnyOtherKeyNo = key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "no"))
+	k.DiscardEntry = relabel(k.Yes, "discard the entry")
+	k.KeepEditing = key.NewBinding(key.WithKeys(k.No.Keys()...), key.WithHelp("n/esc", "keep editing"))
+	return k
+}
+
+// relabel is binding b with another description: the same keys, said as
+// what they do in one step, or shorter for a footer that must fit 80
+// columns.
+func relabel(b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
 }

@@ -53,19 +53,16 @@ const (
 	fetchFirst                    // the list's first page, replacing those kept
 )
 
-// membersPageMsg is one page for the members view's request number seq:
+// membersPage is one page of members as a fetch in direction dir read it:
 // page num of the walk, read from url; first is set for the first page,
 // whose URL the client made (every other page's came in a link).
-type membersPageMsg struct {
-	view       *membersView
-	seq        int
+type membersPage struct {
 	dir        memberFetch
 	num        int
 	first      bool
 	url        string
 	rows       []memberRow
 	prev, next string
-	err        error
 }
 
 // membersView is a list's members, a page of 100 at a time as the agent
@@ -89,19 +86,12 @@ type membersView struct {
 	refusal string
 	// err is the last request's failure; loading stops until retried.
 	err error
-	// seq numbers requests; loading is the one in flight (0: none) and
-	// cancel stops it.
-	seq     int
-	loading int
-	cancel  context.CancelFunc
+	// loading reads one page at a time, for the rows on screen.
+	loading request[membersPage]
 	width   int
 	height  int
 	// inks memoises the styles as escape sequences (see paint).
 	inks *memberPaint
-	// escFullList and lookupGo are the help of esc and enter in lookup
-	// mode.
-	escFullList key.Binding
-	lookupGo    key.Binding
 }
 
 // newMembersView returns the members of list l; Init loads the first page.
@@ -111,11 +101,7 @@ func newMembersView(c *common, l client.List) *membersView {
 	in.Placeholder = "an exact email, or a phone number with +"
 	in.CharLimit = membersLookupLimit
 	in.SetStyles(c.styles.Input)
-	return &membersView{
-		c: c, list: l, input: in, keptPages: membersKeptPages,
-		escFullList: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "full list")),
-		lookupGo:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up")),
-	}
+	return &membersView{c: c, list: l, input: in, keptPages: membersKeptPages}
 }
 
 // Init asks for the first page.
@@ -149,28 +135,19 @@ func (v *membersView) fetch(t *memberRows, dir memberFetch) tea.Cmd {
 			q.Next = link
 		}
 	}
-	ctx, cancel := context.WithCancel(v.c.ctx)
-	v.seq++
-	v.loading, v.cancel = v.seq, cancel
-	view, seq, cl, rules, listID := v, v.seq, v.c.client, v.c.rules, v.list.ID
-	return func() tea.Msg {
-		defer cancel()
+	cl, rules, listID := v.c.client, v.c.rules, v.list.ID
+	return v.loading.start(v.c.ctx, v, func(ctx context.Context) (membersPage, error) {
 		page, err := cl.Members(ctx, listID, q)
 		if err != nil {
-			return membersPageMsg{view: view, seq: seq, dir: dir, num: num, err: err}
+			return membersPage{dir: dir, num: num}, err
 		}
-		return membersPageMsg{view: view, seq: seq, dir: dir, num: num, first: link == "", url: page.URL,
-			rows: newMemberRows(rules, listID, page.Profiles), prev: page.Prev, next: page.Next}
-	}
+		return membersPage{dir: dir, num: num, first: link == "", url: page.URL,
+			rows: newMemberRows(rules, listID, page.Profiles), prev: page.Prev, next: page.Next}, nil
+	})
 }
 
 // stop cancels the request in flight, if any; its answer will be dropped.
-func (v *membersView) stop() {
-	if v.cancel != nil {
-		v.cancel()
-	}
-	v.loading, v.cancel = 0, nil
-}
+func (v *membersView) stop() { v.loading.cancel() }
 
 // margin is how near (in rows) the cursor may come to either end of the
 // rows kept before the page beyond is asked for.
@@ -189,23 +166,12 @@ func (v *membersView) keep() int {
 // when it nears the first row kept and earlier pages were dropped; not
 // while a request is in flight or after one failed.
 func (v *membersView) prefetch() tea.Cmd {
-	t := v.active()
-	if v.loading != 0 || v.err != nil {
+	if v.loading.running() || v.err != nil {
 		return nil
 	}
-	margin := v.margin()
-	down := !t.done && t.nearEnd(margin)
-	up := t.prev() != "" && t.nearTop(margin)
-	switch {
-	case down && up: // few rows kept: the nearer end first
-		if t.cursor < len(t.rows)-t.cursor {
-			return v.fetch(t, fetchPrev)
-		}
-		return v.fetch(t, fetchNext)
-	case down:
-		return v.fetch(t, fetchNext)
-	case up:
-		return v.fetch(t, fetchPrev)
+	t := v.active()
+	if dir, ok := t.wanted(v.margin()); ok {
+		return v.fetch(t, dir)
 	}
 	return nil
 }
@@ -213,8 +179,11 @@ func (v *membersView) prefetch() tea.Cmd {
 // Update handles pages and keys.
 func (v *membersView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case membersPageMsg:
-		return v.receive(msg)
+	case answer[membersPage]:
+		if a, ok := v.loading.accept(msg); ok {
+			return v.receive(a.value, a.err)
+		}
+		return nil // an answer nobody is waiting for any more
 	case tea.KeyPressMsg:
 		if v.typing {
 			return v.typingKey(msg)
@@ -228,15 +197,10 @@ func (v *membersView) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// receive adds a page to the rows it was asked for; an answer to a request
-// that is no longer current is dropped.
-func (v *membersView) receive(msg membersPageMsg) tea.Cmd {
-	if v.loading == 0 || msg.seq != v.loading {
-		return nil // an answer nobody is waiting for any more
-	}
-	v.loading, v.cancel = 0, nil
-	if msg.err != nil {
-		v.err = msg.err
+// receive adds a page to the rows it was asked for, or keeps the error.
+func (v *membersView) receive(msg membersPage, err error) tea.Cmd {
+	if err != nil {
+		v.err = err
 		return nil
 	}
 	t := v.active()
@@ -256,7 +220,7 @@ func (v *membersView) receive(msg membersPageMsg) tea.Cmd {
 	case fetchFirst:
 		t.restart(msg.rows, msg.next)
 	}
-	t.scroll(v.visibleRows())
+	t.win.scroll(v.visibleRows())
 	return v.prefetch()
 }
 
@@ -270,33 +234,33 @@ func (v *membersView) key(msg tea.KeyPressMsg) tea.Cmd {
 		v.typing, v.refusal = true, ""
 		return v.input.Focus()
 	case key.Matches(msg, k.Open):
-		if len(t.rows) == 0 {
-			return nil
+		if r, ok := t.selected(); ok {
+			return open(newProfileView(v.c, r.id))
 		}
-		return open(newProfileView(v.c, t.rows[t.cursor].id))
+		return nil
 	case key.Matches(msg, k.Retry) && v.err != nil:
 		v.err = nil
 		return v.prefetch()
 	case key.Matches(msg, k.Up):
-		t.moveTo(t.cursor - 1)
+		t.win.moveBy(-1)
 	case key.Matches(msg, k.Down):
-		t.moveTo(t.cursor + 1)
+		t.win.moveBy(1)
 	case key.Matches(msg, k.PageUp):
-		t.moveTo(t.cursor - v.visibleRows())
+		t.win.moveBy(-v.visibleRows())
 	case key.Matches(msg, k.PageDown):
-		t.moveTo(t.cursor + v.visibleRows())
+		t.win.moveBy(v.visibleRows())
 	case key.Matches(msg, k.Top):
-		t.moveTo(0)
+		t.win.toFirst()
 		if t.dropped() { // start again from the list's first page
-			t.scroll(v.visibleRows())
+			t.win.scroll(v.visibleRows())
 			return v.fetch(t, fetchFirst)
 		}
 	case key.Matches(msg, k.Bottom):
-		t.moveTo(len(t.rows) - 1)
+		t.win.toLast()
 	default:
 		return nil
 	}
-	t.scroll(v.visibleRows())
+	t.win.scroll(v.visibleRows())
 	return v.prefetch()
 }
 
@@ -387,7 +351,7 @@ func (v *membersView) leaveLookup() tea.Cmd {
 	}
 	v.stop()
 	v.found, v.err = nil, nil
-	v.all.scroll(v.visibleRows())
+	v.all.win.scroll(v.visibleRows())
 	return v.prefetch()
 }
 
@@ -428,7 +392,7 @@ func (v *membersView) Title() string {
 // Busy says what is loading, for the root's spinner.
 func (v *membersView) Busy() string {
 	switch {
-	case v.loading == 0:
+	case !v.loading.running():
 		return ""
 	case v.found != nil:
 		return "looking up"
@@ -438,7 +402,7 @@ func (v *membersView) Busy() string {
 
 // EscIsMine: esc closes the lookup (line or answer) rather than the view,
 // and while a page loads it cancels the request before going back.
-func (v *membersView) EscIsMine() bool { return v.typing || v.found != nil || v.loading != 0 }
+func (v *membersView) EscIsMine() bool { return v.typing || v.found != nil || v.loading.running() }
 
 // CapturesText: while the lookup line is open, letters are typed.
 func (v *membersView) CapturesText() bool { return v.typing }
@@ -447,9 +411,9 @@ func (v *membersView) CapturesText() bool { return v.typing }
 func (v *membersView) SetSize(width, height int) {
 	v.width, v.height = width, height
 	v.input.SetWidth(max(width-len(v.input.Prompt)-1, 10))
-	v.all.scroll(v.visibleRows())
+	v.all.win.scroll(v.visibleRows())
 	if v.found != nil {
-		v.found.scroll(v.visibleRows())
+		v.found.win.scroll(v.visibleRows())
 	}
 }
 
@@ -459,7 +423,7 @@ func (v *membersView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	switch {
 	case v.typing:
-		return []key.Binding{v.lookupGo, v.escFullList, k.Quit}
+		return []key.Binding{v.c.keys.LookUp, v.c.keys.FullList, k.Quit}
 	case v.err != nil:
 		return []key.Binding{k.Retry, k.Down, k.Open, k.Lookup, v.esc(), k.Help}
 	}
@@ -470,7 +434,7 @@ func (v *membersView) ShortHelp() []key.Binding {
 func (v *membersView) FullHelp() [][]key.Binding {
 	k := v.c.keys
 	if v.typing {
-		return [][]key.Binding{{v.lookupGo, v.escFullList}, {k.Quit}}
+		return [][]key.Binding{{v.c.keys.LookUp, v.c.keys.FullList}, {k.Quit}}
 	}
 	last := []key.Binding{v.esc(), k.Help, k.Quit}
 	if v.err != nil {
@@ -482,7 +446,7 @@ func (v *membersView) FullHelp() [][]key.Binding {
 // esc is what esc does now, for the help.
 func (v *membersView) esc() key.Binding {
 	if v.found != nil {
-		return v.escFullList
+		return v.c.keys.FullList
 	}
 	return v.c.keys.Back
 }

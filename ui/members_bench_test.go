@@ -59,8 +59,8 @@ func benchMembersView(rows []memberRow) *membersView {
 	v := newMembersView(benchCommon(), client.List{ID: "BENCH", Name: "Bench", OptInProcess: "single_opt_in"})
 	v.all.add(rows, 0, "", "")
 	v.SetSize(benchWidth, benchHeight)
-	v.all.moveTo(benchStart)
-	v.all.scroll(v.visibleRows())
+	v.all.win.moveTo(benchStart)
+	v.all.win.scroll(v.visibleRows())
 	return v
 }
 
@@ -95,8 +95,8 @@ func BenchmarkMembersScrollApp(b *testing.B) {
 	v.all.add(rows, 0, "", "")
 	a.stack = append(a.stack, v)
 	a.resize()
-	v.all.moveTo(benchStart)
-	v.all.scroll(v.visibleRows())
+	v.all.win.moveTo(benchStart)
+	v.all.win.scroll(v.visibleRows())
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -109,7 +109,7 @@ func BenchmarkMembersScrollApp(b *testing.B) {
 // to show that the cost does not depend on the rows loaded.
 func BenchmarkMembersScrollSmall(b *testing.B) {
 	v := benchMembersView(benchMemberRows(membersPageSize))
-	v.all.moveTo(50)
+	v.all.win.moveTo(50)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -231,9 +231,8 @@ func BenchmarkMembersPageIntoWindow(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		v.all.moveTo(len(v.all.rows) - 1)
-		v.loading = v.seq
-		v.receive(membersPageMsg{view: v, seq: v.seq, dir: fetchNext, rows: slices.Clone(pages[i%len(pages)]), prev: "prev", next: "next"})
+		v.all.win.moveTo(len(v.all.rows) - 1)
+		v.receive(membersPage{dir: fetchNext, rows: slices.Clone(pages[i%len(pages)]), prev: "prev", next: "next"}, nil)
 	}
 	if len(v.all.pages) != membersKeptPages {
 		b.Fatalf("%d pages kept", len(v.all.pages))

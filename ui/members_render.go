@@ -65,13 +65,13 @@ func (v *membersView) View() string {
 	p := v.paint()
 	p.label.write(&b, v.fit(v.headerLine(cols)))
 	b.WriteByte('\n')
-	start, end := t.window(visible)
+	start, end := t.win.span(visible)
 	if start == end {
 		p.muted.write(&b, v.fit(v.emptyText()))
 		b.WriteByte('\n')
 	}
 	for i := start; i < end; i++ {
-		if i == t.cursor {
+		if i == t.win.cursor {
 			v.writeSelected(&b, &t.rows[i], cols, p)
 		} else {
 			v.writeRow(&b, &t.rows[i], cols, p)
@@ -118,7 +118,7 @@ func (v *membersView) describeQuery(q client.MembersQuery) string {
 func (v *membersView) emptyText() string {
 	t := v.active()
 	switch {
-	case v.loading != 0 || (!t.done && v.err == nil):
+	case v.loading.running() || (!t.done && v.err == nil):
 		return "  loading…"
 	case v.found != nil:
 		return "  no member of " + model.SanitizeText(v.list.Name) + " has " + v.describeQuery(t.query)

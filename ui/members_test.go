@@ -134,9 +134,9 @@ func TestMembersDropsStaleAnswers(t *testing.T) {
 	a, id := membersApp(t, 100, 30, 250)
 	v := membersOf(t, a)
 	before := screen(a)
-	stale := membersPageMsg{view: v, seq: v.seq - 1, rows: []memberRow{{id: "STALE", email: "stale@example.com"}}}
+	stale := answerTo(v, &v.loading, v.loading.seq-1, membersPage{rows: []memberRow{{id: "STALE", email: "stale@example.com"}}}, nil)
 	sendAndWait(t, a, stale)
-	stale.seq = v.seq // the current number, but its answer already arrived
+	stale.seq = v.loading.seq // the current number, but its answer already arrived
 	sendAndWait(t, a, stale)
 	if got := screen(a); got != before || len(v.all.rows) != 100 {
 		t.Errorf("a stale page changed the view (%d rows):\n%s", len(v.all.rows), got)
@@ -221,12 +221,12 @@ func TestMembersLookupRefusesInvalidInput(t *testing.T) {
 		t.Run(tt.typed, func(t *testing.T) {
 			a, _ := membersApp(t, 100, 30, 250)
 			v := membersOf(t, a)
-			seq := v.seq
+			seq := v.loading.seq
 			typeAndWait(t, a, "/"+tt.typed)
 			pressAndWait(t, a, tea.KeyEnter, 0)
 			wantScreen(t, a, "find: "+tt.typed, tt.reason, "rows 1–", "of 100 loaded")
-			if v.seq != seq || v.found != nil || !v.typing {
-				t.Errorf("refused input was sent or closed the line (seq %d→%d)", seq, v.seq)
+			if v.loading.seq != seq || v.found != nil || !v.typing {
+				t.Errorf("refused input was sent or closed the line (seq %d→%d)", seq, v.loading.seq)
 			}
 			// Editing clears the refusal; esc leaves with the list intact.
 			pressAndWait(t, a, tea.KeyBackspace, 0)
@@ -268,7 +268,7 @@ func TestMembersEscWhileLoadingGoesBack(t *testing.T) {
 		t.Fatal("esc is not the view's while a page loads")
 	}
 	pressAndWait(t, a, tea.KeyEscape, 0)
-	if v.loading != 0 {
+	if v.loading.running() {
 		t.Error("the request was not stopped")
 	}
 	runCmdFully(t, a, page2, 0)
@@ -310,7 +310,7 @@ func TestMembersErrorKeepsRows(t *testing.T) {
 	a, _ := membersApp(t, 100, 30, 250)
 	v := membersOf(t, a)
 	_, _ = a.Update(tea.KeyPressMsg{Code: tea.KeyEnd})
-	sendAndWait(t, a, membersPageMsg{view: v, seq: v.loading, err: errString("Klaviyo answered 503: \x1b[31mtry later")})
+	sendAndWait(t, a, answerTo(v, &v.loading, v.loading.seq, membersPage{}, errString("Klaviyo answered 503: \x1b[31mtry later")))
 	wantScreen(t, a, "✗ Klaviyo answered 503: try later (r retries; the rows loaded are kept)", "rows 77–100 of 100 loaded · …more", "r retry")
 	if strings.Contains(screen(a), "\x1b[31m") {
 		t.Error("the error reached the screen unsanitised")
@@ -417,10 +417,10 @@ func checkWindow(t *testing.T, a *App, v *membersView, emails []string) {
 			t.Fatalf("row %d kept (member %d) is %s, want %s", i, w.first+i+1, r.email, emails[w.first+i])
 		}
 	}
-	if got := selectedLine(a); !strings.Contains(got, w.rows[w.cursor].email) {
-		t.Fatalf("the cursor's row %q is not %s", got, w.rows[w.cursor].email)
+	if got := selectedLine(a); !strings.Contains(got, w.rows[w.win.cursor].email) {
+		t.Fatalf("the cursor's row %q is not %s", got, w.rows[w.win.cursor].email)
 	}
-	start, end := w.window(v.visibleRows())
+	start, end := w.win.span(v.visibleRows())
 	if !strings.Contains(screen(a), "rows "+memberCount(w.first+start+1)+"–"+memberCount(w.first+end)+" ") {
 		t.Fatalf("position line does not say rows %d–%d:\n%s", w.first+start+1, w.first+end, screen(a))
 	}
@@ -436,7 +436,7 @@ func TestMembersKeepABoundedWindow(t *testing.T) {
 	if len(emails) != 5000 {
 		t.Fatalf("the API has %d members", len(emails))
 	}
-	for i := 0; !v.all.done || v.all.cursor < len(v.all.rows)-1; i++ {
+	for i := 0; !v.all.done || v.all.win.cursor < len(v.all.rows)-1; i++ {
 		if i > 300 {
 			t.Fatalf("the end not reached:\n%s", screen(a))
 		}
@@ -448,7 +448,7 @@ func TestMembersKeepABoundedWindow(t *testing.T) {
 		t.Errorf("first row kept is member %d, want 4,701", v.all.first+1)
 	}
 
-	for i := 0; v.all.first+v.all.cursor > 0; i++ {
+	for i := 0; v.all.first+v.all.win.cursor > 0; i++ {
 		if i > 300 {
 			t.Fatalf("the top not reached:\n%s", screen(a))
 		}
@@ -508,16 +508,16 @@ func TestMembersWindowDropsStaleAnswers(t *testing.T) {
 		pressAndWait(t, a, tea.KeyEnd, 0)
 	}
 	// Up to the top of the rows kept: the page before is asked for…
-	for v.all.cursor >= v.margin()+v.visibleRows() {
+	for v.all.win.cursor >= v.margin()+v.visibleRows() {
 		pressAndWait(t, a, tea.KeyPgUp, 0)
 	}
 	_, prevPage := a.Update(tea.KeyPressMsg{Code: tea.KeyPgUp})
-	if prevPage == nil || v.loading == 0 {
+	if prevPage == nil || !v.loading.running() {
 		t.Fatal("the previous page was not asked for")
 	}
-	stale := v.loading
+	stale := v.loading.seq
 	for _, dir := range []memberFetch{fetchNext, fetchPrev, fetchFirst} {
-		sendAndWait(t, a, membersPageMsg{view: v, seq: stale - 1, dir: dir, rows: []memberRow{{id: "STALE", email: "stale@example.com"}}, prev: "x", next: "y"})
+		sendAndWait(t, a, answerTo(v, &v.loading, stale-1, membersPage{dir: dir, rows: []memberRow{{id: "STALE", email: "stale@example.com"}}, prev: "x", next: "y"}, nil))
 	}
 	checkWindow(t, a, v, emails)
 	// …home is pressed before it lands, and it lands after the first page.
@@ -537,14 +537,14 @@ func TestMembersWindowErrorKeepsRows(t *testing.T) {
 	for range 10 {
 		pressAndWait(t, a, tea.KeyEnd, 0)
 	}
-	for v.loading == 0 {
+	for !v.loading.running() {
 		_, cmd := a.Update(tea.KeyPressMsg{Code: tea.KeyPgUp})
-		if v.loading == 0 {
+		if !v.loading.running() {
 			runCmdFully(t, a, cmd, 0)
 		}
 	}
 	first := v.all.first
-	sendAndWait(t, a, membersPageMsg{view: v, seq: v.loading, dir: fetchPrev, err: errString("Klaviyo answered 503")})
+	sendAndWait(t, a, answerTo(v, &v.loading, v.loading.seq, membersPage{dir: fetchPrev}, errString("Klaviyo answered 503")))
 	wantScreen(t, a, "✗ Klaviyo answered 503", "300 kept of 1,100 loaded")
 	if v.all.first != first {
 		t.Errorf("the failure moved the window: first %d, was %d", v.all.first, first)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"slices"
 
 	"charm.land/bubbles/v2/key"
@@ -26,19 +27,9 @@ const (
 	panelSending              // the unsubscribe and its read-back are running
 )
 
-// panelListsMsg answers a panel's request (seq) for the profile's lists.
-type panelListsMsg struct {
-	panel *profilePanel
-	seq   int
-	lists []client.List
-	err   error
-}
-
-// panelUnsubscribedMsg is what came of a panel's unsubscribe (seq), with
-// the profile read again to refresh the card.
-type panelUnsubscribedMsg struct {
-	panel      *profilePanel
-	seq        int
+// unsubscribeResult is what came of a panel's unsubscribe, with the
+// profile read again to refresh the card (fresh, or refreshErr).
+type unsubscribeResult struct {
 	out        changeOutcome
 	fresh      *client.Profile
 	refreshErr error
@@ -58,10 +49,12 @@ type consentChangedMsg struct {
 // since Klaviyo allows 3 such calls a second) and an unsubscribe of one
 // channel that has consent to revoke, on the whole account or through one
 // of the profile's lists, confirmed with a y/N that names the person and
-// the scope. Answers carry the panel and a sequence number, so one for
-// another panel or an outdated request is dropped.
+// the scope. Its requests' answers go to host, the view showing the
+// panel, which hands them on; one for another panel or an outdated request
+// is dropped (request.accept).
 type profilePanel struct {
 	c       *common
+	host    component
 	profile client.Profile
 	mode    panelMode
 	// cursor is the channel under the cursor while choosing, and the
@@ -87,17 +80,17 @@ type profilePanel struct {
 	listsErr   error
 	// listsReq and unsubReq are the two kinds of request a panel makes;
 	// they run independently.
-	listsReq inflight
-	unsubReq inflight
+	listsReq request[[]client.List]
+	unsubReq request[unsubscribeResult]
 	// phone is the profile's number as read for phoneOf, kept so that a
 	// frame does not parse it again.
 	phone   profilePhone
 	phoneOf string
 }
 
-// newProfilePanel returns an idle panel for p.
-func newProfilePanel(c *common, p client.Profile) *profilePanel {
-	return &profilePanel{c: c, profile: p}
+// newProfilePanel returns an idle panel for p, shown by the view host.
+func newProfilePanel(c *common, host component, p client.Profile) *profilePanel {
+	return &profilePanel{c: c, host: host, profile: p}
 }
 
 // summary is the profile's summary (renderProfileSummary), its phone
@@ -133,21 +126,24 @@ func (p *profilePanel) AtRisk() string {
 // a confirmation or a request.
 func (p *profilePanel) EscIsMine() bool { return p.mode != panelIdle || p.listsReq.running() }
 
-// Update handles the panel's answers and keys; handled is false for a key
-// the panel leaves to its view (one that is not the panel's, which also
-// cancels a step of an unsubscribe: the check view types it).
+// Update handles the panel's answers and keys. handled is false for an
+// answer that is not to the panel's current request (dropped), and for a
+// key the panel leaves to its view (one that is not the panel's, which
+// also cancels a step of an unsubscribe: the check view types it).
 func (p *profilePanel) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 	switch msg := msg.(type) {
-	case panelListsMsg:
-		if p.listsReq.answers(msg.seq) {
-			p.listsLoaded(msg)
+	case answer[[]client.List]:
+		a, ok := p.listsReq.accept(msg)
+		if ok {
+			p.listsLoaded(a.value, a.err)
 		}
-		return nil, true
-	case panelUnsubscribedMsg:
-		if p.unsubReq.answers(msg.seq) {
-			return p.unsubscribed(msg), true
+		return nil, ok
+	case answer[unsubscribeResult]:
+		a, ok := p.unsubReq.accept(msg)
+		if !ok {
+			return nil, false
 		}
-		return nil, true
+		return p.unsubscribed(a.value), true
 	case tea.KeyPressMsg:
 		return p.key(msg)
 	}
@@ -181,7 +177,7 @@ func (p *profilePanel) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	}
 	switch {
 	case key.Matches(msg, k.Back) && p.listsReq.running():
-		p.listsReq.abandon()
+		p.listsReq.cancel()
 		p.setNotice("Stopped loading the lists.", false)
 		return nil, true
 	case key.Matches(msg, k.Lists):
@@ -330,27 +326,25 @@ func (p *profilePanel) confirm() {
 // send unsubscribes the confirmed channel through submitChange, then reads
 // the profile again for the card.
 func (p *profilePanel) send() tea.Cmd {
-	ctx, seq := p.unsubReq.begin(p.c.ctx)
 	p.mode = panelSending
-	panel, c, req, id, list := p, p.c, p.request, p.profile.ID, p.list
-	return func() tea.Msg {
-		msg := panelUnsubscribedMsg{panel: panel, seq: seq, out: submitChange(ctx, c, journal.ActionUnsubscribe, req, list)}
-		if msg.out.Cancelled() {
-			return msg
+	c, req, id, list := p.c, p.request, p.profile.ID, p.list
+	return p.unsubReq.start(p.c.ctx, p.host, func(ctx context.Context) (unsubscribeResult, error) {
+		r := unsubscribeResult{out: submitChange(ctx, c, journal.ActionUnsubscribe, req, list)}
+		if r.out.Cancelled() {
+			return r, nil
 		}
 		if fresh, err := c.client.Profile(ctx, id); err != nil {
-			msg.refreshErr = err
+			r.refreshErr = err
 		} else {
-			msg.fresh = &fresh
+			r.fresh = &fresh
 		}
-		return msg
-	}
+		return r, nil
+	})
 }
 
 // unsubscribed shows what came of the unsubscribe and the refreshed card,
 // and tells every view how the profile's consent is now.
-func (p *profilePanel) unsubscribed(msg panelUnsubscribedMsg) tea.Cmd {
-	p.unsubReq.done()
+func (p *profilePanel) unsubscribed(msg unsubscribeResult) tea.Cmd {
 	p.mode = panelIdle
 	out := msg.out
 	p.outcome, p.refreshErr = &out, msg.refreshErr
@@ -374,20 +368,17 @@ func (p *profilePanel) loadLists() tea.Cmd {
 	if p.listsReq.running() {
 		return nil
 	}
-	ctx, seq := p.listsReq.begin(p.c.ctx)
 	p.listsErr, p.notice = nil, ""
-	panel, cl, id := p, p.c.client, p.profile.ID
-	return func() tea.Msg {
-		lists, err := cl.ProfileLists(ctx, id)
-		return panelListsMsg{panel: panel, seq: seq, lists: lists, err: err}
-	}
+	cl, id := p.c.client, p.profile.ID
+	return p.listsReq.start(p.c.ctx, p.host, func(ctx context.Context) ([]client.List, error) {
+		return cl.ProfileLists(ctx, id)
+	})
 }
 
 // listsLoaded shows the lists, or the error verbatim.
-func (p *profilePanel) listsLoaded(msg panelListsMsg) {
-	p.listsReq.done()
+func (p *profilePanel) listsLoaded(lists []client.List, err error) {
 	p.listsShown = true
-	p.lists, p.listsErr = msg.lists, msg.err
+	p.lists, p.listsErr = lists, err
 	p.scope = min(p.scope, len(p.lists))
 }
 
@@ -395,7 +386,7 @@ func (p *profilePanel) listsLoaded(msg panelListsMsg) {
 // recorded it; the cancelled answer is dropped, so the notice says here
 // what that means.
 func (p *profilePanel) cancelUnsubscribe() {
-	p.unsubReq.abandon()
+	p.unsubReq.cancel()
 	p.mode = panelIdle
 	p.setNotice(cancelledNotice, false)
 }
@@ -409,9 +400,9 @@ func (p *profilePanel) setNotice(text string, problem bool) {
 // unsubscribe being sent is not abandoned: the agent confirmed it, and
 // its views wait for it (see checkView.startLookup).
 func (p *profilePanel) close() {
-	p.listsReq.abandon()
+	p.listsReq.cancel()
 	if p.mode != panelSending {
-		p.unsubReq.abandon()
+		p.unsubReq.cancel()
 	}
 }
 

@@ -177,18 +177,17 @@ func (p *profilePanel) listsView(width int) string {
 // panel adds to its view's keys.
 func (p *profilePanel) ShortHelp() []key.Binding {
 	k := p.c.keys
-	cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 	switch {
 	case p.mode == panelChoosing:
-		return []key.Binding{k.Up, k.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose channel")), cancel}
+		return []key.Binding{k.Up, k.Down, k.ChooseChannel, k.Cancel}
 	case p.mode == panelScoping:
-		return []key.Binding{k.Up, k.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose where")), cancel}
+		return []key.Binding{k.Up, k.Down, k.ChooseScope, k.Cancel}
 	case p.mode == panelConfirming:
-		return []key.Binding{k.Yes, key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "no"))}
+		return []key.Binding{k.Yes, k.AnyOtherKeyNo}
 	case p.mode == panelSending:
-		return []key.Binding{cancel}
+		return []key.Binding{k.Cancel}
 	case p.listsReq.running():
-		return []key.Binding{k.Unsubscribe, cancel}
+		return []key.Binding{k.Unsubscribe, k.Cancel}
 	}
 	return []key.Binding{relabel(k.Lists, "lists"), relabel(k.Unsubscribe, "unsubscribe")}
 }
@@ -199,10 +198,4 @@ func (p *profilePanel) FullHelp() []key.Binding {
 		return p.ShortHelp()
 	}
 	return []key.Binding{p.c.keys.Lists, p.c.keys.Unsubscribe}
-}
-
-// relabel is binding b with a shorter description, for a footer that
-// must fit 80 columns.
-func relabel(b key.Binding, desc string) key.Binding {
-	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
 }

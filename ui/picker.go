@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -11,14 +12,6 @@ import (
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
 )
-
-// listsPageMsg is one page of lists for the picker that asked (seq).
-type listsPageMsg struct {
-	view *pickerView
-	seq  int
-	page client.ListPage
-	err  error
-}
 
 // listPickedMsg tells the view under the picker which list was chosen.
 type listPickedMsg struct{ list client.List }
@@ -32,11 +25,12 @@ type pickerView struct {
 	lists  []client.List
 	keys   []string // per list, what the filter matches: name and id, lower-cased
 	shown  []int    // indexes into lists that match the filter
-	cursor int
+	// win is the cursor and the screen over shown.
+	win window
 	// load is the page being read; done is set once every page is in;
 	// walk keeps the paging finite (client.PageWalk), pages counts the
 	// pages read.
-	load   inflight
+	load   request[client.ListPage]
 	done   bool
 	walk   *client.PageWalk
 	pages  int
@@ -63,47 +57,29 @@ func pickForForm(l client.List) tea.Cmd {
 	return tea.Sequence(back, func() tea.Msg { return listPickedMsg{l} })
 }
 
+// Init focuses the filter and asks for the first page of lists.
 func (p *pickerView) Init() tea.Cmd {
 	return tea.Batch(p.filter.Focus(), p.fetch(""))
 }
 
 // fetch asks for one page of lists, next ("" for the first).
 func (p *pickerView) fetch(next string) tea.Cmd {
-	ctx, seq := p.load.begin(p.c.ctx)
-	view, cl := p, p.c.client
-	return func() tea.Msg {
-		page, err := cl.ListsPage(ctx, next)
-		return listsPageMsg{view: view, seq: seq, page: page, err: err}
-	}
+	cl := p.c.client
+	return p.load.start(p.c.ctx, p, func(ctx context.Context) (client.ListPage, error) {
+		return cl.ListsPage(ctx, next)
+	})
 }
 
+// Update takes the pages of lists, the picker's keys, and typing, which
+// filters.
 func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case listsPageMsg:
-		if !p.load.answers(msg.seq) {
+	case answer[client.ListPage]:
+		a, ok := p.load.accept(msg)
+		if !ok {
 			return nil // an answer to a request that is no longer current
 		}
-		p.load.done()
-		if msg.err != nil {
-			p.err = msg.err
-			return nil
-		}
-		if p.pages == 0 { // the first page: the walk starts where it was read
-			if p.err = p.walk.Follow(msg.page.URL); p.err != nil {
-				return nil
-			}
-		}
-		p.pages++
-		p.add(msg.page.Lists)
-		p.refilter()
-		if msg.page.Next == "" {
-			p.done = true
-			return nil
-		}
-		if p.err = p.walk.Follow(msg.page.Next); p.err != nil {
-			return nil // links that would never end: the lists read are kept
-		}
-		return p.fetch(msg.page.Next)
+		return p.received(a.value, a.err)
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, p.c.keys.Back):
@@ -114,12 +90,14 @@ func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			p.stop()
-			return p.onPick(p.lists[p.shown[p.cursor]])
+			return p.onPick(p.lists[p.shown[p.win.cursor]])
 		case key.Matches(msg, p.c.keys.Up):
-			p.cursor = max(p.cursor-1, 0)
+			p.win.moveBy(-1)
+			p.win.scroll(p.listHeight())
 			return nil
 		case key.Matches(msg, p.c.keys.Down):
-			p.cursor = min(p.cursor+1, max(len(p.shown)-1, 0))
+			p.win.moveBy(1)
+			p.win.scroll(p.listHeight())
 			return nil
 		}
 	}
@@ -132,8 +110,33 @@ func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// received keeps a page of lists and asks for the next, until the last
+// page, an error, or links that would never end (the lists read are kept).
+func (p *pickerView) received(page client.ListPage, err error) tea.Cmd {
+	if err != nil {
+		p.err = err
+		return nil
+	}
+	if p.pages == 0 { // the first page: the walk starts where it was read
+		if p.err = p.walk.Follow(page.URL); p.err != nil {
+			return nil
+		}
+	}
+	p.pages++
+	p.add(page.Lists)
+	p.refilter()
+	if page.Next == "" {
+		p.done = true
+		return nil
+	}
+	if p.err = p.walk.Follow(page.Next); p.err != nil {
+		return nil
+	}
+	return p.fetch(page.Next)
+}
+
 // stop cancels loading when the picker closes.
-func (p *pickerView) stop() { p.load.abandon() }
+func (p *pickerView) stop() { p.load.cancel() }
 
 // refilter recomputes which lists match the filter, keeping the cursor in
 // range. It matches the name and id as shown (sanitised), so escapes hidden
@@ -146,8 +149,12 @@ func (p *pickerView) refilter() {
 			p.shown = append(p.shown, i)
 		}
 	}
-	p.cursor = min(p.cursor, max(len(p.shown)-1, 0))
+	p.win.setCount(len(p.shown))
+	p.win.scroll(p.listHeight())
 }
+
+// listHeight is how many lists fit under the filter and above the count.
+func (p *pickerView) listHeight() int { return max(p.height-4, 1) }
 
 // add keeps lists as they arrive, with what the filter matches for each:
 // the name and id as shown (sanitised), lower-cased once, not per key.
@@ -158,16 +165,16 @@ func (p *pickerView) add(lists []client.List) {
 	}
 }
 
+// View is the filter, the lists on screen, and how many there are.
 func (p *pickerView) View() string {
 	s := p.c.styles
 	var b strings.Builder
 	b.WriteString(p.filter.View() + "\n\n")
-	rows := max(p.height-4, 1)
-	start := max(0, min(p.cursor-rows/2, len(p.shown)-rows))
-	for i := start; i < len(p.shown) && i < start+rows; i++ {
+	start, end := p.win.span(p.listHeight())
+	for i := start; i < end; i++ {
 		l := p.lists[p.shown[i]]
 		line := fmt.Sprintf("%-32s %-8s %s", model.SanitizeShort(l.Name, 32), model.SanitizeText(l.ID), l.OptInName())
-		if i == p.cursor {
+		if i == p.win.cursor {
 			b.WriteString(s.Key.Render("› ") + s.Label.Render(line) + "\n")
 		} else {
 			b.WriteString("  " + line + "\n")
@@ -194,8 +201,10 @@ func (p *pickerView) countLine() string {
 	return fmt.Sprintf("%d of %d lists match", len(p.shown), len(p.lists))
 }
 
+// Title names the view in the status line: what the list is picked for.
 func (p *pickerView) Title() string { return p.title }
 
+// Busy says what the view waits on.
 func (p *pickerView) Busy() string {
 	if p.load.running() {
 		return "loading lists"
@@ -206,15 +215,20 @@ func (p *pickerView) Busy() string {
 // CapturesText: typed letters filter the lists.
 func (p *pickerView) CapturesText() bool { return true }
 
+// SetSize sets the size the view renders to and keeps the cursor on
+// screen.
 func (p *pickerView) SetSize(width, height int) {
 	p.width, p.height = width, height
 	p.filter.SetWidth(max(width-len(p.filter.Prompt)-1, 10))
+	p.win.scroll(p.listHeight())
 }
 
+// ShortHelp is the footer.
 func (p *pickerView) ShortHelp() []key.Binding {
 	return []key.Binding{p.c.keys.Pick, p.c.keys.Up, p.c.keys.Down, p.c.keys.Back}
 }
 
+// FullHelp is every key of the picker.
 func (p *pickerView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{p.c.keys.Pick, p.c.keys.Back}, {p.c.keys.Up, p.c.keys.Down}, {p.c.keys.Quit}}
 }

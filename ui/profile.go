@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -10,21 +11,14 @@ import (
 	"github.com/consentdesk/consent/model"
 )
 
-// profileLoadedMsg answers a profile view's load (seq).
-type profileLoadedMsg struct {
-	view    *profileView
-	seq     int
-	profile client.Profile
-	err     error
-}
-
 // profileView is one profile, read by id: who it is (name, email, phone with
 // its region), its consent card, the lists it is on (on request) and an
 // unsubscribe of a channel, confirmed first.
 type profileView struct {
-	c     *common
-	id    string
-	load  inflight
+	c  *common
+	id string
+	// load reads the profile.
+	load  request[client.Profile]
 	err   error
 	panel *profilePanel
 	width int
@@ -36,26 +30,21 @@ func newProfileView(c *common, id string) *profileView { return &profileView{c: 
 // Init reads the profile.
 func (v *profileView) Init() tea.Cmd { return v.fetch() }
 
-// hostedPanel is the loaded profile's panel, nil until it is loaded.
-func (v *profileView) hostedPanel() *profilePanel { return v.panel }
-
 // fetch asks for the profile with its subscriptions.
 func (v *profileView) fetch() tea.Cmd {
-	ctx, seq := v.load.begin(v.c.ctx)
 	v.err = nil
-	view, cl, id := v, v.c.client, v.id
-	return func() tea.Msg {
-		p, err := cl.Profile(ctx, id)
-		return profileLoadedMsg{view: view, seq: seq, profile: p, err: err}
-	}
+	cl, id := v.c.client, v.id
+	return v.load.start(v.c.ctx, v, func(ctx context.Context) (client.Profile, error) {
+		return cl.Profile(ctx, id)
+	})
 }
 
 // Update routes the load's answer, the panel's answers and keys.
 func (v *profileView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case profileLoadedMsg:
-		if v.load.answers(msg.seq) {
-			v.loaded(msg)
+	case answer[client.Profile]:
+		if a, ok := v.load.accept(msg); ok {
+			v.loaded(a.value, a.err)
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -69,13 +58,12 @@ func (v *profileView) Update(msg tea.Msg) tea.Cmd {
 }
 
 // loaded shows the profile's card, or the error.
-func (v *profileView) loaded(msg profileLoadedMsg) {
-	v.load.done()
-	if msg.err != nil {
-		v.err = msg.err
+func (v *profileView) loaded(p client.Profile, err error) {
+	if err != nil {
+		v.err = err
 		return
 	}
-	v.panel = newProfilePanel(v.c, msg.profile)
+	v.panel = newProfilePanel(v.c, v, p)
 }
 
 // key handles a key press: cancelling or retrying the load, else the
@@ -85,7 +73,7 @@ func (v *profileView) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case v.load.running():
 		if key.Matches(msg, k.Back) {
-			v.load.abandon()
+			v.load.cancel()
 			return back
 		}
 		return nil

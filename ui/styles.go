@@ -23,6 +23,7 @@ type styles struct {
 	isDarkBG bool
 }
 
+// newStyles returns every style of the UI for a dark or a light background.
 func newStyles(isDark bool) *styles {
 	ld := lipgloss.LightDark(isDark)
 	input := textinput.DefaultStyles(isDark)
