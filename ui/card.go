@@ -20,14 +20,10 @@ const (
 	cardNarrowIndent = 4
 )
 
-// changeSource is the source recorded with every change made from the UI
-// (present.Source: Klaviyo keeps it as the consent's custom method detail).
-const changeSource = present.Source
-
 // renderProfileSummary is who a profile is: name and id, then email and
 // phone (formatted, with its region: present.DescribePhone). With
 // phoneVerdict, a number that cannot take SMS consent says why.
-func renderProfileSummary(p client.Profile, phone profilePhone, s *styles, width int, phoneVerdict bool) string {
+func renderProfileSummary(p client.Profile, phone present.Phone, s *styles, width int, phoneVerdict bool) string {
 	name := model.SanitizeText(p.Name())
 	if name == "" {
 		name = "(no name)"
@@ -50,10 +46,6 @@ func renderProfileSummary(p client.Profile, phone profilePhone, s *styles, width
 	}
 	return lipgloss.NewStyle().Width(max(width, 20)).Render(strings.Join(lines, "\n"))
 }
-
-// profilePhone is a profile's phone number as the summary shows it
-// (present.Phone).
-type profilePhone = present.Phone
 
 // cardChoice marks the consent card's rows while a channel is being chosen:
 // the channel under the cursor, and which channels can be chosen at all.

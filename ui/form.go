@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
@@ -135,7 +136,7 @@ func (v *formView) smsBlocked() string {
 
 // request is what the form asks for now.
 func (v *formView) request() model.ConsentRequest {
-	r := model.ConsentRequest{Email: v.email.Value(), Phone: v.phone.Value(), Source: changeSource}
+	r := model.ConsentRequest{Email: v.email.Value(), Phone: v.phone.Value(), Source: present.Source}
 	for _, f := range []formField{fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional} {
 		if ch := toggleChannel[f]; v.on[ch] {
 			r.Channels = append(r.Channels, ch)
@@ -327,7 +328,7 @@ func (v *formView) showProblems(problems []model.Problem) {
 		v.notice = readyNotice
 		return
 	}
-	v.notice = fmt.Sprintf("Not sent: %d %s to fix.", len(problems), plural(len(problems), "thing", "things"))
+	v.notice = fmt.Sprintf("Not sent: %d %s to fix.", len(problems), present.Plural(len(problems), "thing", "things"))
 }
 
 // readyNotice replaces a refusal once everything it named is fixed.
@@ -513,9 +514,3 @@ func (v *formView) FullHelp() [][]key.Binding {
 }
 
 // plural is one when n is 1, else many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

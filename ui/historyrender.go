@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -49,7 +50,7 @@ func (v *historyView) listHeight(detail string) int {
 
 // countLine says how many entries there are and how many need attention.
 func (v *historyView) countLine() string {
-	line := fmt.Sprintf("%d %s, newest first", len(v.entries), plural(len(v.entries), "entry", "entries"))
+	line := fmt.Sprintf("%d %s, newest first", len(v.entries), present.Plural(len(v.entries), "entry", "entries"))
 	t := v.retries.Tally(v.entries, v.c.desk.Origin)
 	if t.Unverified > 0 {
 		line += fmt.Sprintf(" · %d not verified", t.Unverified)

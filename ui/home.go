@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
@@ -133,7 +134,7 @@ func (h *homeView) damageLine() string {
 		more = fmt.Sprintf(" (and %d more)", len(h.damage)-1)
 	}
 	return fmt.Sprintf("✗ The journal has %d %s it could not read, skipped: %s%s. History does not show what %s; consent history names them.",
-		len(h.damage), plural(len(h.damage), "line", "lines"), first, more, plural(len(h.damage), "it held", "they held"))
+		len(h.damage), present.Plural(len(h.damage), "line", "lines"), first, more, present.Plural(len(h.damage), "it held", "they held"))
 }
 
 // tallyLine says what in the history needs attention, "" when nothing.
@@ -141,13 +142,13 @@ func (h *homeView) tallyLine() string {
 	t := h.tally
 	var parts []string
 	if n := t.Unverified - t.Awaiting; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d %s not verified", n, plural(n, "entry is", "entries are")))
+		parts = append(parts, fmt.Sprintf("%d %s not verified", n, present.Plural(n, "entry is", "entries are")))
 	}
 	if t.Awaiting > 0 {
-		parts = append(parts, fmt.Sprintf("%d %s for the person's double opt-in confirmation", t.Awaiting, plural(t.Awaiting, "waits", "wait")))
+		parts = append(parts, fmt.Sprintf("%d %s for the person's double opt-in confirmation", t.Awaiting, present.Plural(t.Awaiting, "waits", "wait")))
 	}
 	if t.Elsewhere > 0 {
-		parts = append(parts, fmt.Sprintf("%d made on another backend or account %s not retried here", t.Elsewhere, plural(t.Elsewhere, "is", "are")))
+		parts = append(parts, fmt.Sprintf("%d made on another backend or account %s not retried here", t.Elsewhere, present.Plural(t.Elsewhere, "is", "are")))
 	}
 	if len(parts) == 0 {
 		return ""

@@ -84,7 +84,7 @@ type profilePanel struct {
 	unsubReq request[unsubscribeResult]
 	// phone is the profile's number as read for phoneOf, kept so that a
 	// frame does not parse it again.
-	phone   profilePhone
+	phone   present.Phone
 	phoneOf string
 }
 
@@ -298,7 +298,7 @@ func (p *profilePanel) scopeKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 // unsubscribeRequest is the request revoking one channel of this profile,
 // through list when it is not nil, checked with the account's rules.
 func (p *profilePanel) unsubscribeRequest(ch model.Channel, list *client.List) (model.CheckedRequest, []model.Problem) {
-	r := model.ConsentRequest{Channels: []model.Channel{ch}, Source: changeSource}
+	r := model.ConsentRequest{Channels: []model.Channel{ch}, Source: present.Source}
 	if ch.IsSMS() {
 		r.Phone = p.profile.PhoneNumber
 	} else {

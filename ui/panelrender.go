@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -169,7 +170,7 @@ func (p *profilePanel) listsView(width int) string {
 	for i, l := range p.lists {
 		names[i] = fmt.Sprintf("%s (%s, %s)", model.SanitizeText(l.Name), model.SanitizeText(l.ID), l.OptInName())
 	}
-	head := fmt.Sprintf("On %d %s: ", len(p.lists), plural(len(p.lists), "list", "lists"))
+	head := fmt.Sprintf("On %d %s: ", len(p.lists), present.Plural(len(p.lists), "list", "lists"))
 	return wrap(head+strings.Join(names, " · "), width)
 }
 
