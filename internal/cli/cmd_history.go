@@ -16,7 +16,7 @@ import (
 
 const (
 	historySynopsis = "consent history [--json]"
-	retrySynopsis   = "consent history retry (ID... | --all) [--wait D] [--json] | consent history retry --resend ID... [--yes]"
+	retrySynopsis   = "consent history retry (ID... | --all | --resend ID...) [--wait D] [--yes] [--json]"
 	dismissSynopsis = "consent history dismiss ID --note TEXT"
 )
 

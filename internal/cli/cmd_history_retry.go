@@ -29,7 +29,7 @@ type retryOptions struct {
 func newHistoryRetryCmd(a *app) *cobra.Command {
 	var o retryOptions
 	cmd := &cobra.Command{
-		Use:   "retry (ID... | --all) [--wait D] [--json] | retry --resend ID... [--yes]",
+		Use:   "retry (ID... | --all | --resend ID...) [--wait D] [--yes] [--json]",
 		Short: "settle entries that are not verified, made on this backend and account",
 		Long: `Settles journal entries that are not verified, made on this backend, account
 and key only: an entry Klaviyo accepted is read back; a pending or failed one is
@@ -47,7 +47,7 @@ not show, after asking (--yes without a terminal).`,
 	}
 	fs := cmd.Flags()
 	fs.BoolVar(&o.all, "all", false, "retry every entry that is not verified (made on this backend and account)")
-	fs.BoolVar(&o.resend, "resend", false, "send again entries Klaviyo accepted at least "+desk.ResendAfter.String()+" ago but does not show")
+	fs.BoolVar(&o.resend, "resend", false, "send again entries Klaviyo accepted at least "+strings.TrimSuffix(strings.TrimSuffix(desk.ResendAfter.String(), "0s"), "0m")+" ago but does not show (asks first)")
 	fs.BoolVar(&o.yes, "yes", false, "with --resend: do not ask for confirmation")
 	fs.DurationVar(&o.wait, "wait", desk.VerifyBound, "how long to read each profile back")
 	fs.BoolVar(&o.json, "json", false, "one JSON object per entry retried, a line each, errors included")

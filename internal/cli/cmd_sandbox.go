@@ -67,10 +67,10 @@ given rates; Klaviyo's rate limits are enforced unless --rate-limit off.`,
 	fs := cmd.Flags()
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "loopback `address` to listen on (port 0: any free port)")
 	fs.StringVar(&o.db, "db", "", "SQLite `FILE` (default: sandbox.db in the data directory)")
-	fs.DurationVar(&o.latency, "latency", 0, "delay added to every answer (at most 10m)")
-	fs.Float64Var(&o.failRate, "fail-rate", 0, "fraction of requests answered with a 5xx error, 0 to 1")
-	fs.Float64Var(&o.throttleRate, "throttle-rate", 0, "fraction of requests answered 429 with Retry-After, 0 to 1")
-	fs.StringVar(&o.rateLimit, "rate-limit", "on", "enforce Klaviyo's rate limits: `on|off`")
+	fs.DurationVar(&o.latency, "latency", 0, "the delay `D` added to every answer, such as 200ms (at most 10m)")
+	fs.Float64Var(&o.failRate, "fail-rate", 0, "the fraction `F` of requests answered with a 5xx error, 0 to 1")
+	fs.Float64Var(&o.throttleRate, "throttle-rate", 0, "the fraction `F` of requests answered 429 with Retry-After, 0 to 1")
+	fs.StringVar(&o.rateLimit, "rate-limit", "on", "whether Klaviyo's rate limits are enforced (`on|off`)")
 	return cmd
 }
 

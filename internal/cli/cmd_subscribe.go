@@ -104,7 +104,7 @@ account's default_list.`
 	fs.BoolVar(&o.json, "json", false, "print the outcome as one JSON object, refusals and errors included")
 	fs.DurationVar(&o.wait, "wait", desk.VerifyBound, "how long to read the profile back before giving up")
 	if subscribe {
-		fs.StringVar(&o.req.Source, "source", present.Source, "where the consent was given, as Klaviyo records it (`TEXT`)")
+		fs.StringVar(&o.req.Source, "source", present.Source, "the `TEXT` Klaviyo records as where the consent was given")
 	}
 	_ = cmd.RegisterFlagCompletionFunc("list", a.completeListFlag)
 	return cmd

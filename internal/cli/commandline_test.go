@@ -60,10 +60,10 @@ func TestHelpOfEveryCommand(t *testing.T) {
 		{[]string{"lists"}, "consent lists [--json]", append([]string{"--json"}, api...)},
 		{[]string{"members"}, "consent members LIST [--json] [--limit N]", append([]string{"--json", "--limit N"}, api...)},
 		{[]string{"history"}, "consent history [--json]", []string{"--json", "retry", "dismiss"}},
-		{[]string{"history", "retry"}, "consent history retry (ID... | --all) [--wait D] [--json]", append([]string{"--all", "--resend", "--yes", "--wait duration", "--json"}, api...)},
+		{[]string{"history", "retry"}, "consent history retry (ID... | --all | --resend ID...) [--wait D] [--yes] [--json]", append([]string{"--all", "--resend", "--yes", "--wait duration", "--json"}, api...)},
 		{[]string{"history", "dismiss"}, "consent history dismiss ID --note TEXT", []string{"--note TEXT"}},
 		{[]string{"sandbox"}, "consent sandbox serve|load", []string{"serve", "load"}},
-		{[]string{"sandbox", "serve"}, "consent sandbox serve [--addr 127.0.0.1:0] [--db FILE]", []string{"--addr address", "--db FILE", "--latency duration", "--fail-rate float", "--throttle-rate float", "--rate-limit on|off"}},
+		{[]string{"sandbox", "serve"}, "consent sandbox serve [--addr 127.0.0.1:0] [--db FILE]", []string{"--addr address", "--db FILE", "--latency D", "--fail-rate F", "--throttle-rate F", "--rate-limit on|off"}},
 		{[]string{"sandbox", "load"}, "consent sandbox load --db FILE --list NAME --members N", []string{"--db FILE", "--list NAME", "--members N"}},
 		{[]string{"completion"}, "consent completion bash|zsh|fish|powershell", []string{"source <(consent completion bash)"}},
 		{[]string{"help"}, "consent help [COMMAND...]", nil},
@@ -213,6 +213,10 @@ func TestDoubleDashEndsFlags(t *testing.T) {
 	r = runEnv(t, nil, false, "check", "--json", "--", "+38631234567")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, `{"query":"+38631234567"`) {
 		t.Errorf("check --json -- +386…: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runEnv(t, nil, false, "--", "check")
+	if r.code != 2 || !strings.Contains(r.stderr, `consent: unexpected argument "check": the command's name goes before --`) {
+		t.Errorf("consent -- check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r = runEnv(t, nil, false, "history", "dismiss", "--note", "n", "--", "--all")
 	if r.code != 2 || !strings.Contains(r.stderr, "entry --all is not in the journal") {

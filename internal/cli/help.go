@@ -118,10 +118,13 @@ func findSub(cmd *cobra.Command, name string) *cobra.Command {
 // subcommandArgs is the Args of a command whose arguments can only be
 // subcommands: one that is not is an unknown command, with suggestions.
 func subcommandArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return unknownCommand(cmd, args[0])
+	switch {
+	case len(args) == 0:
+		return nil
+	case findSub(cmd, args[0]) != nil: // a command's name, after --
+		return usage.Errorf("unexpected argument %q: the command's name goes before --\nusage: %s", sanitizeArg(args[0]), synopsis(cmd))
 	}
-	return nil
+	return unknownCommand(cmd, args[0])
 }
 
 // unknownCommand is the usage error for arg, which is not a subcommand of
