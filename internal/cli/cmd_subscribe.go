@@ -147,7 +147,7 @@ func runConsentChange(ctx context.Context, a *app, o changeOptions, subscribe bo
 	ref := req.ListID
 	person := req
 	person.ListID = ""
-	checked, problems := person.Check(cfg.Rules)
+	_, problems := person.Check(cfg.Rules)
 	if ref != "" {
 		if err := checkListRef(ref); err != nil {
 			problems = append(problems, model.Problem{Field: "list", Reason: err.Error()})
@@ -169,7 +169,8 @@ func runConsentChange(ctx context.Context, a *app, o changeOptions, subscribe bo
 	if list != nil {
 		req.ListID = list.ID
 	}
-	if checked, problems = req.Check(cfg.Rules); len(problems) > 0 {
+	checked, problems := req.Check(cfg.Rules)
+	if len(problems) > 0 {
 		return &refusal{problems: problems}
 	}
 	j, err := openJournal(e, cfg)
