@@ -75,6 +75,9 @@ type Wait struct {
 	Reason string
 	// Endpoint is the operation waited for, e.g. "GET /api/profiles".
 	Endpoint string
+	// Attempt is the attempt the wait comes before (1 for the first
+	// send, 2 for the first retry), of at most Attempts.
+	Attempt, Attempts int
 }
 
 // Client talks to one Klaviyo account. It is safe for concurrent use.

@@ -104,7 +104,7 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 			if err != nil {
 				return nil, err
 			}
-			c.reportWait(waited, "limit", endpoint)
+			c.reportWait(waited, "limit", endpoint, attempt)
 		}
 		resp, err := c.attempt(ctx, method, endpoint, rawURL, body)
 		var retryIn time.Duration
@@ -139,7 +139,7 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 		if attempt >= c.opts.Attempts {
 			return nil, err
 		}
-		c.reportWait(retryIn, reason, endpoint)
+		c.reportWait(retryIn, reason, endpoint, attempt+1)
 		if serr := c.opts.Sleep(ctx, retryIn); serr != nil {
 			return nil, errors.Join(err, serr)
 		}
@@ -223,9 +223,10 @@ func backoff(attempt int) time.Duration {
 	return time.Second << min(attempt-1, 5)
 }
 
-func (c *Client) reportWait(d time.Duration, reason, endpoint string) {
+// reportWait tells OnWait of a wait of d before attempt.
+func (c *Client) reportWait(d time.Duration, reason, endpoint string, attempt int) {
 	if d > 0 && c.opts.OnWait != nil {
-		c.opts.OnWait(Wait{Duration: d, Reason: reason, Endpoint: endpoint})
+		c.opts.OnWait(Wait{Duration: d, Reason: reason, Endpoint: endpoint, Attempt: attempt, Attempts: c.opts.Attempts})
 	}
 }
 

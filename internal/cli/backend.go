@@ -2,13 +2,13 @@ package cli
 
 import (
 	"context"
-	"flag"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/internal/backend"
 	"github.com/consentdesk/consent/internal/config"
 	"github.com/consentdesk/consent/journal"
+	"github.com/spf13/pflag"
 )
 
 // The files a command names in its messages and tests look for.
@@ -17,18 +17,19 @@ const (
 	sandboxDBFile = backend.SandboxDBFile
 )
 
-// apiFlags are the flags every command that talks to Klaviyo takes.
+// apiFlags are the flags every command that talks to Klaviyo takes:
+// --api-key and --account, persistent flags of consent, so that they go
+// before or after the command's name.
 type apiFlags struct{ backend.Flags }
 
 // overrides are what the flags change in the configuration, with region
 // the command's --region ("" when it has none).
 func (f *apiFlags) overrides(region string) config.Overrides { return f.Flags.Overrides(region) }
 
-func addAPIFlags(fs *flag.FlagSet) *apiFlags {
-	f := &apiFlags{}
-	fs.StringVar(&f.APIKey, "api-key", "", "Klaviyo private API key (else KLAVIYO_API_KEY, else the account's, else the sandbox)")
-	fs.StringVar(&f.Account, "account", "", "account from config.toml (else KLAVIYO_ACCOUNT, else default_account)")
-	return f
+// addAPIFlags defines --api-key and --account on fs, into f.
+func addAPIFlags(fs *pflag.FlagSet, f *apiFlags) {
+	fs.StringVar(&f.APIKey, "api-key", "", "Klaviyo private API key `KEY` (else KLAVIYO_API_KEY, else the account's, else the sandbox)")
+	fs.StringVar(&f.Account, "account", "", "the account `NAME` in config.toml (else KLAVIYO_ACCOUNT, else default_account)")
 }
 
 // connect loads the configuration, with the command line's overrides, and
@@ -44,9 +45,10 @@ func connect(ctx context.Context, api *apiFlags, e env) (config.Settings, *backe
 }
 
 // openBackend opens the backend the flags and configuration name
-// (backend.Open), seeding a new sandbox before returning.
+// (backend.Open), seeding a new sandbox before returning; on a terminal,
+// each wait of the client is said on stderr (waitReporter).
 func openBackend(ctx context.Context, f *apiFlags, e env, cfg config.Settings) (*backend.Backend, error) {
-	return backend.Open(ctx, f.Flags, e.getenv, cfg, backend.Options{})
+	return backend.Open(ctx, f.Flags, e.getenv, cfg, backend.Options{OnWait: waitReporter(e)})
 }
 
 // openBackendSeeding is openBackend with the client's waits told to onWait

@@ -1,3 +1,5 @@
+// Package cli is Consent Desk's command line: one file per command (cobra),
+// and report, the one place where an error becomes an exit code.
 package cli
 
 import (
@@ -11,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
 
 	"github.com/consentdesk/consent/internal/privatefile"
 	"github.com/consentdesk/consent/internal/usage"
@@ -27,47 +30,6 @@ const (
 	exitInterrupted = 130
 )
 
-// usage lists the subcommands; it is printed for help and for bad usage.
-const usageText = `Consent Desk: record and check marketing consent in Klaviyo.
-
-Usage:
-  consent                         the terminal UI
-  consent check [--json] [--region CC] ID...
-                                  can SMS consent be recorded for these phone numbers
-                                  or emails, why not, and their profiles' consent
-  consent subscribe --list ID [--email E] [--phone P] [--email-marketing]
-                    [--sms-marketing] [--sms-transactional] [--source TEXT] [--json]
-                                  subscribe one person, then verify what Klaviyo recorded
-  consent unsubscribe [--list ID] [--email E] [--phone P] [channel flags] [--json]
-                                  revoke consent on the given channels, then verify
-  consent lists [--json]          every list, with its opt-in process
-  consent members LIST_ID [--json] [--limit N]
-                                  a list's members with their consent (streams)
-  consent history [--json]        every subscribe and unsubscribe made here, newest first
-  consent history retry (ID... | --all) [--wait D]
-                                  settle entries that are not verified, made on this
-                                  backend and account: read back, resend only what
-                                  Klaviyo does not show and nobody changed since
-  consent history retry --resend ID... [--yes]
-                                  send again what Klaviyo accepted an hour ago but does
-                                  not show (asks first)
-  consent history dismiss ID --note TEXT
-                                  put an entry to rest, with why (journaled)
-  consent sandbox serve [--addr 127.0.0.1:0] [--db FILE] [--latency D]
-                    [--fail-rate F] [--throttle-rate F] [--rate-limit on|off]
-                                  serve the Klaviyo-compatible sandbox on loopback
-  consent sandbox load --db FILE --list NAME --members N
-                                  add N synthetic members to a sandbox list
-  consent help                    this text
-
-Backend: --api-key, else KLAVIYO_API_KEY, else the account chosen by --account,
-KLAVIYO_ACCOUNT or default_account in config.toml, else the embedded sandbox
-(demo data, under $CONSENT_HOME). KLAVIYO_API_URL overrides https://a.klaviyo.com.
-Configuration: $CONSENT_HOME/config.toml (default ~/.config/consent-desk/config.toml).
-Exit codes: 0 done, 1 the API or the network failed, 2 bad input or usage
-(the UI: 130 when quit with ctrl+c).
-`
-
 // env is what a command reads from its surroundings, so tests can give
 // their own.
 type env struct {
@@ -77,6 +39,9 @@ type env struct {
 	// isTerminal reports whether the UI can run (stdin and stdout are a
 	// terminal).
 	isTerminal func() bool
+	// stderrIsTerminal reports whether stderr is a terminal, where a
+	// command says what it waits for; nil means it is not.
+	stderrIsTerminal func() bool
 }
 
 func newEnv() env {
@@ -88,81 +53,118 @@ func newEnv() env {
 		isTerminal: func() bool {
 			return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())
 		},
+		stderrIsTerminal: func() bool { return term.IsTerminal(os.Stderr.Fd()) },
 	}
 }
 
-// run dispatches a command line and returns the process exit code.
-func run(ctx context.Context, args []string, e env) int {
-	cmd, rest := "", args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, rest = args[0], args[1:]
+// app is what every command shares: its surroundings, the flags every
+// command takes (--api-key, --account), and whether a command's own code
+// was reached (an error before it is the command line's).
+type app struct {
+	e   env
+	api apiFlags
+	ran bool
+}
+
+// runE wraps a command's code: it notes that the command line was parsed
+// and accepted before the code ran.
+func (a *app) runE(f func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		a.ran = true
+		return f(cmd, args)
 	}
-	var err error
-	switch cmd {
-	case "":
-		if len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help") {
-			fmt.Fprint(e.stdout, usageText)
-			return exitOK
-		}
-		err = runUI(ctx, rest, e)
-	case "help":
-		fmt.Fprint(e.stdout, usageText)
-		return exitOK
-	case "check":
-		err = runCheck(ctx, rest, e)
-	case "subscribe":
-		err = runConsentChange(ctx, rest, e, true)
-	case "unsubscribe":
-		err = runConsentChange(ctx, rest, e, false)
-	case "lists":
-		err = runLists(ctx, rest, e)
-	case "members":
-		err = runMembers(ctx, rest, e)
-	case "sandbox":
-		err = runSandbox(ctx, rest, e)
-	case "history":
-		err = runHistory(ctx, rest, e)
-	default:
-		err = usage.Errorf("unknown command %q\n\n%s", sanitizeArg(cmd), usageText)
+}
+
+// run executes a command line and returns the process exit code.
+func run(ctx context.Context, args []string, e env) int {
+	a := &app{e: e}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		// A completion (the shell asking, on Tab) says nothing on
+		// stderr, not even cobra's account of it.
+		root.SetErr(io.Discard)
+	}
+	cmd, err := root.ExecuteContextC(ctx)
+	if cmd == nil {
+		cmd = root
+	}
+	if err != nil && !a.ran && !isTyped(err) {
+		// Whatever cobra refused before the command ran (a flag group, a
+		// required flag) is bad usage.
+		err = usage.Errorf("%s\nusage: %s", model.SanitizeText(err.Error()), synopsis(cmd))
 	}
 	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
 		// Interrupted: the request failed because the command was (its
 		// error may carry the signal as its cause, not context.Canceled).
 		err = fmt.Errorf("%w: %w", context.Canceled, err)
 	}
-	return report(err, cmd, e.stderr)
+	return report(err, topName(cmd), e, wantsJSON(cmd, args))
 }
 
-// report prints err for a person and maps it to an exit code: the one
-// place where errors become exit codes.
-func report(err error, cmd string, stderr io.Writer) int {
+// isTyped reports whether err is one of the errors report knows by type.
+func isTyped(err error) bool {
+	var ue *usage.Error
+	var rf *refusal
+	var se *silentExit
+	var unsafe *privatefile.UnsafeError
+	return errors.As(err, &ue) || errors.As(err, &rf) || errors.As(err, &se) || errors.As(err, &unsafe)
+}
+
+// topName is the name of the command under consent that cmd is or is part
+// of ("history" for history retry), "" for consent itself: what a message
+// is prefixed with.
+func topName(cmd *cobra.Command) string {
+	for cmd.HasParent() && cmd.Parent().HasParent() {
+		cmd = cmd.Parent()
+	}
+	if !cmd.HasParent() {
+		return ""
+	}
+	return cmd.Name()
+}
+
+// report prints err for a person on stderr and, under --json, as JSON on
+// stdout, and maps it to an exit code: the one place where errors become
+// exit codes.
+func report(err error, cmd string, e env, asJSON bool) int {
 	if err == nil {
 		return exitOK
+	}
+	var se *silentExit
+	if errors.As(err, &se) { // it said why already
+		return se.code
 	}
 	prefix := "consent"
 	if cmd != "" {
 		prefix += " " + cmd
 	}
+	code, msg := exitAPI, ""
 	var unsafe *privatefile.UnsafeError
-	if errors.As(err, &unsafe) { // a file or directory others could read or change
-		fmt.Fprintf(stderr, "%s: %s\n", prefix, sanitizeLines(err.Error()))
-		return exitUsage
-	}
 	var ue *usage.Error
-	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "%s: %s\n", prefix, strings.TrimRight(ue.Msg, "\n"))
-		return exitUsage
+	var rf *refusal
+	switch {
+	case errors.As(err, &rf): // refused before anything was sent
+		code, msg = exitUsage, rf.Error()
+	case errors.As(err, &unsafe): // a file or directory others could read or change
+		code, msg = exitUsage, sanitizeLines(err.Error())
+	case errors.As(err, &ue):
+		code, msg = exitUsage, strings.TrimRight(ue.Msg, "\n")
+	case errors.Is(err, context.Canceled):
+		msg = "interrupted"
+	default:
+		msg = sanitizeLines(err.Error())
 	}
-	var se *silentExit
-	if errors.As(err, &se) {
-		return se.code
+	fmt.Fprintf(e.stderr, "%s: %s\n", prefix, msg)
+	var shown *shownInJSON
+	if asJSON && !errors.As(err, &shown) {
+		if rf != nil {
+			_ = writeJSONLine(e.stdout, refusedJSON(rf))
+		} else {
+			_ = writeJSONLine(e.stdout, errorJSON{Status: "error", Error: msg, Exit: code})
+		}
 	}
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintf(stderr, "%s: interrupted\n", prefix)
-		return exitAPI
-	}
-	fmt.Fprintf(stderr, "%s: %s\n", prefix, sanitizeLines(err.Error()))
-	return exitAPI
+	return code
 }
 
 // sanitizeLines sanitises each line of an error's text: several joined
@@ -179,6 +181,13 @@ func sanitizeLines(s string) string {
 type silentExit struct{ code int }
 
 func (e *silentExit) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// shownInJSON is an error whose outcome the command's JSON output already
+// says (check's lines for IDs that are not valid): report prints it for a
+// person, and adds no JSON of its own.
+type shownInJSON struct{ error }
+
+func (e *shownInJSON) Unwrap() error { return e.error }
 
 // Main runs the command line of os.Args with the process's environment and
 // returns its exit code; SIGINT and SIGTERM cancel what it is doing.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/internal/backend"
 	"github.com/consentdesk/consent/internal/config"
@@ -33,19 +35,43 @@ func (r checkResult) valid() bool {
 	return (r.Phone != nil && r.Phone.Valid) || (r.Email != nil && r.Email.Valid)
 }
 
+// checkOptions are check's flags.
+type checkOptions struct {
+	json   bool
+	region string
+}
+
+// newCheckCmd is `consent check`.
+func newCheckCmd(a *app) *cobra.Command {
+	var o checkOptions
+	cmd := &cobra.Command{
+		Use:   "check [--json] [--region CC] ID...",
+		Short: "can SMS consent be recorded for these numbers or emails, and their profiles' consent",
+		Long: `Analyses each ID — a phone number, or an email address when it has an @ — and
+looks the valid ones up: for a number, its country, its type and whether SMS
+consent can be recorded for it (and if not, why); then each profile found, with
+its consent per channel. Every ID is reported; the exit code is 2 when one is
+not a valid number or address (a valid number that cannot carry SMS consent is
+an answer, not an error).`,
+		Example: `  consent check +38631234567
+  consent check --region US "(201) 555-0123" ana@example.net
+  consent check --json "+1 787 555 0123"`,
+		Annotations: usesKlaviyo(),
+		RunE: a.runE(func(cmd *cobra.Command, ids []string) error {
+			return runCheck(cmd.Context(), a, o, ids)
+		}),
+	}
+	cmd.Flags().BoolVar(&o.json, "json", false, "one JSON object per ID, a line each")
+	cmd.Flags().StringVar(&o.region, "region", "", "region `CC` of numbers typed without + (e.g. US; else the config's default_region)")
+	return cmd
+}
+
 // runCheck analyses each ID (a phone number, or an email when it has an @)
 // and prints a card or a JSON line for it. Every ID is reported; the exit
 // code is 2 when any of them is not a valid phone number or email address. A
 // valid number that cannot carry SMS consent is an answer, not an error.
-func runCheck(ctx context.Context, args []string, e env) error {
-	fs := newFlagSet("check")
-	asJSON := fs.Bool("json", false, "one JSON object per line")
-	region := fs.String("region", "", "region of numbers typed without +")
-	api := addAPIFlags(fs)
-	ids, err := parseFlags(fs, args, checkSynopsis)
-	if err != nil {
-		return err
-	}
+func runCheck(ctx context.Context, a *app, o checkOptions, ids []string) error {
+	e, api := a.e, &a.api
 	if len(ids) == 0 {
 		return usage.Errorf("give at least one phone number or email address\nusage: %s", checkSynopsis)
 	}
@@ -54,7 +80,7 @@ func runCheck(ctx context.Context, args []string, e env) error {
 			return usage.Errorf("argument %d is empty: give a phone number or email address", i+1)
 		}
 	}
-	cfg, err := config.Load(e.getenv, api.overrides(*region))
+	cfg, err := config.Load(e.getenv, api.overrides(o.region))
 	if err != nil {
 		return err
 	}
@@ -71,7 +97,7 @@ func runCheck(ctx context.Context, args []string, e env) error {
 	lookupErr := lookupProfiles(ctx, api, e, cfg, results)
 
 	for i, res := range results {
-		if *asJSON {
+		if o.json {
 			err = writeJSONLine(e.stdout, res)
 		} else {
 			if i > 0 {
@@ -87,7 +113,8 @@ func runCheck(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("looking up profiles: %w", lookupErr)
 	}
 	if invalid > 0 {
-		return usage.Errorf("%d of %d IDs %s not a valid phone number or email address", invalid, len(ids), present.Plural(invalid, "is", "are"))
+		// Each JSON line says which ID is not valid, and why.
+		return &shownInJSON{usage.Errorf("%d of %d IDs %s not a valid phone number or email address", invalid, len(ids), present.Plural(invalid, "is", "are"))}
 	}
 	return nil
 }

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/spf13/cobra"
+
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
 )
-
-const listsSynopsis = "consent lists [--json]"
 
 // listLine is one line of `consent lists --json`.
 type listLine struct {
@@ -19,19 +19,29 @@ type listLine struct {
 	OptInProcess string `json:"opt_in_process"`
 }
 
+// newListsCmd is `consent lists`.
+func newListsCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "lists [--json]",
+		Short: "every list, with its opt-in process",
+		Long: `Every list of the account, with its id and opt-in process (single or double),
+printed page by page as Klaviyo sends them. A list's id or its exact name is
+what subscribe --list and members take.`,
+		Args:        noArgs,
+		Annotations: usesKlaviyo(),
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			return runLists(cmd.Context(), a, asJSON)
+		}),
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, `one JSON object per list, a line each: {"id","name","opt_in_process"}`)
+	return cmd
+}
+
 // runLists prints every list, page by page as Klaviyo's paging brings
 // them, to the last page.
-func runLists(ctx context.Context, args []string, e env) error {
-	fs := newFlagSet("lists")
-	asJSON := fs.Bool("json", false, "one JSON object per line")
-	api := addAPIFlags(fs)
-	rest, err := parseFlags(fs, args, listsSynopsis)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return unexpectedArg(rest[0], listsSynopsis)
-	}
+func runLists(ctx context.Context, a *app, asJSON bool) error {
+	e, api := a.e, &a.api
 	_, b, err := connect(ctx, api, e)
 	if err != nil {
 		return err
@@ -42,7 +52,7 @@ func runLists(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return err
 		}
-		if !*asJSON {
+		if !asJSON {
 			if err := table.write(e.stdout, page.Lists); err != nil {
 				return err
 			}

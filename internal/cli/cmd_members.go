@@ -6,64 +6,131 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/internal/usage"
 	"github.com/consentdesk/consent/model"
 )
 
-const membersSynopsis = "consent members LIST_ID [--json] [--limit N]"
+const membersSynopsis = "consent members LIST [--json] [--limit N]"
 
-// runMembers streams a list's members page by page: each page is written
-// and dropped before the next is fetched, so memory does not grow with the
-// list. With --json each line is Klaviyo's profile resource as returned.
-// Paging links that would never end stop it with an error (see
-// client.PageWalk).
-func runMembers(ctx context.Context, args []string, e env) error {
-	fs := newFlagSet("members")
-	asJSON := fs.Bool("json", false, "one JSON object (Klaviyo's profile resource) per line")
-	limit := fs.Int("limit", 0, "stop after N members (0: all)")
-	api := addAPIFlags(fs)
-	rest, err := parseFlags(fs, args, membersSynopsis)
-	if err != nil {
-		return err
+// membersOptions are members' flags.
+type membersOptions struct {
+	json  bool
+	limit int
+}
+
+// newMembersCmd is `consent members`.
+func newMembersCmd(a *app) *cobra.Command {
+	var o membersOptions
+	cmd := &cobra.Command{
+		Use:   "members LIST [--json] [--limit N]",
+		Short: "a list's members with their consent (streams)",
+		Long: `A list's members, with each phone's region and the email and SMS consent:
+streamed page by page, so memory does not grow with the list. LIST is the
+list's id or its exact name (see consent lists). A member whose consent is
+SUBSCRIBED but whom Klaviyo cannot send to is shown as suppressed.`,
+		Example: `  consent members Y6nRLr --limit 9
+  consent members Newsletter --json`,
+		Args:              membersArgs,
+		ValidArgsFunction: a.completeListArg,
+		Annotations:       usesKlaviyo(),
+		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
+			return runMembers(cmd.Context(), a, o, args[0])
+		}),
 	}
+	cmd.Flags().BoolVar(&o.json, "json", false, "one JSON object per member, a line each: Klaviyo's profile resource as returned")
+	cmd.Flags().IntVar(&o.limit, "limit", 0, "stop after `N` members (0: all)")
+	return cmd
+}
+
+// membersArgs takes one list.
+func membersArgs(cmd *cobra.Command, args []string) error {
 	switch {
-	case len(rest) == 0:
-		return usage.Errorf("give the list's id (see consent lists)\nusage: %s", membersSynopsis)
-	case len(rest) > 1:
-		return unexpectedArg(rest[1], membersSynopsis)
-	case *limit < 0:
+	case len(args) == 0:
+		return usage.Errorf("give the list's id or name (see consent lists)\nusage: %s", membersSynopsis)
+	case len(args) > 1:
+		return unexpectedArg(args[1], membersSynopsis)
+	}
+	return nil
+}
+
+// runMembers streams the members of the list ref names (its id, else its
+// exact name) page by page: each page is written and dropped before the
+// next is fetched, so memory does not grow with the list. With --json each
+// line is Klaviyo's profile resource as returned. Paging links that would
+// never end stop it with an error (see client.PageWalk).
+func runMembers(ctx context.Context, a *app, o membersOptions, ref string) error {
+	e := a.e
+	if o.limit < 0 {
 		return usage.Errorf("--limit must be 0 (all) or more")
 	}
-	cfg, b, err := connect(ctx, api, e)
+	if err := checkListRef(ref); err != nil {
+		return err
+	}
+	cfg, b, err := connect(ctx, &a.api, e)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-
-	var tw *tabwriter.Writer
-	if !*asJSON {
-		tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "EMAIL\tPHONE\tEMAIL CONSENT\tSMS CONSENT\tJOINED")
-	}
-	written := 0
-	q := client.MembersQuery{}
-	if *limit > 0 {
-		q.PageSize = min(*limit, client.MaxPageSize)
-	}
-	for page, err := range b.Client.MembersPages(ctx, rest[0], q) {
+	m := membersWriter{w: e.stdout, json: o.json, limit: o.limit, rules: cfg.Rules}
+	if !looksLikeListID(ref) { // a name, and only a name
+		l, err := listByName(ctx, b.Client, ref)
 		if err != nil {
 			return err
 		}
+		return m.stream(ctx, b.Client, l.ID)
+	}
+	// The id first: no request more than before for a list named by
+	// its id; Klaviyo's 404 to the first page means there is none.
+	err = m.stream(ctx, b.Client, ref)
+	if notFound(err) && !m.started {
+		l, lerr := listByName(ctx, b.Client, ref)
+		if lerr != nil {
+			return lerr
+		}
+		return m.stream(ctx, b.Client, l.ID)
+	}
+	return err
+}
+
+// membersWriter writes members as they come, as a table or JSON lines,
+// up to a limit (0: all).
+type membersWriter struct {
+	w       io.Writer
+	json    bool
+	limit   int
+	rules   model.PhoneRules
+	started bool // a page was read, and the header written
+}
+
+// stream writes the members of the list listID, page by page.
+func (m *membersWriter) stream(ctx context.Context, c *client.Client, listID string) error {
+	var tw *tabwriter.Writer
+	written := 0
+	q := client.MembersQuery{}
+	if m.limit > 0 {
+		q.PageSize = min(m.limit, client.MaxPageSize)
+	}
+	for page, err := range c.MembersPages(ctx, listID, q) {
+		if err != nil {
+			return err
+		}
+		if !m.started && !m.json {
+			tw = tabwriter.NewWriter(m.w, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "EMAIL\tPHONE\tEMAIL CONSENT\tSMS CONSENT\tJOINED")
+		}
+		m.started = true
 		for _, p := range page.Profiles {
-			if *limit > 0 && written == *limit {
+			if m.limit > 0 && written == m.limit {
 				break
 			}
-			if *asJSON {
-				err = writeRawJSONLine(e.stdout, p.Raw)
+			if m.json {
+				err = writeRawJSONLine(m.w, p.Raw)
 			} else {
-				err = writeMemberRow(tw, p, rest[0], cfg.Rules)
+				err = writeMemberRow(tw, p, listID, m.rules)
 			}
 			if err != nil {
 				return fmt.Errorf("writing members: %w", err)
@@ -75,7 +142,7 @@ func runMembers(ctx context.Context, args []string, e env) error {
 				return err
 			}
 		}
-		if *limit > 0 && written >= *limit {
+		if m.limit > 0 && written >= m.limit {
 			break
 		}
 	}

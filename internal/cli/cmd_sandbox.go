@@ -8,51 +8,77 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/consentdesk/consent/internal/config"
 	"github.com/consentdesk/consent/internal/usage"
-	"github.com/consentdesk/consent/model"
 	"github.com/consentdesk/consent/sandbox"
 )
 
 const (
-	sandboxSynopsis = "consent sandbox serve [--addr 127.0.0.1:0] [--db FILE] [--latency 200ms] [--fail-rate 0.2] [--throttle-rate 0.1] [--rate-limit on|off]\n       consent sandbox load --db FILE --list NAME --members N"
-	serveSynopsis   = "consent sandbox serve [--addr 127.0.0.1:0] [--db FILE] [--latency 200ms] [--fail-rate 0.2] [--throttle-rate 0.1] [--rate-limit on|off]"
-	loadSynopsis    = "consent sandbox load --db FILE --list NAME --members N"
+	serveSynopsis = "consent sandbox serve [--addr 127.0.0.1:0] [--db FILE] [--latency 200ms] [--fail-rate 0.2] [--throttle-rate 0.1] [--rate-limit on|off]"
+	loadSynopsis  = "consent sandbox load --db FILE --list NAME --members N"
 )
 
-// runSandbox is `consent sandbox serve|load`.
-func runSandbox(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		return usage.Errorf("say what to do with the sandbox\nusage: %s", sandboxSynopsis)
+// newSandboxCmd is `consent sandbox serve|load`.
+func newSandboxCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox serve|load [flags]",
+		Short: "serve the Klaviyo-compatible sandbox on loopback, or fill one for scale tests",
+		Long: `The embedded sandbox — the Klaviyo API subset Consent Desk uses, served from
+SQLite — for other tools (serve) and for scale tests (load). Without an API key
+every command and the UI already use it in-process.`,
+		Args: subcommandArgs,
+		RunE: a.runE(func(*cobra.Command, []string) error {
+			return usage.Errorf("say what to do with the sandbox: serve or load\nusage: %s\n       %s", serveSynopsis, loadSynopsis)
+		}),
 	}
-	switch args[0] {
-	case "serve":
-		return runSandboxServe(ctx, args[1:], e)
-	case "load":
-		return runSandboxLoad(ctx, args[1:], e)
+	cmd.AddCommand(newSandboxServeCmd(a), newSandboxLoadCmd(a))
+	return cmd
+}
+
+// serveOptions are sandbox serve's flags.
+type serveOptions struct {
+	addr, db, rateLimit    string
+	latency                time.Duration
+	failRate, throttleRate float64
+}
+
+// newSandboxServeCmd is `consent sandbox serve`.
+func newSandboxServeCmd(a *app) *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   strings.TrimPrefix(serveSynopsis, "consent sandbox "),
+		Short: "serve the sandbox on a loopback port until interrupted",
+		Long: `Serves the sandbox on a loopback address until interrupted; the first line of
+stdout is its base URL (http://127.0.0.1:PORT), for KLAVIYO_API_URL. Any
+"Klaviyo-API-Key pk_…" key is accepted; a missing or malformed one is a 401.
+The fault flags inject delay, 5xx answers and 429s (with Retry-After) at the
+given rates; Klaviyo's rate limits are enforced unless --rate-limit off.`,
+		Example: `  consent sandbox serve --db /tmp/sb.db --fail-rate 0.2 --throttle-rate 0.1`,
+		Args:    noArgs,
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			return runSandboxServe(cmd.Context(), a.e, o)
+		}),
 	}
-	return usage.Errorf("unknown sandbox command %q\nusage: %s", sanitizeArg(args[0]), sandboxSynopsis)
+	fs := cmd.Flags()
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "loopback `address` to listen on (port 0: any free port)")
+	fs.StringVar(&o.db, "db", "", "SQLite `FILE` (default: sandbox.db in the data directory)")
+	fs.DurationVar(&o.latency, "latency", 0, "the delay `D` added to every answer, such as 200ms (at most 10m)")
+	fs.Float64Var(&o.failRate, "fail-rate", 0, "the fraction `F` of requests answered with a 5xx error, 0 to 1")
+	fs.Float64Var(&o.throttleRate, "throttle-rate", 0, "the fraction `F` of requests answered 429 with Retry-After, 0 to 1")
+	fs.StringVar(&o.rateLimit, "rate-limit", "on", "whether Klaviyo's rate limits are enforced (`on|off`)")
+	return cmd
 }
 
 // runSandboxServe serves the sandbox on a loopback address until
 // interrupted; the first line of stdout is its base URL.
-func runSandboxServe(ctx context.Context, args []string, e env) error {
-	fs := newFlagSet("sandbox serve")
-	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on (port 0: any free port)")
-	db := fs.String("db", "", "SQLite file (default: sandbox.db in the data directory)")
-	latency := fs.Duration("latency", 0, "delay added to every answer")
-	failRate := fs.Float64("fail-rate", 0, "fraction of requests answered with a 5xx error")
-	throttleRate := fs.Float64("throttle-rate", 0, "fraction of requests answered 429 with Retry-After")
-	rateLimit := fs.String("rate-limit", "on", "enforce Klaviyo's rate limits: on or off")
-	rest, err := parseFlags(fs, args, serveSynopsis)
-	if err != nil {
-		return err
-	}
+func runSandboxServe(ctx context.Context, e env, o serveOptions) error {
+	addr, db, latency, failRate, throttleRate, rateLimit := &o.addr, &o.db, &o.latency, &o.failRate, &o.throttleRate, &o.rateLimit
 	switch {
-	case len(rest) > 0:
-		return unexpectedArg(rest[0], serveSynopsis)
 	case *latency < 0 || *latency > maxLatency:
 		return usage.Errorf("--latency must be from 0 to %s", maxLatency)
 	case !isRate(*failRate):
@@ -150,61 +176,6 @@ func newSandboxServer(h http.Handler, latency time.Duration, lim serverLimits) *
 		IdleTimeout:       lim.idle,
 		MaxHeaderBytes:    lim.maxHeaderBytes,
 	}
-}
-
-// loadProgressFrom is the smallest load that reports its progress on
-// stderr: after each transaction that passes a tenth of the members.
-const loadProgressFrom = 100_000
-
-// runSandboxLoad adds synthetic members to a sandbox list, for scale tests.
-// --db is required, as in the synopsis: a load never lands unnoticed in
-// the sandbox the UI and the other commands use without a key.
-func runSandboxLoad(ctx context.Context, args []string, e env) error {
-	fs := newFlagSet("sandbox load")
-	db := fs.String("db", "", "SQLite file to load into (required)")
-	list := fs.String("list", "", "list name (created if missing)")
-	n := fs.Int("members", 0, fmt.Sprintf("how many members to add (at most %s)", groupDigits(sandbox.MaxLoadMembers)))
-	rest, err := parseFlags(fs, args, loadSynopsis)
-	if err != nil {
-		return err
-	}
-	switch {
-	case len(rest) > 0:
-		return unexpectedArg(rest[0], loadSynopsis)
-	case *db == "":
-		hint := ""
-		if def, err := sandboxPath("", e); err == nil {
-			hint = fmt.Sprintf(" (the sandbox used without an API key is %s)", model.SanitizeText(def))
-		}
-		return usage.Errorf("--db is required: name the file to load into%s\nusage: %s", hint, loadSynopsis)
-	case *list == "":
-		return usage.Errorf("--list is required\nusage: %s", loadSynopsis)
-	case *n <= 0 || *n > sandbox.MaxLoadMembers:
-		return usage.Errorf("--members must be a number from 1 to %s\nusage: %s", groupDigits(sandbox.MaxLoadMembers), loadSynopsis)
-	}
-	sb, err := sandbox.Open(ctx, sandbox.Options{Path: *db})
-	if err != nil {
-		return fmt.Errorf("opening the sandbox: %w", err)
-	}
-	defer sb.Close()
-	start := time.Now()
-	added, step := 0, max(*n/10, 1)
-	progress := func(a int) {
-		if *n >= loadProgressFrom && a < *n && a/step > added/step {
-			fmt.Fprintf(e.stderr, "consent sandbox: %s of %s members added (%d%%)\n", groupDigits(a), groupDigits(*n), 100*a/(*n))
-		}
-		added = a
-	}
-	id, err := sb.LoadMembersProgress(ctx, *list, *n, progress)
-	if err != nil {
-		if added > 0 && errors.Is(err, context.Canceled) {
-			fmt.Fprintf(e.stderr, "consent sandbox: %s of %s members were added to list %s (%s) before the interrupt\n",
-				groupDigits(added), groupDigits(*n), sanitizeArg(*list), id)
-		}
-		return err
-	}
-	fmt.Fprintf(e.stdout, "added %d members to list %s (%s) in %s\n", *n, sanitizeArg(*list), id, time.Since(start).Round(time.Millisecond))
-	return nil
 }
 
 // groupDigits writes a count with commas between groups of three digits,

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/internal/config"
@@ -18,8 +20,8 @@ import (
 )
 
 const (
-	subscribeSynopsis   = "consent subscribe --list ID [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--source TEXT] [--json]"
-	unsubscribeSynopsis = "consent unsubscribe [--list ID] [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--json]"
+	subscribeSynopsis   = "consent subscribe --list LIST [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--source TEXT] [--json]"
+	unsubscribeSynopsis = "consent unsubscribe [--list LIST] [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--json]"
 )
 
 // changeResult is the JSON answer of subscribe and unsubscribe.
@@ -49,49 +51,88 @@ type channelOutcome struct {
 	Already bool `json:"already,omitempty"`
 }
 
+// changeOptions are the flags of subscribe and unsubscribe.
+type changeOptions struct {
+	req                                            model.ConsentRequest
+	emailMarketing, smsMarketing, smsTransactional bool
+	region                                         string
+	json                                           bool
+	wait                                           time.Duration
+}
+
+// newChangeCmd is `consent subscribe` (subscribe true) and `consent
+// unsubscribe`.
+func newChangeCmd(a *app, subscribe bool) *cobra.Command {
+	var o changeOptions
+	cmd := &cobra.Command{
+		Use:   strings.TrimPrefix(unsubscribeSynopsis, "consent "),
+		Short: "revoke consent on the given channels, then verify",
+		Long: `Revokes the consent of one person (--email, --phone or both) on the channels
+given: without --list on the whole account; with --list, through that list,
+which Klaviyo also takes the person off (a person not on the list is
+unsubscribed on the whole account). Then reads the profile back, as subscribe
+does. LIST is the list's id or its exact name.`,
+		Example: `  consent unsubscribe --email ana@example.net --email-marketing
+  consent unsubscribe --list Newsletter --phone "+1 201 555 0123" --sms-marketing`,
+	}
+	if subscribe {
+		cmd.Use = strings.TrimPrefix(subscribeSynopsis, "consent ")
+		cmd.Short = "subscribe one person, then verify what Klaviyo recorded"
+		cmd.Long = `Subscribes one person (--email, --phone or both) to a list on the channels
+given. What Klaviyo would refuse or silently drop — an SMS channel for a number
+outside the account's SMS countries, say — is refused before anything is sent
+(exit 2). Otherwise the change is journaled, sent once, and the profile read
+back until each channel shows what was asked or --wait passes. LIST is the
+list's id or its exact name (see consent lists); without --list, the
+account's default_list.`
+		cmd.Example = `  consent subscribe --list Y6nRLr --email x@example.com --email-marketing
+  consent subscribe --list Newsletter --phone "+1 201 555 0123" --sms-marketing --json`
+	}
+	cmd.Args = func(cmd *cobra.Command, args []string) error { return noArgs(cmd, args) }
+	cmd.Annotations = usesKlaviyo()
+	cmd.RunE = a.runE(func(cmd *cobra.Command, _ []string) error {
+		return runConsentChange(cmd.Context(), a, o, subscribe)
+	})
+	fs := cmd.Flags()
+	fs.StringVar(&o.req.ListID, "list", "", "the `LIST`: its id or exact name (see consent lists)")
+	fs.StringVar(&o.req.Email, "email", "", "the person's email address `E`")
+	fs.StringVar(&o.req.Phone, "phone", "", "the person's phone number `P`, with + and the country code (or national with --region)")
+	fs.BoolVar(&o.emailMarketing, "email-marketing", false, "the email marketing channel")
+	fs.BoolVar(&o.smsMarketing, "sms-marketing", false, "the SMS marketing channel")
+	fs.BoolVar(&o.smsTransactional, "sms-transactional", false, "the SMS transactional channel")
+	fs.StringVar(&o.region, "region", "", "region `CC` of a phone number typed without +")
+	fs.BoolVar(&o.json, "json", false, "print the outcome as one JSON object, refusals and errors included")
+	fs.DurationVar(&o.wait, "wait", desk.VerifyBound, "how long to read the profile back before giving up")
+	if subscribe {
+		fs.StringVar(&o.req.Source, "source", present.Source, "the `TEXT` Klaviyo records as where the consent was given")
+	}
+	_ = cmd.RegisterFlagCompletionFunc("list", a.completeListFlag)
+	return cmd
+}
+
 // runConsentChange is `consent subscribe` (subscribe true) and `consent
 // unsubscribe`: it refuses, before sending anything, what the form would
 // refuse; otherwise it sends the job once, reads the profile back until it
 // shows what was asked (or a bound passes) and prints each channel's outcome.
 // Exit 0 when every channel is verified or waits for double opt-in, 1 when
 // Klaviyo failed or did not record a channel, 2 for bad input.
-func runConsentChange(ctx context.Context, args []string, e env, subscribe bool) error {
+func runConsentChange(ctx context.Context, a *app, o changeOptions, subscribe bool) error {
+	e, api := a.e, &a.api
 	name, synopsis := "unsubscribe", unsubscribeSynopsis
 	if subscribe {
 		name, synopsis = "subscribe", subscribeSynopsis
 	}
-	fs := newFlagSet(name)
-	var req model.ConsentRequest
-	fs.StringVar(&req.ListID, "list", "", "list id (see consent lists)")
-	fs.StringVar(&req.Email, "email", "", "email address")
-	fs.StringVar(&req.Phone, "phone", "", "phone number, with + and the country code (or national with --region)")
-	emailMarketing := fs.Bool("email-marketing", false, "email marketing consent")
-	smsMarketing := fs.Bool("sms-marketing", false, "SMS marketing consent")
-	smsTransactional := fs.Bool("sms-transactional", false, "SMS transactional consent")
-	region := fs.String("region", "", "region of a phone number typed without +")
-	asJSON := fs.Bool("json", false, "print the result as one JSON object")
-	wait := fs.Duration("wait", desk.VerifyBound, "how long to read the profile back before giving up")
-	if subscribe {
-		fs.StringVar(&req.Source, "source", present.Source, "where the consent was given, recorded by Klaviyo")
-	}
-	api := addAPIFlags(fs)
-	rest, err := parseFlags(fs, args, synopsis)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return unexpectedArg(rest[0], synopsis)
-	}
-	if *wait <= 0 {
+	req := o.req
+	if o.wait <= 0 {
 		return usage.Errorf("--wait must be positive")
 	}
-	chosen := map[model.Channel]bool{model.EmailMarketing: *emailMarketing, model.SMSMarketing: *smsMarketing, model.SMSTransactional: *smsTransactional}
+	chosen := map[model.Channel]bool{model.EmailMarketing: o.emailMarketing, model.SMSMarketing: o.smsMarketing, model.SMSTransactional: o.smsTransactional}
 	for _, ch := range model.Channels { // in the form's order
 		if chosen[ch] {
 			req.Channels = append(req.Channels, ch)
 		}
 	}
-	cfg, err := config.Load(e.getenv, api.overrides(*region))
+	cfg, err := config.Load(e.getenv, api.overrides(o.region))
 	if err != nil {
 		return err
 	}
@@ -101,14 +142,19 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	if subscribe && req.ListID == "" {
 		return usage.Errorf("--list is required (see consent lists), or a default_list for the account\nusage: %s", synopsis)
 	}
-	rules := cfg.Rules
-	checked, problems := req.Check(rules)
-	if len(problems) > 0 {
-		lines := make([]string, len(problems))
-		for i, p := range problems {
-			lines[i] = "  " + p.String()
+	// The person and the channels are checked before anything is read;
+	// the list, which may be given by name, once it is found.
+	ref := req.ListID
+	person := req
+	person.ListID = ""
+	_, problems := person.Check(cfg.Rules)
+	if ref != "" {
+		if err := checkListRef(ref); err != nil {
+			problems = append(problems, model.Problem{Field: "list", Reason: err.Error()})
 		}
-		return usage.Errorf("not sent:\n%s", strings.Join(lines, "\n"))
+	}
+	if len(problems) > 0 {
+		return &refusal{problems: problems}
 	}
 
 	b, err := openBackend(ctx, api, e, cfg)
@@ -116,13 +162,29 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		return err
 	}
 	defer b.Close()
+	list, missing, err := changeList(ctx, b.Client, ref)
+	if err != nil {
+		return err
+	}
+	if list != nil {
+		req.ListID = list.ID
+	}
+	checked, problems := req.Check(cfg.Rules)
+	if len(problems) > 0 {
+		return &refusal{problems: problems}
+	}
 	j, err := openJournal(e, cfg)
 	if err != nil {
 		return err
 	}
-	out := newDesk(j, b, cfg).Submit(ctx, journal.Action(name), checked, nil, desk.SubmitOptions{VerifyBound: *wait})
+	out := newDesk(j, b, cfg).Submit(ctx, journal.Action(name), checked, list, desk.SubmitOptions{VerifyBound: o.wait})
 	if out.Err != nil && out.EntryID == "" {
 		return out.Err // not even recorded: nothing was sent
+	}
+	if missing != nil && !out.Sent && notFound(out.Err) {
+		// Journaled as refused (not retryable), and said as bad input.
+		missing.msg += fmt.Sprintf("; journal entry %s: %s", out.EntryID, out.State().Label())
+		return missing
 	}
 	if out.Err != nil {
 		err := fmt.Errorf("%w (journal entry %s: %s)", out.Err, out.EntryID, out.State().Label())
@@ -131,9 +193,9 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		}
 		return err
 	}
-	var list client.List
+	var shown client.List
 	if out.List != nil {
-		list = *out.List
+		shown = *out.List
 	}
 	v := out.Verification
 	res := summarise(v)
@@ -141,10 +203,10 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 	if res.State == journal.StateAccepted {
 		res.Status = string(journal.StateAccepted) // accepted, not yet seen: not a refusal
 	}
-	if *asJSON {
+	if o.json {
 		err = writeJSONLine(e.stdout, res)
 	} else {
-		err = writeChangeResult(e.stdout, name, checked, list, v)
+		err = writeChangeResult(e.stdout, name, checked, shown, v)
 	}
 	if err != nil {
 		return err
@@ -156,6 +218,32 @@ func runConsentChange(ctx context.Context, args []string, e env, subscribe bool)
 		return &silentExit{code: exitAPI}
 	}
 	return nil
+}
+
+// changeList finds the list a change names by ref (its id or exact name;
+// none when ref is ""). A list that does not exist is returned as
+// missing, a refusal, with no list: the change is still submitted, so
+// that the journal records it as refused, as it did before names were
+// taken. A list that cannot be read is left to the submit too, which
+// journals the failure.
+func changeList(ctx context.Context, c *client.Client, ref string) (list *client.List, missing *refusal, err error) {
+	if ref == "" {
+		return nil, nil, nil
+	}
+	l, err := resolveList(ctx, c, ref)
+	var none *noListError
+	var ue *usage.Error
+	switch {
+	case err == nil:
+		return &l, nil, nil
+	case errors.As(err, &none) && looksLikeListID(ref):
+		return nil, refuseList(none.Error()), nil
+	case errors.As(err, &ue): // a name no list has, or several: nothing the journal could hold
+		return nil, nil, refuseList(ue.Msg)
+	case looksLikeListID(ref):
+		return nil, nil, nil // the submit reads it again, and journals why it could not
+	}
+	return nil, nil, err
 }
 
 // journalFailure is the error of a change whose outcome the journal could

@@ -213,7 +213,7 @@ func TestMembersCommand(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", bad, r.code)
 		}
 	}
-	if r := runIn(t, home, "members", "NOPE42"); r.code != 1 || !strings.Contains(r.stderr, "404") {
+	if r := runIn(t, home, "members", "NOPE42"); r.code != 2 || r.stderr != "consent members: no list with id NOPE42 (see consent lists)\n" || r.stdout != "" {
 		t.Errorf("unknown list: exit %d %s", r.code, r.stderr)
 	}
 }

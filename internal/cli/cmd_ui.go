@@ -20,20 +20,11 @@ import (
 
 // runUI starts the terminal UI. Without a terminal it exits 2 and names the
 // subcommands that work in scripts.
-func runUI(ctx context.Context, args []string, e env) error {
-	const synopsis = "consent [--api-key KEY] [--account NAME]"
-	fs := newFlagSet("consent")
-	api := addAPIFlags(fs)
-	rest, err := parseFlags(fs, args, synopsis)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 { // "consent --api-key K lists": the command must come first
-		return unexpectedArg(rest[0], synopsis+" (or consent COMMAND [flags]: see consent --help)")
-	}
+func runUI(ctx context.Context, a *app) error {
+	e, api := a.e, &a.api
 	if !e.isTerminal() {
 		return usage.Errorf("the UI needs a terminal (stdin and stdout are not one).\n"+
-			"In scripts use the subcommands: consent check, subscribe, unsubscribe, lists, members, history, sandbox.\n\n%s", usageText)
+			"In scripts use the subcommands: consent check, subscribe, unsubscribe, lists, members, history, sandbox.\n\n%s", rootSynopsis)
 	}
 	cfg, err := config.Load(e.getenv, api.overrides(""))
 	if err != nil {

@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/spf13/cobra"
 )
 
 // writeJSONLine writes v as one line of JSON, without HTML escaping, with
@@ -83,6 +87,60 @@ func isTerminalControl(r rune) bool {
 		return true
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x2028, r == 0x2029:
 		return true
+	}
+	return false
+}
+
+// errorJSON is, under --json, a command's failure: `{"status":"error",
+// "error":"…","exit":1}`, with the exit code the command ends with.
+type errorJSON struct {
+	Status string `json:"status"`
+	Error  string `json:"error"`
+	Exit   int    `json:"exit"`
+}
+
+// problemJSON is one reason a change was refused, beside its field.
+type problemJSON struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// refusalJSON is, under --json, a change refused before anything was
+// sent: `{"status":"refused","problems":[{"field","message"}]}`.
+type refusalJSON struct {
+	Status   string        `json:"status"`
+	Problems []problemJSON `json:"problems"`
+}
+
+func refusedJSON(r *refusal) refusalJSON {
+	out := refusalJSON{Status: "refused", Problems: make([]problemJSON, len(r.problems))}
+	for i, p := range r.problems {
+		out.Problems[i] = problemJSON{Field: p.Field, Message: p.Reason}
+	}
+	return out
+}
+
+// wantsJSON reports whether cmd was asked for JSON: its --json flag is
+// set or, when the command line was refused before the flag was read,
+// given among args before "--".
+func wantsJSON(cmd *cobra.Command, args []string) bool {
+	f := cmd.Flags().Lookup("json")
+	if f == nil {
+		return false
+	}
+	if f.Changed {
+		return f.Value.String() == "true"
+	}
+	for _, a := range args {
+		switch {
+		case a == "--":
+			return false
+		case a == "--json":
+			return true
+		case strings.HasPrefix(a, "--json="):
+			v, err := strconv.ParseBool(strings.TrimPrefix(a, "--json="))
+			return err == nil && v
+		}
 	}
 	return false
 }

@@ -270,7 +270,7 @@ func TestAnAcceptedJobIsNeverResentByRetry(t *testing.T) {
 func TestARefusalLeavesNothingToRetryAndDismissPutsAnEntryToRest(t *testing.T) {
 	d := newKlaviyoDouble(t, sandbox.Options{})
 	home := t.TempDir()
-	if code, _, errOut := d.run(t, home, keyA, "subscribe", "--list", "NOPE", "--email", "typo@example.com", "--email-marketing"); code != 1 || !strings.Contains(errOut, "refused") {
+	if code, _, errOut := d.run(t, home, keyA, "subscribe", "--list", "NOPE", "--email", "typo@example.com", "--email-marketing"); code != 2 || !strings.Contains(errOut, "no list with id NOPE (see consent lists)") || !strings.Contains(errOut, ": refused") {
 		t.Fatalf("unknown list: exit %d %s", code, errOut)
 	}
 	if code, out, _ := d.run(t, home, keyA, "history", "retry", "--all"); code != 0 || !strings.Contains(out, "Nothing to retry") {
