@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 var (
@@ -90,12 +92,21 @@ func runBinary(t *testing.T, env []string, args ...string) (stdout, stderr []byt
 	return out.Bytes(), errOut.Bytes(), code
 }
 
+// TestMain runs the tests; testscript's specs (script_test.go) run this
+// test binary as the consent command, which is Main.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	testscript.Main(cleaningUp{m}, map[string]func(){"consent": func() { os.Exit(Main()) }})
+}
+
+// cleaningUp runs the tests, then removes the binary consentBinary built.
+type cleaningUp struct{ m *testing.M }
+
+func (c cleaningUp) Run() int {
+	code := c.m.Run()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
-	os.Exit(code)
+	return code
 }
 
 // TestBinarySandboxServe starts `consent sandbox serve` as a user would,
