@@ -190,17 +190,29 @@ func TestFaultsThrottlingHonoursRetryAfter(t *testing.T) {
 	}
 }
 
+// TestFaultsLatencyTimesOut: each attempt gives up after Timeout, a GET is
+// tried again after the backoff, and the error is a network timeout. In a
+// synctest bubble the attempts take exactly their timeouts and the backoff.
 func TestFaultsLatencyTimesOut(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{Latency: 300 * time.Millisecond})
-	c, h, _ := faultyClient(t, sb, client.Options{Timeout: 50 * time.Millisecond, Attempts: 2}, true)
-	_, err := c.Lists(context.Background())
-	var ne *client.NetworkError
-	if !errors.As(err, &ne) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want a network timeout", err)
-	}
-	if got := h.count("GET"); got > 2 {
-		t.Errorf("%d GETs for 2 attempts", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		sb := newSandbox(t, sandbox.Options{Latency: 300 * time.Millisecond})
+		c, h, waits := bubbleClient(t, sb, client.Options{Timeout: 50 * time.Millisecond, Attempts: 2, NoLimiter: true})
+		start := time.Now()
+		_, err := c.Lists(context.Background())
+		var ne *client.NetworkError
+		if !errors.As(err, &ne) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want a network timeout", err)
+		}
+		if got := h.count("GET"); got != 2 {
+			t.Errorf("%d GETs for 2 attempts", got)
+		}
+		if len(*waits) != 1 || (*waits)[0].Reason != "retry" || (*waits)[0].Duration != time.Second {
+			t.Errorf("waits = %+v, want one retry after 1 s", *waits)
+		}
+		if took, want := time.Since(start), 50*time.Millisecond+time.Second+50*time.Millisecond; took != want {
+			t.Errorf("took %v, want two timeouts and a backoff, %v", took, want)
+		}
+	})
 }
 
 // TestLimiterAvoidsServerRateLimits sends more than Klaviyo's burst of 75 a
