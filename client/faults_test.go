@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/consentdesk/consent/client"
@@ -87,6 +88,40 @@ func faultyClient(t testing.TB, sb *sandbox.Sandbox, opts client.Options, fastSl
 	return c, h, &waits
 }
 
+// countingTransport counts requests and answers as countingHandler does,
+// on a transport: the sandbox's in-process one, which runs in a synctest
+// bubble where a real server's connections cannot.
+type countingTransport struct {
+	next http.RoundTripper
+	countingHandler
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.add(r.Method)
+	resp, err := c.next.RoundTrip(r)
+	if err == nil {
+		c.add(http.StatusText(resp.StatusCode))
+	}
+	return resp, err
+}
+
+// bubbleClient is faultyClient on the sandbox's in-process transport, with
+// the client's own clock (time.Now and timers): in a synctest bubble, the
+// bubble's fake clock, which the sandbox's rate limits read too.
+func bubbleClient(t testing.TB, sb *sandbox.Sandbox, opts client.Options) (*client.Client, *countingTransport, *[]client.Wait) {
+	t.Helper()
+	tr := &countingTransport{next: sb.Transport(), countingHandler: countingHandler{n: map[string]int{}}}
+	var mu sync.Mutex
+	var waits []client.Wait
+	opts.BaseURL, opts.APIKey, opts.Transport = "http://sandbox.invalid", "pk_faults_test_key", tr
+	opts.OnWait = func(w client.Wait) { mu.Lock(); waits = append(waits, w); mu.Unlock() }
+	c, err := client.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, tr, &waits
+}
+
 func TestFaultsServerErrorsRetriedForGETsOnly(t *testing.T) {
 	ctx := context.Background()
 	sb := newSandbox(t, sandbox.Options{FailRate: 0.3, Seed: 7})
@@ -155,43 +190,56 @@ func TestFaultsThrottlingHonoursRetryAfter(t *testing.T) {
 	}
 }
 
+// TestFaultsLatencyTimesOut: each attempt gives up after Timeout, a GET is
+// tried again after the backoff, and the error is a network timeout. In a
+// synctest bubble the attempts take exactly their timeouts and the backoff.
 func TestFaultsLatencyTimesOut(t *testing.T) {
-	sb := newSandbox(t, sandbox.Options{Latency: 300 * time.Millisecond})
-	c, h, _ := faultyClient(t, sb, client.Options{Timeout: 50 * time.Millisecond, Attempts: 2}, true)
-	_, err := c.Lists(context.Background())
-	var ne *client.NetworkError
-	if !errors.As(err, &ne) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want a network timeout", err)
-	}
-	if got := h.count("GET"); got > 2 {
-		t.Errorf("%d GETs for 2 attempts", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		sb := newSandbox(t, sandbox.Options{Latency: 300 * time.Millisecond})
+		c, h, waits := bubbleClient(t, sb, client.Options{Timeout: 50 * time.Millisecond, Attempts: 2, NoLimiter: true})
+		start := time.Now()
+		_, err := c.Lists(context.Background())
+		var ne *client.NetworkError
+		if !errors.As(err, &ne) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want a network timeout", err)
+		}
+		if got := h.count("GET"); got != 2 {
+			t.Errorf("%d GETs for 2 attempts", got)
+		}
+		if len(*waits) != 1 || (*waits)[0].Reason != "retry" || (*waits)[0].Duration != time.Second {
+			t.Errorf("waits = %+v, want one retry after 1 s", *waits)
+		}
+		if took, want := time.Since(start), 50*time.Millisecond+time.Second+50*time.Millisecond; took != want {
+			t.Errorf("took %v, want two timeouts and a backoff, %v", took, want)
+		}
+	})
 }
 
 // TestLimiterAvoidsServerRateLimits sends more than Klaviyo's burst of 75 a
-// second at a sandbox that enforces it: without the client-side limiter some
-// are throttled, with it none are.
+// second at a sandbox that enforces it, all at once: without the
+// client-side limiter all but 75 are throttled, with it none are. In a
+// synctest bubble "at once" is one instant of the fake clock the client
+// and the sandbox share, whatever the machine's speed.
 func TestLimiterAvoidsServerRateLimits(t *testing.T) {
-	ctx := context.Background()
-	const n = 200 // however the burst straddles a one-second window, one side holds more than 75
-	burst := func(noLimiter bool) int {
+	const n = 200
+	burst := func(t *testing.T, noLimiter bool) (throttled, gets int) {
 		sb := newSandbox(t, sandbox.Options{RateLimit: true})
-		c, h, _ := faultyClient(t, sb, client.Options{NoLimiter: noLimiter, Attempts: 1}, false)
+		c, h, _ := bubbleClient(t, sb, client.Options{NoLimiter: noLimiter, Attempts: 1})
 		var wg sync.WaitGroup
-		for i := 0; i < n; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				c.LookupEmail(ctx, "burst@example.com")
-			}()
+		for range n {
+			wg.Go(func() { c.LookupEmail(context.Background(), "burst@example.com") })
 		}
 		wg.Wait()
-		return h.count("Too Many Requests")
+		return h.count("Too Many Requests"), h.count("GET")
 	}
-	if got := burst(true); got == 0 {
-		t.Errorf("without the limiter the sandbox throttled nothing: its rate limit is not on")
-	}
-	if got := burst(false); got != 0 {
-		t.Errorf("with the limiter, %d requests were throttled", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		if got, gets := burst(t, true); got != n-75 || gets != n {
+			t.Errorf("without the limiter: %d of %d requests throttled, want %d: the sandbox's burst limit is not Klaviyo's 75", got, gets, n-75)
+		}
+	})
+	synctest.Test(t, func(t *testing.T) {
+		if got, gets := burst(t, false); got != 0 || gets != n {
+			t.Errorf("with the limiter, %d of %d requests were throttled", got, gets)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/consentdesk/consent/client"
@@ -12,10 +13,16 @@ import (
 	"github.com/consentdesk/consent/sandbox/sandboxtest"
 )
 
-// pageAll pages through a list to the end and returns how many members.
+// pageAll pages through a list to the end, client.MaxPageSize members a
+// page, and returns how many members.
 func pageAll(t testing.TB, c *client.Client, listID string) int {
+	return pageAllBy(t, c, listID, client.MaxPageSize)
+}
+
+// pageAllBy is pageAll with size members a page.
+func pageAllBy(t testing.TB, c *client.Client, listID string, size int) int {
 	n := 0
-	q := client.MembersQuery{PageSize: client.MaxPageSize}
+	q := client.MembersQuery{PageSize: size}
 	for {
 		page, err := c.Members(context.Background(), listID, q)
 		if err != nil {
@@ -39,37 +46,67 @@ func bigList(t testing.TB, n int) (*sandbox.Sandbox, string) {
 	return sb, id
 }
 
-// TestPagingAtKlaviyosLimits pages a 20,000-member list (200 requests,
-// more than the burst of 75 a second) against a sandbox that enforces
-// Klaviyo's limits: with the client's limiter, not one 429 and not one
-// request more than the pages; without it, a storm of 429s.
+// TestPagingAtKlaviyosLimits pages a 2,000-member list 10 at a time (200
+// requests, more than the burst of 75 a second) against a sandbox that enforces
+// Klaviyo's limits: with the client's limiter, not one 429, not one
+// request more than the pages, and the pauses the limits need; without it,
+// 429s, each waited for and retried.
+//
+// It runs in a synctest bubble over the sandbox's in-process transport, so
+// the client's limiter and the sandbox's windows share one fake clock that
+// moves only when everything waits: the requests come as fast as the
+// limits let them, however loaded the machine.
 func TestPagingAtKlaviyosLimits(t *testing.T) {
-	sb, listID := bigList(t, 20_000)
-	withLimiter, h, waits := faultyClient(t, sb, client.Options{}, false)
-	if got := pageAll(t, withLimiter, listID); got != 20_000 {
-		t.Fatalf("paged %d members", got)
-	}
-	if h.count("Too Many Requests") != 0 || h.count("GET") != 200 {
-		t.Errorf("with the limiter: %d requests, %d throttled; want 200 and none", h.count("GET"), h.count("Too Many Requests"))
-	}
-	limited := 0
-	for _, w := range *waits {
-		if w.Reason == "limit" {
+	synctest.Test(t, func(t *testing.T) {
+		// Small pages: the limits count requests, not members, and a small
+		// list keeps the test cheap under the race detector.
+		const members, size = 2_000, 10
+		sb, listID := bigList(t, members)
+		withLimiter, h, waits := bubbleClient(t, sb, client.Options{})
+		start := time.Now()
+		if got := pageAllBy(t, withLimiter, listID, size); got != members {
+			t.Fatalf("paged %d members", got)
+		}
+		took := time.Since(start)
+		if h.count("Too Many Requests") != 0 || h.count("GET") != 200 {
+			t.Errorf("with the limiter: %d requests, %d throttled; want 200 and none", h.count("GET"), h.count("Too Many Requests"))
+		}
+		limited := 0
+		for _, w := range *waits {
+			if w.Reason != "limit" {
+				t.Errorf("with the limiter, a wait of another kind: %+v", w)
+				continue
+			}
 			limited++
 		}
-	}
-	// On a fast machine the limiter holds requests back (200 pages do not
-	// fit in one second); on a loaded one the pages may come slower than
-	// the limit, and then it has nothing to do: either is right.
-	t.Logf("the limiter held %d requests back", limited)
+		// 200 requests at 75 a second: at least two pauses and two seconds,
+		// and not much more than that.
+		if limited < 2 || took < 2*time.Second || took > 3*time.Second {
+			t.Errorf("the limiter paused %d times, the pages took %v: want at least 2 pauses and between 2 s and 3 s", limited, took)
+		}
 
-	time.Sleep(1100 * time.Millisecond) // a fresh burst window for the comparison
-	without, h2, _ := faultyClient(t, sb, client.Options{NoLimiter: true, Attempts: 10}, false)
-	pageAll(t, without, listID)
-	if h2.count("Too Many Requests") == 0 {
-		t.Log("without the limiter nothing was throttled either (a slow machine)")
-	}
-	t.Logf("without the limiter: %d requests, %d of them 429", h2.count("GET"), h2.count("Too Many Requests"))
+		time.Sleep(1100 * time.Millisecond) // a fresh burst window for the comparison
+		without, h2, waits2 := bubbleClient(t, sb, client.Options{NoLimiter: true, Attempts: 10})
+		if got := pageAllBy(t, without, listID, size); got != members {
+			t.Fatalf("without the limiter: paged %d members", got)
+		}
+		throttled := h2.count("Too Many Requests")
+		if throttled == 0 {
+			t.Fatal("without the limiter the sandbox throttled nothing: the test proves nothing")
+		}
+		if h2.count("GET") != 200+throttled {
+			t.Errorf("without the limiter: %d requests, %d of them 429; want each 429 retried once", h2.count("GET"), throttled)
+		}
+		n := 0
+		for _, w := range *waits2 {
+			if w.Reason == "throttled" && w.Duration > 0 {
+				n++
+			}
+		}
+		if n != throttled {
+			t.Errorf("%d 429s but %d waits for Retry-After", throttled, n)
+		}
+	})
 }
 
 // TestBulkSubscribeAtKlaviyosLimits subscribes 1,000 profiles in one job:

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/consentdesk/consent/client"
@@ -38,6 +39,32 @@ func sandboxClient(t *testing.T, sb *sandbox.Sandbox) (*client.Client, *atomic.I
 		t.Fatal(err)
 	}
 	return c, &posts
+}
+
+// postCounter counts the POSTs a transport carries.
+type postCounter struct {
+	next  http.RoundTripper
+	posts atomic.Int32
+}
+
+func (p *postCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost {
+		p.posts.Add(1)
+	}
+	return p.next.RoundTrip(r)
+}
+
+// inProcessClient is sandboxClient on the sandbox's in-process transport:
+// no connections, so it works in a synctest bubble, where the client's
+// read-back waits and the sandbox's job delays run on the fake clock.
+func inProcessClient(t *testing.T, sb *sandbox.Sandbox) (*client.Client, *atomic.Int32) {
+	t.Helper()
+	tr := &postCounter{next: sb.Transport()}
+	c, err := client.New(client.Options{BaseURL: "http://sandbox.invalid", APIKey: "pk_journal_test", Transport: tr, NoLimiter: true, Attempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &tr.posts
 }
 
 // openTemp is a new journal file in the test's temporary directory.
@@ -169,70 +196,79 @@ func TestRetryAcceptedOnlyReadsBack(t *testing.T) {
 // "failed"; retrying it reads back and sends nothing, however often; an
 // explicit resend is refused before ResendAfter and sends it once after.
 func TestAcceptedButNotYetSeenIsNeverResentByRetry(t *testing.T) {
-	ctx := context.Background()
-	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{JobDelay: time.Hour}))
-	j := openTemp(t)
-	d := desk(j, c)
-	req := checked(t, model.ConsentRequest{Email: "slow.job@example.com", Channels: emailOnly})
-	out := d.Submit(ctx, journal.ActionSubscribe, req, nil, SubmitOptions{VerifyBound: 300 * time.Millisecond})
-	if out.State() != journal.StateAccepted || out.Err != nil {
-		t.Fatalf("a job not applied within the bound: state %s, %+v", out.State(), out)
-	}
-	if e := byID(t, j, out.EntryID); e.State != journal.StateAccepted || e.AcceptedAt.IsZero() {
-		t.Fatalf("journal: %+v", e)
-	}
-	d.Now = func() time.Time { return time.Now().Add(VerifyBound + time.Second) } // past the job's first minutes: one read each
-	for range 3 {
-		r, err := d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{})
-		if err != nil || r.State() != journal.StateAccepted || r.EntryID != out.EntryID {
-			t.Fatalf("retry: %s %v", r.State(), err)
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		c, posts := inProcessClient(t, openSandbox(t, "", sandbox.Options{JobDelay: time.Hour}))
+		j := openTemp(t)
+		d := desk(j, c)
+		req := checked(t, model.ConsentRequest{Email: "slow.job@example.com", Channels: emailOnly})
+		const bound = 300 * time.Millisecond
+		start := time.Now()
+		out := d.Submit(ctx, journal.ActionSubscribe, req, nil, SubmitOptions{VerifyBound: bound})
+		if out.State() != journal.StateAccepted || out.Err != nil {
+			t.Fatalf("a job not applied within the bound: state %s, %+v", out.State(), out)
 		}
-	}
-	if posts.Load() != 1 {
-		t.Fatalf("%d POSTs: retrying an accepted job sent it again", posts.Load())
-	}
-	if _, err := d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{Resend: true}); err == nil || !strings.Contains(err.Error(), "can take minutes") {
-		t.Fatalf("resend at once: %v", err)
-	}
-	d.Now = func() time.Time { return time.Now().Add(ResendAfter + time.Minute) }
-	r, err := d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{Resend: true, VerifyBound: 300 * time.Millisecond})
-	if err != nil || r.EntryID == out.EntryID || posts.Load() != 2 {
-		t.Fatalf("resend after %s: %+v %v, %d POSTs", ResendAfter, r, err, posts.Load())
-	}
-	if byID(t, j, r.EntryID).RetryOf != out.EntryID {
-		t.Error("the resend is not linked to the entry it resent")
-	}
+		if took := time.Since(start); took != bound {
+			t.Errorf("the read-back took %v, want its bound, %v", took, bound)
+		}
+		if e := byID(t, j, out.EntryID); e.State != journal.StateAccepted || e.AcceptedAt.IsZero() {
+			t.Fatalf("journal: %+v", e)
+		}
+		d.Now = func() time.Time { return time.Now().Add(VerifyBound + time.Second) } // past the job's first minutes: one read each
+		for range 3 {
+			r, err := d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{})
+			if err != nil || r.State() != journal.StateAccepted || r.EntryID != out.EntryID || r.Verification.Polls != 1 {
+				t.Fatalf("retry: %s, %d reads, %v", r.State(), r.Verification.Polls, err)
+			}
+		}
+		if posts.Load() != 1 {
+			t.Fatalf("%d POSTs: retrying an accepted job sent it again", posts.Load())
+		}
+		if _, err := d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{Resend: true}); err == nil || !strings.Contains(err.Error(), "can take minutes") {
+			t.Fatalf("resend at once: %v", err)
+		}
+		d.Now = func() time.Time { return time.Now().Add(ResendAfter + time.Minute) }
+		r, err := d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{Resend: true, VerifyBound: bound})
+		if err != nil || r.EntryID == out.EntryID || posts.Load() != 2 {
+			t.Fatalf("resend after %s: %+v %v, %d POSTs", ResendAfter, r, err, posts.Load())
+		}
+		if byID(t, j, r.EntryID).RetryOf != out.EntryID {
+			t.Error("the resend is not linked to the entry it resent")
+		}
+	})
 }
 
 // TestRetryOfWhatKlaviyoAlreadyShowsSendsNothing: a pending entry whose
 // request did reach Klaviyo (the program died before recording it) is read
 // back once and marked verified; nothing is sent again.
 func TestRetryOfWhatKlaviyoAlreadyShowsSendsNothing(t *testing.T) {
-	ctx := context.Background()
-	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{JobDelay: time.Millisecond}))
-	j := openTemp(t)
-	at := time.Now()
-	req := checked(t, model.ConsentRequest{Email: "arrived@example.com", Channels: emailOnly})
-	sub, err := c.Subscribe(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v, err := c.Verify(ctx, sub, client.VerifyOptions{}); err != nil || !v.AllVerified() {
-		t.Fatalf("the subscribe did not land: %+v %v", v, err)
-	}
-	id, _ := j.Add(journal.Entry{At: at, Action: journal.ActionSubscribe, Origin: here, Request: req.ConsentRequest}) // left pending
-	before := posts.Load()
-	out, err := desk(j, c).Retry(ctx, byID(t, j, id), RetryOptions{})
-	if err != nil || out.State() != journal.StateVerified || out.EntryID != id || out.Verification.Polls != 1 {
-		t.Fatalf("retry: %+v %v", out, err)
-	}
-	if posts.Load() != before {
-		t.Errorf("%d POSTs: what Klaviyo already showed was sent again", posts.Load()-before)
-	}
-	es := entries(t, j)
-	if len(es) != 1 || es[0].State != journal.StateVerified || !strings.HasPrefix(es[0].Result, "Klaviyo already showed it") {
-		t.Errorf("entries = %+v", es)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		c, posts := inProcessClient(t, openSandbox(t, "", sandbox.Options{JobDelay: time.Millisecond}))
+		j := openTemp(t)
+		at := time.Now()
+		req := checked(t, model.ConsentRequest{Email: "arrived@example.com", Channels: emailOnly})
+		sub, err := c.Subscribe(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := c.Verify(ctx, sub, client.VerifyOptions{}); err != nil || !v.AllVerified() {
+			t.Fatalf("the subscribe did not land: %+v %v", v, err)
+		}
+		id, _ := j.Add(journal.Entry{At: at, Action: journal.ActionSubscribe, Origin: here, Request: req.ConsentRequest}) // left pending
+		before := posts.Load()
+		out, err := desk(j, c).Retry(ctx, byID(t, j, id), RetryOptions{})
+		if err != nil || out.State() != journal.StateVerified || out.EntryID != id || out.Verification.Polls != 1 {
+			t.Fatalf("retry: %+v %v", out, err)
+		}
+		if posts.Load() != before {
+			t.Errorf("%d POSTs: what Klaviyo already showed was sent again", posts.Load()-before)
+		}
+		es := entries(t, j)
+		if len(es) != 1 || es[0].State != journal.StateVerified || !strings.HasPrefix(es[0].Result, "Klaviyo already showed it") {
+			t.Errorf("entries = %+v", es)
+		}
+	})
 }
 
 // TestRetryNotSentWhenTheProfileCannotBeRead: without the read-back there

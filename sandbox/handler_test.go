@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -129,27 +130,42 @@ func TestPanicBecomesJSONError(t *testing.T) {
 	}
 }
 
+// TestTransport: the latency ends with the request's context. In a
+// synctest bubble the request is cancelled only once it is waiting out the
+// latency (not before it was sent, which the transport refuses up front),
+// and the fake clock shows it never waited the hour.
 func TestTransport(t *testing.T) {
-	s, _ := openSeeded(t, Options{Latency: time.Hour})
-	c := &http.Client{Transport: s.Transport()}
+	synctest.Test(t, func(t *testing.T) {
+		s, _ := openSeeded(t, Options{Latency: time.Hour})
+		c := &http.Client{Transport: s.Transport()}
 
-	// The latency ends with the request's context.
-	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "GET", "http://sandbox.test/api/lists", nil)
-	req.Header.Set("Authorization", "Klaviyo-API-Key pk_x")
-	req.Header.Set("revision", testRevision)
-	done := make(chan error, 1)
-	go func() {
-		resp, err := c.Do(req)
-		if err == nil {
-			resp.Body.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, "GET", "http://sandbox.test/api/lists", nil)
+		req.Header.Set("Authorization", "Klaviyo-API-Key pk_x")
+		req.Header.Set("revision", testRevision)
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() {
+			resp, err := c.Do(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			done <- err
+		}()
+		synctest.Wait() // the request is in the handler, waiting out the latency
+		select {
+		case err := <-done:
+			t.Fatalf("answered before the latency passed: %v", err)
+		default:
 		}
-		done <- err
-	}()
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled request: %v", err)
-	}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled request: %v", err)
+		}
+		if waited := time.Since(start); waited != 0 {
+			t.Errorf("the cancelled request waited %v of its latency", waited)
+		}
+	})
 }
 
 func TestTransportClosesBodyAndAnswers(t *testing.T) {

@@ -5,6 +5,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -46,22 +50,140 @@ func serveSandbox(t *testing.T, db string, flags ...string) *servedSandbox {
 	return s
 }
 
-// hostPort is the host:port of a served sandbox's URL, to serve another
-// sandbox on the same address after it stopped.
-func hostPort(t *testing.T, rawURL string) string {
-	t.Helper()
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.Host
-}
-
 func (s *servedSandbox) stop() {
 	if s.cmd.ProcessState == nil {
 		_ = s.cmd.Process.Signal(os.Interrupt)
 		_ = s.cmd.Wait()
 	}
+}
+
+// klaviyoProxy stands between the binary and a served sandbox, as the
+// Klaviyo the binary is given (KLAVIYO_API_URL): it counts what the
+// sandbox answered, may answer a subscribe itself with a fault chosen by
+// the test (so that a path is taken whatever the sandbox's random faults
+// do), and can be pointed at another sandbox while its URL, the one the
+// journal's entries were made on, stays the same.
+type klaviyoProxy struct {
+	url string
+
+	mu     sync.Mutex
+	target *url.URL
+	// fault, when set, is the status to answer the nth subscribe POST
+	// with (from 1, in the order they arrive), 0 to pass it on.
+	fault    func(n int) int
+	statuses map[int]int      // the sandbox's answers
+	injected map[int][]string // the proxy's own faults: the email each was for
+	subs     int              // subscribe POSTs
+	posts    map[string]int   // subscribe POSTs by the email of the test they name
+	emails   []string         // the emails posts counts
+	first    chan struct{}    // closed when the first request arrives
+	seen     bool
+}
+
+func newKlaviyoProxy(t *testing.T, target string, emails []string) *klaviyoProxy {
+	t.Helper()
+	p := &klaviyoProxy{statuses: map[int]int{}, injected: map[int][]string{}, posts: map[string]int{}, emails: emails, first: make(chan struct{})}
+	p.point(t, target)
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			p.mu.Lock()
+			r.SetURL(p.target)
+			p.mu.Unlock()
+		},
+		ModifyResponse: func(resp *http.Response) error {
+			p.mu.Lock()
+			p.statuses[resp.StatusCode]++
+			p.mu.Unlock()
+			return nil
+		},
+		// A request the binary gave up (it was killed) is no fault of the
+		// sandbox's: not counted, not logged.
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) { w.WriteHeader(http.StatusBadGateway) },
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if status := p.arrive(r, body); status != 0 {
+			writeKlaviyoFault(w, status)
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	p.url = srv.URL
+	return p
+}
+
+// point sends what comes next to the sandbox at target.
+func (p *klaviyoProxy) point(t *testing.T, target string) {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	p.target = u
+	p.mu.Unlock()
+}
+
+// arrive counts a request and returns the fault to answer it with, or 0.
+func (p *klaviyoProxy) arrive(r *http.Request, body []byte) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.seen {
+		p.seen = true
+		close(p.first)
+	}
+	if r.Method != http.MethodPost || r.URL.Path != "/api/profile-subscription-bulk-create-jobs" {
+		return 0
+	}
+	p.subs++
+	named := ""
+	for _, email := range p.emails {
+		if bytes.Contains(body, []byte(`"`+email+`"`)) {
+			p.posts[email]++
+			named = email
+		}
+	}
+	if p.fault == nil {
+		return 0
+	}
+	status := p.fault(p.subs)
+	if status != 0 {
+		p.injected[status] = append(p.injected[status], named)
+	}
+	return status
+}
+
+// setFault sets fault (see klaviyoProxy.fault).
+func (p *klaviyoProxy) setFault(f func(n int) int) {
+	p.mu.Lock()
+	p.fault = f
+	p.mu.Unlock()
+}
+
+// read calls f under the proxy's lock, to read its counts.
+func (p *klaviyoProxy) read(f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f()
+}
+
+// writeKlaviyoFault answers as Klaviyo does when it throttles (429, with
+// Retry-After: 1) or is unavailable (503), before anything is applied.
+func writeKlaviyoFault(w http.ResponseWriter, status int) {
+	title := "Service unavailable."
+	if status == http.StatusTooManyRequests {
+		title = "Request was throttled."
+		w.Header().Set("Retry-After", "1")
+	}
+	w.Header().Set("Content-Type", "application/vnd.api+json")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"errors":[{"id":"proxy","status":%d,"code":"fault","title":%q,"detail":"injected by the test's proxy","source":{"pointer":"/data"},"links":{},"meta":{}}]}`, status, title)
 }
 
 // consentAt runs the binary against url with the journal in home.
@@ -129,25 +251,26 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 	home := t.TempDir()
 	db := filepath.Join(home, "served.db")
 	slow := serveSandbox(t, db, "--latency", "20s", "--rate-limit", "off")
+	klaviyo := newKlaviyoProxy(t, slow.url, nil)
 
 	cmd := exec.Command(consentBinary(t), "subscribe", "--list", "Y6nRLr", "--email", "killed@example.com", "--email-marketing")
-	cmd.Env = append(os.Environ(), "CONSENT_HOME="+home, "KLAVIYO_API_URL="+slow.url, "KLAVIYO_API_KEY=pk_process_test_key")
+	cmd.Env = append(os.Environ(), "CONSENT_HOME="+home, "KLAVIYO_API_URL="+klaviyo.url, "KLAVIYO_API_KEY=pk_process_test_key")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	journalPath := filepath.Join(home, "journal.jsonl")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if data, _ := os.ReadFile(journalPath); bytes.Contains(data, []byte(`"killed@example.com"`)) {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatal("the journal never recorded the entry")
-		}
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case <-klaviyo.first: // a request is on its way to the slow Klaviyo, held there for 20 s
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("no request reached Klaviyo")
 	}
-	time.Sleep(100 * time.Millisecond) // the request is on its way to the slow Klaviyo
+	// The entry is written (and fsynced) before anything is sent: it is
+	// in the journal already.
+	journalPath := filepath.Join(home, "journal.jsonl")
+	if data, _ := os.ReadFile(journalPath); !bytes.Contains(data, []byte(`"killed@example.com"`)) {
+		cmd.Process.Kill()
+		t.Fatalf("a request reached Klaviyo before the journal had the entry: %s", data)
+	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +278,7 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 	_ = slow.cmd.Process.Kill() // a crash of its own: nothing waits for its 20 s
 	_ = slow.cmd.Wait()
 
-	states := historyStates(t, home, slow.url)
+	states := historyStates(t, home, klaviyo.url)
 	if len(states) != 1 {
 		t.Fatalf("journal after the kill: %+v", states)
 	}
@@ -165,27 +288,28 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 		}
 	}
 
-	// The same server restarted (an entry is retried only where it was
+	// The same Klaviyo, restarted (an entry is retried only where it was
 	// made: the same base URL).
-	healthy := serveSandbox(t, db, "--rate-limit", "off", "--addr", hostPort(t, slow.url))
+	healthy := serveSandbox(t, db, "--rate-limit", "off")
+	klaviyo.point(t, healthy.url)
 	// The next start shows it on Home and in History.
-	term := startTerminal(t, 100, 30, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + healthy.url, "KLAVIYO_API_KEY=pk_process_test_key", "TERM=xterm-256color"})
+	term := startTerminal(t, 100, 30, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + klaviyo.url, "KLAVIYO_API_KEY=pk_process_test_key", "TERM=xterm-256color"})
 	term.waitFor("1 entry is not verified: press h to review.")
 	term.press("h")
 	term.waitFor("killed@example.com", "pending")
 	term.press(keyCtrlC)
 	<-term.done
 
-	code, out, errOut := consentAt(t, home, healthy.url, "history", "retry", "--all")
+	code, out, errOut := consentAt(t, home, klaviyo.url, "history", "retry", "--all")
 	if code != 0 || !strings.Contains(out, "verified") {
 		t.Fatalf("retry --all: exit %d\n%s%s", code, out, errOut)
 	}
-	for id, e := range historyStates(t, home, healthy.url) {
+	for id, e := range historyStates(t, home, klaviyo.url) {
 		if e.State != "verified" {
 			t.Errorf("entry %s is %q after the retry", id, e.State)
 		}
 	}
-	if got := readBackConsent(t, home, healthy.url, []string{"killed@example.com"}); got["killed@example.com"] != "SUBSCRIBED" {
+	if got := readBackConsent(t, home, klaviyo.url, []string{"killed@example.com"}); got["killed@example.com"] != "SUBSCRIBED" {
 		t.Errorf("read back: %v", got)
 	}
 }
@@ -194,30 +318,77 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 // fails 30 % of requests and throttles 20 %: every one is in the journal
 // with a definite state; after history retry --all against a healthy
 // Klaviyo, all 20 read back SUBSCRIBED.
+//
+// The faults are counted as the sandbox answers them, and the test fails
+// if there were none. So that the paths it is about are taken whatever the
+// sandbox's random draws, the proxy in front of it answers the first
+// subscribe to arrive 503 itself (it may have arrived: the entry is
+// pending, the POST is not resent, the retry sends it) and the second 429
+// (it was not accepted: it is sent again after Retry-After).
 func TestFaultyKlaviyoThenRetry(t *testing.T) {
 	home := t.TempDir()
 	db := filepath.Join(home, "served.db")
 	faulty := serveSandbox(t, db, "--fail-rate", "0.3", "--throttle-rate", "0.2", "--rate-limit", "off")
 	const n = 20
 	emails := make([]string, n)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 5)
 	for i := range emails {
 		emails[i] = fmt.Sprintf("faulty%02d@example.com", i)
-		wg.Add(1)
-		go func(email string) {
-			defer wg.Done()
+	}
+	klaviyo := newKlaviyoProxy(t, faulty.url, emails)
+	klaviyo.setFault(func(n int) int {
+		switch n {
+		case 1:
+			return http.StatusServiceUnavailable
+		case 2:
+			return http.StatusTooManyRequests
+		}
+		return 0
+	})
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 5)
+	for _, email := range emails {
+		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			consentAt(t, home, faulty.url, "subscribe", "--list", "Y6nRLr", "--email", email, "--email-marketing", "--wait", "5s")
-		}(emails[i])
+			consentAt(t, home, klaviyo.url, "subscribe", "--list", "Y6nRLr", "--email", email, "--email-marketing", "--wait", "5s")
+		})
 	}
 	wg.Wait()
 	faulty.stop()
 
-	states := historyStates(t, home, faulty.url)
+	var sandboxFaults, requests int
+	var unavailable, throttled []string
+	posts := map[string]int{}
+	klaviyo.read(func() {
+		for status, k := range klaviyo.statuses {
+			requests += k
+			if status == http.StatusTooManyRequests || status >= 500 {
+				sandboxFaults += k
+			}
+		}
+		unavailable, throttled = klaviyo.injected[http.StatusServiceUnavailable], klaviyo.injected[http.StatusTooManyRequests]
+		for _, email := range emails {
+			posts[email] = klaviyo.posts[email]
+		}
+		klaviyo.fault = nil
+	})
+	// At 50 % of at least one request per person, none is a chance of
+	// 2^-20 or less.
+	if sandboxFaults == 0 {
+		t.Fatalf("the sandbox's --fail-rate and --throttle-rate injected no fault in %d requests: the test proves nothing", requests)
+	}
+	if len(unavailable) != 1 || len(throttled) != 1 || unavailable[0] == "" || throttled[0] == "" {
+		t.Fatalf("the proxy's faults: 503 for %q, 429 for %q; want one subscribe each", unavailable, throttled)
+	}
+	if got := posts[unavailable[0]]; got != 1 {
+		t.Errorf("%s: %d subscribe POSTs after a 503, want 1: a POST that may have arrived was sent again", unavailable[0], got)
+	}
+	if got := posts[throttled[0]]; got < 2 {
+		t.Errorf("%s: %d subscribe POST after a 429, want it sent again", throttled[0], got)
+	}
+
+	states := historyStates(t, home, klaviyo.url)
 	byEmail := map[string]string{}
-	unverified := 0
 	for _, e := range states {
 		switch e.State {
 		case "pending", "accepted", "verified", "failed":
@@ -225,25 +396,28 @@ func TestFaultyKlaviyoThenRetry(t *testing.T) {
 			t.Errorf("entry for %s has state %q", e.Email, e.State)
 		}
 		byEmail[e.Email] = e.State
-		if e.State != "verified" {
-			unverified++
-		}
 	}
 	if len(byEmail) != n {
 		t.Fatalf("the journal has %d of the %d people: %+v", len(byEmail), n, states)
 	}
-	if unverified == 0 {
-		t.Log("every subscribe got through the faults: the retry has nothing to do")
+	if got := byEmail[unavailable[0]]; got != "pending" {
+		t.Errorf("%s, answered 503, is %q: want pending (it may have arrived), for the retry", unavailable[0], got)
 	}
 
-	healthy := serveSandbox(t, db, "--rate-limit", "off", "--addr", hostPort(t, faulty.url))
-	if code, out, errOut := consentAt(t, home, healthy.url, "history", "retry", "--all"); code != 0 {
+	healthy := serveSandbox(t, db, "--rate-limit", "off")
+	klaviyo.point(t, healthy.url)
+	if code, out, errOut := consentAt(t, home, klaviyo.url, "history", "retry", "--all"); code != 0 {
 		t.Fatalf("retry --all: exit %d\n%s%s", code, out, errOut)
 	}
-	got := readBackConsent(t, home, healthy.url, emails)
+	got := readBackConsent(t, home, klaviyo.url, emails)
 	for _, email := range emails {
 		if got[email] != "SUBSCRIBED" {
 			t.Errorf("%s reads back %q after the retry", email, got[email])
 		}
 	}
+	klaviyo.read(func() {
+		if k := klaviyo.posts[unavailable[0]]; k != 2 {
+			t.Errorf("%s: %d subscribe POSTs after the retry, want 2: the retry sends what did not arrive, once", unavailable[0], k)
+		}
+	})
 }
