@@ -76,8 +76,11 @@ type klaviyoProxy struct {
 	subs     int              // subscribe POSTs
 	posts    map[string]int   // subscribe POSTs by the email of the test they name
 	emails   []string         // the emails posts counts
-	first    chan struct{}    // closed when the first request arrives
+	first    chan struct{}    // closed when the first subscribe POST arrives
 	seen     bool
+	// holdPosts holds every subscribe POST until its client goes away: a
+	// Klaviyo that never answers the send.
+	holdPosts bool
 }
 
 func newKlaviyoProxy(t *testing.T, target string, emails []string) *klaviyoProxy {
@@ -111,11 +114,22 @@ func newKlaviyoProxy(t *testing.T, target string, emails []string) *klaviyoProxy
 			writeKlaviyoFault(w, status)
 			return
 		}
+		if p.holding(r) {
+			<-r.Context().Done()
+			return
+		}
 		rp.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	p.url = srv.URL
 	return p
+}
+
+// holding reports whether r is a subscribe POST the proxy holds.
+func (p *klaviyoProxy) holding(r *http.Request) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.holdPosts && r.Method == http.MethodPost && r.URL.Path == "/api/profile-subscription-bulk-create-jobs"
 }
 
 // point sends what comes next to the sandbox at target.
@@ -134,12 +148,12 @@ func (p *klaviyoProxy) point(t *testing.T, target string) {
 func (p *klaviyoProxy) arrive(r *http.Request, body []byte) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if r.Method != http.MethodPost || r.URL.Path != "/api/profile-subscription-bulk-create-jobs" {
+		return 0
+	}
 	if !p.seen {
 		p.seen = true
 		close(p.first)
-	}
-	if r.Method != http.MethodPost || r.URL.Path != "/api/profile-subscription-bulk-create-jobs" {
-		return 0
 	}
 	p.subs++
 	named := ""
@@ -244,14 +258,15 @@ func readBackConsent(t *testing.T, home, url string, emails []string) map[string
 }
 
 // TestKilledSubscribeIsPendingThenRetried kills `consent subscribe` with
-// SIGKILL while a slow Klaviyo holds its request: the journal already has
-// the entry (pending), and `history retry --all` against a healthy Klaviyo
+// SIGKILL while Klaviyo holds its subscribe: the journal already has the
+// entry (pending), and `history retry --all` against a healthy Klaviyo
 // completes and verifies it.
 func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 	home := t.TempDir()
 	db := filepath.Join(home, "served.db")
-	slow := serveSandbox(t, db, "--latency", "20s", "--rate-limit", "off")
+	slow := serveSandbox(t, db, "--rate-limit", "off")
 	klaviyo := newKlaviyoProxy(t, slow.url, nil)
+	klaviyo.holdPosts = true // set before any request: no lock needed yet
 
 	cmd := exec.Command(consentBinary(t), "subscribe", "--list", "Y6nRLr", "--email", "killed@example.com", "--email-marketing")
 	cmd.Env = append(os.Environ(), "CONSENT_HOME="+home, "KLAVIYO_API_URL="+klaviyo.url, "KLAVIYO_API_KEY=pk_process_test_key")
@@ -259,23 +274,23 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case <-klaviyo.first: // a request is on its way to the slow Klaviyo, held there for 20 s
+	case <-klaviyo.first: // the subscribe is on its way, and held there
 	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
-		t.Fatal("no request reached Klaviyo")
+		t.Fatal("no subscribe reached Klaviyo")
 	}
 	// The entry is written (and fsynced) before anything is sent: it is
 	// in the journal already.
 	journalPath := filepath.Join(home, "journal.jsonl")
 	if data, _ := os.ReadFile(journalPath); !bytes.Contains(data, []byte(`"killed@example.com"`)) {
 		cmd.Process.Kill()
-		t.Fatalf("a request reached Klaviyo before the journal had the entry: %s", data)
+		t.Fatalf("the subscribe reached Klaviyo before the journal had the entry: %s", data)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
-	_ = slow.cmd.Process.Kill() // a crash of its own: nothing waits for its 20 s
+	_ = slow.cmd.Process.Kill() // a crash of its own
 	_ = slow.cmd.Wait()
 
 	states := historyStates(t, home, klaviyo.url)
@@ -292,6 +307,9 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 	// made: the same base URL).
 	healthy := serveSandbox(t, db, "--rate-limit", "off")
 	klaviyo.point(t, healthy.url)
+	klaviyo.mu.Lock()
+	klaviyo.holdPosts = false
+	klaviyo.mu.Unlock()
 	// The next start shows it on Home and in History.
 	term := startTerminal(t, 100, 30, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + klaviyo.url, "KLAVIYO_API_KEY=pk_process_test_key", "TERM=xterm-256color"})
 	term.waitFor("1 entry is not verified: press h to review.")
