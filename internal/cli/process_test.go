@@ -125,6 +125,13 @@ func newKlaviyoProxy(t *testing.T, target string, emails []string) *klaviyoProxy
 	return p
 }
 
+// hold sets whether subscribe POSTs are held.
+func (p *klaviyoProxy) hold(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.holdPosts = on
+}
+
 // holding reports whether r is a subscribe POST the proxy holds.
 func (p *klaviyoProxy) holding(r *http.Request) bool {
 	p.mu.Lock()
@@ -266,7 +273,7 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 	db := filepath.Join(home, "served.db")
 	slow := serveSandbox(t, db, "--rate-limit", "off")
 	klaviyo := newKlaviyoProxy(t, slow.url, nil)
-	klaviyo.holdPosts = true // set before any request: no lock needed yet
+	klaviyo.hold(true)
 
 	cmd := exec.Command(consentBinary(t), "subscribe", "--list", "Y6nRLr", "--email", "killed@example.com", "--email-marketing")
 	cmd.Env = append(os.Environ(), "CONSENT_HOME="+home, "KLAVIYO_API_URL="+klaviyo.url, "KLAVIYO_API_KEY=pk_process_test_key")
@@ -307,9 +314,7 @@ func TestKilledSubscribeIsPendingThenRetried(t *testing.T) {
 	// made: the same base URL).
 	healthy := serveSandbox(t, db, "--rate-limit", "off")
 	klaviyo.point(t, healthy.url)
-	klaviyo.mu.Lock()
-	klaviyo.holdPosts = false
-	klaviyo.mu.Unlock()
+	klaviyo.hold(false)
 	// The next start shows it on Home and in History.
 	term := startTerminal(t, 100, 30, []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + klaviyo.url, "KLAVIYO_API_KEY=pk_process_test_key", "TERM=xterm-256color"})
 	term.waitFor("1 entry is not verified: press h to review.")
