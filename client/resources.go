@@ -35,8 +35,8 @@ type List struct {
 	Raw json.RawMessage
 }
 
-// DoubleOptIn reports whether email consent through this list waits for the
-// person to confirm.
+// DoubleOptIn reports whether marketing consent (email and SMS) through
+// this list waits for the person to confirm.
 func (l List) DoubleOptIn() bool { return l.OptInProcess == "double_opt_in" }
 
 // OptInName is the list's opt-in process as a person says it ("double

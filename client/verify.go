@@ -16,8 +16,8 @@ type Outcome string
 const (
 	// Verified: Klaviyo's profile shows the consent asked for.
 	Verified Outcome = "verified"
-	// PendingDoubleOptIn: email on a double-opt-in list; Klaviyo records
-	// it when the person confirms.
+	// PendingDoubleOptIn: email or SMS marketing on a double-opt-in list;
+	// Klaviyo records it when the person confirms.
 	PendingDoubleOptIn Outcome = "pending_double_opt_in"
 	// PartialFailure: Klaviyo accepted the job but ignored this channel's
 	// identifier (X-Klaviyo-Partial-Failure).
@@ -103,7 +103,8 @@ func (v Verification) AllVerified() bool {
 type VerifyOptions struct {
 	// Timeout is how long to keep reading the profile back (default 30 s).
 	Timeout time.Duration
-	// DoubleOptIn is set when the list waits for email confirmation.
+	// DoubleOptIn is set when the list waits for the person to confirm
+	// email and SMS marketing consent.
 	DoubleOptIn bool
 	// MaxPolls, when above 0, bounds how many times the profile is read:
 	// with 1, Verify says what Klaviyo shows now, without waiting.
@@ -115,8 +116,8 @@ var pollDelays = []time.Duration{250 * time.Millisecond, 500 * time.Millisecond,
 
 // Verify reads the profile back, with backoff, until every requested channel
 // shows the consent asked for or the bound passes. Channels Klaviyo said it
-// ignored (partial failure) and email on a double-opt-in list are reported
-// as such rather than waited for.
+// ignored (partial failure) and marketing consent on a double-opt-in list
+// are reported as such rather than waited for.
 func (c *Client) Verify(ctx context.Context, s Submission, opts VerifyOptions) (Verification, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 30 * time.Second
@@ -174,6 +175,10 @@ func (c *Client) Verify(ctx context.Context, s Submission, opts VerifyOptions) (
 				case ch == model.EmailMarketing && opts.DoubleOptIn && s.Want == model.Subscribed:
 					v.Channels = append(v.Channels, result(ch, PendingDoubleOptIn, got, elapsed,
 						"the list uses double opt-in: Klaviyo records email consent when the person confirms the email it sends"))
+					delete(pending, ch)
+				case ch == model.SMSMarketing && opts.DoubleOptIn && s.Want == model.Subscribed:
+					v.Channels = append(v.Channels, result(ch, PendingDoubleOptIn, got, elapsed,
+						"the list uses double opt-in: Klaviyo records SMS consent when the person replies YES to the text it sends"))
 					delete(pending, ch)
 				}
 			}
@@ -251,8 +256,13 @@ func result(ch model.Channel, o Outcome, got model.ChannelConsent, after time.Du
 
 func partialFailureDetail(s Submission) string {
 	d := "Klaviyo accepted the job but ignored the phone number (X-Klaviyo-Partial-Failure: " + s.PartialFailure + "), so SMS consent was not recorded"
-	if a := s.Request.PhoneAnalysis; a != nil && !a.SMSEligible && a.Reason != "" {
-		d += ": " + a.Reason
+	switch a := s.Request.PhoneAnalysis; {
+	case a != nil && !a.SMSEligible && a.Reason != "":
+		d += ": " + a.ReasonFor(false)
+	case a == nil || a.Valid:
+		// A number Klaviyo can use is ignored when another profile holds
+		// it: Klaviyo keeps one phone number on one profile.
+		d += ": another profile may hold this number (Klaviyo keeps each phone number on one profile)"
 	}
 	return d
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 	"github.com/consentdesk/consent/sandbox"
@@ -178,7 +179,8 @@ func TestDismissPutsAnEntryToRest(t *testing.T) {
 // it back, sends nothing, and verifies it.
 func TestDoubleOptInAwaitsConfirmation(t *testing.T) {
 	ctx := context.Background()
-	c, posts := sandboxClient(t, openSandbox(t, "", sandbox.Options{}))
+	sb := openSandbox(t, "", sandbox.Options{})
+	c, posts := sandboxClient(t, sb)
 	j := journal.NewMemory()
 	d := desk(j, c)
 	doi := checked(t, model.ConsentRequest{ListID: "NFjKbW", Email: "confirm.me@example.com", Channels: emailOnly})
@@ -193,13 +195,38 @@ func TestDoubleOptInAwaitsConfirmation(t *testing.T) {
 	if err != nil || r.State() != journal.StateAwaitingConfirmation || posts.Load() != 1 {
 		t.Fatalf("before confirmation: %s %v, %d POSTs", r.State(), err, posts.Load())
 	}
-	if _, err := c.Subscribe(ctx, checked(t, model.ConsentRequest{ListID: "Y6nRLr", Email: doi.Email, Channels: emailOnly})); err != nil {
+	if _, err := sb.Confirm(ctx, doi.Email, ""); err != nil {
 		t.Fatal(err)
 	}
 	before := posts.Load()
 	r, err = d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{})
 	if err != nil || r.State() != journal.StateVerified || posts.Load() != before || byID(t, j, out.EntryID).State != journal.StateVerified {
 		t.Fatalf("after confirmation: %s %v, %d POSTs", r.State(), err, posts.Load()-before)
+	}
+}
+
+// TestSMSDoubleOptInAwaitsConfirmation: SMS marketing on a double opt-in
+// list waits for the person's YES as email waits for their click, and a
+// retry after it reads back without sending again.
+func TestSMSDoubleOptInAwaitsConfirmation(t *testing.T) {
+	ctx := context.Background()
+	sb := openSandbox(t, "", sandbox.Options{})
+	c, posts := sandboxClient(t, sb)
+	j := journal.NewMemory()
+	d := desk(j, c)
+	doi := checked(t, model.ConsentRequest{ListID: "NFjKbW", Phone: "+447400123499", Channels: []model.Channel{model.SMSMarketing, model.SMSTransactional}})
+	out := d.Submit(ctx, journal.ActionSubscribe, doi, nil, SubmitOptions{})
+	if out.State() != journal.StateAwaitingConfirmation || len(out.Verification.Channels) != 2 ||
+		out.Verification.Channels[0].Outcome != client.PendingDoubleOptIn || out.Verification.Channels[1].Outcome != client.Verified {
+		t.Fatalf("SMS on a double opt-in list: %s %+v", out.State(), out.Verification.Channels)
+	}
+	if _, err := sb.Confirm(ctx, doi.Phone, "NFjKbW"); err != nil {
+		t.Fatal(err)
+	}
+	before := posts.Load()
+	r, err := d.Retry(ctx, byID(t, j, out.EntryID), RetryOptions{})
+	if err != nil || r.State() != journal.StateVerified || posts.Load() != before {
+		t.Fatalf("after the YES: %s %v, %d POSTs", r.State(), err, posts.Load()-before)
 	}
 }
 

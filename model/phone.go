@@ -268,7 +268,7 @@ func (r PhoneRules) valid(a *PhoneAnalysis, num *phonenumbers.PhoneNumber, cc in
 	case !a.SMSRegionSupported:
 		a.Reason = notSMSCountry(a.Region, cc, nsn, r.Policy)
 	case !canText:
-		a.Reason = fmt.Sprintf("%s in %s cannot receive texts — SMS consent would not be recorded. Email consent is unaffected.",
+		a.Reason = fmt.Sprintf("%s in %s cannot receive texts — SMS consent would not be recorded."+emailUnaffected,
 			typeDescriptions[typ], countryInSentence(a.Region))
 	case typ == phonenumbers.MOBILE:
 		a.Reason = fmt.Sprintf("SMS consent can be recorded: a mobile number in %s", countryInSentence(a.Region))
@@ -298,6 +298,20 @@ func (r PhoneRules) incomplete(a *PhoneAnalysis, nsn, keepTyping string) {
 	}
 }
 
+// emailUnaffected closes the reason SMS consent cannot be recorded: said
+// to a person whose email consent is being sent too (see ReasonFor).
+const emailUnaffected = " Email consent is unaffected."
+
+// ReasonFor is the analysis's reason as said about a request: the closing
+// "Email consent is unaffected." only when sendsEmail, that is when email
+// consent is sent with it (the form, a refusal).
+func (a PhoneAnalysis) ReasonFor(sendsEmail bool) string {
+	if sendsEmail {
+		return a.Reason
+	}
+	return strings.Replace(a.Reason, emailUnaffected, "", 1)
+}
+
 // notSMSCountry is the reason for a region outside the policy. A region that
 // shares its calling code with a policy country says so: +1 787 looks like a
 // US number and is not one.
@@ -307,13 +321,13 @@ func notSMSCountry(region string, cc int, nsn string, policy *SMSPolicy) string 
 		prefix += " " + nsn[:3]
 	}
 	if region == nonGeographic {
-		return fmt.Sprintf("%s is a non-geographic number, not an SMS country for this account — SMS consent would not be recorded. Email consent is unaffected.", prefix)
+		return fmt.Sprintf("%s is a non-geographic number, not an SMS country for this account — SMS consent would not be recorded."+emailUnaffected, prefix)
 	}
 	shares := ""
 	if main := phoneMeta().mainOfCC[cc]; main != "" && main != region && policy.Allows(main) {
 		shares = fmt.Sprintf(" (it shares +%d with %s but is not part of it)", cc, countryInSentence(main))
 	}
-	return fmt.Sprintf("%s (%s) is not an SMS country for this account%s — SMS consent would not be recorded. Email consent is unaffected.",
+	return fmt.Sprintf("%s (%s) is not an SMS country for this account%s — SMS consent would not be recorded."+emailUnaffected,
 		CountryName(region), prefix, shares)
 }
 

@@ -35,6 +35,12 @@ func (r ConsentRequest) WantsSMS() bool {
 	return r.Has(SMSMarketing) || r.Has(SMSTransactional)
 }
 
+// SendsEmail reports whether the request carries email consent: email
+// marketing for an email address.
+func (r ConsentRequest) SendsEmail() bool {
+	return r.Has(EmailMarketing) && strings.TrimSpace(r.Email) != ""
+}
+
 // Problem is one reason a request cannot be sent, tied to the field it is
 // about ("email", "phone", "channels", "list", "source").
 type Problem struct {
@@ -100,7 +106,7 @@ func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 		case !a.Valid:
 			add("phone", "%s", a.Reason)
 		case r.WantsSMS() && !a.SMSEligible:
-			add("phone", "%s", a.Reason)
+			add("phone", "%s", a.ReasonFor(r.SendsEmail()))
 		default:
 			out.Phone = a.E164
 		}

@@ -13,11 +13,13 @@ import (
 )
 
 // clearedBySubscribe reports whether subscribing lifts an email
-// suppression: Klaviyo's spec names UNSUBSCRIBE, SPAM_REPORT and
-// USER_SUPPRESSED; hard bounces and spam complaints stay.
+// suppression: an unsubscribe, a spam complaint or a manual suppression
+// is lifted by new consent; a hard bounce or an invalid address is not
+// (BEHAVIOUR.md, rule 3). The spec's prose says "SPAM_REPORT", which is
+// not a value of its suppression enum: the reason is SPAM_COMPLAINT.
 func clearedBySubscribe(reason string) bool {
 	switch reason {
-	case "UNSUBSCRIBE", "SPAM_REPORT", "USER_SUPPRESSED":
+	case model.ReasonUnsubscribe, model.ReasonSpamComplaint, model.ReasonUserSuppressed:
 		return true
 	}
 	return false
@@ -142,11 +144,12 @@ type jobStatements struct {
 	byID, byEmail, byPhone, insert  *sql.Stmt
 	setEmail, setPhone, touch       *sql.Stmt
 	email, sms, transactional, join *sql.Stmt
-	leave                           *sql.Stmt
+	leave, wipeSMS                  *sql.Stmt
+	awaitOptIn, dropOptIns          *sql.Stmt
 }
 
 func prepareJobStatements(ctx context.Context, tx *sql.Tx) (*jobStatements, func(), error) {
-	const found = "SELECT seq, email, phone_number, em_suppression, em_list_suppr FROM profiles "
+	const found = "SELECT seq, email, phone_number, em_suppression, em_list_suppr, em_consent, sm_consent FROM profiles "
 	texts := []string{
 		found + "WHERE id = ?",
 		found + "WHERE email = ?",
@@ -161,6 +164,11 @@ func prepareJobStatements(ctx context.Context, tx *sql.Tx) (*jobStatements, func
 		`UPDATE profiles SET st_consent = ?, st_consent_ts = ?, st_updated = ?, st_method = ?, st_method_detail = '' WHERE seq = ?`,
 		"INSERT INTO memberships (list_seq, profile_seq, joined) VALUES (?, ?, ?) ON CONFLICT (profile_seq, list_seq) DO NOTHING",
 		"DELETE FROM memberships WHERE list_seq = ? AND profile_seq = ?",
+		`UPDATE profiles SET sm_consent = 'NEVER_SUBSCRIBED', sm_consent_ts = NULL, sm_updated = ?1, sm_method = NULL, sm_method_detail = NULL,
+			st_consent = 'NEVER_SUBSCRIBED', st_consent_ts = NULL, st_updated = ?1, st_method = NULL, st_method_detail = NULL WHERE seq = ?2`,
+		`INSERT INTO optins (profile_seq, list_seq, channel, requested, custom_source) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (profile_seq, list_seq, channel) DO UPDATE SET requested = excluded.requested, custom_source = excluded.custom_source`,
+		"DELETE FROM optins WHERE profile_seq = ? AND channel = ?",
 	}
 	stmts := make([]*sql.Stmt, len(texts))
 	closeAll := func() {
@@ -182,6 +190,7 @@ func prepareJobStatements(ctx context.Context, tx *sql.Tx) (*jobStatements, func
 		byID: stmts[0], byEmail: stmts[1], byPhone: stmts[2], insert: stmts[3],
 		setEmail: stmts[4], setPhone: stmts[5], touch: stmts[6],
 		email: stmts[7], sms: stmts[8], transactional: stmts[9], join: stmts[10], leave: stmts[11],
+		wipeSMS: stmts[12], awaitOptIn: stmts[13], dropOptIns: stmts[14],
 	}, closeAll, nil
 }
 
@@ -192,6 +201,8 @@ type targetProfile struct {
 	phone     *string
 	suppr     string
 	listSuppr string
+	emConsent string // email marketing consent before the job
+	smConsent string // SMS marketing consent before the job
 }
 
 // applyJob applies a job at time now within tx.
@@ -220,8 +231,13 @@ func (s *Sandbox) applyJob(ctx context.Context, tx *sql.Tx, j job, now time.Time
 	return nil
 }
 
+// applyProfile applies one profile of a job. On a double opt-in list
+// (and not a historical import) a marketing channel the person has not
+// already consented to waits for their confirmation (BEHAVIOUR.md, rule
+// 2); only marketing consent makes a list member (rule 5); SMS consent is
+// not recorded for a phone number another profile holds (rule 4).
 func (s *Sandbox) applyProfile(ctx context.Context, st *jobStatements, j job, list *listRow, p jobProfile, now time.Time) error {
-	t, err := s.resolveProfile(ctx, st, p, now)
+	t, phoneTaken, err := s.resolveProfile(ctx, st, p, now)
 	if err != nil {
 		return err
 	}
@@ -233,29 +249,46 @@ func (s *Sandbox) applyProfile(ctx context.Context, st *jobStatements, j job, li
 		return at
 	}
 	subscribe := j.Kind == subscribeJobType
-	pendingDOI := subscribe && list != nil && list.optInProcess == "double_opt_in" && !j.Historical
-	changedChannel := false
-	if c := p.EmailMarketing; c != nil && !pendingDOI {
-		if err := s.applyEmail(ctx, st, j, t, list, consentAt(c), at); err != nil {
-			return err
+	doubleOptIn := subscribe && list != nil && list.optInProcess == "double_opt_in" && !j.Historical
+	awaits := func(before string) bool { return doubleOptIn && before != string(model.Subscribed) }
+	marketing := false
+	if c := p.EmailMarketing; c != nil {
+		if awaits(t.emConsent) {
+			if err := s.awaitConfirmation(ctx, st, t, list, optInEmail, j.CustomSource, at); err != nil {
+				return err
+			}
+		} else {
+			if err := s.applyEmail(ctx, st, t, list, emailChange{subscribe: subscribe, custom: j.CustomSource}, consentAt(c), at); err != nil {
+				return err
+			}
+			marketing = true
 		}
-		changedChannel = true
 	}
 	state := string(model.Subscribed)
 	if !subscribe {
 		state = string(model.Unsubscribed)
 	}
-	if c := p.SMSMarketing; c != nil {
-		if _, err := st.sms.ExecContext(ctx, state, consentAt(c), at, apiMethod, t.seq); err != nil {
-			return fmt.Errorf("sandbox: recording SMS consent: %w", err)
+	if c := p.SMSMarketing; c != nil && !phoneTaken {
+		if awaits(t.smConsent) {
+			if err := s.awaitConfirmation(ctx, st, t, list, optInSMS, j.CustomSource, at); err != nil {
+				return err
+			}
+		} else {
+			if _, err := st.sms.ExecContext(ctx, state, consentAt(c), at, apiMethod, t.seq); err != nil {
+				return fmt.Errorf("sandbox: recording SMS consent: %w", err)
+			}
+			marketing = true
 		}
-		changedChannel = true
 	}
-	if c := p.SMSTransactional; c != nil {
+	if c := p.SMSTransactional; c != nil && !phoneTaken {
 		if _, err := st.transactional.ExecContext(ctx, state, consentAt(c), at, apiMethod, t.seq); err != nil {
 			return fmt.Errorf("sandbox: recording SMS consent: %w", err)
 		}
-		changedChannel = true
+	}
+	if !subscribe {
+		if err := s.cancelConfirmations(ctx, st, t, p); err != nil {
+			return err
+		}
 	}
 	if _, err := st.touch.ExecContext(ctx, at, t.seq); err != nil {
 		return fmt.Errorf("sandbox: updating a profile: %w", err)
@@ -266,9 +299,10 @@ func (s *Sandbox) applyProfile(ctx context.Context, st *jobStatements, j job, li
 		if _, err := st.leave.ExecContext(ctx, list.seq, t.seq); err != nil {
 			return fmt.Errorf("sandbox: removing a list member: %w", err)
 		}
-	case !pendingDOI || changedChannel:
-		// On a double opt-in list the email part waits for confirmation,
-		// and so does membership unless another channel was subscribed.
+	case marketing:
+		// Transactional-only consent is shown on the profile, but does
+		// not add it to the list; marketing consent still waiting for
+		// confirmation does not either.
 		if _, err := st.join.ExecContext(ctx, list.seq, t.seq, at); err != nil {
 			return fmt.Errorf("sandbox: adding a list member: %w", err)
 		}
@@ -276,11 +310,18 @@ func (s *Sandbox) applyProfile(ctx context.Context, st *jobStatements, j job, li
 	return nil
 }
 
+// emailChange is what a change of email marketing consent records.
+type emailChange struct {
+	subscribe   bool    // SUBSCRIBED, else UNSUBSCRIBED
+	custom      *string // the job's custom_source
+	doubleOptIn bool    // consent the person confirmed (double opt-in)
+}
+
 // applyEmail records email marketing consent: a subscribe sets SUBSCRIBED
 // and clears the suppressions subscribing lifts (and the list's own
 // suppression); an unsubscribe sets UNSUBSCRIBED and adds an UNSUBSCRIBE
 // suppression, so the profile can no longer receive email marketing.
-func (s *Sandbox) applyEmail(ctx context.Context, st *jobStatements, j job, t targetProfile, list *listRow, consentAt, at int64) error {
+func (s *Sandbox) applyEmail(ctx context.Context, st *jobStatements, t targetProfile, list *listRow, ch emailChange, consentAt, at int64) error {
 	var suppr, listSuppr []storedSuppression
 	if err := errors.Join(json.Unmarshal([]byte(t.suppr), &suppr), json.Unmarshal([]byte(t.listSuppr), &listSuppr)); err != nil {
 		return fmt.Errorf("sandbox: reading suppressions: %w", err)
@@ -288,18 +329,17 @@ func (s *Sandbox) applyEmail(ctx context.Context, st *jobStatements, j job, t ta
 	state := string(model.Subscribed)
 	var custom *string
 	var doubleOptin *bool
-	if j.Kind == subscribeJobType {
+	if ch.subscribe {
 		suppr = slices.DeleteFunc(suppr, func(s storedSuppression) bool { return clearedBySubscribe(s.Reason) })
 		if list != nil {
 			listSuppr = slices.DeleteFunc(listSuppr, func(s storedSuppression) bool { return s.ListID == list.id })
 		}
-		custom = j.CustomSource
-		no := false
-		doubleOptin = &no
+		custom = ch.custom
+		doubleOptin = &ch.doubleOptIn
 	} else {
 		state = string(model.Unsubscribed)
-		if !slices.ContainsFunc(suppr, func(s storedSuppression) bool { return s.Reason == "UNSUBSCRIBE" }) {
-			suppr = append(suppr, storedSuppression{Reason: "UNSUBSCRIBE", At: at})
+		if !slices.ContainsFunc(suppr, func(s storedSuppression) bool { return s.Reason == model.ReasonUnsubscribe }) {
+			suppr = append(suppr, storedSuppression{Reason: model.ReasonUnsubscribe, At: at})
 		}
 	}
 	supprJSON, err := json.Marshal(nonNil(suppr))
@@ -319,14 +359,15 @@ func (s *Sandbox) applyEmail(ctx context.Context, st *jobStatements, j job, t ta
 
 // resolveProfile finds a job profile's target, by id, then email, then
 // phone number, or creates it; it stores an identifier the target lacks
-// (an email only when no other profile has it).
-func (s *Sandbox) resolveProfile(ctx context.Context, st *jobStatements, p jobProfile, now time.Time) (targetProfile, error) {
-	var t targetProfile
+// (an email only when no other profile has it). phoneTaken reports that
+// the job's phone number belongs to another profile: it stays there, and
+// the job's SMS consent is not recorded on either (BEHAVIOUR.md, rule 4).
+func (s *Sandbox) resolveProfile(ctx context.Context, st *jobStatements, p jobProfile, now time.Time) (t targetProfile, phoneTaken bool, err error) {
 	find := func(stmt *sql.Stmt, key string) (bool, error) {
 		if key == "" {
 			return false, nil
 		}
-		err := stmt.QueryRowContext(ctx, key).Scan(&t.seq, &t.email, &t.phone, &t.suppr, &t.listSuppr)
+		err := stmt.QueryRowContext(ctx, key).Scan(&t.seq, &t.email, &t.phone, &t.suppr, &t.listSuppr, &t.emConsent, &t.smConsent)
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, nil
 		}
@@ -341,42 +382,78 @@ func (s *Sandbox) resolveProfile(ctx context.Context, st *jobStatements, p jobPr
 	}{{st.byID, p.ID}, {st.byEmail, p.Email}, {st.byPhone, p.Phone}} {
 		ok, err := find(lookup.stmt, lookup.key)
 		if err != nil {
-			return t, err
+			return t, false, err
 		}
 		if ok {
-			return t, s.completeIdentifiers(ctx, st, &t, p)
+			phoneTaken, err := s.completeIdentifiers(ctx, st, &t, p, micros(now))
+			return t, phoneTaken, err
 		}
 	}
 	res, err := st.insert.ExecContext(ctx, newProfileID(now), nullable(p.Email), nullable(p.Phone), micros(now), micros(now))
 	if err != nil {
-		return t, fmt.Errorf("sandbox: creating a profile: %w", err)
+		return t, false, fmt.Errorf("sandbox: creating a profile: %w", err)
 	}
 	if t.seq, err = res.LastInsertId(); err != nil {
-		return t, fmt.Errorf("sandbox: creating a profile: %w", err)
+		return t, false, fmt.Errorf("sandbox: creating a profile: %w", err)
 	}
 	t.suppr, t.listSuppr = "[]", "[]"
-	return t, nil
+	t.emConsent, t.smConsent = string(model.NeverSubscribed), string(model.NeverSubscribed)
+	return t, false, nil
 }
 
-func (s *Sandbox) completeIdentifiers(ctx context.Context, st *jobStatements, t *targetProfile, p jobProfile) error {
+// completeIdentifiers stores the job's identifiers on its target where they
+// are new: an email no other profile has, and a phone number no other
+// profile has (one number, one profile). A number that replaces another
+// wipes the SMS consent given for the old one (BEHAVIOUR.md, rule 1): the
+// job's own SMS channels, applied next, are the only consent the new
+// number has. It reports whether the job's number belongs to another
+// profile.
+func (s *Sandbox) completeIdentifiers(ctx context.Context, st *jobStatements, t *targetProfile, p jobProfile, at int64) (bool, error) {
+	owner := func(stmt *sql.Stmt, key string) (int64, error) {
+		var seq int64
+		err := stmt.QueryRowContext(ctx, key).Scan(&seq, new(*string), new(*string), new(string), new(string), new(string), new(string))
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("sandbox: finding a profile: %w", err)
+		}
+		return seq, nil
+	}
 	if p.Email != "" && (t.email == nil || *t.email != p.Email) {
-		var owner int64
-		err := st.byEmail.QueryRowContext(ctx, p.Email).Scan(&owner, new(*string), new(*string), new(string), new(string))
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
+		seq, err := owner(st.byEmail, p.Email)
+		if err != nil {
+			return false, err
+		}
+		if seq == 0 {
 			if _, err := st.setEmail.ExecContext(ctx, p.Email, t.seq); err != nil {
-				return fmt.Errorf("sandbox: storing an email address: %w", err)
+				return false, fmt.Errorf("sandbox: storing an email address: %w", err)
 			}
-		case err != nil:
-			return fmt.Errorf("sandbox: finding a profile: %w", err)
 		}
 	}
-	if p.Phone != "" && (t.phone == nil || *t.phone != p.Phone) {
-		if _, err := st.setPhone.ExecContext(ctx, p.Phone, t.seq); err != nil {
-			return fmt.Errorf("sandbox: storing a phone number: %w", err)
-		}
+	if p.Phone == "" || (t.phone != nil && *t.phone == p.Phone) {
+		return false, nil
 	}
-	return nil
+	seq, err := owner(st.byPhone, p.Phone)
+	switch {
+	case err != nil:
+		return false, err
+	case seq != 0 && seq != t.seq:
+		return true, nil
+	}
+	if t.phone != nil {
+		if _, err := st.wipeSMS.ExecContext(ctx, at, t.seq); err != nil {
+			return false, fmt.Errorf("sandbox: clearing the old number's SMS consent: %w", err)
+		}
+		if _, err := st.dropOptIns.ExecContext(ctx, t.seq, optInSMS); err != nil {
+			return false, fmt.Errorf("sandbox: clearing the old number's SMS consent: %w", err)
+		}
+		t.smConsent = string(model.NeverSubscribed)
+	}
+	if _, err := st.setPhone.ExecContext(ctx, p.Phone, t.seq); err != nil {
+		return false, fmt.Errorf("sandbox: storing a phone number: %w", err)
+	}
+	return false, nil
 }
 
 // nullable maps "" to SQL NULL.

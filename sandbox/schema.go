@@ -89,6 +89,18 @@ var migrations = []string{
 		payload TEXT    NOT NULL
 	);
 	CREATE INDEX jobs_by_due ON jobs (due);`,
+
+	// 2: marketing consent on a double opt-in list waiting for the
+	// person's confirmation, per channel ('email' or 'sms').
+	`CREATE TABLE optins (
+		seq           INTEGER PRIMARY KEY,
+		profile_seq   INTEGER NOT NULL REFERENCES profiles (seq),
+		list_seq      INTEGER NOT NULL REFERENCES lists (seq),
+		channel       TEXT    NOT NULL CHECK (channel IN ('email', 'sms')),
+		requested     INTEGER NOT NULL,
+		custom_source TEXT,
+		UNIQUE (profile_seq, list_seq, channel)
+	);`,
 }
 
 // migrate brings the database schema up to date in one transaction,

@@ -1,6 +1,10 @@
 package sandbox
 
 import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -151,9 +155,11 @@ func (s *Sandbox) decodeProfiles(w *walker, v any, req *jobRequest) {
 }
 
 // decodeProfile validates one profile of a job. It applies Klaviyo's phone
-// rules: a phone number that is malformed, or (when SMS consent is asked
-// for) not SMS-eligible, is ignored when the profile has a valid email, and
-// is an error otherwise.
+// rules: a malformed phone number is ignored when the profile has a valid
+// email (a partial failure), and is an error otherwise; SMS consent for a
+// valid number that cannot carry it (outside the account's SMS countries,
+// or unable to receive texts) is an error even beside a valid email
+// (BEHAVIOUR.md, rule 6).
 func (s *Sandbox) decodeProfile(w *walker, v any, ptr string, req *jobRequest, now time.Time) (jobProfile, bool, bool) {
 	var p jobProfile
 	subscribe := req.Kind == subscribeJobType
@@ -216,12 +222,12 @@ func (s *Sandbox) decodeProfile(w *walker, v any, ptr string, req *jobRequest, n
 	if !hasPhone {
 		return p, false, true
 	}
-	problem, problemArgs := s.phoneProblem(phone, wantsSMS && subscribe)
+	problem, problemArgs, malformed := s.phoneProblem(phone, wantsSMS && subscribe)
 	if problem == "" {
 		p.Phone = phone
 		return p, false, true
 	}
-	if hasEmail {
+	if hasEmail && malformed {
 		// Klaviyo applies the email part and ignores the phone number.
 		p.SMSMarketing, p.SMSTransactional = nil, nil
 		return p, true, true
@@ -231,23 +237,23 @@ func (s *Sandbox) decodeProfile(w *walker, v any, ptr string, req *jobRequest, n
 }
 
 // phoneProblem says why phone cannot be used, as a detail's format and
-// its arguments, or "": it must be a valid number written in E.164 and,
-// when SMS consent is to be recorded, one the SMS policy allows and that
-// can receive texts.
-func (s *Sandbox) phoneProblem(phone string, forSMS bool) (string, []any) {
+// its arguments, or "": it must be a valid number written in E.164
+// (malformed reports that it is not) and, when SMS consent is to be
+// recorded, one the SMS policy allows and that can receive texts.
+func (s *Sandbox) phoneProblem(phone string, forSMS bool) (detail string, args []any, malformed bool) {
 	a := s.phones.Analyze(phone)
 	if !a.Valid || a.E164 != phone {
-		return invalidPhoneText, nil
+		return invalidPhoneText, nil, true
 	}
 	if !forSMS || a.SMSEligible {
-		return "", nil
+		return "", nil, false
 	}
 	if !a.SMSRegionSupported {
 		return "SMS is not supported for phone numbers in %s (%s) on this account, so SMS consent cannot be recorded for %s. " +
-			"Subscribe the profile by email instead, or leave out the sms channel.", []any{a.Country, a.Region, a.E164}
+			"Subscribe the profile by email instead, or leave out the sms channel.", []any{a.Country, a.Region, a.E164}, false
 	}
 	return "%s is a %s number, which cannot receive text messages, so SMS consent cannot be recorded for it. " +
-		"Use a mobile number, or leave out the sms channel.", []any{a.E164, a.Type}
+		"Use a mobile number, or leave out the sms channel.", []any{a.E164, a.Type}, false
 }
 
 // decodeChannels reads `subscriptions`: the email and SMS channels the job
@@ -348,6 +354,11 @@ func (s *Sandbox) postJob(w http.ResponseWriter, r *http.Request, kind string) e
 			return err
 		}
 	}
+	taken, err := s.dropTakenPhones(r.Context(), &req.job)
+	if err != nil {
+		return err
+	}
+	req.phoneIgnored = req.phoneIgnored || taken
 	if err := s.enqueue(r.Context(), req.job); err != nil {
 		return err
 	}
@@ -357,4 +368,60 @@ func (s *Sandbox) postJob(w http.ResponseWriter, r *http.Request, kind string) e
 	w.Header().Set("Content-Length", "0")
 	w.WriteHeader(http.StatusAccepted)
 	return nil
+}
+
+// dropTakenPhones keeps one phone number on one profile (BEHAVIOUR.md, rule
+// 4): a job profile whose email (or id) names one profile and whose phone
+// number belongs to another, or repeats a number an earlier profile of the
+// job gave with another email, has its phone number and SMS channels
+// dropped, as Klaviyo does not merge two profiles on a subscribe. It
+// reports whether any was dropped: the job's partial failure. Applying the
+// job checks again, since profiles may change before it runs.
+func (s *Sandbox) dropTakenPhones(ctx context.Context, j *job) (bool, error) {
+	seqOf := func(query, key string) (int64, error) {
+		var seq int64
+		err := s.db.QueryRowContext(ctx, query, key).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("sandbox: finding a profile: %w", err)
+		}
+		return seq, nil
+	}
+	dropped := false
+	givenWith := map[string]string{} // phone number -> the identifier it came with
+	for i := range j.Profiles {
+		p := &j.Profiles[i]
+		if p.Phone == "" || (p.Email == "" && p.ID == "") {
+			continue
+		}
+		who := "id:" + p.ID
+		if p.ID == "" {
+			who = "email:" + p.Email
+		}
+		taken := false
+		if earlier, ok := givenWith[p.Phone]; ok {
+			taken = earlier != who
+		} else {
+			givenWith[p.Phone] = who
+			target, err := seqOf("SELECT seq FROM profiles WHERE id = ?", p.ID)
+			if err == nil && target == 0 {
+				target, err = seqOf("SELECT seq FROM profiles WHERE email = ?", p.Email)
+			}
+			if err != nil {
+				return false, err
+			}
+			owner, err := seqOf("SELECT seq FROM profiles WHERE phone_number = ? ORDER BY seq LIMIT 1", p.Phone)
+			if err != nil {
+				return false, err
+			}
+			taken = target != 0 && owner != 0 && owner != target
+		}
+		if taken {
+			p.Phone, p.SMSMarketing, p.SMSTransactional = "", nil, nil
+			dropped = true
+		}
+	}
+	return dropped, nil
 }

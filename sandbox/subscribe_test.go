@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -101,15 +103,22 @@ func TestSMSRule(t *testing.T) {
 			attrs:  map[string]any{"email": "us@example.com", "phone_number": "+14155550199", "subscriptions": subs("SUBSCRIBED", "email", "sms")},
 			status: 202, wantEmail: "SUBSCRIBED", wantSMS: "SUBSCRIBED", wantPhone: "+14155550199",
 		},
+		// Rule 6: outside the SMS countries the whole job is refused, even
+		// beside a valid email (revision 2024-05-15 and later).
 		{
-			name:   "Slovenia with email: email only, partial failure",
+			name:   "Slovenia with email: rejected, email not applied",
 			attrs:  map[string]any{"email": "si@example.com", "phone_number": "+38631234567", "subscriptions": subs("SUBSCRIBED", "email", "sms")},
-			status: 202, partial: true, wantEmail: "SUBSCRIBED", wantSMS: "NEVER_SUBSCRIBED", wantPhone: nil,
+			status: 400, errPointer: "/data/attributes/profiles/data/0/attributes/phone_number", errText: "Slovenia (SI)",
 		},
 		{
-			name:   "Puerto Rico with email: email only, partial failure",
+			name:   "Puerto Rico with email: rejected, email not applied",
 			attrs:  map[string]any{"email": "pr@example.com", "phone_number": "+17875551234", "subscriptions": subs("SUBSCRIBED", "email", "sms")},
-			status: 202, partial: true, wantEmail: "SUBSCRIBED", wantSMS: "NEVER_SUBSCRIBED", wantPhone: nil,
+			status: 400, errPointer: "/data/attributes/profiles/data/0/attributes/phone_number", errText: "Puerto Rico (PR)",
+		},
+		{
+			name:   "landline with email: rejected, email not applied",
+			attrs:  map[string]any{"email": "landline@example.com", "phone_number": "+442079460958", "subscriptions": subs("SUBSCRIBED", "email", "sms")},
+			status: 400, errPointer: "/data/attributes/profiles/data/0/attributes/phone_number", errText: "cannot receive text",
 		},
 		{
 			name:   "Slovenia phone only: rejected",
@@ -158,6 +167,11 @@ func TestSMSRule(t *testing.T) {
 				if n, _ := s.PendingJobs(context.Background()); n != 0 {
 					t.Fatal("a rejected job was stored")
 				}
+				if email, ok := tc.attrs["email"].(string); ok {
+					if got := c.lookup(`equals(email,"` + email + `")`); len(got) != 0 {
+						t.Fatalf("a rejected job changed a profile: %v", got)
+					}
+				}
 				return
 			}
 			key := `equals(email,"` + tc.attrs["email"].(string) + `")`
@@ -193,15 +207,6 @@ func TestDoubleOptInLeavesEmailPending(t *testing.T) {
 	members := c.get("/api/lists/"+vip+"/profiles?filter="+urlQueryEscape(`equals(email,"doi@example.com")`)).must(t, 200).data(t)
 	if len(members) != 0 {
 		t.Fatal("pending double opt-in already a member")
-	}
-
-	// SMS on the same double opt-in list is recorded, and makes a member.
-	c.post(subscribePath, subscribeBody(vip, map[string]any{
-		"email": "doi2@example.com", "phone_number": "+447400123456", "subscriptions": subs("SUBSCRIBED", "email", "sms"),
-	})).must(t, 202)
-	got = c.lookup(`equals(email,"doi2@example.com")`)
-	if consentOf(got[0], "email/marketing") != "NEVER_SUBSCRIBED" || consentOf(got[0], "sms/marketing") != "SUBSCRIBED" {
-		t.Fatalf("email %v sms %v", consentOf(got[0], "email/marketing"), consentOf(got[0], "sms/marketing"))
 	}
 
 	// A historical import skips double opt-in.
@@ -261,12 +266,15 @@ func TestUnsubscribe(t *testing.T) {
 func TestSubscribeClearsOnlySomeSuppressions(t *testing.T) {
 	s, _ := openSeeded(t, Options{JobDelay: -1})
 	c := inProcess(t, s)
-	for _, reason := range []string{"HARD_BOUNCE", "SPAM_COMPLAINT", "USER_SUPPRESSED", "UNSUBSCRIBE"} {
+	// Rule 3: new consent lifts an unsubscribe, a spam complaint and a
+	// manual suppression, never a hard bounce or an invalid address.
+	for i, reason := range []string{"HARD_BOUNCE", "SPAM_COMPLAINT", "USER_SUPPRESSED", "UNSUBSCRIBE", "INVALID_EMAIL"} {
 		var email string
 		err := s.db.QueryRow("SELECT email FROM profiles WHERE email IS NOT NULL AND em_suppression LIKE ? LIMIT 1", `%"`+reason+`"%`).Scan(&email)
-		if reason == "USER_SUPPRESSED" {
-			email = "user.suppressed@example.com"
-			_, err = s.db.Exec(`INSERT INTO profiles (id, email, created, updated, em_consent, em_suppression) VALUES ('01HZZZZZZZZZZZZZZZZZZZZZZZ', ?, 0, 0, 'UNSUBSCRIBED', '[{"reason":"USER_SUPPRESSED","at":0}]')`, email)
+		if errors.Is(err, sql.ErrNoRows) {
+			email = strings.ToLower(reason) + "@example.com"
+			_, err = s.db.Exec(`INSERT INTO profiles (id, email, created, updated, em_consent, em_suppression) VALUES (?, ?, 0, 0, 'UNSUBSCRIBED', ?)`,
+				fmt.Sprintf("01HZZZZZZZZZZZZZZZZZZZZZZ%d", i), email, `[{"reason":"`+reason+`","at":0}]`)
 		}
 		if err != nil {
 			t.Fatalf("%s: %v", reason, err)
@@ -274,7 +282,7 @@ func TestSubscribeClearsOnlySomeSuppressions(t *testing.T) {
 		c.post(subscribePath, subscribeBody("Y6nRLr", map[string]any{"email": email, "subscriptions": subs("SUBSCRIBED", "email")})).must(t, 202)
 		p := c.lookup(`equals(email,"` + email + `")`)[0]
 		em := dig(p, "attributes", "subscriptions", "email", "marketing").(map[string]any)
-		cleared := reason == "UNSUBSCRIBE" || reason == "USER_SUPPRESSED"
+		cleared := reason != "HARD_BOUNCE" && reason != "INVALID_EMAIL"
 		if got := len(em["suppression"].([]any)) == 0; got != cleared {
 			t.Errorf("%s: suppression after subscribing %v (cleared %v, want %v)", reason, em["suppression"], got, cleared)
 		}

@@ -344,7 +344,7 @@ func (v *checkView) inputView(compact bool) string {
 	if v.isEmail() {
 		b.WriteString(renderEmailLine(v.email, s, v.width))
 	} else {
-		b.WriteString(renderPhoneLine(v.phone, s, v.width))
+		b.WriteString(renderPhoneLine(v.phone, true, s, v.width))
 	}
 	if v.refusal != "" {
 		b.WriteString("\n" + s.Bad.Render(wrap("✗ "+v.refusal, v.width)))

@@ -402,7 +402,7 @@ func (v *formView) View() string {
 		under(renderEmailLine(v.emailA, s, lineWidth))
 	}
 	line(fieldPhone, "Phone", v.phone.View())
-	under(renderPhoneLine(v.phoneA, s, lineWidth))
+	under(renderPhoneLine(v.phoneA, v.request().SendsEmail(), s, lineWidth))
 	for _, f := range []formField{fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional} {
 		line(f, toggleChannel[f].Label(), v.toggleView(toggleChannel[f]))
 	}

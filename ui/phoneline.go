@@ -11,8 +11,11 @@ import (
 
 // renderPhoneLine is the live line under a phone input, re-rendered on every
 // keystroke: the number as read, its country and type, and whether SMS
-// consent can be recorded, with the reason wrapped to width.
-func renderPhoneLine(a model.PhoneAnalysis, s *styles, width int) string {
+// consent can be recorded, with the reason wrapped to width. sendsEmail
+// says whether email consent goes with it (the reason then says that it is
+// unaffected).
+func renderPhoneLine(a model.PhoneAnalysis, sendsEmail bool, s *styles, width int) string {
+	reason := a.ReasonFor(sendsEmail)
 	var facts []string
 	if a.Formatted != "" {
 		facts = append(facts, a.Formatted)
@@ -29,13 +32,13 @@ func renderPhoneLine(a model.PhoneAnalysis, s *styles, width int) string {
 	var verdict string
 	switch {
 	case a.Status == model.PhoneEmpty:
-		verdict = s.Muted.Render("… " + a.Reason)
+		verdict = s.Muted.Render("… " + reason)
 	case a.SMSEligible:
-		verdict = s.Good.Render("✓ " + a.Reason)
+		verdict = s.Good.Render("✓ " + reason)
 	case a.Status == model.PhoneIncomplete && !a.RegionRuledOut:
-		verdict = s.Pending.Render("… " + a.Reason)
+		verdict = s.Pending.Render("… " + reason)
 	default:
-		verdict = s.Bad.Render("✗ " + a.Reason)
+		verdict = s.Bad.Render("✗ " + reason)
 	}
 	lines := []string{}
 	if len(facts) > 0 {
