@@ -13,7 +13,7 @@ import (
 	"github.com/consentdesk/consent/model"
 )
 
-// ErrorObject is one JSON:API error as Klaviyo returns it (API.md §7).
+// ErrorObject is one JSON:API error as Klaviyo returns it (developers.klaviyo.com/en/docs/rate_limits_and_error_handling).
 type ErrorObject struct {
 	ID     string `json:"id"`
 	Status int    `json:"status"`

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// endpointLimit is one of Klaviyo's documented rate limits (API.md §8):
+// endpointLimit is one of Klaviyo's documented rate limits (developers.klaviyo.com/en/docs/rate_limits_and_error_handling):
 // at most burst requests in any second and steady in any minute.
 type endpointLimit struct{ burst, steady int }
 

@@ -11,8 +11,8 @@ import (
 )
 
 // MaxSubscribeProfiles is Klaviyo's limit on the profiles of one bulk
-// subscribe job (API.md §2). (An unsubscribe is sent one profile at a
-// time, far under its limit of 100.)
+// subscribe job (developers.klaviyo.com/en/reference/bulk_subscribe_profiles).
+// (An unsubscribe is sent one profile at a time, far under its limit of 100.)
 const MaxSubscribeProfiles = 1000
 
 // Submission is a consent change Klaviyo accepted (202): the job runs
@@ -80,7 +80,7 @@ func (c *Client) submit(ctx context.Context, endpoint, path string, body any, r 
 	return Submission{Request: r, Want: want, At: at, PartialFailure: resp.header.Get("X-Klaviyo-Partial-Failure")}, nil
 }
 
-// The JSON:API body of a bulk subscription job (API.md §2, §3).
+// The JSON:API body of a bulk subscription job (bulk_subscribe_profiles, bulk_unsubscribe_profiles).
 type (
 	jobDoc struct {
 		Data jobData `json:"data"`

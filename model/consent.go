@@ -5,7 +5,7 @@ import "time"
 // ConsentState is Klaviyo's consent value for one channel.
 type ConsentState string
 
-// The consent values Klaviyo reports (API.md §5). A subscribe request may only
+// The consent values Klaviyo reports (developers.klaviyo.com/en/reference/get_profiles, subscriptions). A subscribe request may only
 // send Subscribed, an unsubscribe only Unsubscribed.
 const (
 	Subscribed      ConsentState = "SUBSCRIBED"

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// klaviyoSubscriptions is the subscriptions object of API.md §5.
+// klaviyoSubscriptions is the subscriptions object of a profile as Klaviyo documents it (get_profiles).
 const klaviyoSubscriptions = `{
   "email": {"marketing": {"can_receive_email_marketing": true, "consent": "SUBSCRIBED",
     "consent_timestamp": "2024-06-20T14:21:58.123456+00:00", "last_updated": "2024-06-20T14:21:58.123456+00:00",

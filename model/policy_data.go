@@ -1,6 +1,7 @@
 package model
 
-// Sources of the dated SMS country entries (see ../shared/klaviyo/API.md §9).
+// Sources of the dated SMS country entries: Klaviyo help-centre pages, named
+// by article number under https://help.klaviyo.com/hc/en-us/articles/.
 const (
 	sourceHelp2021 = "Klaviyo help centre 4402914866843 (2021–22 version): US, CA, UK, AU"
 	sourceHelp2024 = "Klaviyo help centre 6637671573403 \"Understanding SMS sending numbers\" (2024-12-12)"

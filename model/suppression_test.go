@@ -87,7 +87,7 @@ func TestChannelSuppressed(t *testing.T) {
 	}
 }
 
-// TestSuppressedFromKlaviyoShape reads the suppressed profile of API.md §5's
+// TestSuppressedFromKlaviyoShape reads the suppressed profile of Klaviyo's get_profiles example
 // shape: SUBSCRIBED, can_receive_email_marketing false, a hard bounce.
 func TestSuppressedFromKlaviyoShape(t *testing.T) {
 	s := Subscriptions{Email: &EmailSubscriptions{Marketing: &EmailMarketingConsent{

@@ -13,7 +13,8 @@ import (
 	"github.com/consentdesk/consent/model"
 )
 
-// The bulk job kinds and their limits (API.md §2, §3).
+// The bulk job kinds and their limits (developers.klaviyo.com/en/reference/
+// bulk_subscribe_profiles and bulk_unsubscribe_profiles).
 const (
 	subscribeJobType     = "profile-subscription-bulk-create-job"
 	unsubscribeJobType   = "profile-subscription-bulk-delete-job"

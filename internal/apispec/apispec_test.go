@@ -14,9 +14,10 @@ import (
 	"testing"
 )
 
-// The fixtures in testdata/ are the examples of the Klaviyo API notes
-// (API.md): §2 subscribe body, §3 unsubscribe body, §4 lists response,
-// §5 profiles response with subscriptions, §7 error body. Every rejection case
+// The fixtures in testdata/ are the examples of Klaviyo's API reference
+// (developers.klaviyo.com/en/reference): a subscribe body, an unsubscribe
+// body, a lists response, a profiles response with subscriptions, an error
+// body. Every rejection case
 // below is one of those valid fixtures with a single change, and must fail
 // with a message naming that change, so a case cannot pass for another reason.
 
