@@ -59,7 +59,7 @@ func TestRevisionHeader(t *testing.T) {
 		{"yesterday", 400},
 		{"2026-13-45", 400},
 		{"2026-07-15", 200},
-		{"2024-10-15", 200},
+		{"2025-10-15", 200},
 		{"2026-07-15.pre", 200},
 	} {
 		r := c.request("GET", "/api/lists", nil, map[string]string{"revision": tc.revision})
