@@ -89,6 +89,9 @@ var migrations = []string{
 		payload TEXT    NOT NULL
 	);
 	CREATE INDEX jobs_by_due ON jobs (due);`,
+
+	// 2: a list's members in joined_group_at order (sort=joined_group_at).
+	`CREATE INDEX memberships_by_joined ON memberships (list_seq, joined, seq);`,
 }
 
 // migrate brings the database schema up to date in one transaction,
