@@ -15,6 +15,13 @@
 // lazily at the start of the next request or by [Sandbox.ApplyDueJobs]. No
 // background goroutine is involved, and stored jobs survive the process.
 //
+// Collections page by opaque cursors in the order asked (sort), with
+// links.next and links.prev null where there is no page, and honour sparse
+// fieldsets (fields[TYPE]). A query parameter value Klaviyo would refuse is
+// refused; one Klaviyo serves and the sandbox does not (include, two
+// sorts) is refused too, never silently ignored. BEHAVIOUR.md lists these
+// rules with their sources.
+//
 // Errors are JSON:API error documents naming the offending place
 // (source.pointer in the body, source.parameter in the query or headers);
 // a detail quotes at most 256 bytes of each piece of the request it names

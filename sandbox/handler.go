@@ -39,7 +39,8 @@ func (s *Sandbox) routes() []route {
 
 // ServeHTTP serves Klaviyo's API subset. In order: the configured latency,
 // routing (404), authentication (401), method (405), the revision header
-// and query text that is not UTF-8 (400), rate limits (429), injected
+// (400 malformed, 404 unpublished, 410 retired) and query text that is not
+// UTF-8 (400), rate limits (429), injected
 // faults, applying bulk jobs whose time has come, and the operation. A
 // panic becomes a 500 JSON:API error.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -156,7 +157,8 @@ func authorized(header string) bool {
 // revisionPattern is the revision header's format: YYYY-MM-DD[.suffix].
 var revisionPattern = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(\.[A-Za-z0-9_-]+)?$`)
 
-// checkRevision requires exactly one well-formed revision header.
+// checkRevision requires a well-formed revision header whose date a
+// published, unretired revision serves (revisions.go).
 func checkRevision(values []string) error {
 	if len(values) == 0 || strings.TrimSpace(values[0]) == "" {
 		return invalidParam("revision", "The 'revision' header is required, e.g. 'revision: 2026-07-15'.")
@@ -169,7 +171,8 @@ func checkRevision(values []string) error {
 	if _, err := time.Parse(time.DateOnly, m[1]); err != nil {
 		return invalidParam("revision", "Invalid revision %q: %s is not a date.", v, m[1])
 	}
-	return nil
+	_, err := resolveRevision(m[1], v)
+	return err
 }
 
 // sleep waits d, or until ctx is done; it reports whether the wait ended

@@ -50,12 +50,13 @@ type relationship struct {
 	Links relationshipLinks `json:"links"`
 }
 
-// collectionLinks are a collection document's `links`. The spec types prev
-// and next as non-nullable URIs, so an absent page leaves them out.
+// collectionLinks are a collection document's `links`. Klaviyo writes
+// prev and next as null where there is no such page (the spec types them
+// as URIs; internal/apispec makes them nullable, as Klaviyo sends them).
 type collectionLinks struct {
-	Self string `json:"self"`
-	Prev string `json:"prev,omitempty"`
-	Next string `json:"next,omitempty"`
+	Self string  `json:"self"`
+	Prev *string `json:"prev"`
+	Next *string `json:"next"`
 }
 
 // collectionDoc is a collection response.
@@ -116,10 +117,10 @@ func withQuery(u string, q url.Values) string {
 }
 
 // pageLinks builds a collection's links: self repeats the request's query;
-// next and prev replace its cursor.
+// next and prev replace its cursor, and are null where there is no page.
 func pageLinks(self string, query url.Values, next, prev string) collectionLinks {
 	links := collectionLinks{Self: withQuery(self, query)}
-	withCursor := func(c string) string {
+	withCursor := func(c string) *string {
 		q := url.Values{}
 		for k, v := range query {
 			if k != "page[cursor]" {
@@ -127,7 +128,8 @@ func pageLinks(self string, query url.Values, next, prev string) collectionLinks
 			}
 		}
 		q.Set("page[cursor]", c)
-		return withQuery(self, q)
+		u := withQuery(self, q)
+		return &u
 	}
 	if next != "" {
 		links.Next = withCursor(next)
@@ -139,23 +141,25 @@ func pageLinks(self string, query url.Values, next, prev string) collectionLinks
 }
 
 // cursor is a position in a keyset-paged collection: the rows after (or,
-// going back, before) sequence number Seq. Scope ties a cursor to the
-// collection it came from.
+// going back, before) the row whose sort key is Key and whose sequence
+// number is Seq. Key is empty when the collection is in sequence order.
+// Scope ties a cursor to the collection and the sort it came from.
 type cursor struct {
-	Scope  string
-	Before bool
-	Seq    int64
+	Scope  string `json:"s"`
+	Before bool   `json:"b,omitempty"`
+	Seq    int64  `json:"q"`
+	Key    string `json:"k,omitempty"`
 }
 
-const cursorVersion = "c1"
+// cursorVersion marks the cursor's encoding, a JSON object in base64.
+const cursorVersion = "c2:"
 
 func (c cursor) encode() string {
-	dir := "a"
-	if c.Before {
-		dir = "b"
+	raw, err := json.Marshal(c)
+	if err != nil {
+		panic(err) // a struct of strings and numbers
 	}
-	raw := cursorVersion + ":" + c.Scope + ":" + dir + ":" + strconv.FormatInt(c.Seq, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+	return base64.RawURLEncoding.EncodeToString(append([]byte(cursorVersion), raw...))
 }
 
 // decodeCursor parses an opaque cursor of scope; anything else is a 400.
@@ -165,15 +169,17 @@ func decodeCursor(s, scope string) (cursor, error) {
 	if err != nil {
 		return cursor{}, bad
 	}
-	parts := strings.Split(string(raw), ":")
-	if len(parts) != 4 || parts[0] != cursorVersion || parts[1] != scope || (parts[2] != "a" && parts[2] != "b") {
+	body, ok := bytes.CutPrefix(raw, []byte(cursorVersion))
+	if !ok {
 		return cursor{}, bad
 	}
-	seq, err := strconv.ParseInt(parts[3], 10, 64)
-	if err != nil || seq < 0 {
+	var c cursor
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil || dec.More() || c.Scope != scope || c.Seq < 0 {
 		return cursor{}, bad
 	}
-	return cursor{Scope: scope, Before: parts[2] == "b", Seq: seq}, nil
+	return c, nil
 }
 
 // page is a parsed page request.

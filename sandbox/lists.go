@@ -39,7 +39,7 @@ func scanList(rows interface{ Scan(...any) error }) (listRow, error) {
 type listResource struct {
 	Type          string                  `json:"type"`
 	ID            string                  `json:"id"`
-	Attributes    listAttributes          `json:"attributes"`
+	Attributes    any                     `json:"attributes"` // listAttributes, or a sparse fieldset of them
 	Relationships map[string]relationship `json:"relationships"`
 	Links         selfLink                `json:"links"`
 }
@@ -52,53 +52,63 @@ type listAttributes struct {
 	ProfileCount *int   `json:"profile_count,omitempty"`
 }
 
-func (u urls) list(l listRow) listResource {
+// list is l as the API returns it, with its member count if count is not
+// nil, and only the attributes of fields if that is not nil.
+func (u urls) list(l listRow, count *int, fields fieldTree) (listResource, error) {
 	rel := func(name string) relationship {
 		return relationship{Links: relationshipLinks{
 			Self:    u.api("lists", l.id, "relationships", name),
 			Related: u.api("lists", l.id, name),
 		}}
 	}
+	attrs, err := sparse(listAttributes{
+		Name:         l.name,
+		Created:      entityTime(l.created),
+		Updated:      entityTime(l.updated),
+		OptInProcess: l.optInProcess,
+		ProfileCount: count,
+	}, fields)
 	return listResource{
-		Type: "list",
-		ID:   l.id,
-		Attributes: listAttributes{
-			Name:         l.name,
-			Created:      entityTime(l.created),
-			Updated:      entityTime(l.updated),
-			OptInProcess: l.optInProcess,
-		},
+		Type:       "list",
+		ID:         l.id,
+		Attributes: attrs,
 		Relationships: map[string]relationship{
 			"profiles":      rel("profiles"),
 			"tags":          rel("tags"),
 			"flow-triggers": rel("flow-triggers"),
 		},
 		Links: selfLink{Self: u.api("lists", l.id)},
-	}
+	}, err
 }
 
-// getLists serves GET /api/lists: every list, oldest first, ten a page.
+// getLists serves GET /api/lists: every list, oldest first or in the
+// order sort asks, ten a page.
 func (s *Sandbox) getLists(w http.ResponseWriter, r *http.Request, _ string) error {
 	q := r.URL.Query()
-	if err := unsupportedSort(q); err != nil {
+	opts, err := parseQuery(q, getListsQuery)
+	if err != nil {
 		return err
 	}
 	filter, err := queryFilter(q["filter"], listsFilter())
 	if err != nil {
 		return err
 	}
-	pg, err := parsePage(q, listsPageDefault, listsPageMax, "lists")
+	pg, err := parsePage(q, listsPageDefault, listsPageMax, opts.scope("lists"))
 	if err != nil {
 		return err
 	}
-	ks := keyset{columns: listColumns, from: "lists l WHERE 1=1", seq: "l.seq", scope: "lists", args: filter.args}
+	ks := opts.order(keyset{columns: listColumns, from: "lists l WHERE 1=1", seq: "l.seq", scope: "lists", args: filter.args})
 	if filter.where != "" {
 		ks.from += " AND " + filter.where
 	}
 	u := urlsFor(r)
-	res, err := queryPage(r.Context(), s.db, ks, pg, func(rows *sql.Rows) (listResource, int64, error) {
+	res, err := queryPage(r.Context(), s.db, ks, pg, func(rows rowScanner) (listResource, int64, error) {
 		l, err := scanList(rows)
-		return u.list(l), l.seq, err
+		if err != nil {
+			return listResource{}, 0, err
+		}
+		res, err := u.list(l, nil, opts.fields["list"])
+		return res, l.seq, err
 	})
 	if err != nil {
 		return err
@@ -118,18 +128,26 @@ func (s *Sandbox) getList(w http.ResponseWriter, r *http.Request, id string) err
 	if err != nil {
 		return err
 	}
+	opts, err := parseQuery(q, getListQuery)
+	if err != nil {
+		return err
+	}
 	l, err := s.findList(r.Context(), id)
 	if err != nil {
 		return err
 	}
 	u := urlsFor(r)
-	res := u.list(l)
+	var count *int
 	if fields[profileCount] {
 		var n int
 		if err := s.db.QueryRowContext(r.Context(), "SELECT count(*) FROM memberships WHERE list_seq = ?", l.seq).Scan(&n); err != nil {
 			return fmt.Errorf("sandbox: counting a list's members: %w", err)
 		}
-		res.Attributes.ProfileCount = &n
+		count = &n
+	}
+	res, err := u.list(l, count, opts.fields["list"])
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, singleDoc[listResource]{Data: res, Links: selfLink{Self: withQuery(u.api("lists", id), q)}})
 	return nil
@@ -152,6 +170,10 @@ func (s *Sandbox) findList(ctx context.Context, id string) (listRow, error) {
 // profile is a member of, oldest list first (the operation is not paged).
 func (s *Sandbox) getProfileLists(w http.ResponseWriter, r *http.Request, id string) error {
 	ctx := r.Context()
+	opts, err := parseQuery(r.URL.Query(), getProfileListsQuery)
+	if err != nil {
+		return err
+	}
 	p, err := s.findProfileSeq(ctx, id)
 	if err != nil {
 		return err
@@ -169,7 +191,11 @@ func (s *Sandbox) getProfileLists(w http.ResponseWriter, r *http.Request, id str
 		if err != nil {
 			return fmt.Errorf("sandbox: reading a profile's lists: %w", err)
 		}
-		data = append(data, u.list(l))
+		res, err := u.list(l, nil, opts.fields["list"])
+		if err != nil {
+			return err
+		}
+		data = append(data, res)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("sandbox: reading a profile's lists: %w", err)
@@ -204,16 +230,6 @@ func requestedFields(q url.Values, resource string) []string {
 		}
 	}
 	return out
-}
-
-// unsupportedSort refuses a sort parameter: the sandbox returns its
-// collections in creation order only, and a silently ignored sort would
-// mislead the caller.
-func unsupportedSort(q url.Values) error {
-	if _, ok := q["sort"]; ok {
-		return invalidParam("sort", "The sandbox does not support 'sort': collections are returned in creation order.")
-	}
-	return nil
 }
 
 // nonNil turns a nil slice into an empty one, so that `data` is [] and

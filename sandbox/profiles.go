@@ -78,7 +78,7 @@ func (p *profileRow) scanTargets() []any {
 type profileResource struct {
 	Type          string                  `json:"type"`
 	ID            string                  `json:"id"`
-	Attributes    profileAttributes       `json:"attributes"`
+	Attributes    any                     `json:"attributes"` // profileAttributes, or a sparse fieldset of them
 	Relationships map[string]relationship `json:"relationships"`
 	Links         selfLink                `json:"links"`
 }
@@ -149,19 +149,30 @@ type predictiveDoc struct {
 	RankedChannelAffinity    []string `json:"ranked_channel_affinity"`
 }
 
-// profileOptions are what a request asked to be added to each profile.
+// profileOptions are what a request asked of each profile: attributes to
+// add, and the sparse fieldset to keep (nil: every attribute).
 type profileOptions struct {
 	subscriptions bool
 	predictive    bool
 	member        bool // a list member: joined_group_at is written
+	fields        fieldTree
+	query         queryOptions
 }
 
-func parseProfileOptions(r *http.Request) (profileOptions, error) {
-	f, err := additionalFields(r.URL.Query(), "profile", "subscriptions", predictive)
+// parseProfileOptions reads additional-fields[profile] and the query
+// parameters op accepts.
+func parseProfileOptions(r *http.Request, op operationQuery) (profileOptions, error) {
+	q := r.URL.Query()
+	f, err := additionalFields(q, "profile", "subscriptions", predictive)
 	if err != nil {
 		return profileOptions{}, err
 	}
-	return profileOptions{subscriptions: f["subscriptions"], predictive: f[predictive]}, nil
+	opts, err := parseQuery(q, op)
+	if err != nil {
+		return profileOptions{}, err
+	}
+	return profileOptions{subscriptions: f["subscriptions"], predictive: f[predictive],
+		fields: opts.fields["profile"], query: opts}, nil
 }
 
 func (u urls) profile(p *profileRow, opt profileOptions) (profileResource, error) {
@@ -194,10 +205,14 @@ func (u urls) profile(p *profileRow, opt profileOptions) (profileResource, error
 	if opt.predictive {
 		attrs.PredictiveAnalytics = &predictiveDoc{}
 	}
+	kept, err := sparse(attrs, opt.fields)
+	if err != nil {
+		return profileResource{}, err
+	}
 	return profileResource{
 		Type:       "profile",
 		ID:         p.id,
-		Attributes: attrs,
+		Attributes: kept,
 		Relationships: map[string]relationship{
 			"lists":    rel("lists"),
 			"segments": rel("segments"),
@@ -273,14 +288,11 @@ func consentTimePtr(us *int64) *string {
 	return &s
 }
 
-// getProfiles serves GET /api/profiles: every profile, oldest first, or
-// those the filter selects.
+// getProfiles serves GET /api/profiles: every profile, or those the
+// filter selects, oldest first or in the order sort asks.
 func (s *Sandbox) getProfiles(w http.ResponseWriter, r *http.Request, _ string) error {
 	q := r.URL.Query()
-	if err := unsupportedSort(q); err != nil {
-		return err
-	}
-	opt, err := parseProfileOptions(r)
+	opt, err := parseProfileOptions(r, getProfilesQuery)
 	if err != nil {
 		return err
 	}
@@ -288,11 +300,11 @@ func (s *Sandbox) getProfiles(w http.ResponseWriter, r *http.Request, _ string) 
 	if err != nil {
 		return err
 	}
-	pg, err := parsePage(q, profilesPageDefault, profilesPageMax, "profiles")
+	pg, err := parsePage(q, profilesPageDefault, profilesPageMax, opt.query.scope("profiles"))
 	if err != nil {
 		return err
 	}
-	ks := keyset{columns: profileColumns, from: "profiles p WHERE 1=1", seq: "p.seq", scope: "profiles", args: filter.args}
+	ks := opt.query.order(keyset{columns: profileColumns, from: "profiles p WHERE 1=1", seq: "p.seq", scope: "profiles", args: filter.args})
 	if filter.where != "" {
 		ks.from += " AND " + filter.where
 	}
@@ -300,13 +312,10 @@ func (s *Sandbox) getProfiles(w http.ResponseWriter, r *http.Request, _ string) 
 }
 
 // getListProfiles serves GET /api/lists/{id}/profiles: the list's members
-// in the order they joined it, each with joined_group_at.
+// in the order they were added, or by joined_group_at, each with it.
 func (s *Sandbox) getListProfiles(w http.ResponseWriter, r *http.Request, id string) error {
 	q := r.URL.Query()
-	if err := unsupportedSort(q); err != nil {
-		return err
-	}
-	opt, err := parseProfileOptions(r)
+	opt, err := parseProfileOptions(r, getMembersQuery)
 	if err != nil {
 		return err
 	}
@@ -316,7 +325,7 @@ func (s *Sandbox) getListProfiles(w http.ResponseWriter, r *http.Request, id str
 		return err
 	}
 	scope := "members." + id
-	pg, err := parsePage(q, profilesPageDefault, profilesPageMax, scope)
+	pg, err := parsePage(q, profilesPageDefault, profilesPageMax, opt.query.scope(scope))
 	if err != nil {
 		return err
 	}
@@ -324,13 +333,13 @@ func (s *Sandbox) getListProfiles(w http.ResponseWriter, r *http.Request, id str
 	if err != nil {
 		return err
 	}
-	ks := keyset{
+	ks := opt.query.order(keyset{
 		columns: profileColumns + ", m.seq, m.joined",
 		from:    "memberships m JOIN profiles p ON p.seq = m.profile_seq WHERE m.list_seq = ?",
 		args:    append([]any{l.seq}, filter.args...),
 		seq:     "m.seq",
 		scope:   scope,
-	}
+	})
 	if filter.where != "" {
 		ks.from += " AND " + filter.where
 	}
@@ -339,7 +348,7 @@ func (s *Sandbox) getListProfiles(w http.ResponseWriter, r *http.Request, id str
 
 func (s *Sandbox) writeProfilePage(w http.ResponseWriter, r *http.Request, ks keyset, pg page, opt profileOptions, self string) error {
 	u := urlsFor(r)
-	res, err := queryPage(r.Context(), s.db, ks, pg, func(rows *sql.Rows) (profileResource, int64, error) {
+	res, err := queryPage(r.Context(), s.db, ks, pg, func(rows rowScanner) (profileResource, int64, error) {
 		var p profileRow
 		targets := p.scanTargets()
 		var seq int64
@@ -367,7 +376,7 @@ func (s *Sandbox) writeProfilePage(w http.ResponseWriter, r *http.Request, ks ke
 
 // getProfile serves GET /api/profiles/{id}.
 func (s *Sandbox) getProfile(w http.ResponseWriter, r *http.Request, id string) error {
-	opt, err := parseProfileOptions(r)
+	opt, err := parseProfileOptions(r, getProfileQuery)
 	if err != nil {
 		return err
 	}

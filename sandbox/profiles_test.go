@@ -263,7 +263,8 @@ func TestBadPagingParameters(t *testing.T) {
 		{"/api/profiles?page[cursor]=not-a-cursor", "page[cursor]", 400},
 		{"/api/profiles?page[cursor]=" + listsCursor, "page[cursor]", 400}, // another collection's cursor
 		{"/api/lists/Y6nRLr/profiles?page[cursor]=%00%ff", "page[cursor]", 400},
-		{"/api/lists?sort=name", "sort", 400},
+		{"/api/lists?sort=title", "sort", 400},
+		{"/api/lists?sort=-name&page[cursor]=" + listsCursor, "page[cursor]", 400}, // a cursor of another order
 		{"/api/lists/Y6nRLr?additional-fields[list]=everything", "additional-fields[list]", 400},
 		{"/api/lists/nope00/profiles", "", 404},
 		{"/api/lists/nope00", "", 404},

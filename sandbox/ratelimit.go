@@ -69,8 +69,8 @@ type bucket struct {
 	burst, steady window
 }
 
-// rateLimiter counts requests per bucket. It always counts (so every
-// answer carries RateLimit-* headers) and refuses only when enforcing.
+// rateLimiter counts requests per bucket and refuses those over a quota.
+// A limiter that does not enforce is off: it neither counts nor reports.
 type rateLimiter struct {
 	enforce bool
 	mu      sync.Mutex
@@ -101,12 +101,10 @@ func (l *rateLimiter) admit(name string, lim limits, now time.Time) quota {
 	b.burst.roll(now, burstWindow)
 	b.steady.roll(now, steadyWindow)
 	q := quota{allowed: true, limit: lim.steady, reset: b.steady.secondsLeft(now, steadyWindow)}
-	if l.enforce {
-		if b.steady.count >= lim.steady {
-			q.allowed, q.retryAfter = false, q.reset
-		} else if b.burst.count >= lim.burst {
-			q.allowed, q.retryAfter = false, b.burst.secondsLeft(now, burstWindow)
-		}
+	if b.steady.count >= lim.steady {
+		q.allowed, q.retryAfter = false, q.reset
+	} else if b.burst.count >= lim.burst {
+		q.allowed, q.retryAfter = false, b.burst.secondsLeft(now, burstWindow)
 	}
 	if q.allowed {
 		b.burst.count++
@@ -118,8 +116,12 @@ func (l *rateLimiter) admit(name string, lim limits, now time.Time) quota {
 
 // limit admits the request against its endpoint's quota: a refusal is a
 // 429 with Retry-After; otherwise the steady window's RateLimit-* headers
-// are set on the answer.
+// are set on the answer. With limits off it does nothing: no header
+// advertises a limit that is not enforced.
 func (s *Sandbox) limit(w http.ResponseWriter, op string, r *http.Request) error {
+	if !s.limiter.enforce {
+		return nil
+	}
 	name, lim := limitsFor(op, r)
 	q := s.limiter.admit(name, lim, s.now())
 	h := w.Header()

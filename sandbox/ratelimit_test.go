@@ -70,14 +70,33 @@ func TestRateLimitProfileLists(t *testing.T) {
 	c.get("/api/profiles/"+id+"/lists").must(t, 200)
 }
 
-func TestRateLimitOffStillReports(t *testing.T) {
-	s, _ := openSeeded(t, Options{})
-	c := inProcess(t, s)
-	for range 100 {
-		c.get("/api/lists").must(t, 200)
-	}
-	r := c.get("/api/lists").must(t, 200)
-	if r.header.Get("RateLimit-Remaining") != "649" {
-		t.Errorf("RateLimit-Remaining %q, want 649", r.header.Get("RateLimit-Remaining"))
+// TestRateLimitOffSendsNoHeaders: with limits off (`--rate-limit off`)
+// nothing is refused and no answer advertises a limit, not even after more
+// requests than a burst allows; with limits on, every answer does.
+func TestRateLimitOffSendsNoHeaders(t *testing.T) {
+	headers := []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}
+	for _, tc := range []struct {
+		name    string
+		enforce bool
+	}{{"off", false}, {"on", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := openSeeded(t, Options{RateLimit: tc.enforce})
+			c := inProcess(t, s)
+			n := 100
+			if tc.enforce {
+				n = 75 // one burst
+			}
+			for i := range n {
+				r := c.get("/api/lists").must(t, 200)
+				for _, h := range headers {
+					if got := r.header.Get(h); (got != "") != tc.enforce {
+						t.Fatalf("request %d: %s %q with limits %s", i, h, got, tc.name)
+					}
+				}
+				if got := r.header.Get("Retry-After"); got != "" {
+					t.Fatalf("request %d: Retry-After %q", i, got)
+				}
+			}
+		})
 	}
 }

@@ -44,7 +44,8 @@ type Options struct {
 	// from 0 to 1 and the two add up to at most 1 (Open refuses others).
 	ThrottleRate float64
 	// RateLimit enforces Klaviyo's per-endpoint burst (1 s) and steady
-	// (60 s) fixed windows.
+	// (60 s) fixed windows and reports the steady one in RateLimit-*
+	// headers; when false, no answer carries those headers.
 	RateLimit bool
 	// JobDelay is how long a bulk job waits before it is applied: 0 means
 	// 300ms, a negative value applies jobs before the POST is answered.

@@ -101,6 +101,9 @@ var migrations = []string{
 		custom_source TEXT,
 		UNIQUE (profile_seq, list_seq, channel)
 	);`,
+
+	// 3: a list's members in joined_group_at order (sort=joined_group_at).
+	`CREATE INDEX memberships_by_joined ON memberships (list_seq, joined, seq);`,
 }
 
 // migrate brings the database schema up to date in one transaction,
