@@ -76,3 +76,34 @@ func TestJoinProblems(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalSaysEmailIsUnaffectedOnlyWhenEmailIsSent: the SMS refusal's
+// closing sentence is about the email consent going with it.
+func TestRefusalSaysEmailIsUnaffectedOnlyWhenEmailIsSent(t *testing.T) {
+	rules := PhoneRules{Policy: DefaultSMSPolicy()}
+	tests := []struct {
+		name string
+		req  ConsentRequest
+		want bool
+	}{
+		{"phone only", ConsentRequest{Phone: "+38631234567", Channels: []Channel{SMSMarketing}}, false},
+		{"email given, no email consent", ConsentRequest{Email: "a@example.com", Phone: "+38631234567", Channels: []Channel{SMSMarketing}}, false},
+		{"email consent sent with it", ConsentRequest{Email: "a@example.com", Phone: "+38631234567", Channels: []Channel{EmailMarketing, SMSMarketing}}, true},
+		{"landline, email consent sent", ConsentRequest{Email: "a@example.com", Phone: "+442079460958", Channels: []Channel{EmailMarketing, SMSTransactional}}, true},
+		{"landline, phone only", ConsentRequest{Phone: "+442079460958", Channels: []Channel{SMSTransactional}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, problems := tt.req.Check(rules)
+			if len(problems) != 1 || problems[0].Field != "phone" {
+				t.Fatalf("problems = %v", problems)
+			}
+			if got := strings.Contains(problems[0].Reason, "Email consent is unaffected."); got != tt.want {
+				t.Errorf("%q: says email is unaffected = %v, want %v", problems[0].Reason, got, tt.want)
+			}
+			if !strings.Contains(problems[0].Reason, "SMS consent would not be recorded.") {
+				t.Errorf("reason lost its point: %q", problems[0].Reason)
+			}
+		})
+	}
+}
