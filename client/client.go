@@ -92,6 +92,7 @@ type Client struct {
 
 	mu        sync.Mutex
 	rateLimit RateLimit
+	counts    map[string]memberCount // ListProfileCount's answers, by list id
 }
 
 // RateLimit is what Klaviyo's last answer said of the steady window

@@ -14,6 +14,7 @@ type endpointLimit struct{ burst, steady int }
 var endpointLimits = map[string]endpointLimit{
 	epLists:       {75, 750},
 	epList:        {75, 750},
+	epListCount:   {1, 15},
 	epMembers:     {75, 750},
 	epProfiles:    {75, 750},
 	epProfile:     {75, 750},

@@ -3,8 +3,10 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"net/url"
+	"time"
 )
 
 // ListPage is one page of lists and the link to the next, "" on the last.
@@ -104,4 +106,53 @@ func (c *Client) List(ctx context.Context, id string) (List, error) {
 		return List{}, err
 	}
 	return c.decodeList(doc.Data)
+}
+
+// countFresh is how long a list's member count is reused: Klaviyo allows
+// only 1 count a second and 15 a minute.
+const countFresh = 5 * time.Minute
+
+// memberCount is a list's member count as read at a time.
+type memberCount struct {
+	n  int
+	at time.Time
+}
+
+// ListProfileCount is how many members the list has (Klaviyo's
+// profile_count), read at most once in countFresh per list: the count has
+// a tier of its own, 1 a second and 15 a minute.
+func (c *Client) ListProfileCount(ctx context.Context, id string) (int, error) {
+	now := c.opts.Now()
+	c.mu.Lock()
+	cached, ok := c.counts[id]
+	c.mu.Unlock()
+	if ok && now.Sub(cached.at) < countFresh {
+		return cached.n, nil
+	}
+	u := c.endpointURL("/api/lists/"+url.PathEscape(id), url.Values{
+		"additional-fields[list]": {"profile_count"},
+		"fields[list]":            {"profile_count"},
+	})
+	var doc struct {
+		Data struct {
+			Type       string `json:"type"`
+			Attributes struct {
+				ProfileCount *int `json:"profile_count"`
+			} `json:"attributes"`
+		} `json:"data"`
+	}
+	if err := c.getJSON(ctx, epListCount, u, &doc); err != nil {
+		return 0, err
+	}
+	n := doc.Data.Attributes.ProfileCount
+	if doc.Data.Type != "list" || n == nil || *n < 0 {
+		return 0, fmt.Errorf("Klaviyo sent a list without a member count (profile_count)")
+	}
+	c.mu.Lock()
+	if c.counts == nil {
+		c.counts = map[string]memberCount{}
+	}
+	c.counts[id] = memberCount{n: *n, at: now}
+	c.mu.Unlock()
+	return *n, nil
 }

@@ -3,9 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"iter"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -20,76 +18,6 @@ type ProfilePage struct {
 	Prev     string
 	// URL is where the page was read from: a PageWalk's first page.
 	URL string
-}
-
-// MembersQuery selects a page of a list's members.
-type MembersQuery struct {
-	// Next is links.next of the previous page; "" for the first page.
-	Next string
-	// Prev is links.prev of the following page, to page backwards; it is
-	// followed like Next, and Next wins when both are set.
-	Prev string
-	// PageSize is 1..100; 0 means 100.
-	PageSize int
-	// Email or Phone (E.164) narrow the page to an exact match, filtered by
-	// Klaviyo.
-	Email, Phone string
-}
-
-// Members fetches one page of a list's members with their subscriptions.
-// A caller reading page after page checks each link with a PageWalk first
-// (see MembersPages).
-func (c *Client) Members(ctx context.Context, listID string, q MembersQuery) (ProfilePage, error) {
-	u, err := c.membersURL(listID, q)
-	if err != nil {
-		return ProfilePage{}, err
-	}
-	return c.profilePage(ctx, epMembers, u)
-}
-
-// membersURL is the page of members q asks for.
-func (c *Client) membersURL(listID string, q MembersQuery) (string, error) {
-	switch {
-	case q.Next != "":
-		return c.followURL(q.Next, "next")
-	case q.Prev != "":
-		return c.followURL(q.Prev, "previous")
-	}
-	size := q.PageSize
-	if size <= 0 || size > MaxPageSize {
-		size = MaxPageSize
-	}
-	v := url.Values{
-		"additional-fields[profile]": {"subscriptions"},
-		"page[size]":                 {strconv.Itoa(size)},
-	}
-	if f := equalsFilter(q.Email, q.Phone); f != "" {
-		v.Set("filter", f)
-	}
-	return c.endpointURL("/api/lists/"+url.PathEscape(listID)+"/profiles", v), nil
-}
-
-// MembersPages reads a list's members page by page from the page q asks
-// for, following links.next to the last, and yields each page as it
-// arrives: nothing holds more than one page. A failure, or links that
-// would never end (see PageWalk; at most MaxMemberPages), is yielded
-// last, with an empty page.
-func (c *Client) MembersPages(ctx context.Context, listID string, q MembersQuery) iter.Seq2[ProfilePage, error] {
-	return func(yield func(ProfilePage, error) bool) {
-		first, err := c.membersURL(listID, q)
-		if err == nil {
-			err = c.walkPages(NewPageWalk("members", MaxMemberPages), first, func(u string) (string, error) {
-				p, err := c.profilePage(ctx, epMembers, u)
-				if err != nil || !yield(p, nil) {
-					return "", err
-				}
-				return p.Next, nil
-			})
-		}
-		if err != nil {
-			yield(ProfilePage{}, err)
-		}
-	}
 }
 
 // LookupPhone finds the profiles with this E.164 phone number (normally one).

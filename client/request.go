@@ -19,6 +19,7 @@ import (
 const (
 	epLists       = "GET /api/lists"
 	epList        = "GET /api/lists/{id}"
+	epListCount   = "GET /api/lists/{id}?additional-fields[list]=profile_count"
 	epMembers     = "GET /api/lists/{id}/profiles"
 	epProfiles    = "GET /api/profiles"
 	epProfile     = "GET /api/profiles/{id}"

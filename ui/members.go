@@ -307,7 +307,7 @@ func (v *membersView) lookup() tea.Cmd {
 	case why != "":
 		v.refusal = why
 		return nil
-	case q == client.MembersQuery{}:
+	case q.Email == "" && q.Phone == "":
 		return v.leaveLookup()
 	}
 	v.stop()
