@@ -93,7 +93,17 @@ func (c *Client) MembersInOrder(ctx context.Context, listID string, opts StreamO
 			yield(first, nil)
 			return
 		}
+		if !inJoinOrder(first.Profiles) {
+			// Join times that cannot be read, or a server that did not
+			// sort: slices would lose members. One cursor, as sent.
+			c.continuePages(ctx, first, yield)
+			return
+		}
 		newest, err := c.newestJoined(ctx, listID)
+		if errors.Is(err, errNoJoinTime) {
+			c.continuePages(ctx, first, yield)
+			return
+		}
 		if err != nil {
 			yield(ProfilePage{}, err)
 			return
@@ -104,6 +114,46 @@ func (c *Client) MembersInOrder(ctx context.Context, listID string, opts StreamO
 			return
 		}
 		s.run(yield)
+	}
+}
+
+// inJoinOrder reports whether every member's join time can be read and
+// they come oldest first.
+func inJoinOrder(members []Profile) bool {
+	var last time.Time
+	for _, m := range members {
+		t, err := joinedAt(m)
+		if err != nil || t.Before(last) {
+			return false
+		}
+		last = t
+	}
+	return true
+}
+
+// continuePages yields first, a page of members already read, and then
+// the pages its next links lead to, one at a time (see PageWalk).
+func (c *Client) continuePages(ctx context.Context, first ProfilePage, yield func(ProfilePage, error) bool) {
+	w := NewPageWalk("members", MaxMemberPages)
+	err := w.Follow(first.URL)
+	if err == nil && !yield(first, nil) {
+		return
+	}
+	var next string
+	if err == nil {
+		next, err = c.followURL(first.Next, "next")
+	}
+	if err == nil {
+		err = c.walkPages(w, next, func(u string) (string, error) {
+			p, err := c.profilePage(ctx, epMembers, u)
+			if err != nil || !yield(p, nil) {
+				return "", err
+			}
+			return p.Next, nil
+		})
+	}
+	if err != nil {
+		yield(ProfilePage{}, err)
 	}
 }
 
@@ -374,11 +424,12 @@ func (s *sliceStream) readPage(sl *slice) error {
 // them). Called with mu held.
 func (s *sliceStream) took(sl *slice, p ProfilePage) error {
 	sl.read++
+	if !inJoinOrder(p.Profiles) {
+		// The cuts rely on the order: never guess past it.
+		return errors.New("Klaviyo sent a page of members out of join order (or without joined_group_at) in a walk sorted by it: stopped, so that no member is missed")
+	}
 	if len(p.Profiles) > 0 && sl.firstSecond.IsZero() {
-		t, err := joinedAt(p.Profiles[0])
-		if err != nil {
-			return err
-		}
+		t, _ := joinedAt(p.Profiles[0])
 		sl.firstSecond = t.Truncate(time.Second)
 	}
 	if p.Next != "" && len(p.Profiles) > 0 {

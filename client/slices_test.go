@@ -21,14 +21,14 @@ import (
 // watchedTransport counts the requests through it, the most at once, and
 // those that asked for a sort.
 type watchedTransport struct {
-	next                        http.RoundTripper
-	delay                       time.Duration
-	requests, sorted, inFlight  atomic.Int64
-	maxInFlight                 atomic.Int64
-	refuseSort                  bool
-	mu                          sync.Mutex
-	afterConsumed, maxReadAhead int64
-	consumed                    *atomic.Int64
+	next                       http.RoundTripper
+	delay                      time.Duration
+	requests, sorted, inFlight atomic.Int64
+	maxInFlight                atomic.Int64
+	refuseSort, ignoreSort     bool
+	mu                         sync.Mutex
+	maxReadAhead               int64
+	consumed                   *atomic.Int64
 }
 
 func (w *watchedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -40,6 +40,12 @@ func (w *watchedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	if r.URL.Query().Get("sort") != "" {
 		w.sorted.Add(1)
+		if w.ignoreSort {
+			q := r.URL.Query()
+			q.Del("sort")
+			r = r.Clone(r.Context())
+			r.URL.RawQuery = q.Encode()
+		}
 		if w.refuseSort {
 			body := `{"errors":[{"id":"x","status":400,"code":"invalid","title":"Invalid input.","detail":"sort is not supported","source":{"parameter":"sort"}}]}`
 			return &http.Response{StatusCode: 400, Header: http.Header{"Content-Type": {"application/vnd.api+json"}},
@@ -197,15 +203,22 @@ func TestMembersInOrderFallsBackToPlainPaging(t *testing.T) {
 		{"small limit", client.StreamOptions{Limit: 250}, false, 1500},
 		{"fieldset without the join time", client.StreamOptions{Fields: []string{"email"}}, false, 1500},
 		{"sort refused", client.StreamOptions{}, true, 1500},
+		{"sort ignored", client.StreamOptions{}, false, 1500},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := &watchedTransport{next: sb.Transport(), refuseSort: tt.refuseSort}
+			w := &watchedTransport{next: sb.Transport(), refuseSort: tt.refuseSort, ignoreSort: tt.name == "sort ignored"}
 			c := through(t, w, client.Options{})
-			n := 0
+			n, seen := 0, map[string]bool{}
 			for p, err := range c.MembersInOrder(context.Background(), listID, tt.opts) {
 				if err != nil {
 					t.Fatal(err)
+				}
+				for _, m := range p.Profiles {
+					if seen[m.ID] {
+						t.Fatalf("%s twice", m.ID)
+					}
+					seen[m.ID] = true
 				}
 				n += len(p.Profiles)
 			}
@@ -215,7 +228,7 @@ func TestMembersInOrderFallsBackToPlainPaging(t *testing.T) {
 			if tt.refuseSort && w.sorted.Load() != 1 {
 				t.Errorf("%d sorted requests, want the one refused", w.sorted.Load())
 			}
-			if !tt.refuseSort && w.sorted.Load() != w.requests.Load() {
+			if !tt.refuseSort && !w.ignoreSort && w.sorted.Load() != w.requests.Load() {
 				t.Errorf("%d of %d requests sorted: the order must be the join order", w.sorted.Load(), w.requests.Load())
 			}
 			if w.maxInFlight.Load() > 1 {

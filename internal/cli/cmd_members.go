@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -14,26 +17,34 @@ import (
 	"github.com/consentdesk/consent/model"
 )
 
-const membersSynopsis = "consent members LIST [--json] [--limit N]"
+const membersSynopsis = "consent members LIST [--json] [--fields F,...] [--limit N]"
 
 // membersOptions are members' flags.
 type membersOptions struct {
-	json  bool
-	limit int
+	json   bool
+	limit  int
+	fields string
 }
 
 // newMembersCmd is `consent members`.
 func newMembersCmd(a *app) *cobra.Command {
 	var o membersOptions
 	cmd := &cobra.Command{
-		Use:   "members LIST [--json] [--limit N]",
+		Use:   "members LIST [--json] [--fields F,...] [--limit N]",
 		Short: "a list's members with their consent (streams)",
-		Long: `A list's members, with each phone's region and the email and SMS consent:
-streamed page by page, so memory does not grow with the list. LIST is the
-list's id or its exact name (see consent lists). A member whose consent is
-SUBSCRIBED but whom Klaviyo cannot send to is shown as suppressed.`,
+		Long: `A list's members, with each phone's region and the email and SMS consent, in
+the order they joined the list (oldest first). LIST is the list's id or its
+exact name (see consent lists). A member whose consent is SUBSCRIBED but whom
+Klaviyo cannot send to is shown as suppressed.
+
+The list is read in slices of join time, many at once, as fast as the account's
+rate limits allow, and streamed: memory does not grow with the list. The table
+asks Klaviyo only for what it shows (a sparse fieldset); --json gives Klaviyo's
+whole profile resource, or only the attributes --fields names (Klaviyo's
+fields[profile] names, e.g. email,phone_number,subscriptions).`,
 		Example: `  consent members Y6nRLr --limit 9
-  consent members Newsletter --json`,
+  consent members Newsletter --json
+  consent members Newsletter --json --fields email,joined_group_at`,
 		Args:              membersArgs,
 		ValidArgsFunction: a.completeListArg,
 		Annotations:       usesKlaviyo(),
@@ -43,6 +54,7 @@ SUBSCRIBED but whom Klaviyo cannot send to is shown as suppressed.`,
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "one JSON object per member, a line each: Klaviyo's profile resource as returned")
 	cmd.Flags().IntVar(&o.limit, "limit", 0, "stop after `N` members (0: all)")
+	cmd.Flags().StringVar(&o.fields, "fields", "", "with --json, only these profile attributes, `F,...` (Klaviyo's fields[profile])")
 	return cmd
 }
 
@@ -67,6 +79,10 @@ func runMembers(ctx context.Context, a *app, o membersOptions, ref string) error
 	if o.limit < 0 {
 		return usage.Errorf("--limit must be 0 (all) or more")
 	}
+	fields, err := memberFields(o)
+	if err != nil {
+		return err
+	}
 	if err := checkListRef(ref); err != nil {
 		return err
 	}
@@ -75,7 +91,7 @@ func runMembers(ctx context.Context, a *app, o membersOptions, ref string) error
 		return err
 	}
 	defer b.Close()
-	m := membersWriter{w: e.stdout, json: o.json, limit: o.limit, rules: cfg.Rules}
+	m := membersWriter{w: e.stdout, json: o.json, limit: o.limit, rules: cfg.Rules, fields: fields}
 	if !looksLikeListID(ref) { // a name, and only a name
 		l, err := listByName(ctx, b.Client, ref)
 		if err != nil {
@@ -103,18 +119,18 @@ type membersWriter struct {
 	json    bool
 	limit   int
 	rules   model.PhoneRules
-	started bool // a page was read, and the header written
+	fields  []string // the sparse fieldset asked for; nil: the whole resource
+	started bool     // a page was read, and the header written
 }
 
 // stream writes the members of the list listID, page by page.
 func (m *membersWriter) stream(ctx context.Context, c *client.Client, listID string) error {
 	var tw *tabwriter.Writer
 	written := 0
-	q := client.MembersQuery{}
-	if m.limit > 0 {
-		q.PageSize = min(m.limit, client.MaxPageSize)
-	}
-	for page, err := range c.MembersPages(ctx, listID, q) {
+	for page, err := range c.MembersInOrder(ctx, listID, client.StreamOptions{Fields: m.fields, Limit: m.limit}) {
+		if refusedFields(err) {
+			return usage.Errorf("--fields: %v", err)
+		}
 		if err != nil {
 			return err
 		}
@@ -158,4 +174,35 @@ func writeMemberRow(w io.Writer, p client.Profile, listID string, rules model.Ph
 		present.ConsentWord(p.Subscriptions.Channel(model.SMSMarketing), listID),
 		present.OrDash(present.Date(p.JoinedGroupAt)))
 	return err
+}
+
+// memberFields is the sparse fieldset members asks for: what the table
+// shows, or with --json what --fields names (nil: the whole resource).
+func memberFields(o membersOptions) ([]string, error) {
+	switch {
+	case !o.json && o.fields != "":
+		return nil, usage.Errorf("--fields goes with --json (the table shows what it shows)\nusage: %s", membersSynopsis)
+	case !o.json:
+		return client.TableFields, nil
+	case o.fields == "":
+		return nil, nil
+	}
+	var fields []string
+	for _, f := range strings.Split(o.fields, ",") {
+		if !fieldName.MatchString(f) {
+			return nil, usage.Errorf("--fields %q: give Klaviyo's attribute names separated by commas, no spaces (e.g. email,phone_number,subscriptions)", sanitizeArg(o.fields))
+		}
+		fields = append(fields, f)
+	}
+	return fields, nil
+}
+
+// fieldName is the shape of a fields[profile] name: words of lower-case
+// letters, digits and underscores, joined by dots.
+var fieldName = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)*$`)
+
+// refusedFields reports whether Klaviyo refused the fieldset asked for.
+func refusedFields(err error) bool {
+	var ae *client.APIError
+	return errors.As(err, &ae) && ae.Status == 400 && ae.Parameter == "fields[profile]"
 }

@@ -72,7 +72,7 @@ func TestJSONRefusalsAndErrors(t *testing.T) {
 		{"history retry of an entry that does not exist", sandbox, []string{"history", "retry", "nope", "--json"}, 2,
 			map[string]any{"status": "error", "error": `no journal entry "nope" (see consent history)`, "exit": 2.0}, 1, `no journal entry "nope"`},
 		{"a bad flag value", sandbox, []string{"members", "Y6nRLr", "--json", "--limit", "many"}, 2,
-			map[string]any{"status": "error", "error": "invalid value \"many\" for --limit: give a whole number\nusage: consent members LIST [--json] [--limit N]", "exit": 2.0}, 1, `invalid value "many"`},
+			map[string]any{"status": "error", "error": "invalid value \"many\" for --limit: give a whole number\nusage: consent members LIST [--json] [--fields F,...] [--limit N]", "exit": 2.0}, 1, `invalid value "many"`},
 		{"an unknown flag after --json", sandbox, []string{"lists", "--json", "--nope"}, 2,
 			map[string]any{"status": "error", "exit": 2.0}, 1, "unknown flag --nope"},
 		{"--json=false is not JSON", sandbox, []string{"lists", "--json=false", "--nope"}, 2, nil, 0, "unknown flag --nope"},

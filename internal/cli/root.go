@@ -20,8 +20,9 @@ Usage:
   consent unsubscribe [--list LIST] [--email E] [--phone P] [channel flags] [--json]
                                   revoke consent on the given channels, then verify
   consent lists [--json]          every list, with its opt-in process
-  consent members LIST [--json] [--limit N]
-                                  a list's members with their consent (streams)
+  consent members LIST [--json] [--fields F,...] [--limit N]
+                                  a list's members with their consent, oldest first
+                                  (in parallel slices, streamed)
   consent history [--json]        every subscribe and unsubscribe made here, newest first
   consent history retry (ID... | --all) [--wait D] [--json]
                                   settle entries that are not verified, made on this
@@ -37,6 +38,8 @@ Usage:
                                   serve the Klaviyo-compatible sandbox on loopback
   consent sandbox load --db FILE --list NAME --members N
                                   add N synthetic members to a sandbox list
+  consent sandbox confirm [--db FILE] [--list ID] EMAIL|PHONE
+                                  confirm a double opt-in, as the person would
   consent completion bash|zsh|fish|powershell
                                   a shell completion script
   consent help [COMMAND]          this text, or a command's own help (also COMMAND --help)
