@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -230,15 +229,14 @@ func (c *Client) reportWait(d time.Duration, reason, endpoint string, attempt in
 	}
 }
 
-// noteRateLimit remembers the RateLimit-* headers of an answer.
+// noteRateLimit remembers the RateLimit-* headers of an answer, when they
+// can be read (parseRateLimit): garbage is not remembered.
 func (c *Client) noteRateLimit(h http.Header) {
-	limit, err1 := strconv.Atoi(h.Get("RateLimit-Limit"))
-	remaining, err2 := strconv.Atoi(h.Get("RateLimit-Remaining"))
-	reset, err3 := strconv.Atoi(h.Get("RateLimit-Reset"))
-	if err1 != nil || err2 != nil || err3 != nil {
+	q, state := parseRateLimit(h)
+	if state != headersValid {
 		return
 	}
 	c.mu.Lock()
-	c.rateLimit = RateLimit{Limit: limit, Remaining: remaining, Reset: time.Duration(reset) * time.Second, Seen: c.opts.Now()}
+	c.rateLimit = RateLimit{Limit: q.Limit, Remaining: q.Remaining, Reset: q.Reset, Seen: c.opts.Now()}
 	c.mu.Unlock()
 }
