@@ -98,14 +98,17 @@ func (c *Client) getJSON(ctx context.Context, endpoint, rawURL string, v any) er
 func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body []byte) (*response, error) {
 	idempotent := method == http.MethodGet
 	for attempt := 1; ; attempt++ {
+		var tk *ticket
 		if c.limiter != nil {
-			waited, err := c.limiter.wait(ctx, endpoint)
+			t, waited, err := c.limiter.wait(ctx, endpoint, c.opts.MaxRetryWait)
 			if err != nil {
 				return nil, err
 			}
+			tk = t
 			c.reportWait(waited, "limit", endpoint, attempt)
 		}
 		resp, err := c.attempt(ctx, method, endpoint, rawURL, body)
+		c.limiter.settle(tk, resp) // the answer's RateLimit-* headers, or none
 		var retryIn time.Duration
 		reason := "retry"
 		switch {
@@ -125,6 +128,8 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 			if retryIn == 0 {
 				retryIn = backoff(attempt)
 			}
+			// Every request to the endpoint waits, not only this one's retry.
+			c.limiter.hold(endpoint, retryIn)
 			if retryIn > c.opts.MaxRetryWait {
 				return nil, fmt.Errorf("%w; Klaviyo asked to wait %s, longer than %s: try again later", apiErr, waitText(retryIn), c.opts.MaxRetryWait)
 			}
