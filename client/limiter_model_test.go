@@ -31,6 +31,7 @@ type fixedWindows struct {
 	burstStart, steadyStart      time.Time
 	burstCount, steadyCount      int
 	requests, admitted, count429 int
+	throttledAt                  time.Time // of the throttleNth request
 }
 
 // Ways a server may round RateLimit-Reset; Klaviyo does not say which it uses.
@@ -47,6 +48,7 @@ func (m *fixedWindows) answer(now time.Time) (int, http.Header) {
 	h := http.Header{}
 	if m.throttleNth > 0 && m.requests == m.throttleNth {
 		m.count429++
+		m.throttledAt = now
 		h.Set("Retry-After", strconv.Itoa(m.throttleSecs))
 		return http.StatusTooManyRequests, h
 	}
