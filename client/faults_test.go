@@ -79,13 +79,37 @@ func faultyClient(t testing.TB, sb *sandbox.Sandbox, opts client.Options, fastSl
 	opts.BaseURL, opts.APIKey = srv.URL, "pk_faults_test_key"
 	opts.OnWait = func(w client.Wait) { mu.Lock(); waits = append(waits, w); mu.Unlock() }
 	if fastSleep {
-		opts.Sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
+		// The client's clock moves by what it sleeps, at once: a wait the
+		// limiter holds every request for (a 429's Retry-After) passes
+		// without being slept, as the retry's own wait does.
+		clock := &steppedClock{now: time.Now()}
+		opts.Now, opts.Sleep = clock.Now, clock.Sleep
 	}
 	c, err := client.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c, h, &waits
+}
+
+// steppedClock is a clock that moves only when slept on, safe for the
+// goroutines of one client.
+type steppedClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *steppedClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *steppedClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(max(d, 0))
+	return ctx.Err()
 }
 
 // countingTransport counts requests and answers as countingHandler does,

@@ -3,6 +3,8 @@ package client_test
 import (
 	"context"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -106,6 +108,49 @@ func TestPagingAtKlaviyosLimits(t *testing.T) {
 		if n != throttled {
 			t.Errorf("%d 429s but %d waits for Retry-After", throttled, n)
 		}
+	})
+}
+
+// TestParallelMembersAtTheSandboxsWindows reads 1,000 members pages from 20
+// goroutines, starting mid-minute, against the sandbox's fixed windows (in
+// a synctest bubble, on its clock): not one 429, and within 5 % of the 33 s
+// the fixed windows allow (75 a second to the minute's 750 at :40, then
+// 250 more once it resets). The sliding minute the client kept before it
+// read the RateLimit-* headers took 64 s.
+func TestParallelMembersAtTheSandboxsWindows(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const pages, goroutines, floor = 1000, 20, 33 * time.Second
+		sb, listID := bigList(t, 20)
+		c, h, waits := bubbleClient(t, sb, client.Options{})
+		time.Sleep(30 * time.Second) // the bubble starts on a minute
+		start := time.Now()
+		var left atomic.Int64
+		left.Store(pages)
+		var wg sync.WaitGroup
+		for range goroutines {
+			wg.Go(func() {
+				for left.Add(-1) >= 0 {
+					if _, err := c.Members(context.Background(), listID, client.MembersQuery{PageSize: 10}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		took := time.Since(start)
+		if h.count("GET") != pages || h.count("Too Many Requests") != 0 {
+			t.Errorf("%d requests, %d throttled; want %d and none", h.count("GET"), h.count("Too Many Requests"), pages)
+		}
+		if took < floor || took > floor+floor/20 {
+			t.Errorf("%d pages took %v; the fixed windows allow %v", pages, took, floor)
+		}
+		for _, w := range *waits {
+			if w.Reason != "limit" {
+				t.Errorf("a wait of another kind: %+v", w)
+			}
+		}
+		t.Logf("%d pages from %d goroutines: %v", pages, goroutines, took)
 	})
 }
 

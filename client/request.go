@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -100,14 +99,17 @@ func (c *Client) getJSON(ctx context.Context, endpoint, rawURL string, v any) er
 func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body []byte) (*response, error) {
 	idempotent := method == http.MethodGet
 	for attempt := 1; ; attempt++ {
+		var tk *ticket
 		if c.limiter != nil {
-			waited, err := c.limiter.wait(ctx, endpoint)
+			t, waited, err := c.limiter.wait(ctx, endpoint, c.opts.MaxRetryWait)
 			if err != nil {
 				return nil, err
 			}
+			tk = t
 			c.reportWait(waited, "limit", endpoint, attempt)
 		}
 		resp, err := c.attempt(ctx, method, endpoint, rawURL, body)
+		c.limiter.settle(tk, resp) // the answer's RateLimit-* headers, or none
 		var retryIn time.Duration
 		reason := "retry"
 		switch {
@@ -127,6 +129,8 @@ func (c *Client) send(ctx context.Context, method, endpoint, rawURL string, body
 			if retryIn == 0 {
 				retryIn = backoff(attempt)
 			}
+			// Every request to the endpoint waits, not only this one's retry.
+			c.limiter.hold(endpoint, retryIn)
 			if retryIn > c.opts.MaxRetryWait {
 				return nil, fmt.Errorf("%w; Klaviyo asked to wait %s, longer than %s: try again later", apiErr, waitText(retryIn), c.opts.MaxRetryWait)
 			}
@@ -231,15 +235,14 @@ func (c *Client) reportWait(d time.Duration, reason, endpoint string, attempt in
 	}
 }
 
-// noteRateLimit remembers the RateLimit-* headers of an answer.
+// noteRateLimit remembers the RateLimit-* headers of an answer, when they
+// can be read (parseRateLimit): garbage is not remembered.
 func (c *Client) noteRateLimit(h http.Header) {
-	limit, err1 := strconv.Atoi(h.Get("RateLimit-Limit"))
-	remaining, err2 := strconv.Atoi(h.Get("RateLimit-Remaining"))
-	reset, err3 := strconv.Atoi(h.Get("RateLimit-Reset"))
-	if err1 != nil || err2 != nil || err3 != nil {
+	q, state := parseRateLimit(h)
+	if state != headersValid {
 		return
 	}
 	c.mu.Lock()
-	c.rateLimit = RateLimit{Limit: limit, Remaining: remaining, Reset: time.Duration(reset) * time.Second, Seen: c.opts.Now()}
+	c.rateLimit = RateLimit{Limit: q.Limit, Remaining: q.Remaining, Reset: q.Reset, Seen: c.opts.Now()}
 	c.mu.Unlock()
 }
