@@ -59,7 +59,8 @@ type Options struct {
 	// server's own limits).
 	NoLimiter bool
 	// OnWait, if set, is told every time the client waits before sending:
-	// because Klaviyo asked (429) or to stay under the documented limits.
+	// because Klaviyo asked (429) or to stay within its limits (the
+	// server's own window, or the documented limits before it is known).
 	OnWait func(Wait)
 	// Now and Sleep replace the clock in tests.
 	Now   func() time.Time

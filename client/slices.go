@@ -39,7 +39,7 @@ func (o StreamOptions) withDefaults() StreamOptions {
 		o.BufferPages = 64
 	}
 	if o.SlicePages <= 0 {
-		o.SlicePages = 4
+		o.SlicePages = 2
 	}
 	return o
 }
@@ -236,9 +236,8 @@ type sliceStream struct {
 
 	mu       sync.Mutex
 	cond     *sync.Cond
-	slices   []*slice // in join-time order; those before head are yielded
-	head     int
-	buffered int   // pages read and not yet yielded
+	slices   []*slice // in join-time order, from the one being yielded (the head)
+	buffered int      // pages read and not yet yielded
 	pages    int   // pages read in all
 	err      error // the first failure; stops everything
 }
@@ -310,19 +309,22 @@ func (s *sliceStream) nextPage() (ProfilePage, bool, error) {
 			return ProfilePage{}, false, s.err
 		case s.ctx.Err() != nil:
 			return ProfilePage{}, false, s.ctx.Err()
-		case s.head == len(s.slices):
+		case len(s.slices) == 0:
 			return ProfilePage{}, false, nil
 		}
-		h := s.slices[s.head]
+		h := s.slices[0]
 		if len(h.pages) > 0 {
 			p := h.pages[0]
+			h.pages[0] = ProfilePage{} // not kept by the array
 			h.pages = h.pages[1:]
 			s.buffered--
 			s.cond.Broadcast() // room in the buffer
 			return p, true, nil
 		}
 		if h.done {
-			s.head++
+			// Yielded: dropped, so that memory stays flat.
+			s.slices[0] = nil
+			s.slices = s.slices[1:]
 			s.cond.Broadcast() // a new head may read past the buffer
 			continue
 		}
@@ -350,8 +352,8 @@ func (s *sliceStream) work() {
 			}
 			sl.started = true
 		}
-		if s.buffered >= s.opts.BufferPages && s.head < len(s.slices) && s.slices[s.head] != sl {
-			if h := s.slices[s.head]; !h.started && !h.done {
+		if s.buffered >= s.opts.BufferPages && len(s.slices) > 0 && s.slices[0] != sl {
+			if h := s.slices[0]; !h.started && !h.done {
 				sl.started, sl = false, nil // the head needs reading more
 				continue
 			}
@@ -370,7 +372,7 @@ func (s *sliceStream) work() {
 
 // waiting is the earliest slice no worker has, or nil.
 func (s *sliceStream) waiting() *slice {
-	for _, sl := range s.slices[s.head:] {
+	for _, sl := range s.slices {
 		if !sl.started && !sl.done {
 			return sl
 		}
@@ -380,7 +382,7 @@ func (s *sliceStream) waiting() *slice {
 
 // allRead reports whether every slice has been read to its end.
 func (s *sliceStream) allRead() bool {
-	for _, sl := range s.slices[s.head:] {
+	for _, sl := range s.slices {
 		if !sl.done {
 			return false
 		}
