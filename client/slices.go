@@ -238,8 +238,8 @@ type sliceStream struct {
 	cond     *sync.Cond
 	slices   []*slice // in join-time order, from the one being yielded (the head)
 	buffered int      // pages read and not yet yielded
-	pages    int   // pages read in all
-	err      error // the first failure; stops everything
+	pages    int      // pages read in all
+	err      error    // the first failure; stops everything
 }
 
 // newSliceStream starts a walk from its first page, read, and the newest
