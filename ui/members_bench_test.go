@@ -232,7 +232,7 @@ func BenchmarkMembersPageIntoWindow(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		v.all.win.moveTo(len(v.all.rows) - 1)
-		v.receive(membersPage{dir: fetchNext, rows: slices.Clone(pages[i%len(pages)]), prev: "prev", next: "next"}, nil)
+		v.receive(membersPage{dir: fetchNext, rows: slices.Clone(pages[i%len(pages)]), before: "prev", after: "next"}, nil)
 	}
 	if len(v.all.pages) != membersKeptPages {
 		b.Fatalf("%d pages kept", len(v.all.pages))
