@@ -2,13 +2,13 @@ package ui
 
 import (
 	"cmp"
-	"strconv"
 	"strings"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -344,21 +344,5 @@ func (v *membersView) positionLine(start, end int) string {
 	return b.String()
 }
 
-// memberCount writes n with thousands separators: 4,210.
-func memberCount(n int) string {
-	digits := strconv.Itoa(n)
-	if n < 0 || len(digits) <= 3 {
-		return digits
-	}
-	var b strings.Builder
-	first := len(digits) % 3
-	if first == 0 {
-		first = 3
-	}
-	b.WriteString(digits[:first])
-	for i := first; i < len(digits); i += 3 {
-		b.WriteByte(',')
-		b.WriteString(digits[i : i+3])
-	}
-	return b.String()
-}
+// memberCount writes n with thousands separators: 4,210 (present.Count).
+func memberCount(n int) string { return present.Count(n) }
