@@ -36,6 +36,8 @@ type keyMap struct {
 	OpenProfile key.Binding
 
 	// Tables and cards.
+	RowUp       key.Binding // up, or k, on the members table (no text field there)
+	RowDown     key.Binding // down, or j
 	PageUp      key.Binding
 	PageDown    key.Binding
 	Top         key.Binding
@@ -97,8 +99,8 @@ func defaultKeyMap() keyMap {
 
 		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
 		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
-		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home", "first row")),
-		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end", "last loaded row")),
+		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home", "first member")),
+		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end", "last member")),
 		Lookup:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open profile")),
 		Lists:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "lists the profile is on")),
@@ -110,6 +112,8 @@ func defaultKeyMap() keyMap {
 		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
 	}
+	k.RowUp = key.NewBinding(key.WithKeys(append(k.Up.Keys(), "k")...), key.WithHelp("↑/k", "up"))
+	k.RowDown = key.NewBinding(key.WithKeys(append(k.Down.Keys(), "j")...), key.WithHelp("↓/j", "down"))
 	k.Cancel = relabel(k.Back, "cancel")
 	k.CancelRetry = relabel(k.Back, "cancel the retry")
 	k.FullList = relabel(k.Back, "full list")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -51,18 +52,23 @@ const (
 	fetchNext  memberFetch = iota // the page after those kept
 	fetchPrev                     // the page before those kept
 	fetchFirst                    // the list's first page, replacing those kept
+	fetchLast                     // the reversed order's first page: the list's end
 )
 
 // membersPage is one page of members as a fetch in direction dir read it:
-// page num of the walk, read from url; first is set for the first page,
-// whose URL the client made (every other page's came in a link).
+// page num of the walk from the start, or from the end (fromEnd: the
+// reversed order, its rows already put back in the list's order), read
+// from url; first is set for a walk's first page, whose URL the client
+// made (every other page's came in a link). before and after are its
+// links in screen order (see memberPage).
 type membersPage struct {
-	dir        memberFetch
-	num        int
-	first      bool
-	url        string
-	rows       []memberRow
-	prev, next string
+	dir           memberFetch
+	num           int
+	first         bool
+	fromEnd       bool
+	url           string
+	rows          []memberRow
+	before, after string
 }
 
 // membersView is a list's members, a page of 100 at a time as the agent
@@ -88,8 +94,13 @@ type membersView struct {
 	err error
 	// loading reads one page at a time, for the rows on screen.
 	loading request[membersPage]
-	width   int
-	height  int
+	// counting asks once, on opening, for the list's member count: its
+	// tier is Klaviyo's slowest (1/s, 15/min), and the client keeps it for
+	// five minutes. Without it (it failed, or has not come yet) the view
+	// says how many rows were loaded, and end loads toward the end.
+	counting request[int]
+	width    int
+	height   int
 	// inks memoises the styles as escape sequences (see paint).
 	inks *memberPaint
 }
@@ -101,11 +112,24 @@ func newMembersView(c *common, l client.List) *membersView {
 	in.Placeholder = "an exact email, or a phone number with +"
 	in.CharLimit = membersLookupLimit
 	in.SetStyles(c.styles.Input)
-	return &membersView{c: c, list: l, input: in, keptPages: membersKeptPages}
+	v := &membersView{c: c, list: l, input: in, keptPages: membersKeptPages}
+	// The list in the order members joined it, oldest first, so that the
+	// reversed order (newest first) is its exact mirror: the end key
+	// reads the list's end as the reversed order's first page.
+	v.all.query = client.MembersQuery{Sort: client.SortJoined, Fields: client.TableFields}
+	return v
 }
 
-// Init asks for the first page.
-func (v *membersView) Init() tea.Cmd { return v.fetch(&v.all, fetchNext) }
+// Init asks for the first page and the list's member count.
+func (v *membersView) Init() tea.Cmd { return tea.Batch(v.fetch(&v.all, fetchNext), v.count()) }
+
+// count asks for the list's member count (Klaviyo's profile_count).
+func (v *membersView) count() tea.Cmd {
+	cl, listID := v.c.client, v.list.ID
+	return v.counting.start(v.c.ctx, v, func(ctx context.Context) (int, error) {
+		return cl.ListProfileCount(ctx, listID)
+	})
+}
 
 // active is the rows on screen: the lookup's, or the whole list's.
 func (v *membersView) active() *memberRows {
@@ -119,17 +143,26 @@ func (v *membersView) active() *memberRows {
 // A link the walk refuses (a page already read as another, or too many) is
 // not followed: the view shows why. The page's profiles become rows in the
 // command, off the UI's goroutine.
+//
+// A page from the end (the end key, or a page beside those kept from the
+// end) is of the reversed order: its links.next leads up the screen, its
+// links.prev down, and its rows are reversed, in the command, to be shown
+// in the list's order.
 func (v *membersView) fetch(t *memberRows, dir memberFetch) tea.Cmd {
 	v.stop()
+	fromEnd := dir == fetchLast || (t.fromEnd && dir != fetchFirst)
 	q := t.query
 	q.PageSize = membersPageSize
+	if fromEnd {
+		q.Sort = client.SortJoinedDesc
+	}
 	link, num := t.around(dir)
 	if link != "" {
-		if err := t.pageWalk().Visit(link, num); err != nil {
+		if err := t.pageWalk(fromEnd).Visit(link, num); err != nil {
 			v.err = err
 			return nil
 		}
-		if dir == fetchPrev {
+		if (dir == fetchPrev) != fromEnd {
 			q.Prev = link
 		} else {
 			q.Next = link
@@ -139,10 +172,15 @@ func (v *membersView) fetch(t *memberRows, dir memberFetch) tea.Cmd {
 	return v.loading.start(v.c.ctx, v, func(ctx context.Context) (membersPage, error) {
 		page, err := cl.Members(ctx, listID, q)
 		if err != nil {
-			return membersPage{dir: dir, num: num}, err
+			return membersPage{dir: dir, num: num, fromEnd: fromEnd}, err
 		}
-		return membersPage{dir: dir, num: num, first: link == "", url: page.URL,
-			rows: newMemberRows(rules, listID, page.Profiles), prev: page.Prev, next: page.Next}, nil
+		p := membersPage{dir: dir, num: num, first: link == "", fromEnd: fromEnd, url: page.URL,
+			rows: newMemberRows(rules, listID, page.Profiles), before: page.Prev, after: page.Next}
+		if fromEnd {
+			slices.Reverse(p.rows)
+			p.before, p.after = page.Next, page.Prev
+		}
+		return p, nil
 	})
 }
 
@@ -161,10 +199,11 @@ func (v *membersView) keep() int {
 	return max(v.keptPages, (2*v.margin()+membersPageSize-1)/membersPageSize+2)
 }
 
-// prefetch asks for the next page when the cursor nears the end of what
-// is kept (or the window does, on a tall screen), or for the previous page
-// when it nears the first row kept and earlier pages were dropped; not
-// while a request is in flight or after one failed.
+// prefetch asks for the page below when the cursor nears the last row
+// kept (or the window does, on a tall screen) and the list goes on, or for
+// the page above when it nears the first row kept and the list goes on
+// above (pages dropped, or a walk from the end): so in both directions,
+// from either end. Not while a request is in flight or after one failed.
 func (v *membersView) prefetch() tea.Cmd {
 	if v.loading.running() || v.err != nil {
 		return nil
@@ -184,6 +223,13 @@ func (v *membersView) Update(msg tea.Msg) tea.Cmd {
 			return v.receive(a.value, a.err)
 		}
 		return nil // an answer nobody is waiting for any more
+	case answer[int]:
+		if a, ok := v.counting.accept(msg); ok && a.err == nil {
+			// A count that failed changes nothing: the view goes on
+			// without it, as before counts existed.
+			v.all.setTotal(a.value)
+		}
+		return nil
 	case tea.KeyPressMsg:
 		if v.typing {
 			return v.typingKey(msg)
@@ -204,22 +250,25 @@ func (v *membersView) receive(msg membersPage, err error) tea.Cmd {
 		return nil
 	}
 	t := v.active()
-	if msg.first { // the walk starts where the first page was read
-		if err := t.pageWalk().Visit(msg.url, 0); err != nil {
+	if msg.first { // the walk starts where its first page was read
+		if err := t.pageWalk(msg.fromEnd).Visit(msg.url, 0); err != nil {
 			v.err = err
 			return nil
 		}
 	}
 	switch msg.dir {
 	case fetchNext:
-		t.add(msg.rows, msg.num, msg.prev, msg.next)
+		t.add(msg.rows, msg.num, msg.before, msg.after)
 		t.trim(v.keep(), true)
 	case fetchPrev:
-		t.prepend(msg.rows, msg.num, msg.prev, msg.next)
+		t.prepend(msg.rows, msg.num, msg.before, msg.after)
 		t.trim(v.keep(), false)
 	case fetchFirst:
-		t.restart(msg.rows, msg.next)
+		t.restart(msg.rows, msg.after)
+	case fetchLast:
+		t.restartFromEnd(msg.rows, msg.before)
 	}
+	t.reconcile()
 	t.win.scroll(v.visibleRows())
 	return v.prefetch()
 }
@@ -241,26 +290,52 @@ func (v *membersView) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Retry) && v.err != nil:
 		v.err = nil
 		return v.prefetch()
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.RowUp):
 		t.win.moveBy(-1)
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.RowDown):
 		t.win.moveBy(1)
 	case key.Matches(msg, k.PageUp):
 		t.win.moveBy(-v.visibleRows())
 	case key.Matches(msg, k.PageDown):
 		t.win.moveBy(v.visibleRows())
 	case key.Matches(msg, k.Top):
-		t.win.toFirst()
-		if t.dropped() { // start again from the list's first page
-			t.win.scroll(v.visibleRows())
-			return v.fetch(t, fetchFirst)
-		}
+		return v.toTop(t)
 	case key.Matches(msg, k.Bottom):
-		t.win.toLast()
+		return v.toBottom(t)
 	default:
 		return nil
 	}
 	t.win.scroll(v.visibleRows())
+	return v.prefetch()
+}
+
+// toTop is home: the list's first member. When the rows kept do not
+// start with it, they are dropped for the list's first page (the cursor
+// on the first row kept until it comes). A jump to the end still on its
+// way is abandoned either way.
+func (v *membersView) toTop(t *memberRows) tea.Cmd {
+	v.stop()
+	t.win.toFirst()
+	t.win.scroll(v.visibleRows())
+	if !t.topKept() {
+		return v.fetch(t, fetchFirst)
+	}
+	return v.prefetch()
+}
+
+// toBottom is end: the list's last member. With the list counted, when
+// the rows kept do not end with it, they are dropped for the reversed
+// order's first page, shown at the list's end (the cursor on the last row
+// kept until it comes). Without a count the rows cannot be numbered from
+// the end, so the cursor goes to the last row loaded and the next page is
+// asked for, as before counts existed.
+func (v *membersView) toBottom(t *memberRows) tea.Cmd {
+	v.stop()
+	t.win.toLast()
+	t.win.scroll(v.visibleRows())
+	if t.counted && !t.done() {
+		return v.fetch(t, fetchLast)
+	}
 	return v.prefetch()
 }
 
@@ -271,6 +346,7 @@ func (v *membersView) escape() tea.Cmd {
 		return v.leaveLookup()
 	}
 	v.stop()
+	v.counting.cancel()
 	return back
 }
 
@@ -401,8 +477,10 @@ func (v *membersView) Busy() string {
 }
 
 // EscIsMine: esc closes the lookup (line or answer) rather than the view,
-// and while a page loads it cancels the request before going back.
-func (v *membersView) EscIsMine() bool { return v.typing || v.found != nil || v.loading.running() }
+// and while a page or the count loads it cancels them before going back.
+func (v *membersView) EscIsMine() bool {
+	return v.typing || v.found != nil || v.loading.running() || v.counting.running()
+}
 
 // CapturesText: while the lookup line is open, letters are typed.
 func (v *membersView) CapturesText() bool { return v.typing }
@@ -440,7 +518,7 @@ func (v *membersView) FullHelp() [][]key.Binding {
 	if v.err != nil {
 		last = append([]key.Binding{k.Retry}, last...)
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Top, k.Bottom, k.Open, k.Lookup}, last}
+	return [][]key.Binding{{k.RowUp, k.RowDown, k.PageUp, k.PageDown}, {k.Top, k.Bottom, k.Open, k.Lookup}, last}
 }
 
 // esc is what esc does now, for the help.

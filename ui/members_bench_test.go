@@ -13,6 +13,8 @@ import (
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
+	"github.com/consentdesk/consent/sandbox/sandboxtest"
 )
 
 // The scroll benchmarks hold benchRows members in a window the size of
@@ -232,9 +234,52 @@ func BenchmarkMembersPageIntoWindow(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		v.all.win.moveTo(len(v.all.rows) - 1)
-		v.receive(membersPage{dir: fetchNext, rows: slices.Clone(pages[i%len(pages)]), prev: "prev", next: "next"}, nil)
+		v.receive(membersPage{dir: fetchNext, rows: slices.Clone(pages[i%len(pages)]), before: "prev", after: "next"}, nil)
 	}
 	if len(v.all.pages) != membersKeptPages {
 		b.Fatalf("%d pages kept", len(v.all.pages))
+	}
+}
+
+// BenchmarkMembersEnd is the budget "G at the last member of 100,000
+// within 1 s", on the UI's side: G pressed on a counted 100,000-member
+// sandbox list, then the reversed order's first page arriving (as the
+// fetch's command made it, rows converted and reversed off the UI's
+// goroutine), then the frame. The request itself is not timed: it is the
+// network's (a few ms on the sandbox; TestMembersEndOfABigList times it).
+// Between runs the view is put back on the list's first page.
+func BenchmarkMembersEnd(b *testing.B) {
+	sb := sandboxtest.Open(b, sandbox.Options{})
+	id, err := sb.LoadMembers(context.Background(), "Bench", benchRows)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := benchCommon()
+	c.client = sandboxtest.Client(b, sb, client.Options{})
+	v := newMembersView(c, client.List{ID: id, Name: "Bench", OptInProcess: "single_opt_in"})
+	v.SetSize(benchWidth, benchHeight)
+	first := v.fetch(&v.all, fetchNext)().(answer[membersPage])
+	v.Update(first)
+	n, err := c.client.ListProfileCount(context.Background(), id)
+	if err != nil || n != benchRows {
+		b.Fatalf("count %d, %v", n, err)
+	}
+	v.all.setTotal(n)
+	G := tea.KeyPressMsg{Code: 'G', Text: "G"}
+	end := v.Update(G)().(answer[membersPage]).value
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		v.all.restart(first.value.rows, first.value.after)
+		v.all.win.scroll(v.visibleRows())
+		b.StartTimer()
+		v.Update(G)
+		v.Update(answerTo(v, &v.loading, v.loading.seq, end, nil))
+		_ = v.View()
+	}
+	b.StopTimer()
+	if got, _ := v.all.start(); !v.all.fromEnd || got != benchRows-membersPageSize || v.all.win.cursor != membersPageSize-1 {
+		b.Fatalf("after G: from the end %t, rows from %d, cursor %d", v.all.fromEnd, got, v.all.win.cursor)
 	}
 }

@@ -2,13 +2,13 @@ package ui
 
 import (
 	"cmp"
-	"strconv"
 	"strings"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -118,7 +118,7 @@ func (v *membersView) describeQuery(q client.MembersQuery) string {
 func (v *membersView) emptyText() string {
 	t := v.active()
 	switch {
-	case v.loading.running() || (!t.done && v.err == nil):
+	case v.loading.running() || (!t.done() && v.err == nil):
 		return "  loading…"
 	case v.found != nil:
 		return "  no member of " + model.SanitizeText(v.list.Name) + " has " + v.describeQuery(t.query)
@@ -302,16 +302,31 @@ func memberTextWidth(s string) int {
 	return len(s)
 }
 
-// positionLine says which rows of the list are on screen, how many have
+// positionLine says which rows of the list are on screen. With the list
+// counted: "rows 99,981–100,000 of 100,000". Without (the count failed, has
+// not come, or the list changed since it was counted), how many rows have
 // been loaded, how many of those are kept when some were dropped, and
 // whether more are coming: "rows 101–120 of 4,210 loaded · …more", or
-// "rows 95,001–95,020 · 3,000 kept of 95,100 loaded · …more".
+// "rows 95,001–95,020 · 3,000 kept of 95,100 loaded · …more"; from the end,
+// the rows are numbered from the last member: "rows 120–101 from the end".
 func (v *membersView) positionLine(start, end int) string {
 	t := v.active()
+	first, numbered := t.start()
+	if t.counted && numbered {
+		if end > start {
+			return "rows " + memberCount(first+start+1) + "–" + memberCount(first+end) + " of " + memberCount(t.total)
+		}
+		return memberCount(t.total) + " members"
+	}
 	var b strings.Builder
 	if end > start {
-		b.WriteString("rows " + memberCount(t.first+start+1) + "–" + memberCount(t.first+end))
-		if len(t.rows) == t.seen {
+		if numbered {
+			b.WriteString("rows " + memberCount(first+start+1) + "–" + memberCount(first+end))
+		} else { // from the end: the last row kept is t.after+1 from it
+			n := t.after + len(t.rows)
+			b.WriteString("rows " + memberCount(n-start) + "–" + memberCount(n-end+1) + " from the end")
+		}
+		if len(t.rows) == t.seen && numbered {
 			b.WriteString(" of ")
 		} else {
 			b.WriteString(" · ")
@@ -321,7 +336,7 @@ func (v *membersView) positionLine(start, end int) string {
 		b.WriteString(memberCount(len(t.rows)) + " kept of ")
 	}
 	b.WriteString(memberCount(t.seen) + " loaded · ")
-	if t.done {
+	if (!t.fromEnd && t.done()) || (t.fromEnd && t.topKept()) {
 		b.WriteString("all loaded")
 	} else {
 		b.WriteString("…more")
@@ -329,21 +344,5 @@ func (v *membersView) positionLine(start, end int) string {
 	return b.String()
 }
 
-// memberCount writes n with thousands separators: 4,210.
-func memberCount(n int) string {
-	digits := strconv.Itoa(n)
-	if n < 0 || len(digits) <= 3 {
-		return digits
-	}
-	var b strings.Builder
-	first := len(digits) % 3
-	if first == 0 {
-		first = 3
-	}
-	b.WriteString(digits[:first])
-	for i := first; i < len(digits); i += 3 {
-		b.WriteByte(',')
-		b.WriteString(digits[i : i+3])
-	}
-	return b.String()
-}
+// memberCount writes n with thousands separators: 4,210 (present.Count).
+func memberCount(n int) string { return present.Count(n) }

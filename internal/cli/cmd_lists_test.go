@@ -42,7 +42,7 @@ func TestListsTableAlignsPageByPage(t *testing.T) {
 			var b bytes.Buffer
 			var table listsTable
 			for _, p := range tt.pages {
-				if err := table.write(&b, p); err != nil {
+				if err := table.write(&b, p, nil); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -50,6 +50,28 @@ func TestListsTableAlignsPageByPage(t *testing.T) {
 				t.Errorf("table\n%s\nwant\n%s", b.String(), tt.want)
 			}
 		})
+	}
+}
+
+// TestListsTableWithCounts: --counts adds MEMBERS, right-aligned and
+// written with thousands separators; a later page with a wider count
+// widens the column from there.
+func TestListsTableWithCounts(t *testing.T) {
+	var b bytes.Buffer
+	var table listsTable
+	lists := []client.List{{ID: "Y6nRLr", Name: "Newsletter", OptInProcess: "single_opt_in"}, {ID: "AB", Name: "VIP", OptInProcess: "double_opt_in"}}
+	if err := table.write(&b, lists, []int{224, 0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := table.write(&b, lists[1:], []int{1_234_567}); err != nil {
+		t.Fatal(err)
+	}
+	want := "ID      NAME        OPT-IN         MEMBERS\n" +
+		"Y6nRLr  Newsletter  single opt-in      224\n" +
+		"AB      VIP         double opt-in        0\n" +
+		"AB      VIP         double opt-in  1,234,567\n"
+	if b.String() != want {
+		t.Errorf("table\n%s\nwant\n%s", b.String(), want)
 	}
 }
 

@@ -57,7 +57,7 @@ func TestHelpOfEveryCommand(t *testing.T) {
 		{[]string{"check"}, "consent check [--json] [--region CC] ID...", append([]string{"--json", "--region CC"}, api...)},
 		{[]string{"subscribe"}, "consent subscribe --list LIST [--email E]", append(append([]string{"--source TEXT"}, channels...), api...)},
 		{[]string{"unsubscribe"}, "consent unsubscribe [--list LIST] [--email E]", append(channels, api...)},
-		{[]string{"lists"}, "consent lists [--json]", append([]string{"--json"}, api...)},
+		{[]string{"lists"}, "consent lists [--counts] [--json]", append([]string{"--counts", "--json"}, api...)},
 		{[]string{"members"}, "consent members LIST [--json] [--fields F,...] [--limit N]", append([]string{"--json", "--fields F,...", "--limit N"}, api...)},
 		{[]string{"history"}, "consent history [--json]", []string{"--json", "retry", "dismiss"}},
 		{[]string{"history", "retry"}, "consent history retry (ID... | --all | --resend ID...) [--wait D] [--yes] [--json]", append([]string{"--all", "--resend", "--yes", "--wait duration", "--json"}, api...)},
@@ -237,11 +237,11 @@ func TestSuggestions(t *testing.T) {
 		{[]string{"members", "Y6nRLr", "--limt", "3"}, "consent members: unknown flag --limt; did you mean --limit?\nusage: consent members LIST [--json] [--fields F,...] [--limit N]\n"},
 		{[]string{"subscribe", "--sms-marketting"}, "unknown flag --sms-marketting; did you mean --sms-marketing?"},
 		{[]string{"lists", "--acount", "x"}, "unknown flag --acount; did you mean --account?"},
-		{[]string{"lists", "--frobnicate"}, "consent lists: unknown flag --frobnicate\nusage: consent lists [--json]\n"},
+		{[]string{"lists", "--frobnicate"}, "consent lists: unknown flag --frobnicate\nusage: consent lists [--counts] [--json]\n"},
 		{[]string{"lists", "-x"}, "consent lists: unknown flag -x\n"},
 		{[]string{"members", "Y6nRLr", "--limit"}, "consent members: --limit needs a value\n"},
 		{[]string{"sandbox", "serve", "--fail-rate", "lots"}, `consent sandbox: invalid value "lots" for --fail-rate: give a number, such as 0.2`},
-		{[]string{"lists", "extra"}, "consent lists: unexpected argument \"extra\"\nusage: consent lists [--json]\n"},
+		{[]string{"lists", "extra"}, "consent lists: unexpected argument \"extra\"\nusage: consent lists [--counts] [--json]\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

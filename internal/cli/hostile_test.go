@@ -373,7 +373,7 @@ func TestHostileTextJSONFaithful(t *testing.T) {
 			attrs := fx.lists[i]["attributes"].(map[string]any)
 			want := listLine{ID: fx.lists[i]["id"].(string), Name: attrs["name"].(string), OptInProcess: attrs["opt_in_process"].(string)}
 			if got != want {
-				t.Errorf("line %d decodes to\n%+q\nwant\n%+q", i+1, got, want)
+				t.Errorf("line %d decodes to\n%#v\nwant\n%#v", i+1, got, want)
 			}
 		}
 	})

@@ -19,7 +19,9 @@ Usage:
                                   subscribe one person, then verify what Klaviyo recorded
   consent unsubscribe [--list LIST] [--email E] [--phone P] [channel flags] [--json]
                                   revoke consent on the given channels, then verify
-  consent lists [--json]          every list, with its opt-in process
+  consent lists [--counts] [--json]
+                                  every list, with its opt-in process (--counts: and
+                                  its members, counted at Klaviyo's 1 list a second)
   consent members LIST [--json] [--fields F,...] [--limit N]
                                   a list's members with their consent, oldest first
                                   (in parallel slices, streamed)

@@ -1,10 +1,11 @@
 // Package present says Klaviyo's consent in words, once, for the command
-// line and the terminal UI alike: consent words, dates, a phone number
-// with its region, a channel's facts, a change's outcome. Everything it
+// line and the terminal UI alike: consent words, dates, counts, a phone
+// number with its region, a channel's facts, a change's outcome. Everything it
 // returns is sanitised plain text; the UI adds styles, the CLI prints it.
 package present
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,26 @@ func Plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// Count is n with thousands separators ("4,210", "100,000"): how the CLI
+// and the UI write a number of members.
+func Count(n int) string {
+	digits := strconv.Itoa(n)
+	if n < 0 || len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	first := len(digits) % 3
+	if first == 0 {
+		first = 3
+	}
+	b.WriteString(digits[:first])
+	for i := first; i < len(digits); i += 3 {
+		b.WriteByte(',')
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
 }
 
 // Date is the date part of an RFC 3339 timestamp ("2024-05-06"), sanitised

@@ -100,3 +100,11 @@ func TestOutcomes(t *testing.T) {
 		t.Errorf("Warning = %q", w)
 	}
 }
+
+func TestCount(t *testing.T) {
+	for n, want := range map[int]string{-5: "-5", 0: "0", 999: "999", 1000: "1,000", 100000: "100,000", 1234567: "1,234,567"} {
+		if got := Count(n); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
