@@ -1,7 +1,8 @@
 // Command members-compare pages one sandbox list with `consent members
 // --json` and with Klaviyo's official Node SDK, side by side in one run, on
 // a sandbox served over loopback with Klaviyo's latency and limits, and
-// prints a Markdown table: members, requests, 429s, seconds, peak RSS.
+// prints a Markdown table: members, requests, 429s, seconds, peak RSS
+// (VmHWM from /proc, so Linux only).
 //
 //	go run ./scripts/members-compare -members 10000 -latency 300ms
 //	go run ./scripts/members-compare -members 100000 -latency 300ms
@@ -16,6 +17,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -26,7 +28,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/consentdesk/consent/sandbox"
@@ -124,19 +125,61 @@ func run(n int, latency time.Duration, limits, sdk, align bool) error {
 		r.cmd.Env = append(os.Environ(), "KLAVIYO_API_URL="+url, "KLAVIYO_API_KEY=pk_members_compare", "CONSENT_HOME="+tmp)
 		r.cmd.Stderr = os.Stderr
 		before, before429 := count.requests.Load(), count.throttl.Load()
+		lines := &lineCounter{}
+		r.cmd.Stdout = lines
 		start := time.Now()
-		out, err := r.cmd.Output()
+		if err := r.cmd.Start(); err != nil {
+			return fmt.Errorf("%s: %v", r.name, err)
+		}
+		peak := watchPeak(r.cmd.Process.Pid)
+		err := r.cmd.Wait()
 		took := time.Since(start)
 		if err != nil {
 			return fmt.Errorf("%s: %v", r.name, err)
 		}
-		lines := strings.Count(string(out), "\n")
-		rss := int64(0)
-		if u, ok := r.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = u.Maxrss // KiB on Linux
-		}
-		fmt.Printf("| %s | %d | %d | %d | %.1f s | %.1f MB |\n", r.name, lines, count.requests.Load()-before, count.throttl.Load()-before429,
-			took.Seconds(), float64(rss)/1024)
+		fmt.Printf("| %s | %d | %d | %d | %.1f s | %.1f MB |\n", r.name, lines.n, count.requests.Load()-before, count.throttl.Load()-before429,
+			took.Seconds(), float64(peak())/1024)
 	}
 	return nil
+}
+
+// lineCounter counts the lines written to it, keeping none.
+type lineCounter struct{ n int }
+
+func (l *lineCounter) Write(p []byte) (int, error) {
+	l.n += bytes.Count(p, []byte("\n"))
+	return len(p), nil
+}
+
+// watchPeak follows the process's peak resident memory (VmHWM, KiB) until
+// it exits; the returned function gives the highest seen. (The rusage of a
+// child started by fork and exec would count the parent's memory: this
+// process holds the sandbox.)
+func watchPeak(pid int) func() int64 {
+	var peak atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		path := fmt.Sprintf("/proc/%d/status", pid)
+		for {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return
+			}
+			for _, line := range strings.Split(string(b), "\n") {
+				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+					var kb int64
+					fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &kb)
+					if kb > peak.Load() {
+						peak.Store(kb)
+					}
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	return func() int64 {
+		<-done
+		return peak.Load()
+	}
 }
