@@ -69,11 +69,16 @@ func (c *Client) ProfileLists(ctx context.Context, id string) ([]List, error) {
 }
 
 func (c *Client) profilePage(ctx context.Context, endpoint, u string) (ProfilePage, error) {
+	return c.profilePageBy(ctx, endpoint, u, c.decodeProfile)
+}
+
+// profilePageBy reads a page of profiles, each read by decode.
+func (c *Client) profilePageBy(ctx context.Context, endpoint, u string, decode func(json.RawMessage) (Profile, error)) (ProfilePage, error) {
 	var p page
 	if err := c.getJSON(ctx, endpoint, u, &p); err != nil {
 		return ProfilePage{}, err
 	}
-	profiles, err := decodeAll(p.Data, c.decodeProfile)
+	profiles, err := decodeAll(p.Data, decode)
 	if err != nil {
 		return ProfilePage{}, err
 	}

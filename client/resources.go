@@ -123,6 +123,22 @@ func (c *Client) decodeProfile(raw json.RawMessage) (Profile, error) {
 		LastName: str(a.LastName), JoinedGroupAt: str(a.JoinedGroupAt), Subscriptions: a.Subscriptions, Raw: compact(raw)}, nil
 }
 
+// memberIdentity is the part of a member a walk by join time reads.
+type memberIdentity struct {
+	JoinedGroupAt *string `json:"joined_group_at"`
+}
+
+// decodeMemberRaw reads only what a walk needs of a member (its id and
+// join time) and keeps the resource as sent: for output that writes the
+// resource itself (--json), without decoding its consent.
+func (c *Client) decodeMemberRaw(raw json.RawMessage) (Profile, error) {
+	var r resource[memberIdentity]
+	if err := json.Unmarshal(raw, &r); err != nil || r.Type != "profile" || r.ID == "" {
+		return Profile{}, fmt.Errorf("Klaviyo sent a profile that cannot be read: %s", c.describe(raw, err))
+	}
+	return Profile{ID: r.ID, JoinedGroupAt: str(r.Attributes.JoinedGroupAt), Raw: compact(raw)}, nil
+}
+
 // decodeAll decodes every resource of a page with decode.
 func decodeAll[T any](raws []json.RawMessage, decode func(json.RawMessage) (T, error)) ([]T, error) {
 	out := make([]T, 0, len(raws))

@@ -130,7 +130,7 @@ type membersWriter struct {
 func (m *membersWriter) stream(ctx context.Context, c *client.Client, listID string) error {
 	var tw *tabwriter.Writer
 	written := 0
-	for page, err := range c.MembersInOrder(ctx, listID, client.StreamOptions{Fields: m.fields, Limit: m.limit}) {
+	for page, err := range c.MembersInOrder(ctx, listID, client.StreamOptions{Fields: m.fields, Limit: m.limit, RawOnly: m.json}) {
 		if refusedFields(err) {
 			return usage.Errorf("--fields: %v", err)
 		}
@@ -213,8 +213,8 @@ func refusedFields(err error) bool {
 // streamMemoryLimit is the soft heap limit while members stream: pages
 // come in parallel and are dropped as soon as they are written, so a
 // collector that runs a little more often keeps the process's peak memory
-// near what is live (about 8 MB) rather than twice the read-ahead.
-const streamMemoryLimit = 24 << 20
+// near what is live (at most about 20 MB: the read-ahead) rather than twice it.
+const streamMemoryLimit = 32 << 20
 
 // streamingMemory sets streamMemoryLimit, unless GOMEMLIMIT says
 // otherwise, and returns what puts the previous limit back.
