@@ -5,7 +5,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -46,8 +45,7 @@ func reversed(ps []client.Profile) []client.Profile {
 // screen; G (end) shows the list's newest members, as the reversed order's
 // first page reads them, at rows 99,982–100,000, the cursor on the last;
 // k (up) across the page boundary loads the page above and numbers it on;
-// g (home) comes back to the first member. Within the budget: G's frame in
-// under a second.
+// g (home) comes back to the first member.
 func TestMembersEndOfABigList(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads 100,000 members")
@@ -59,11 +57,9 @@ func TestMembersEndOfABigList(t *testing.T) {
 	newest := lastMembers(t, a, id, 2*membersPageSize) // newest first
 	oldest := firstMembers(t, a, id, visible)
 
-	began := time.Now()
+	// The 1 s budget is measured by BenchmarkMembersEnd (BENCHMARKS.md),
+	// never asserted on a clock here.
 	typeAndWait(t, a, "G")
-	if took := time.Since(began); took > time.Second {
-		t.Errorf("G took %v, the budget is 1 s", took)
-	}
 	wantScreen(t, a, "rows "+memberCount(100_000-visible+1)+"–100,000 of 100,000")
 	wantRowsOnScreen(t, a, reversed(newest[:visible]))
 	if line := selectedLine(a); !strings.Contains(line, memberText(newest[0])) {
