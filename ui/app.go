@@ -99,7 +99,7 @@ func New(opts Options) *App {
 	if opts.Rules.Policy == nil {
 		opts.Rules.Policy = model.DefaultSMSPolicy()
 	}
-	c := &common{ctx: opts.Context, styles: newStyles(true), keys: defaultKeyMap(), rules: opts.Rules,
+	c := &common{ctx: opts.Context, styles: newStyles(initialDark()), keys: defaultKeyMap(), rules: opts.Rules,
 		backend: opts.Backend, client: opts.Client, history: opts.History, defaultList: opts.DefaultList,
 		desk: &desk.Desk{Store: opts.History, Client: opts.Client, Rules: opts.Rules, Origin: opts.Origin, Agent: opts.Agent},
 		now:  opts.Now}

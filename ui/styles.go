@@ -30,6 +30,7 @@ func newStyles(isDark bool) *styles {
 	// A steady cursor: no blink timer redrawing the screen twice a second
 	// all day long.
 	input.Cursor.Blink = false
+	readableInput(&input, isDark)
 	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B7A6FF"))
 	muted := ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#9A9A9A"))
 	return &styles{

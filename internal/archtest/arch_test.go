@@ -24,13 +24,14 @@ var root = filepath.Join("..", "..")
 // model imports nothing of the module, the client never the sandbox.
 var layers = map[string][]string{
 	".":                    {"internal/cli"},
-	"internal/cli":         {"ui", "desk", "journal", "client", "model", "sandbox", "internal/backend", "internal/config", "internal/usage", "internal/privatefile", "internal/present"},
+	"internal/cli":         {"ui", "ui/accessible", "desk", "journal", "client", "model", "sandbox", "internal/backend", "internal/config", "internal/usage", "internal/privatefile", "internal/present"},
 	"internal/backend":     {"desk", "journal", "client", "model", "sandbox", "internal/config", "internal/privatefile", "internal/usage"},
 	"internal/config":      {"model", "internal/usage"},
 	"internal/usage":       {},
 	"internal/privatefile": {},
 	"internal/present":     {"client", "model"},
 	"ui":                   {"desk", "journal", "client", "model", "internal/present"},
+	"ui/accessible":        {"desk", "journal", "client", "model", "internal/present"},
 	"desk":                 {"journal", "client", "model"},
 	"journal":              {"model", "internal/privatefile"},
 	"client":               {"model"},

@@ -65,7 +65,7 @@ func TestBinaryCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			out, errOut, code := runBinary(t, []string{"CONSENT_HOME=" + t.TempDir()}, tt.args...)
+			out, errOut, code := runBinary(t, []string{"CONSENT_HOME=" + t.TempDir(), "TERM=xterm", "CONSENT_ACCESSIBLE="}, tt.args...)
 			if code != tt.code || !bytes.Contains(out, []byte(tt.stdout)) || !bytes.Contains(errOut, []byte(tt.stderr)) {
 				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errOut)
 			}

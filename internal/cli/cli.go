@@ -64,6 +64,8 @@ type app struct {
 	e   env
 	api apiFlags
 	ran bool
+	// accessible is --accessible: the UI as plain questions and answers.
+	accessible bool
 }
 
 // runE wraps a command's code: it notes that the command line was parsed

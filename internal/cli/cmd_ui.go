@@ -18,9 +18,13 @@ import (
 	"github.com/consentdesk/consent/ui"
 )
 
-// runUI starts the terminal UI. Without a terminal it exits 2 and names the
-// subcommands that work in scripts.
+// runUI starts the terminal UI, or its accessible mode (accessible.go).
+// Without a terminal the UI exits 2 and names the subcommands that work in
+// scripts; the accessible mode runs on any stdin.
 func runUI(ctx context.Context, a *app) error {
+	if a.wantsAccessible() {
+		return runAccessible(ctx, a)
+	}
 	e, api := a.e, &a.api
 	if !e.isTerminal() {
 		return usage.Errorf("the UI needs a terminal (stdin and stdout are not one).\n"+

@@ -53,7 +53,7 @@ func TestHelpOfEveryCommand(t *testing.T) {
 		synopsis string
 		flags    []string
 	}{
-		{nil, "consent [--api-key KEY] [--account NAME]", append([]string{"--version", "consent check [--json] [--region CC] ID...", "consent completion bash|zsh|fish|powershell"}, api...)},
+		{nil, "consent [--accessible] [--api-key KEY] [--account NAME]", append([]string{"--version", "--accessible", "CONSENT_ACCESSIBLE=1", "consent check [--json] [--region CC] ID...", "consent completion bash|zsh|fish|powershell"}, api...)},
 		{[]string{"check"}, "consent check [--json] [--region CC] ID...", append([]string{"--json", "--region CC"}, api...)},
 		{[]string{"subscribe"}, "consent subscribe --list LIST [--email E]", append(append([]string{"--source TEXT"}, channels...), api...)},
 		{[]string{"unsubscribe"}, "consent unsubscribe [--list LIST] [--email E]", append(channels, api...)},

@@ -50,7 +50,7 @@ func writeHelp(cmd *cobra.Command, _ []string) {
 // writeRootHelp is `consent help`: every synopsis, the flags, where the
 // backend and the configuration come from, and the exit codes.
 func writeRootHelp(w io.Writer, root *cobra.Command) {
-	_, _ = io.WriteString(w, rootSynopsis+"\nFlags:\n"+root.LocalFlags().FlagUsages()+"\n"+rootFooter+"\n"+exitCodesText)
+	_, _ = io.WriteString(w, rootSynopsis+"\nFlags:\n"+root.LocalFlags().FlagUsages()+"\n"+rootFooter+"\n"+accessibleText+"\n"+exitCodesText)
 }
 
 func cmp(a, b string) string {

@@ -9,8 +9,9 @@ import (
 const rootSynopsis = `Consent Desk: record and check marketing consent in Klaviyo.
 
 Usage:
-  consent [--api-key KEY] [--account NAME]
-                                  the terminal UI
+  consent [--accessible] [--api-key KEY] [--account NAME]
+                                  the terminal UI (--accessible: as plain questions
+                                  and answers, below)
   consent check [--json] [--region CC] ID...
                                   can SMS consent be recorded for these phone numbers
                                   or emails, why not, and their profiles' consent
@@ -87,6 +88,7 @@ func newRootCmd(a *app) *cobra.Command {
 	root.SetOut(a.e.stdout)
 	root.SetErr(a.e.stderr)
 	addAPIFlags(root.PersistentFlags(), &a.api)
+	root.Flags().BoolVar(&a.accessible, "accessible", false, "the UI as plain questions and answers (also TERM=dumb, CONSENT_ACCESSIBLE=1)")
 	root.SetFlagErrorFunc(flagError)
 	root.SetHelpFunc(writeHelp)
 	root.SetHelpCommand(newHelpCmd())

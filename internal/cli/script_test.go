@@ -20,6 +20,9 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("CONSENT_HOME", filepath.Join(env.WorkDir, "home"))
 			env.Setenv("KLAVIYO_API_KEY", "")
+			// Human output shows times in the local zone: the specs
+			// (and the README's sessions) are written in UTC.
+			env.Setenv("TZ", "UTC")
 			return nil
 		},
 	})

@@ -56,26 +56,44 @@ func Date(ts string) string {
 	return ts
 }
 
-// Minute is a consent timestamp to the minute in UTC ("2024-05-20 19:46
-// UTC"), the sanitised text when it does not parse, "" when there is none.
-func Minute(ts string) string {
+// Minute is a consent timestamp to the minute in the agent's local zone
+// (time.Local, from TZ) with its offset ("2024-05-20 21:46 +02:00"; "…
+// UTC" when the zone is UTC), the sanitised text when it does not parse, ""
+// when there is none. JSON output keeps Klaviyo's own UTC timestamps.
+func Minute(ts string) string { return MinuteIn(ts, time.Local) }
+
+// MinuteIn is Minute in the zone loc.
+func MinuteIn(ts string, loc *time.Location) string {
 	if ts == "" {
 		return ""
 	}
 	if t, err := time.Parse(time.RFC3339Nano, ts); err == nil {
-		return t.UTC().Format("2006-01-02 15:04 UTC")
+		return Stamp(t.In(loc), "2006-01-02 15:04")
 	}
 	return model.SanitizeText(ts)
 }
 
-// Second is a timestamp to the second in UTC ("2024-05-20 19:46:03 UTC"),
-// as a result says when consent was recorded; the sanitised text when it
-// does not parse.
-func Second(ts string) string {
+// Second is a timestamp to the second in the agent's local zone with its
+// offset ("2024-05-20 21:46:03 +02:00"), as a result says when consent was
+// recorded; the sanitised text when it does not parse.
+func Second(ts string) string { return SecondIn(ts, time.Local) }
+
+// SecondIn is Second in the zone loc.
+func SecondIn(ts string, loc *time.Location) string {
 	if t, err := time.Parse(time.RFC3339Nano, ts); err == nil {
-		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+		return Stamp(t.In(loc), "2006-01-02 15:04:05")
 	}
 	return model.SanitizeText(ts)
+}
+
+// Stamp is t in layout, in t's own zone, followed by that zone's UTC
+// offset ("+01:00"), or by "UTC" when t is in UTC itself: every
+// timestamp the agent reads says which zone it is in.
+func Stamp(t time.Time, layout string) string {
+	if name, off := t.Zone(); off == 0 && (name == "UTC" || name == "") {
+		return t.Format(layout) + " UTC"
+	}
+	return t.Format(layout + " -07:00")
 }
 
 // SinceDate is " since 2024-05-20" for an RFC 3339 timestamp, " since"

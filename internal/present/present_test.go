@@ -22,11 +22,38 @@ func TestDatesAndTimes(t *testing.T) {
 		if got := Date(tt.in); got != tt.date {
 			t.Errorf("Date(%q) = %q, want %q", tt.in, got, tt.date)
 		}
-		if got := Minute(tt.in); got != tt.minute {
+		if got := MinuteIn(tt.in, time.UTC); got != tt.minute {
 			t.Errorf("Minute(%q) = %q, want %q", tt.in, got, tt.minute)
 		}
-		if got := Second(tt.in); got != tt.second {
+		if got := SecondIn(tt.in, time.UTC); got != tt.second {
 			t.Errorf("Second(%q) = %q, want %q", tt.in, got, tt.second)
+		}
+	}
+}
+
+// TestTimesInTheLocalZone shows Klaviyo's UTC timestamps in the agent's
+// zone, with its offset; the zones are set here, so the test passes
+// anywhere.
+func TestTimesInTheLocalZone(t *testing.T) {
+	paris := time.FixedZone("CET", 3600)
+	kolkata := time.FixedZone("IST", 5*3600+1800)
+	tests := []struct {
+		loc            *time.Location
+		minute, second string
+	}{
+		{paris, "2026-11-26 14:04 +01:00", "2026-11-26 14:04:16 +01:00"},
+		{kolkata, "2026-11-26 18:34 +05:30", "2026-11-26 18:34:16 +05:30"},
+		{time.FixedZone("", -5*3600), "2026-11-26 08:04 -05:00", "2026-11-26 08:04:16 -05:00"},
+		{time.UTC, "2026-11-26 13:04 UTC", "2026-11-26 13:04:16 UTC"},
+		{time.FixedZone("GMT", 0), "2026-11-26 13:04 +00:00", "2026-11-26 13:04:16 +00:00"},
+	}
+	for _, tt := range tests {
+		ts := "2026-11-26T13:04:16.750+00:00"
+		if got := MinuteIn(ts, tt.loc); got != tt.minute {
+			t.Errorf("MinuteIn(%s) = %q, want %q", tt.loc, got, tt.minute)
+		}
+		if got := SecondIn(ts, tt.loc); got != tt.second {
+			t.Errorf("SecondIn(%s) = %q, want %q", tt.loc, got, tt.second)
 		}
 	}
 }

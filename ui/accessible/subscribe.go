@@ -1,0 +1,194 @@
+package accessible
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/desk"
+	"github.com/consentdesk/consent/internal/present"
+	"github.com/consentdesk/consent/journal"
+	"github.com/consentdesk/consent/model"
+)
+
+// subscribe asks for one person's consent, question by question, and
+// sends it only after "Send? y/N" is answered yes. Bad input is asked
+// again with the reason; what was answered before is kept.
+func (s *session) subscribe() error {
+	s.say("Subscribe. Leave an answer blank to skip it.")
+	var email, phone string
+	var phoneA model.PhoneAnalysis
+	for email == "" && phone == "" {
+		var err error
+		if email, err = s.askEmail(); err != nil {
+			return err
+		}
+		if phone, phoneA, err = s.askPhone(email != ""); err != nil {
+			return err
+		}
+		if email == "" && phone == "" {
+			s.say("Give an email address or a phone number.")
+		}
+	}
+	channels, err := s.askChannels(email, phone, phoneA)
+	if err != nil {
+		return err
+	}
+	if len(channels) == 0 {
+		s.say("No channel chosen: nothing to send.")
+		return nil
+	}
+	list, err := s.chooseList("List?")
+	if err != nil || list == nil {
+		return err
+	}
+	req := model.ConsentRequest{Email: email, Phone: phone, Channels: channels, ListID: list.ID, Source: present.Source}
+	checked, problems := req.Check(s.o.Rules)
+	if len(problems) > 0 {
+		s.say("Not sent: " + model.SanitizeText(model.JoinProblems(problems)) + ".")
+		return nil
+	}
+	s.say(summary(checked, *list))
+	send, err := s.yesNo("Send?", false)
+	if err != nil {
+		return err
+	}
+	if !send {
+		s.say("Not sent.")
+		return nil
+	}
+	s.say("Sending, then reading back what Klaviyo recorded (up to 30 seconds)...")
+	out := s.o.Desk.Submit(s.ctx, journal.ActionSubscribe, checked, list, desk.SubmitOptions{})
+	s.outcome(out)
+	return nil
+}
+
+// askEmail asks for an email address until it is valid or blank.
+func (s *session) askEmail() (string, error) {
+	for {
+		a, err := s.ask("Email?")
+		if err != nil || a == "" {
+			return "", err
+		}
+		e := model.AnalyzeEmail(a)
+		if e.Valid {
+			s.say("Email: ✓ " + model.SanitizeText(e.Normalized))
+			return a, nil
+		}
+		s.say("Email: ✗ " + model.SanitizeText(e.Reason) + ". Type it again, or leave it blank.")
+	}
+}
+
+// askPhone asks for a phone number until it is a valid number or blank,
+// saying after each answer what the number is and whether SMS consent can
+// be recorded for it, in the UI's words.
+func (s *session) askPhone(sendsEmail bool) (string, model.PhoneAnalysis, error) {
+	for {
+		a, err := s.ask("Phone?")
+		if err != nil || a == "" {
+			return "", model.PhoneAnalysis{}, err
+		}
+		p := s.o.Rules.Analyze(a)
+		s.say("Phone: " + PhoneLine(p, sendsEmail))
+		if p.Valid {
+			return a, p, nil
+		}
+		s.say("Type the number again (with its country code, +44 …), or leave it blank.")
+	}
+}
+
+// PhoneLine is the live phone line of the UI's form as one plain line: the
+// number as read, its country and type, and whether SMS consent can be
+// recorded and why, marked ✓, ✗ or … .
+func PhoneLine(a model.PhoneAnalysis, sendsEmail bool) string {
+	var facts []string
+	if a.Formatted != "" {
+		facts = append(facts, a.Formatted)
+	}
+	switch {
+	case a.Valid:
+		facts = append(facts, fmt.Sprintf("%s (%s)", a.Country, a.Region), a.Type)
+	case a.Likely != "":
+		facts = append(facts, fmt.Sprintf("%s (%s)?", model.CountryName(a.Likely), a.Likely))
+	}
+	if a.DefaultRegion != "" {
+		facts = append(facts, "national format, default region "+a.DefaultRegion)
+	}
+	mark := "✗ "
+	switch {
+	case a.SMSEligible:
+		mark = "✓ "
+	case a.Status == model.PhoneEmpty || (a.Status == model.PhoneIncomplete && !a.RegionRuledOut):
+		mark = "… "
+	}
+	facts = append(facts, mark+a.ReasonFor(sendsEmail))
+	return model.SanitizeText(strings.Join(facts, " · "))
+}
+
+// askChannels asks the consent choices as y/n: email marketing when there
+// is an email, the SMS ones when the number can carry them (else it says
+// why they are not asked). It asks again when none is chosen.
+func (s *session) askChannels(email, phone string, p model.PhoneAnalysis) ([]model.Channel, error) {
+	var ask []model.Channel
+	if email != "" {
+		ask = append(ask, model.EmailMarketing)
+	}
+	switch {
+	case phone == "":
+		s.say("SMS consent: not asked, no phone number was given.")
+	case !p.SMSEligible:
+		s.say("SMS consent: not asked. " + model.SanitizeText(p.ReasonFor(email != "")))
+	default:
+		ask = append(ask, model.SMSMarketing, model.SMSTransactional)
+	}
+	for {
+		var on []model.Channel
+		for _, ch := range ask {
+			yes, err := s.yesNo(ch.Label()+"?", false)
+			if err != nil {
+				return nil, err
+			}
+			if yes {
+				on = append(on, ch)
+			}
+		}
+		if len(on) > 0 {
+			return on, nil
+		}
+		again, err := s.yesNo("No channel chosen. Choose again?", true)
+		if err != nil || !again {
+			return nil, err
+		}
+	}
+}
+
+// summary is the one line said before "Send?".
+func summary(r model.CheckedRequest, l client.List) string {
+	who := strings.Trim(r.Email+", "+r.Phone, ", ")
+	labels := make([]string, len(r.Channels))
+	for i, ch := range r.Channels {
+		labels[i] = ch.Label()
+	}
+	return model.SanitizeText(fmt.Sprintf("Subscribe %s to %s (%s, %s): %s.", who, l.Name, l.ID, l.OptInName(), strings.Join(labels, ", ")))
+}
+
+// outcome says what came of a change: one line per channel, then the
+// error and the journal's trouble, if any.
+func (s *session) outcome(o desk.Outcome) {
+	for _, ch := range o.Verification.Channels {
+		line, _ := present.Outcome(ch)
+		if w := present.Warning(ch); w != "" {
+			line += " " + w
+		}
+		s.say(ch.Channel.Label() + ": " + line)
+	}
+	if o.Err != nil {
+		s.say("Error: " + model.SanitizeText(o.Err.Error()))
+	}
+	if o.JournalErr != nil {
+		s.say("Journal: " + model.SanitizeText(o.JournalErr.Error()))
+	}
+	if o.EntryID != "" {
+		s.say("Journal entry " + model.SanitizeText(o.EntryID) + ": " + model.SanitizeText(o.State().Label()) + ".")
+	}
+}
