@@ -209,7 +209,7 @@ func wantFromEnd(t *testing.T, rows *memberRows, first, n, cursor int) {
 func TestMemberRowsFromTheEnd(t *testing.T) {
 	rows := memberRows{total: listSize, counted: true}
 	rows.add(pageRows(0, 10), 0, "", link(1)) // the list's first page, from the start
-	r, before, after := endPage(0)
+	r, before, _ := endPage(0)
 	rows.restartFromEnd(r, before)
 	wantFromEnd(t, &rows, 85, 10, 94)
 	if !rows.fromEnd || !rows.done() || rows.topKept() || rows.seen != 10 {
@@ -249,7 +249,7 @@ func TestMemberRowsFromTheEnd(t *testing.T) {
 	}
 	rows.win.moveTo(len(rows.rows) - 1)
 	rows.win.scroll(5)
-	r, before, after = endPage(2)
+	r, before, after := endPage(2)
 	rows.add(r, 2, before, after)
 	rows.trim(3, true)
 	wantFromEnd(t, &rows, 45, 30, 64)
@@ -332,9 +332,9 @@ func TestMemberRowsReconcile(t *testing.T) {
 	})
 	t.Run("from the end, more than counted", func(t *testing.T) {
 		rows := memberRows{total: 15, counted: true}
-		r, before, after := endPage(0)
+		r, before, _ := endPage(0)
 		rows.restartFromEnd(r, before)
-		r, before, after = endPage(1)
+		r, before, after := endPage(1)
 		rows.prepend(r, 1, before, after)
 		rows.reconcile()
 		if _, ok := rows.start(); ok || rows.counted {

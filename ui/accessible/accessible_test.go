@@ -20,8 +20,8 @@ import (
 var rules = model.PhoneRules{Policy: model.DefaultSMSPolicy()}
 
 // run runs the accessible mode on a seeded sandbox with input as stdin,
-// and returns what it wrote, its error and the journal.
-func run(t *testing.T, input string) (string, error, *journal.Memory) {
+// and returns what it wrote, the journal and its error.
+func run(t *testing.T, input string) (string, *journal.Memory, error) {
 	t.Helper()
 	sb := sandboxtest.Open(t, sandbox.Options{})
 	cl := sandboxtest.Client(t, sb, client.Options{})
@@ -35,7 +35,7 @@ func run(t *testing.T, input string) (string, error, *journal.Memory) {
 	if i := strings.IndexByte(text, 0x1b); i >= 0 {
 		t.Errorf("the output has an ESC byte at %d: %q", i, text[max(0, i-20):min(len(text), i+20)])
 	}
-	return text, err, store
+	return text, store, err
 }
 
 // wantLines fails unless out contains each of want, in order.
@@ -62,7 +62,7 @@ func entries(t *testing.T, store journal.Store) []journal.Entry {
 }
 
 func TestSubscribeUSNumberWithSMS(t *testing.T) {
-	out, err, store := run(t, "s\nx@example.com\n+1 201 555 0123\ny\ny\nn\nNewsletter\ny\nq\n")
+	out, store, err := run(t, "s\nx@example.com\n+1 201 555 0123\ny\ny\nn\nNewsletter\ny\nq\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestSubscribeUSNumberWithSMS(t *testing.T) {
 }
 
 func TestSubscribeSlovenianNumberDoesNotAskSMS(t *testing.T) {
-	out, err, store := run(t, "1\nana@example.com\n+38631234567\ny\n1\ny\n5\n")
+	out, store, err := run(t, "1\nana@example.com\n+38631234567\ny\n1\ny\n5\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestSubscribeSlovenianNumberDoesNotAskSMS(t *testing.T) {
 }
 
 func TestBadEmailIsAskedAgain(t *testing.T) {
-	out, err, store := run(t, "s\nbad@\nbad@example.com\n\ny\n1\nn\nq\n")
+	out, store, err := run(t, "s\nbad@\nbad@example.com\n\ny\n1\nn\nq\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestBadEmailIsAskedAgain(t *testing.T) {
 }
 
 func TestBadPhoneAndListAreAskedAgainKeepingTheEmail(t *testing.T) {
-	out, err, _ := run(t, "s\nx@example.com\n+1 787\n+16175475595\nn\nn\ny\nNo such list\n3\n\nq\n")
+	out, _, err := run(t, "s\nx@example.com\n+1 787\n+16175475595\nn\nn\ny\nNo such list\n3\n\nq\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestBadPhoneAndListAreAskedAgainKeepingTheEmail(t *testing.T) {
 }
 
 func TestEndOfInputMidwaySendsNothing(t *testing.T) {
-	out, err, store := run(t, "s\nx@example.com\n+16175475595\ny\n")
+	out, store, err := run(t, "s\nx@example.com\n+16175475595\ny\n")
 	if !errors.Is(err, ErrInputEnded) {
 		t.Fatalf("err = %v, want ErrInputEnded", err)
 	}
@@ -140,7 +140,7 @@ func TestEndOfInputMidwaySendsNothing(t *testing.T) {
 }
 
 func TestEndOfInputAtTheMenuQuits(t *testing.T) {
-	out, err, _ := run(t, "")
+	out, _, err := run(t, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestEndOfInputAtTheMenuQuits(t *testing.T) {
 }
 
 func TestCheckMembersAndHistory(t *testing.T) {
-	out, err, _ := run(t, "c\nana.santiago@example.net\nwhat\nm\n1\ny\nn\nh\nq\n")
+	out, _, err := run(t, "c\nana.santiago@example.net\nwhat\nm\n1\ny\nn\nh\nq\n")
 	if err != nil {
 		t.Fatal(err)
 	}
