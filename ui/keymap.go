@@ -63,6 +63,7 @@ type keyMap struct {
 	SubscribePerson key.Binding // s on a card: the form filled in
 	Filter          key.Binding // / in History and in the members' loaded rows
 	RefreshLists    key.Binding // ctrl+r in the list picker
+	FilterLoaded    key.Binding // f in the members table: only the rows loaded
 	HistoryPageUp   key.Binding // pgup, as History's footer says it
 	HistoryPageDown key.Binding
 	HistoryTop      key.Binding
@@ -134,6 +135,7 @@ func defaultKeyMap() keyMap {
 		SubscribePerson: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "subscribe this person")),
 		Filter:          key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		RefreshLists:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload the lists")),
+		FilterLoaded:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter the loaded rows")),
 	}
 	k.RowUp = key.NewBinding(key.WithKeys(append(k.Up.Keys(), "k")...), key.WithHelp("↑/k", "up"))
 	k.RowDown = key.NewBinding(key.WithKeys(append(k.Down.Keys(), "j")...), key.WithHelp("↓/j", "down"))
