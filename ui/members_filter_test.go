@@ -36,7 +36,7 @@ func TestMembersFilterLoadedRows(t *testing.T) {
 		}
 	}
 	pressAndWait(t, a, tea.KeyEnter, 0)
-	wantScreen(t, a, want, "only the 100 rows loaded: 1 match", "/ finds in the whole list")
+	wantScreen(t, a, want, "only the 100 rows loaded: 1 match", "/ finds in the whole list", "1 loaded · matching the filter")
 	if v.loading.running() || len(v.all.rows) != loaded {
 		t.Errorf("the filter read more members (%d rows, was %d)", len(v.all.rows), loaded)
 	}

@@ -340,7 +340,9 @@ func (v *membersView) positionLine(start, end int) string {
 		b.WriteString(memberCount(len(t.rows)) + " kept of ")
 	}
 	b.WriteString(memberCount(t.seen) + " loaded · ")
-	if (!t.fromEnd && t.done()) || (t.fromEnd && t.topKept()) {
+	if v.filtering && t == v.found {
+		b.WriteString("matching the filter") // of the rows loaded: the list may have more
+	} else if (!t.fromEnd && t.done()) || (t.fromEnd && t.topKept()) {
 		b.WriteString("all loaded")
 	} else {
 		b.WriteString("…more")
