@@ -216,6 +216,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		case key.Matches(msg, a.c.keys.Back) && len(a.stack) > 1 && !a.escIsViews():
 			return a, back
+		case key.Matches(msg, a.c.keys.LeaveView) && len(a.stack) > 1 && !capturing && !a.escIsViews():
+			return a, back // q backs out as esc does; at Home it quits (homeView)
 		}
 	}
 	cmd := a.current().Update(msg)

@@ -141,10 +141,10 @@ func (v *checkView) cardKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		v.toInput()
 		return open(newProfileView(v.c, v.panel.profile.ID))
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.RowUp):
 		v.choose(v.cursor - 1)
 		return nil
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.RowDown):
 		v.choose(v.cursor + 1)
 		return nil
 	case key.Matches(msg, k.CardActions), key.Matches(msg, k.Back):
@@ -291,7 +291,7 @@ func (v *checkView) lookedUp(profiles []client.Profile, err error) {
 	if err != nil || len(profiles) == 0 {
 		return
 	}
-	v.panel = newProfilePanel(v.c, v, profiles[0])
+	v.panel = v.newPanel(profiles[0])
 }
 
 // choose moves to profile i of several, keeping what the panel learnt of
@@ -303,7 +303,17 @@ func (v *checkView) choose(i int) {
 	v.profiles[v.cursor] = v.panel.profile
 	v.closePanel()
 	v.cursor = i
-	v.panel = newProfilePanel(v.c, v, v.profiles[i])
+	v.panel = v.newPanel(v.profiles[i])
+}
+
+// newPanel is the card of p, focused (for y) on what was looked up.
+func (v *checkView) newPanel(p client.Profile) *profilePanel {
+	panel := newProfilePanel(v.c, v, p)
+	panel.focus = focusPhone
+	if strings.Contains(v.query, "@") {
+		panel.focus = focusEmail
+	}
+	return panel
 }
 
 // closePanel drops the current panel, abandoning what it is loading.

@@ -73,6 +73,9 @@ type common struct {
 	desk *desk.Desk
 	// defaultList is the account's list for new subscriptions, "" if none.
 	defaultList string
+	// lists are the account's lists as the picker last read them all,
+	// reused by the picker and for History's list names.
+	lists listCache
 	// now is the clock of the questions' guard against typed-ahead keys
 	// (question); tests replace it.
 	now func() time.Time

@@ -70,7 +70,7 @@ func TestHistoryListsNewestFirstWithState(t *testing.T) {
 	wantScreen(t, a, "2 entries, newest first",
 		"subscribe ✓ verified second.entry@example.com",
 		"Email marketing · list Y6nRLr · on SANDBOX · Email marketing: verified",
-		"↑ up • ↓ down • r retry • d dismiss with a note • esc back • ? more keys")
+		"↑ up • ↓ down • enter profile • / filter • r retry • d dismiss • ? more keys")
 	got := screen(a)
 	if strings.Index(got, "second.entry") > strings.Index(got, "first.entry") {
 		t.Errorf("not newest first:\n%s", got)

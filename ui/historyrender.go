@@ -35,8 +35,11 @@ func (v *historyView) View() string {
 	start, end := v.win.span(v.listHeight(detail))
 	var b strings.Builder
 	b.WriteString(s.Muted.Render(v.countLine()) + "\n")
+	if line := v.filterLine(); line != "" {
+		b.WriteString(line + "\n")
+	}
 	for i := start; i < end; i++ {
-		b.WriteString(v.rowView(v.entries[i], i == v.win.cursor) + "\n")
+		b.WriteString(v.rowView(v.entries[v.shown[i]], i == v.win.cursor) + "\n")
 	}
 	b.WriteString("\n" + detail)
 	return b.String()
@@ -45,12 +48,15 @@ func (v *historyView) View() string {
 // listHeight is how many entries fit between the count line and the
 // selected entry's detail.
 func (v *historyView) listHeight(detail string) int {
-	return max((v.height-1-lipgloss.Height(detail)-1)/historyRowHeight, 1)
+	return max((v.height-1-v.filterHeight()-lipgloss.Height(detail)-1)/historyRowHeight, 1)
 }
 
 // countLine says how many entries there are and how many need attention.
 func (v *historyView) countLine() string {
 	line := fmt.Sprintf("%d %s, newest first", len(v.entries), present.Plural(len(v.entries), "entry", "entries"))
+	if v.filter.query() != "" {
+		line = fmt.Sprintf("%d of %d %s match", len(v.shown), len(v.entries), present.Plural(len(v.entries), "entry", "entries"))
+	}
 	t := v.retries.Tally(v.entries, v.c.desk.Origin)
 	if t.Unverified > 0 {
 		line += fmt.Sprintf(" · %d not verified", t.Unverified)
@@ -175,6 +181,12 @@ func (v *historyView) entryDetail(e HistoryEntry) string {
 		made += " (not here: not retried)"
 	}
 	parts = append(parts, made)
+	if e.Request.ListID != "" {
+		parts = append(parts, "list "+v.listName(e.Request.ListID)+" ("+model.SanitizeText(e.Request.ListID)+")")
+	}
+	if e.Request.Source != "" {
+		parts = append(parts, "source "+model.SanitizeText(e.Request.Source))
+	}
 	if e.Note != "" {
 		by := ""
 		if e.NoteBy != "" {
@@ -230,7 +242,7 @@ func channelLabels(chs []model.Channel) string {
 func (v *historyView) entryWhat(e HistoryEntry) string {
 	list := "no list"
 	if e.Request.ListID != "" {
-		list = "list " + model.SanitizeText(e.Request.ListID)
+		list = "list " + v.listName(e.Request.ListID)
 	}
 	on := "on " + model.SanitizeText(e.Origin.Short())
 	if !e.Origin.Same(v.c.desk.Origin) {

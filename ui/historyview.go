@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
@@ -50,6 +51,12 @@ type retryResult struct {
 type historyView struct {
 	c       *common
 	entries []HistoryEntry
+	// shown are the indexes of the entries the filter lets through, in
+	// order; filter is its line (historyfilter.go).
+	shown  []int
+	filter historyFilter
+	// lookup finds the profile of the entry enter opens.
+	lookup request[[]client.Profile]
 	// retries says which entries a retry still has something to do for.
 	retries journal.Retries
 	loadErr error
@@ -80,7 +87,7 @@ func newHistoryView(c *common) *historyView {
 	in.Placeholder = "why it needs nothing more (journaled with your name)"
 	in.CharLimit = historyNoteLimit
 	in.SetStyles(c.styles.Input)
-	return &historyView{c: c, note: in}
+	return &historyView{c: c, note: in, filter: newHistoryFilter(c)}
 }
 
 // Init reads the entries.
@@ -111,17 +118,17 @@ func (v *historyView) reload() {
 	}
 	v.entries, v.loadErr = v.c.history.Entries()
 	v.retries = journal.NewRetries(v.entries)
-	v.win.setCount(len(v.entries))
-	v.win.moveTo(max(slices.IndexFunc(v.entries, func(e HistoryEntry) bool { return e.ID == keep }), 0))
+	v.refilter()
+	v.win.moveTo(max(slices.IndexFunc(v.shown, func(i int) bool { return v.entries[i].ID == keep }), 0))
 	v.win.scroll(v.listHeight(v.detailView()))
 }
 
 // selected is the entry under the cursor.
 func (v *historyView) selected() (HistoryEntry, bool) {
-	if v.win.cursor >= len(v.entries) {
+	if v.win.cursor >= len(v.shown) {
 		return HistoryEntry{}, false
 	}
-	return v.entries[v.win.cursor], true
+	return v.entries[v.shown[v.win.cursor]], true
 }
 
 // Update routes the retry's answer, keys and, while a note is typed, the
@@ -133,11 +140,22 @@ func (v *historyView) Update(msg tea.Msg) tea.Cmd {
 			v.retried(a.value, a.err)
 		}
 		return nil
+	case answer[[]client.Profile]:
+		if a, ok := v.lookup.accept(msg); ok {
+			return v.foundProfile(a.value, a.err)
+		}
+		return nil
 	case tea.KeyPressMsg:
-		if v.mode == historyBrowsing && !v.retry.running() {
+		if v.mode == historyBrowsing && !v.retry.running() && !v.filter.typing {
 			v.reloadIfChanged()
 		}
+		if v.filter.typing {
+			return v.filterKey(msg)
+		}
 		return v.key(msg)
+	}
+	if v.filter.typing {
+		return v.filter.update(msg, v.refilter)
 	}
 	if v.mode == historyNoting {
 		var cmd tea.Cmd
@@ -182,11 +200,10 @@ func (v *historyView) key(msg tea.KeyPressMsg) tea.Cmd {
 		v.setNotice(v.selectedID(), "Not dismissed."+soonNote(tooSoon), false)
 		return nil
 	}
+	if cmd, handled := v.askedForKey(msg); handled {
+		return cmd
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		v.move(-1)
-	case key.Matches(msg, k.Down):
-		v.move(1)
 	case key.Matches(msg, k.Retry):
 		return v.askRetry(false)
 	case key.Matches(msg, k.Resend):
@@ -384,23 +401,30 @@ func (v *historyView) Title() string { return "history" }
 
 // Busy says what the view waits on.
 func (v *historyView) Busy() string {
-	if v.retry.running() {
+	switch {
+	case v.retry.running():
 		return "retrying"
+	case v.lookup.running():
+		return "looking up the person's profile"
 	}
 	return ""
 }
 
 // EscIsMine: while a retry runs, esc cancels it; in a question or the
-// note, esc answers No.
-func (v *historyView) EscIsMine() bool { return v.retry.running() || v.mode != historyBrowsing }
+// note, esc answers No; with a filter, esc clears it; while a profile is
+// looked up, esc cancels it.
+func (v *historyView) EscIsMine() bool {
+	return v.retry.running() || v.mode != historyBrowsing || v.filter.active() || v.lookup.running()
+}
 
-// CapturesText: while the note is typed, letters are typed.
-func (v *historyView) CapturesText() bool { return v.mode == historyNoting }
+// CapturesText: while the note or the filter is typed, letters are typed.
+func (v *historyView) CapturesText() bool { return v.mode == historyNoting || v.filter.typing }
 
 // SetSize sets the size the view renders to.
 func (v *historyView) SetSize(width, height int) {
 	v.width, v.height = width, height
 	v.note.SetWidth(max(width-len(v.note.Prompt)-1, 10))
+	v.filter.input.SetWidth(max(width-len(v.filter.input.Prompt)-1, 10))
 	v.win.scroll(v.listHeight(v.detailView()))
 }
 
@@ -415,19 +439,24 @@ func (v *historyView) ShortHelp() []key.Binding {
 		return []key.Binding{k.DismissWithNote, k.Cancel}
 	case v.mode != historyBrowsing:
 		return []key.Binding{k.Yes, k.AnyOtherKeyNo}
+	case v.filter.typing:
+		return []key.Binding{relabel(k.Enter, "keep the filter"), relabel(k.Back, "clear it")}
+	case v.lookup.running():
+		return []key.Binding{k.Cancel}
 	case len(v.entries) == 0:
 		return []key.Binding{k.Back, k.Help}
 	}
-	return []key.Binding{k.Up, k.Down, k.Retry, k.Dismiss, k.Back, k.Help}
+	return []key.Binding{k.Up, k.Down, relabel(k.OpenEntry, "profile"), k.Filter, k.Retry, relabel(k.Dismiss, "dismiss"), k.Help}
 }
 
 // FullHelp is every key the view answers to now.
 func (v *historyView) FullHelp() [][]key.Binding {
-	if v.mode != historyBrowsing || v.retry.running() || len(v.entries) == 0 {
+	if v.mode != historyBrowsing || v.retry.running() || v.filter.typing || v.lookup.running() || len(v.entries) == 0 {
 		return [][]key.Binding{v.ShortHelp(), {v.c.keys.Quit}}
 	}
 	k := v.c.keys
-	return [][]key.Binding{{k.Up, k.Down}, {k.Retry, k.Resend, k.Dismiss}, {k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.RowUp, k.RowDown, k.HistoryPageUp, k.HistoryPageDown, k.HistoryTop, k.HistoryBottom},
+		{k.OpenEntry, k.Filter, k.Retry, k.Resend, k.Dismiss}, {k.Back, k.LeaveView, k.Help, k.Quit}}
 }
 
 // AtRisk says what quitting now would leave unfinished: a retry being

@@ -19,6 +19,9 @@ type keyMap struct {
 	Check     key.Binding
 	History   key.Binding
 	Leave     key.Binding
+	// LeaveView is q in a view other than Home: back, as esc, except
+	// while an input takes the keys (q is then a letter).
+	LeaveView key.Binding
 
 	// Forms and pickers.
 	Next   key.Binding
@@ -53,6 +56,20 @@ type keyMap struct {
 	Yes         key.Binding
 	No          key.Binding
 
+	// Asked for by agents: the clipboard (OSC 52), subscribing the person
+	// a card shows, History's filter and paging, reloading the lists.
+	Copy            key.Binding // y: the card's focused value
+	CopyCard        key.Binding // Y: the whole card as text
+	SubscribePerson key.Binding // s on a card: the form filled in
+	Filter          key.Binding // / in History and in the members' loaded rows
+	RefreshLists    key.Binding // ctrl+r in the list picker
+	FilterLoaded    key.Binding // f in the members table: only the rows loaded
+	HistoryPageUp   key.Binding // pgup, as History's footer says it
+	HistoryPageDown key.Binding
+	HistoryTop      key.Binding
+	HistoryBottom   key.Binding
+	OpenEntry       key.Binding // enter on a History entry: its profile
+
 	// Esc and enter as the footer names them in one step or another.
 	Cancel          key.Binding // esc while a request runs or a step is open
 	CancelRetry     key.Binding // esc while History retries an entry
@@ -83,6 +100,7 @@ func defaultKeyMap() keyMap {
 		Check:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check")),
 		History:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 		Leave:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		LeaveView: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "back")),
 
 		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
 		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
@@ -111,9 +129,21 @@ func defaultKeyMap() keyMap {
 		Dismiss:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "dismiss with a note")),
 		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
+
+		Copy:            key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy")),
+		CopyCard:        key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy the card")),
+		SubscribePerson: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "subscribe this person")),
+		Filter:          key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		RefreshLists:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload the lists")),
+		FilterLoaded:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter the loaded rows")),
 	}
 	k.RowUp = key.NewBinding(key.WithKeys(append(k.Up.Keys(), "k")...), key.WithHelp("↑/k", "up"))
 	k.RowDown = key.NewBinding(key.WithKeys(append(k.Down.Keys(), "j")...), key.WithHelp("↓/j", "down"))
+	k.HistoryPageUp = relabel(k.PageUp, "page up")
+	k.HistoryPageDown = relabel(k.PageDown, "page down")
+	k.HistoryTop = relabel(k.Top, "newest")
+	k.HistoryBottom = relabel(k.Bottom, "oldest")
+	k.OpenEntry = relabel(k.Enter, "open the person's profile")
 	k.Cancel = relabel(k.Back, "cancel")
 	k.CancelRetry = relabel(k.Back, "cancel the retry")
 	k.FullList = relabel(k.Back, "full list")

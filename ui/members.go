@@ -90,6 +90,9 @@ type membersView struct {
 	input   textinput.Model
 	typing  bool
 	refusal string
+	// filtering is set when the line filters the loaded rows (f) rather
+	// than looking up (/); found then holds the rows that match.
+	filtering bool
 	// err is the last request's failure; loading stops until retried.
 	err error
 	// loading reads one page at a time, for the rows on screen.
@@ -108,8 +111,8 @@ type membersView struct {
 // newMembersView returns the members of list l; Init loads the first page.
 func newMembersView(c *common, l client.List) *membersView {
 	in := textinput.New()
-	in.Prompt = "find: "
-	in.Placeholder = "an exact email, or a phone number with +"
+	in.Prompt = membersLookupPrompt
+	in.Placeholder = membersLookupPlaceholder
 	in.CharLimit = membersLookupLimit
 	in.SetStyles(c.styles.Input)
 	v := &membersView{c: c, list: l, input: in, keptPages: membersKeptPages}
@@ -280,8 +283,13 @@ func (v *membersView) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		return v.escape()
 	case key.Matches(msg, k.Lookup):
-		v.typing, v.refusal = true, ""
-		return v.input.Focus()
+		var leave tea.Cmd
+		if v.filtering {
+			leave = v.leaveLookup() // the whole list back, paging again
+		}
+		return tea.Batch(leave, v.startLookup())
+	case key.Matches(msg, k.FilterLoaded):
+		return tea.Batch(v.leaveLookup(), v.startFilter())
 	case key.Matches(msg, k.Open):
 		if r, ok := t.selected(); ok {
 			return open(newProfileView(v.c, r.id))
@@ -353,6 +361,9 @@ func (v *membersView) escape() tea.Cmd {
 // typingKey handles a key while the lookup line is open: enter looks up,
 // esc leaves lookup mode, the rest is typed.
 func (v *membersView) typingKey(msg tea.KeyPressMsg) tea.Cmd {
+	if v.filtering {
+		return v.filterKey(msg)
+	}
 	switch {
 	case key.Matches(msg, v.c.keys.Back):
 		return v.leaveLookup()
@@ -419,7 +430,7 @@ func (v *membersView) lookupQuery(text string) (q client.MembersQuery, why strin
 // leaveLookup closes the lookup line and puts the whole list back, where
 // the agent left it.
 func (v *membersView) leaveLookup() tea.Cmd {
-	v.typing, v.refusal = false, ""
+	v.typing, v.filtering, v.refusal = false, false, ""
 	v.input.Blur()
 	v.input.SetValue("")
 	if v.found == nil {
@@ -501,6 +512,9 @@ func (v *membersView) ShortHelp() []key.Binding {
 	k := v.c.keys
 	switch {
 	case v.typing:
+		if v.filtering {
+			return []key.Binding{relabel(k.Enter, "keep the filter"), v.c.keys.FullList, k.Quit}
+		}
 		return []key.Binding{v.c.keys.LookUp, v.c.keys.FullList, k.Quit}
 	case v.err != nil:
 		return []key.Binding{k.Retry, k.Down, k.Open, k.Lookup, v.esc(), k.Help}
@@ -518,7 +532,7 @@ func (v *membersView) FullHelp() [][]key.Binding {
 	if v.err != nil {
 		last = append([]key.Binding{k.Retry}, last...)
 	}
-	return [][]key.Binding{{k.RowUp, k.RowDown, k.PageUp, k.PageDown}, {k.Top, k.Bottom, k.Open, k.Lookup}, last}
+	return [][]key.Binding{{k.RowUp, k.RowDown, k.PageUp, k.PageDown}, {k.Top, k.Bottom, k.Open, k.Lookup, k.FilterLoaded}, append([]key.Binding{k.LeaveView}, last...)}
 }
 
 // esc is what esc does now, for the help.

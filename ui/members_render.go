@@ -100,6 +100,8 @@ func (v *membersView) lookupLine() string {
 	switch {
 	case v.typing:
 		return v.input.View()
+	case v.found != nil && v.filtering:
+		return v.c.styles.Label.Render(v.fit(v.filterLine()))
 	case v.found != nil:
 		return v.c.styles.Label.Render(v.fit("lookup: " + v.describeQuery(v.found.query) + "  (esc: full list)"))
 	}
@@ -120,6 +122,8 @@ func (v *membersView) emptyText() string {
 	switch {
 	case v.loading.running() || (!t.done() && v.err == nil):
 		return "  loading…"
+	case v.found != nil && v.filtering:
+		return "  no row loaded matches: / looks up a whole email or +number in the whole list"
 	case v.found != nil:
 		return "  no member of " + model.SanitizeText(v.list.Name) + " has " + v.describeQuery(t.query)
 	}
@@ -336,7 +340,9 @@ func (v *membersView) positionLine(start, end int) string {
 		b.WriteString(memberCount(len(t.rows)) + " kept of ")
 	}
 	b.WriteString(memberCount(t.seen) + " loaded · ")
-	if (!t.fromEnd && t.done()) || (t.fromEnd && t.topKept()) {
+	if v.filtering && t == v.found {
+		b.WriteString("matching the filter") // of the rows loaded: the list may have more
+	} else if (!t.fromEnd && t.done()) || (t.fromEnd && t.topKept()) {
 		b.WriteString("all loaded")
 	} else {
 		b.WriteString("…more")

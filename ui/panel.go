@@ -86,6 +86,9 @@ type profilePanel struct {
 	// frame does not parse it again.
 	phone   present.Phone
 	phoneOf string
+	// focus is the value y copies (focusID, focusEmail, focusPhone): the
+	// identifier the card was found by; "" is the profile id.
+	focus string
 }
 
 // newProfilePanel returns an idle panel for p, shown by the view host.
@@ -186,7 +189,7 @@ func (p *profilePanel) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		p.startChoosing()
 		return nil, true
 	}
-	return nil, false
+	return p.askedForKey(msg)
 }
 
 // isTyping reports whether a key types text (a letter, a digit, a space),
@@ -206,9 +209,9 @@ func (p *profilePanel) chooseKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	choices := p.choices()
 	i := max(slices.Index(choices, p.cursor), 0)
 	switch {
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.RowUp):
 		p.cursor = choices[max(i-1, 0)]
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.RowDown):
 		p.cursor = choices[min(i+1, len(choices)-1)]
 	case key.Matches(msg, k.Enter):
 		return p.startScoping(), true
@@ -277,9 +280,9 @@ func (p *profilePanel) startScoping() tea.Cmd {
 func (p *profilePanel) scopeKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := p.c.keys
 	switch {
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.RowUp):
 		p.scope = max(p.scope-1, 0)
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.RowDown):
 		p.scope = min(p.scope+1, len(p.lists))
 	case key.Matches(msg, k.Enter):
 		p.list = nil

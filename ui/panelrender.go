@@ -198,5 +198,6 @@ func (p *profilePanel) FullHelp() []key.Binding {
 	if !p.idle() {
 		return p.ShortHelp()
 	}
-	return []key.Binding{p.c.keys.Lists, p.c.keys.Unsubscribe}
+	k := p.c.keys
+	return []key.Binding{k.Lists, k.Unsubscribe, k.Copy, k.CopyCard, k.SubscribePerson}
 }

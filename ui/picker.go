@@ -57,9 +57,26 @@ func pickForForm(l client.List) tea.Cmd {
 	return tea.Sequence(back, func() tea.Msg { return listPickedMsg{l} })
 }
 
-// Init focuses the filter and asks for the first page of lists.
+// Init focuses the filter and shows the lists the app read before, or
+// asks for the first page of lists when it has not read them all.
 func (p *pickerView) Init() tea.Cmd {
+	if p.c.lists.complete {
+		p.add(p.c.lists.lists)
+		p.done = true
+		p.refilter()
+		return p.filter.Focus()
+	}
 	return tea.Batch(p.filter.Focus(), p.fetch(""))
+}
+
+// reload forgets the lists and reads every page again (ctrl+r).
+func (p *pickerView) reload() tea.Cmd {
+	p.load.cancel()
+	p.lists, p.keys, p.shown = nil, nil, nil
+	p.done, p.err, p.pages = false, nil, 0
+	p.walk = client.NewPageWalk("lists", client.MaxListPages)
+	p.refilter()
+	return p.fetch("")
 }
 
 // fetch asks for one page of lists, next ("" for the first).
@@ -85,6 +102,8 @@ func (p *pickerView) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, p.c.keys.Back):
 			p.stop()
 			return back
+		case key.Matches(msg, p.c.keys.RefreshLists):
+			return p.reload()
 		case key.Matches(msg, p.c.keys.Pick):
 			if len(p.shown) == 0 {
 				return nil
@@ -127,6 +146,7 @@ func (p *pickerView) received(page client.ListPage, err error) tea.Cmd {
 	p.refilter()
 	if page.Next == "" {
 		p.done = true
+		p.c.lists.keep(p.lists)
 		return nil
 	}
 	if p.err = p.walk.Follow(page.Next); p.err != nil {
@@ -142,7 +162,7 @@ func (p *pickerView) stop() { p.load.cancel() }
 // range. It matches the name and id as shown (sanitised), so escapes hidden
 // in a name do not hide the list.
 func (p *pickerView) refilter() {
-	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
+	q := foldForMatch(strings.TrimSpace(p.filter.Value()))
 	p.shown = p.shown[:0]
 	for i, key := range p.keys {
 		if q == "" || strings.Contains(key, q) {
@@ -157,11 +177,12 @@ func (p *pickerView) refilter() {
 func (p *pickerView) listHeight() int { return max(p.height-4, 1) }
 
 // add keeps lists as they arrive, with what the filter matches for each:
-// the name and id as shown (sanitised), lower-cased once, not per key.
+// the name and id as shown (sanitised), folded once (foldForMatch), not
+// per key.
 func (p *pickerView) add(lists []client.List) {
 	for _, l := range lists {
 		p.lists = append(p.lists, l)
-		p.keys = append(p.keys, strings.ToLower(model.SanitizeText(l.Name)+"\x00"+model.SanitizeText(l.ID)))
+		p.keys = append(p.keys, foldForMatch(model.SanitizeText(l.Name)+"\x00"+model.SanitizeText(l.ID)))
 	}
 }
 
@@ -196,7 +217,7 @@ func (p *pickerView) countLine() string {
 	case p.load.running():
 		return fmt.Sprintf("%d lists so far, loading more…", len(p.lists))
 	case len(p.shown) == len(p.lists):
-		return fmt.Sprintf("%d lists", len(p.lists))
+		return fmt.Sprintf("%d lists (ctrl+r reloads them)", len(p.lists))
 	}
 	return fmt.Sprintf("%d of %d lists match", len(p.shown), len(p.lists))
 }
@@ -225,10 +246,10 @@ func (p *pickerView) SetSize(width, height int) {
 
 // ShortHelp is the footer.
 func (p *pickerView) ShortHelp() []key.Binding {
-	return []key.Binding{p.c.keys.Pick, p.c.keys.Up, p.c.keys.Down, p.c.keys.Back}
+	return []key.Binding{p.c.keys.Pick, p.c.keys.Up, p.c.keys.Down, p.c.keys.RefreshLists, p.c.keys.Back}
 }
 
 // FullHelp is every key of the picker.
 func (p *pickerView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.c.keys.Pick, p.c.keys.Back}, {p.c.keys.Up, p.c.keys.Down}, {p.c.keys.Quit}}
+	return [][]key.Binding{{p.c.keys.Pick, p.c.keys.Back}, {p.c.keys.Up, p.c.keys.Down}, {p.c.keys.RefreshLists, p.c.keys.Quit}}
 }
