@@ -354,7 +354,12 @@ func (a *App) footerView() string {
 		writeBindingsKey(&k, a.current().ShortHelp())
 	}
 	if key := k.String(); key != a.footerKey || a.footer == "" {
-		a.footerKey, a.footer = key, a.help.View(a.current())
+		a.footerKey = key
+		if a.help.ShowAll {
+			a.footer = a.help.View(a.current())
+		} else { // whole bindings give way from the right, never esc and ?
+			a.footer = a.help.ShortHelpView(fitShortHelp(a.current().ShortHelp(), a.innerWidth(), a.help.ShortSeparator))
+		}
 	}
 	return a.footer
 }
