@@ -129,7 +129,7 @@ func wrap(text string, width int) string { return indentWrap(text, width, 0) }
 // indentWrap wraps text (its runs of white space made one space) to width
 // cells and indents every line after the first by indent spaces.
 func indentWrap(text string, width, indent int) string {
-	width = max(width, 10)
+	width = max(width, 1) // never wider than the room: a narrower wrap splits words
 	newline := "\n" + strings.Repeat(" ", indent)
 	var b strings.Builder
 	used := 0 // cells on the current line
@@ -146,7 +146,7 @@ func indentWrap(text string, width, indent int) string {
 		}
 		for w > width { // a word longer than a whole line (used is 0 here)
 			part := ansi.Truncate(word, width, "")
-			if part == "" { // cannot be at 10 cells or more; never loop
+			if part == "" { // a character wider than the line: never loop
 				part = string([]rune(word)[:1])
 			}
 			b.WriteString(part + newline)
