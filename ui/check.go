@@ -143,6 +143,12 @@ func (v *checkView) cardKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		v.toInput()
 		return open(newProfileView(v.c, v.panel.profile.ID))
+	case key.Matches(msg, k.Up) && len(v.profiles) == 1:
+		v.vp.scroll(-1) // one profile: ↑/↓ scroll its card
+		return nil
+	case key.Matches(msg, k.Down) && len(v.profiles) == 1:
+		v.vp.scroll(1)
+		return nil
 	case key.Matches(msg, k.Up):
 		v.choose(v.cursor - 1)
 		return nil

@@ -61,7 +61,11 @@ func (v *resultView) View() string {
 		return b.String()
 	}
 	for _, ch := range o.Verification.Channels {
-		b.WriteString(fmt.Sprintf("  %-18s %s\n", ch.Channel.Label(), v.outcomeLine(ch)))
+		if v.width-resultIndent < resultMinWidth { // narrow: the outcome under its channel
+			b.WriteString(fmt.Sprintf("  %s\n    %s\n", ch.Channel.Label(), v.outcomeLine(ch, 4)))
+			continue
+		}
+		b.WriteString(fmt.Sprintf("  %-18s %s\n", ch.Channel.Label(), v.outcomeLine(ch, resultIndent)))
 	}
 	if o.Err != nil {
 		b.WriteString("\n" + outcomeErrorLine(o, s, v.width) + "\n")
@@ -71,22 +75,29 @@ func (v *resultView) View() string {
 	}
 	b.WriteString("\n")
 	if id := o.Verification.ProfileID; id != "" {
-		b.WriteString(s.Muted.Render(fmt.Sprintf("Profile %s · read back %d time(s) in %s",
-			model.SanitizeText(id), o.Verification.Polls, o.Verification.Took.Round(10*time.Millisecond))) + "\n")
+		b.WriteString(s.Muted.Render(wrap(fmt.Sprintf("Profile %s · read back %d time(s) in %s",
+			model.SanitizeText(id), o.Verification.Polls, o.Verification.Took.Round(10*time.Millisecond)), v.width)) + "\n")
 	}
 	return b.String()
 }
 
+// resultIndent is where a channel's outcome starts after its label;
+// below resultMinWidth cells of room the outcome goes under the label.
+const (
+	resultIndent   = 21
+	resultMinWidth = 16
+)
+
 // outcomeLine is one channel's outcome (present.Outcome), styled by its
-// tone. A channel verified SUBSCRIBED that Klaviyo cannot send to says so
-// under it, and why.
-func (v *resultView) outcomeLine(ch client.ChannelResult) string {
+// tone, wrapped to the room after indent cells. A channel verified
+// SUBSCRIBED that Klaviyo cannot send to says so under it, and why.
+func (v *resultView) outcomeLine(ch client.ChannelResult, indent int) string {
 	s := v.c.styles
-	width := max(v.width-21, 20)
+	width := max(v.width-indent, 1)
 	text, tone := present.Outcome(ch)
-	line := renderIndented(toneStyle(s, tone), text, width, 21)
+	line := renderIndented(toneStyle(s, tone), text, width, indent)
 	if w := present.Warning(ch); w != "" {
-		line += "\n" + strings.Repeat(" ", 21) + renderIndented(s.Bad, w, width, 21)
+		line += "\n" + strings.Repeat(" ", indent) + renderIndented(s.Bad, w, width, indent)
 	}
 	return line
 }
