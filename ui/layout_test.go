@@ -238,3 +238,40 @@ func TestResultWrapsTheOutcome(t *testing.T) {
 		wantFits(t, a, size[0], size[1])
 	}
 }
+
+// TestMembersNameColumnWhenWide: a wide window shows each member's first
+// and last name in a column of its own, and the email column keeps only
+// what its addresses need; a narrow one keeps the email first.
+func TestMembersNameColumnWhenWide(t *testing.T) {
+	tests := []struct {
+		width, height int
+		wantName      bool
+	}{
+		{200, 60, true},
+		{120, 30, true},
+		{80, 24, false},
+		{60, 20, false},
+	}
+	for _, tt := range tests {
+		a, _ := membersApp(t, tt.width, tt.height, 30)
+		lines := strings.Split(screen(a), "\n")
+		var header string
+		for _, l := range lines {
+			if strings.Contains(l, "email consent") {
+				header = l
+				break
+			}
+		}
+		hasName := strings.HasPrefix(strings.TrimSpace(header), "name ")
+		if hasName != tt.wantName {
+			t.Errorf("%dx%d: name column %t, want %t: %q", tt.width, tt.height, hasName, tt.wantName, header)
+		}
+		if tt.wantName {
+			wantScreen(t, a, "Olivia Clarke member344@members.example.com +15145007495 CA subscribed subscribed 2024-02-02")
+			if i, j := strings.Index(header, "email "), strings.Index(header, "phone"); j-i > memberWideEmail+2 {
+				t.Errorf("%dx%d: the email column is %d wide: %q", tt.width, tt.height, j-i, header)
+			}
+		}
+		wantFits(t, a, tt.width, tt.height)
+	}
+}
