@@ -275,3 +275,11 @@ func TestMembersNameColumnWhenWide(t *testing.T) {
 		wantFits(t, a, tt.width, tt.height)
 	}
 }
+
+// TestHomeWrapsItsActions: at 40 columns every action's description is
+// shown whole, wrapped under itself.
+func TestHomeWrapsItsActions(t *testing.T) {
+	a := newTestApp(t, 40, 24)
+	wantScreen(t, a, homeDescriptions[:]...)
+	wantFits(t, a, 40, 24)
+}
