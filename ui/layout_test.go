@@ -56,7 +56,8 @@ var layoutViews = []struct{ name, keys string }{
 }
 
 // TestEveryViewFitsEverySize: no rendered line is wider than the window,
-// nor are there more lines than it has, in any view at any size.
+// nor are there more lines than it has, in any view at any size; and no
+// line of the view is wider than its room (the root would cut it).
 func TestEveryViewFitsEverySize(t *testing.T) {
 	for _, size := range layoutSizes {
 		for _, view := range layoutViews {
@@ -64,6 +65,13 @@ func TestEveryViewFitsEverySize(t *testing.T) {
 				a, _ := newSandboxApp(t, size[0], size[1])
 				pressKeys(t, a, view.keys)
 				wantFits(t, a, size[0], size[1])
+				// The view itself wraps to its room: the root never has
+				// to cut one of its lines.
+				for _, l := range strings.Split(ansi.Strip(a.current().View()), "\n") {
+					if w := lipgloss.Width(l); w > a.innerWidth() {
+						t.Errorf("the view's line %q is %d wide, the room %d", l, w, a.innerWidth())
+					}
+				}
 			})
 		}
 	}
