@@ -338,9 +338,7 @@ func (v *checkView) View() string {
 	inputSpan := b.add(input)
 	if len(results.lines) > 0 {
 		b.add("")
-		offset := len(b.lines)
-		b.lines = append(b.lines, results.lines...)
-		b.focus = results.focus.shift(offset)
+		b.addBody(results)
 	}
 	if b.focus.empty() && !v.onCard {
 		b.focus = inputSpan
@@ -396,10 +394,7 @@ func (v *checkView) resultsBody() body {
 			b.add(v.profileChooser())
 		}
 		b.add(v.panel.summary(v.width, false))
-		offset := len(b.lines)
-		panel := v.panel.body(v.width)
-		b.lines = append(b.lines, panel.lines...)
-		b.focus = panel.focus.shift(offset)
+		b.addBody(v.panel.body(v.width))
 	}
 	return b
 }

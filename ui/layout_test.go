@@ -207,12 +207,17 @@ func TestViewportWindow(t *testing.T) {
 		{"stays when the focus is shown", 8, span{10, 11}, nil, 5, []string{moreAbove, "line 8", "line 10", moreBelow}, []string{"line 7", "line 11"}},
 		{"a focus too long shows its start", 0, span{5, 15}, nil, 5, []string{"line 5", "line 7"}, []string{"line 4", "line 8"}},
 		{"pinned under", 0, span{0, 1}, []string{"Not sent: 2 things", "✗ a"}, 6, []string{"line 0", "line 1", moreBelow, "Not sent: 2 things", "✗ a"}, []string{"line 2"}},
+		{"context with the focus when both fit", 10, span{12, 13}, nil, 6, []string{"line 9", "line 12"}, []string{"line 8", "line 13"}},
 		{"pinned gives way to the focus", 0, span{19, 20}, []string{"Not sent", "✗ a", "✗ b", "✗ c"}, 5, []string{"line 19", "Not sent", "✗ a"}, []string{"✗ b"}},
 	}
 	s := newStyles(true)
 	for _, tt := range tests {
 		vp := viewport{top: tt.top}
-		rendered := ansi.Strip(vp.render(body{lines: lines, focus: tt.focus, pinned: tt.pinned}, tt.height, s))
+		b := body{lines: lines, focus: tt.focus, pinned: tt.pinned}
+		if strings.HasPrefix(tt.name, "context") {
+			b.context = span{9, 10}
+		}
+		rendered := ansi.Strip(vp.render(b, tt.height, s))
 		got := strings.Join(strings.Fields(rendered), " ")
 		if n := lipgloss.Height(rendered); n > tt.height {
 			t.Errorf("%s: %d lines in %d", tt.name, n, tt.height)
@@ -290,4 +295,35 @@ func TestHomeWrapsItsActions(t *testing.T) {
 	a := newTestApp(t, 40, 24)
 	wantScreen(t, a, homeDescriptions[:]...)
 	wantFits(t, a, 40, 24)
+}
+
+// TestProfileChoiceKeepsItsQuestion: choosing the channel to unsubscribe
+// at 40x12, the cursor and, when both fit, the question above it are on
+// screen, even after the card was scrolled.
+func TestProfileChoiceKeepsItsQuestion(t *testing.T) {
+	a, _ := newSandboxApp(t, 40, 12)
+	pressKeys(t, a, "c"+walkerPhone+"\r\t\r")
+	for range 6 {
+		pressAndWait(t, a, tea.KeyDown, 0)
+	}
+	pressKeys(t, a, "u")
+	wantScreen(t, a, "Unsubscribe which channel?", "› SMS marketing")
+	pressAndWait(t, a, tea.KeyDown, 0)
+	wantScreen(t, a, "› SMS transactional")
+	wantFits(t, a, 40, 12)
+}
+
+// TestViewportStickyContext: a context too far above the focus to share
+// the window with it stays above the window, which keeps the focus.
+func TestViewportStickyContext(t *testing.T) {
+	lines := make([]string, 30)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("line %d", i)
+	}
+	var vp viewport
+	got := ansi.Strip(vp.render(body{lines: lines, focus: span{20, 21}, context: span{2, 4}}, 8, newStyles(true)))
+	rows := strings.Split(got, "\n")
+	if len(rows) > 8 || rows[0] != "line 2" || rows[1] != "line 3" || !strings.Contains(got, "line 20") || !strings.Contains(got, moreAbove) {
+		t.Errorf("the context is not above the focus:\n%s", got)
+	}
 }

@@ -21,8 +21,10 @@ func (p *profilePanel) View(width int) string { return strings.Join(p.body(width
 func (p *profilePanel) body(width int) body {
 	s := p.c.styles
 	var b body
+	var status span
 	if top := p.statusView(width); top != "" {
-		b.focus = b.add(top)
+		status = b.add(top)
+		b.focus = status
 	}
 	var choice *cardChoice
 	if p.mode != panelIdle {
@@ -35,6 +37,7 @@ func (p *profilePanel) body(width int) body {
 			sp := b.add(renderChannel(p.profile.Subscriptions.Channel(ch), s, width, choice))
 			if p.mode == panelChoosing && ch == p.cursor {
 				b.focus = span{sp.first, sp.first + 1} // its label, and the rows under it that fit
+				b.context = status                     // the question, when it fits too
 			}
 		}
 	}

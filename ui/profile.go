@@ -115,10 +115,7 @@ func (v *profileView) View() string {
 	var b body
 	b.add(v.panel.summary(v.width, true))
 	b.add("")
-	offset := len(b.lines)
-	panel := v.panel.body(v.width)
-	b.lines = append(b.lines, panel.lines...)
-	b.focus = panel.focus.shift(offset)
+	b.addBody(v.panel.body(v.width))
 	return v.vp.render(b, v.height, v.c.styles)
 }
 

@@ -22,9 +22,12 @@ func (s span) shift(n int) span {
 // lines (a refusal's "Not sent" and its problems), kept on screen below
 // whatever part of the lines is shown.
 type body struct {
-	lines  []string
-	focus  span
-	pinned []string
+	lines []string
+	focus span
+	// context is shown with the focus when both fit (the question above
+	// a choice's cursor); the focus alone is kept when they do not.
+	context span
+	pinned  []string
 }
 
 // add appends text (one or more lines) to the body and returns the span
@@ -33,6 +36,14 @@ func (b *body) add(text string) span {
 	first := len(b.lines)
 	b.lines = append(b.lines, strings.Split(text, "\n")...)
 	return span{first, len(b.lines)}
+}
+
+// addBody appends o's lines to the body, with its focus and context
+// (its pinned lines are not taken).
+func (b *body) addBody(o body) {
+	offset := len(b.lines)
+	b.lines = append(b.lines, o.lines...)
+	b.focus, b.context = o.focus.shift(offset), o.context.shift(offset)
 }
 
 // Hints shown where a viewport hides lines above or below.
@@ -71,9 +82,26 @@ func (vp *viewport) render(b body, height int, s *styles) string {
 	if len(pinned) > 0 && region > minRegion {
 		region-- // a blank line between the lines and the summary
 	}
-	top, vis := vp.window(n, region, b.focus)
+	focus := b.focus
+	var sticky []string
+	if c := b.context; !c.empty() && !focus.empty() {
+		u := span{min(focus.first, c.first), max(focus.end, c.end)}
+		switch {
+		case u.end-u.first <= region-2: // room for both, and the hints
+			focus = u
+		case c.end <= focus.first && c.end-c.first <= region-focusLen-2:
+			// Apart: the context stays above the window, which keeps
+			// the focus.
+			sticky = b.lines[c.first:c.end]
+			region -= len(sticky)
+		}
+	}
+	if len(sticky) > 0 {
+		vp.top = max(vp.top, b.context.end) // the window starts after the context
+	}
+	top, vis := vp.window(n, region, focus)
 	vp.top = top
-	out := make([]string, 0, height)
+	out := append(make([]string, 0, height), sticky...)
 	if top > 0 {
 		out = append(out, s.Muted.Render(moreAbove))
 	}
@@ -81,7 +109,7 @@ func (vp *viewport) render(b body, height int, s *styles) string {
 	if top+vis < n {
 		out = append(out, s.Muted.Render(moreBelow))
 	}
-	for len(out) < region && len(pinned) > 0 {
+	for len(out) < region+len(sticky) && len(pinned) > 0 {
 		out = append(out, "")
 	}
 	return strings.Join(append(out, pinned...), "\n")
