@@ -327,3 +327,17 @@ func TestViewportStickyContext(t *testing.T) {
 		t.Errorf("the context is not above the focus:\n%s", got)
 	}
 }
+
+// TestResultScrolls: at 40x12 the double opt-in's result is longer than
+// the window: it says so, and ↓ shows the read-back under it.
+func TestResultScrolls(t *testing.T) {
+	a, _ := newSandboxApp(t, 40, 12)
+	emailMarketingToPicker(t, a, "doi.scroll@example.com")
+	pressKeys(t, a, "VIP\r\x13")
+	wantScreen(t, a, "Email marketing", moreBelow)
+	for range 10 {
+		pressAndWait(t, a, tea.KeyDown, 0)
+	}
+	wantScreen(t, a, moreAbove, "read back")
+	wantFits(t, a, 40, 12)
+}

@@ -18,9 +18,11 @@ import (
 // resultView shows what came of a submit: one row per requested channel
 // with its verified outcome, or the API's error verbatim.
 type resultView struct {
-	c     *common
-	out   changeOutcome
-	width int
+	c             *common
+	out           changeOutcome
+	width, height int
+	// vp is the window of the result's lines on screen; ↑/↓ scroll it.
+	vp viewport
 }
 
 func newResultView(c *common, out changeOutcome) *resultView { return &resultView{c: c, out: out} }
@@ -39,11 +41,25 @@ func (v *resultView) Update(msg tea.Msg) tea.Cmd {
 		return back
 	case key.Matches(k, v.c.keys.OpenProfile) && v.out.Verification.ProfileID != "":
 		return open(newProfileView(v.c, v.out.Verification.ProfileID))
+	case key.Matches(k, v.c.keys.Up):
+		v.vp.scroll(-1)
+	case key.Matches(k, v.c.keys.Down):
+		v.vp.scroll(1)
 	}
 	return nil
 }
 
+// View is the result in a window of lines (viewport) of the view's
+// height.
 func (v *resultView) View() string {
+	var b body
+	b.add(strings.TrimSuffix(v.text(), "\n"))
+	return v.vp.render(b, v.height, v.c.styles)
+}
+
+// text is the result: what was asked, each channel's outcome, any error,
+// and the read-back.
+func (v *resultView) text() string {
 	s := v.c.styles
 	o := v.out
 	var b strings.Builder
@@ -85,7 +101,7 @@ func (v *resultView) View() string {
 // below resultMinWidth cells of room the outcome goes under the label.
 const (
 	resultIndent   = 21
-	resultMinWidth = 16
+	resultMinWidth = 24
 )
 
 // outcomeLine is one channel's outcome (present.Outcome), styled by its
@@ -117,7 +133,7 @@ func renderIndented(style lipgloss.Style, text string, width, indent int) string
 
 func (v *resultView) Title() string { return "result" }
 
-func (v *resultView) SetSize(width, _ int) { v.width = width }
+func (v *resultView) SetSize(width, height int) { v.width, v.height = width, height }
 
 func (v *resultView) ShortHelp() []key.Binding {
 	k := v.c.keys
