@@ -167,6 +167,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.waitSeq++
 		a.wait = describeWait(client.Wait(msg))
 		seq := a.waitSeq
+		a.resize() // a wait may take a line of its own in a narrow window
 		return a, tea.Batch(a.listenWaits(), tea.Tick(max(msg.Duration, time.Second), func(time.Time) tea.Msg { return waitOverMsg{seq} }))
 	case consentChangedMsg:
 		for _, v := range a.stack {
@@ -189,6 +190,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case waitOverMsg:
 		if msg.seq == a.waitSeq {
 			a.wait = ""
+			a.resize()
 		}
 		return a, nil
 	case spinner.TickMsg:
@@ -321,14 +323,15 @@ func describeWait(w client.Wait) string {
 func (a *App) View() tea.View {
 	footer := a.footerView()
 	footerHeight := lipgloss.Height(footer)
-	bodyHeight := a.bodyHeight(footer)
+	status := a.statusLines()
+	bodyHeight := a.bodyHeight(footer, len(status))
 	var b strings.Builder
-	a.writeLines(&b, a.statusLine(), 1)
-	if a.height > footerHeight+2 {
+	a.writeLines(&b, strings.Join(status, "\n"), min(len(status), a.height))
+	if len(status) == 1 && a.height > footerHeight+2 {
 		b.WriteByte('\n')
 	}
 	a.writeLines(&b, a.current().View(), bodyHeight)
-	a.writeLines(&b, footer, min(footerHeight, max(a.height-bodyHeight-2, 0)))
+	a.writeLines(&b, footer, min(footerHeight, max(a.height-bodyHeight-max(len(status), 2), 0)))
 	v := tea.NewView(strings.TrimSuffix(b.String(), "\n"))
 	v.AltScreen = true
 	v.WindowTitle = "Consent Desk"
@@ -353,7 +356,12 @@ func (a *App) footerView() string {
 		writeBindingsKey(&k, a.current().ShortHelp())
 	}
 	if key := k.String(); key != a.footerKey || a.footer == "" {
-		a.footerKey, a.footer = key, a.help.View(a.current())
+		a.footerKey = key
+		if a.help.ShowAll {
+			a.footer = a.help.View(a.current())
+		} else { // whole bindings give way from the right, never esc and ?
+			a.footer = a.help.ShortHelpView(fitShortHelp(a.current().ShortHelp(), a.innerWidth(), a.help.ShortSeparator))
+		}
 	}
 	return a.footer
 }
@@ -384,48 +392,21 @@ func (a *App) writeLines(b *strings.Builder, text string, n int) {
 	}
 }
 
-// statusLine is the title and the view's activity on the left, the backend
-// and any wait Klaviyo imposed on the right.
-func (a *App) statusLine() string {
-	s := a.c.styles
-	left := s.Title.Render("Consent Desk")
-	if t, ok := a.current().(titled); ok {
-		left += s.Muted.Render(" · " + t.Title())
-	}
-	if b := a.busy(); b != "" {
-		left += " " + a.spinner.View() + " " + s.Muted.Render(b)
-	}
-	right := s.Status.Render(a.c.backend)
-	if a.wait != "" {
-		right = s.Pending.Render(a.wait) + s.Status.Render(" · ") + right
-	}
-	width := a.innerWidth()
-	gap := width - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap >= 1 {
-		return left + strings.Repeat(" ", gap) + right
-	}
-	// Too narrow for both: the view's title gives way before the backend,
-	// which says where consent is being written.
-	if room := width - lipgloss.Width(right) - 1; room >= 12 {
-		return ansi.Truncate(left, room, "…") + " " + right
-	}
-	return ansi.Truncate(left+" "+right, width, "…")
-}
-
 // innerWidth is the width inside the app's padding.
 func (a *App) innerWidth() int { return max(a.width-2, 1) }
 
-// bodyHeight is what is left for the view under the status line and its
-// blank line, and above the footer.
-func (a *App) bodyHeight(footer string) int {
-	return max(a.height-2-lipgloss.Height(footer), 1)
+// bodyHeight is what is left for the view under the status lines (one
+// and a blank line, or two or three when the window is narrow), and above
+// the footer.
+func (a *App) bodyHeight(footer string, statusHeight int) int {
+	return max(a.height-max(statusHeight, 2)-lipgloss.Height(footer), 1)
 }
 
 // resize gives every view in the stack the body's size, under the status
 // line and above the footer.
 func (a *App) resize() {
 	a.help.SetWidth(a.innerWidth())
-	h := a.bodyHeight(a.footerView())
+	h := a.bodyHeight(a.footerView(), len(a.statusLines()))
 	for _, v := range a.stack {
 		v.SetSize(a.innerWidth(), h)
 	}

@@ -44,7 +44,7 @@ func renderProfileSummary(p client.Profile, phone present.Phone, s *styles, widt
 	if phoneVerdict && phone.NotEligible != "" {
 		lines = append(lines, s.Bad.Render("✗ "+phone.NotEligible))
 	}
-	return lipgloss.NewStyle().Width(max(width, 20)).Render(strings.Join(lines, "\n"))
+	return lipgloss.NewStyle().Width(max(width, 1)).Render(strings.Join(lines, "\n"))
 }
 
 // cardChoice marks the consent card's rows while a channel is being chosen:
@@ -87,7 +87,7 @@ func renderChannel(cc model.ChannelConsent, s *styles, width int, choice *cardCh
 		}
 	}
 	if width < cardWideEnough {
-		body := wrapFactLines(channelFacts(cc, s), max(width-cardNarrowIndent, 10))
+		body := wrapFactLines(channelFacts(cc, s), max(width-cardNarrowIndent, 1))
 		return marker + labelStyle.Render(label) + "\n" + indentBlock(body, cardNarrowIndent)
 	}
 	head := marker + labelStyle.Render(label)

@@ -50,6 +50,8 @@ type checkView struct {
 	panel    *profilePanel
 	width    int
 	height   int
+	// vp is the window of the view's lines on screen.
+	vp viewport
 }
 
 // newCheckView returns an empty check with the input focused.
@@ -141,6 +143,12 @@ func (v *checkView) cardKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		v.toInput()
 		return open(newProfileView(v.c, v.panel.profile.ID))
+	case key.Matches(msg, k.RowUp) && len(v.profiles) == 1:
+		v.vp.scroll(-1) // one profile: ↑/↓ scroll its card
+		return nil
+	case key.Matches(msg, k.RowDown) && len(v.profiles) == 1:
+		v.vp.scroll(1)
+		return nil
 	case key.Matches(msg, k.RowUp):
 		v.choose(v.cursor - 1)
 		return nil
@@ -324,19 +332,28 @@ func (v *checkView) closePanel() {
 	}
 }
 
-// View is the input and its live line, then the lookup's answer. While a
-// card is shown and the whole does not fit, the input is shown alone,
-// without its analysis (it says what was looked up), to leave the room to
-// the card.
+// View is the input and its live line, then the lookup's answer, in a
+// window of lines (viewport) that keeps the focus on screen: the input
+// while it has the keys and nothing on the card asks or answers, else what
+// the card's panel asks or answers. While a card is shown and the whole
+// does not fit, the input is shown alone, without its analysis (it says
+// what was looked up), to leave the room to the card.
 func (v *checkView) View() string {
-	input, results := v.inputView(false), v.resultsView()
-	if results == "" {
-		return input
-	}
-	if v.showsCard() && lipgloss.Height(input)+1+lipgloss.Height(results) > v.height {
+	var b body
+	input := v.inputView(false)
+	results := v.resultsBody()
+	if len(results.lines) > 0 && v.showsCard() && lipgloss.Height(input)+1+len(results.lines) > v.height {
 		input = v.inputView(true)
 	}
-	return input + "\n\n" + results
+	inputSpan := b.add(input)
+	if len(results.lines) > 0 {
+		b.add("")
+		b.addBody(results)
+	}
+	if b.focus.empty() && !v.onCard {
+		b.focus = inputSpan
+	}
+	return v.vp.render(b, v.height, v.c.styles)
 }
 
 // inputView is the input with its label and live line, or compact, the
@@ -362,30 +379,34 @@ func (v *checkView) inputView(compact bool) string {
 	return b.String()
 }
 
-// resultsView is the running lookup, or the last one's answer while the
+// resultsBody is the running lookup, or the last one's answer while the
 // input still says what it was for; once the input says something else,
 // only what is still happening to the card's profile (an unsubscribe
-// being sent, its outcome) and how to look the new input up.
-func (v *checkView) resultsView() string {
+// being sent, its outcome) and how to look the new input up. Its focus is
+// the panel's (profilePanel.body).
+func (v *checkView) resultsBody() body {
 	s := v.c.styles
+	var b body
 	switch {
 	case v.lookup.running():
-		return s.Pending.Render(wrap("Looking up "+model.SanitizeText(v.pending)+"… (esc cancels)", v.width))
+		b.add(s.Pending.Render(wrap("Looking up "+model.SanitizeText(v.pending)+"… (esc cancels)", v.width)))
 	case !v.looked:
-		return ""
 	case v.stale():
-		return v.staleView()
+		if stale := v.staleView(); stale != "" {
+			b.focus = b.add(stale)
+		}
 	case v.err != nil:
-		return s.Bad.Render(wrap("✗ "+model.SanitizeText(v.err.Error()), v.width))
+		b.focus = b.add(s.Bad.Render(wrap("✗ "+model.SanitizeText(v.err.Error()), v.width)))
 	case len(v.profiles) == 0:
-		return s.Pending.Render(wrap("No profile found for "+model.SanitizeText(v.query)+".", v.width))
+		b.add(s.Pending.Render(wrap("No profile found for "+model.SanitizeText(v.query)+".", v.width)))
+	default:
+		if len(v.profiles) > 1 {
+			b.add(v.profileChooser())
+		}
+		b.add(v.panel.summary(v.width, false))
+		b.addBody(v.panel.body(v.width))
 	}
-	var parts []string
-	if len(v.profiles) > 1 {
-		parts = append(parts, v.profileChooser())
-	}
-	parts = append(parts, v.panel.summary(v.width, false), v.panel.View(v.width))
-	return strings.Join(parts, "\n")
+	return b
 }
 
 // staleView is what stands in for an answer the input no longer matches.

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/internal/present"
@@ -70,7 +71,9 @@ type formView struct {
 	// defaultListRead reads the account's default list when the form
 	// opens.
 	defaultListRead request[client.List]
-	width           int
+	width, height   int
+	// vp is the window of the form's lines on screen.
+	vp viewport
 	// sending is the entry being submitted; sent is the last one Klaviyo
 	// accepted (hasSent), which the form does not count as unsent input.
 	sending, sent model.ConsentRequest
@@ -370,12 +373,32 @@ func fieldFor(field string) formField {
 	return fieldSubmit
 }
 
-// View is the fields in tab order, each input's live line under it, then
-// the request running, the notice and the problems of a refused submit.
-func (v *formView) View() string {
+// View is the form in its window of lines (viewport): the focused field
+// and the summary of a refusal stay on screen.
+func (v *formView) View() string { return v.vp.render(v.body(), v.height, v.c.styles) }
+
+// formIndent is where the fields' values and live lines start; in a narrow
+// window the live lines go under the label instead, so that they keep
+// room to wrap.
+const (
+	formIndent       = 20
+	formNarrowIndent = 4
+	formMinLineWidth = 16
+)
+
+// body is the fields in tab order, each input's live line under it; the
+// running request, the notice and the problems of a refused submit are
+// pinned under them. The focused field's lines (its live line with it)
+// are the focus; the discard prompt is, while it asks.
+func (v *formView) body() body {
 	s := v.c.styles
-	var b strings.Builder
-	line := func(f formField, label, value string) {
+	var b body
+	indent := formIndent
+	if v.width-indent < formMinLineWidth {
+		indent = formNarrowIndent
+	}
+	lineWidth := max(v.width-indent, 1)
+	line := func(f formField, label, value string) span {
 		marker := "  "
 		if v.focus == f && !v.submission.running() {
 			marker = s.Key.Render("› ")
@@ -383,45 +406,55 @@ func (v *formView) View() string {
 		} else {
 			label = fmt.Sprintf("%-18s", label)
 		}
-		b.WriteString(marker + label + value + "\n")
+		// A value wider than its room (a disabled toggle's reason, a
+		// list's name) wraps under itself, its styles kept.
+		value = strings.ReplaceAll(lipgloss.Wrap(value, max(v.width-formIndent, 1), ""), "\n", "\n"+strings.Repeat(" ", formIndent))
+		return b.add(marker + label + value)
 	}
-	under := func(text string) {
-		for _, l := range strings.Split(text, "\n") {
-			b.WriteString(strings.Repeat(" ", 20) + l + "\n")
+	under := func(text string) span {
+		pad := strings.Repeat(" ", indent)
+		return b.add(pad + strings.ReplaceAll(text, "\n", "\n"+pad))
+	}
+	focus := func(f formField, sp span) {
+		if v.focus == f && !v.discarding {
+			b.focus = sp
 		}
 	}
-	lineWidth := max(v.width-20, 20)
 
 	if v.discarding {
-		// On top, where no window is too short to show it; the form moves
-		// down under it until it is answered.
-		b.WriteString(v.discardPrompt() + "\n\n")
+		// On top; the form moves down under it until it is answered.
+		b.focus = b.add(v.discardPrompt())
+		b.add("")
 	}
-	line(fieldEmail, "Email", v.email.View())
+	sp := line(fieldEmail, "Email", v.email.View())
 	if strings.TrimSpace(v.email.Value()) != "" {
-		under(renderEmailLine(v.emailA, s, lineWidth))
+		sp.end = under(renderEmailLine(v.emailA, s, lineWidth)).end
 	}
-	line(fieldPhone, "Phone", v.phone.View())
-	under(renderPhoneLine(v.phoneA, v.request().SendsEmail(), s, lineWidth))
+	focus(fieldEmail, sp)
+	sp = line(fieldPhone, "Phone", v.phone.View())
+	sp.end = under(renderPhoneLine(v.phoneA, v.request().SendsEmail(), s, lineWidth)).end
+	focus(fieldPhone, sp)
 	for _, f := range []formField{fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional} {
-		line(f, toggleChannel[f].Label(), v.toggleView(toggleChannel[f]))
+		focus(f, line(f, toggleChannel[f].Label(), v.toggleView(toggleChannel[f])))
 	}
-	line(fieldList, "List", v.listView())
+	focus(fieldList, line(fieldList, "List", v.listView()))
 	submit := "[ Submit ]"
 	if v.focus == fieldSubmit {
 		submit = s.Key.Render(submit)
 	}
-	line(fieldSubmit, "", submit+s.Muted.Render("  ctrl+s"))
+	focus(fieldSubmit, line(fieldSubmit, "", submit+s.Muted.Render("  ctrl+s")))
+	var pinned []string
 	if v.submission.running() {
-		b.WriteString("\n" + s.Pending.Render("Sending, then reading the profile back… (esc cancels)") + "\n")
+		pinned = append(pinned, strings.Split(s.Pending.Render(wrap("Sending, then reading the profile back… (esc cancels)", v.width)), "\n")...)
 	}
 	if v.notice != "" {
-		b.WriteString("\n" + s.Pending.Render(v.notice) + "\n")
+		pinned = append(pinned, strings.Split(s.Pending.Render(wrap(v.notice, v.width)), "\n")...)
 	}
 	for _, p := range v.problems {
-		b.WriteString(s.Bad.Render("✗ "+p.Field+": "+p.Reason) + "\n")
+		pinned = append(pinned, strings.Split(s.Bad.Render(indentWrap("✗ "+p.Field+": "+p.Reason, v.width-2, 2)), "\n")...)
 	}
-	return b.String()
+	b.pinned = pinned
+	return b
 }
 
 // toggleView renders one consent toggle, with why an SMS one is disabled.
@@ -477,8 +510,8 @@ func (v *formView) CapturesText() bool {
 }
 
 // SetSize sets the width the view renders to and its inputs' widths.
-func (v *formView) SetSize(width, _ int) {
-	v.width = width
+func (v *formView) SetSize(width, height int) {
+	v.width, v.height = width, height
 	v.email.SetWidth(max(width-22, 10))
 	v.phone.SetWidth(max(width-22, 10))
 }

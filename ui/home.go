@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/internal/present"
@@ -107,7 +108,8 @@ func (h *homeView) View() string {
 	var b strings.Builder
 	b.WriteString(s.Label.Render("What would you like to do?") + "\n\n")
 	for i, k := range h.actions() {
-		b.WriteString("  " + s.Key.Render(k.Help().Key) + "  " + homeDescriptions[i] + "\n")
+		indent := 4 + lipgloss.Width(k.Help().Key) // wrapped under the description, not cut
+		b.WriteString("  " + s.Key.Render(k.Help().Key) + "  " + indentWrap(homeDescriptions[i], h.width-indent, indent) + "\n")
 	}
 	b.WriteString("\n")
 	if line := h.damageLine(); line != "" {

@@ -58,8 +58,10 @@ type memberRows struct {
 	// win is the cursor and the screen over rows (indexes into rows).
 	win window
 	// phoneWidth is the widest phone cell loaded so far, reasonWidth the
-	// widest email suppression reason, smsWidth the widest SMS consent.
+	// widest email suppression reason, smsWidth the widest SMS consent;
+	// emailWidth and nameWidth the widest address and name.
 	phoneWidth, reasonWidth, smsWidth int
+	emailWidth, nameWidth             int
 	// walks are every page read of these rows, by number, from the start
 	// [0] and from the end [1]: a link to a page read as another, or past
 	// client.MaxMemberPages, is not followed.
@@ -169,12 +171,14 @@ func (t *memberRows) drop(fromEnd bool) {
 	t.win = window{}
 }
 
-// widen grows the phone and consent columns for the rows of a new page.
+// widen grows the columns for the rows of a new page.
 func (t *memberRows) widen(rows []memberRow) {
 	for i := range rows {
 		t.phoneWidth = max(t.phoneWidth, rows[i].phoneWidth())
 		t.reasonWidth = max(t.reasonWidth, int(rows[i].emailReasonWidth))
 		t.smsWidth = max(t.smsWidth, len(rows[i].smsConsent.label()))
+		t.emailWidth = max(t.emailWidth, memberTextWidth(rows[i].email))
+		t.nameWidth = max(t.nameWidth, memberTextWidth(rows[i].name))
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // memberColumns are the widths of the table's columns for one width of
 // the screen; joined is 0 when it does not fit.
 type memberColumns struct {
-	email, phone, emailConsent, sms, joined, gap int
+	name, email, phone, emailConsent, sms, joined, gap int
 }
 
 // total is the width of a row: every cell is padded or cut to its column.
@@ -24,7 +24,42 @@ func (c memberColumns) total() int {
 	if c.joined > 0 {
 		w += c.gap + c.joined
 	}
+	if c.name > 0 {
+		w += c.name + c.gap
+	}
 	return w
+}
+
+// Widths of the name column, shown in wide windows: it takes what the email
+// column does not need, between its least and its most.
+const (
+	memberMinNameWidth = 12
+	memberMaxNameWidth = 32
+	// memberWideEmail is as wide as the email column stays whole before a
+	// name column takes what is left.
+	memberWideEmail = 36
+)
+
+// shareWithNames gives a name column, in front of the email column, the
+// width the email column does not need when the window is wide: the
+// email column keeps its widest address (emailWidth, up to
+// memberWideEmail, at least memberMinEmailWidth), the name column takes up
+// to its widest name (nameWidth) or memberMaxNameWidth, and the email column
+// then grows no wider than its widest address, leaving the rest of a very
+// wide window blank at the right rather than inside one column.
+func (c *memberColumns) shareWithNames(emailWidth, nameWidth int) {
+	if c.joined == 0 {
+		return
+	}
+	keep := max(min(emailWidth, memberWideEmail), memberMinEmailWidth)
+	if c.emailConsent > memberEmailConsentWidth {
+		keep = max(keep, memberReasonEmailWidth) // widened for reasons: see widenForReasons
+	}
+	if room := c.email - keep - c.gap; nameWidth > 0 && room >= memberMinNameWidth {
+		c.name = min(room, max(nameWidth, len("name")), memberMaxNameWidth)
+		c.email -= c.name + c.gap
+	}
+	c.email = min(c.email, max(emailWidth, keep)) // only ever narrower
 }
 
 // layoutMemberColumns gives the email column what the fixed ones leave:
@@ -57,6 +92,7 @@ func (v *membersView) View() string {
 	visible := v.visibleRows()
 	cols := layoutMemberColumns(v.width, min(max(t.phoneWidth, v.all.phoneWidth, memberMinPhoneWidth), memberMaxPhoneWidth),
 		max(t.reasonWidth, v.all.reasonWidth), max(t.smsWidth, v.all.smsWidth))
+	cols.shareWithNames(max(t.emailWidth, v.all.emailWidth), max(t.nameWidth, v.all.nameWidth))
 	var b strings.Builder
 	b.Grow((visible + 4) * (cols.total() + 48))
 	if line := v.lookupLine(); line != "" {
@@ -134,6 +170,9 @@ func (v *membersView) emptyText() string {
 func (v *membersView) headerLine(cols memberColumns) string {
 	var b strings.Builder
 	memberPad(&b, memberMarkerWidth)
+	if cols.name > 0 {
+		memberCell(&b, "name", cols.name, cols.gap)
+	}
 	memberCell(&b, "email", cols.email, cols.gap)
 	memberCell(&b, "phone", cols.phone, cols.gap)
 	memberCell(&b, "email consent", cols.emailConsent, cols.gap)
@@ -232,6 +271,9 @@ func (v *membersView) plainRow(r *memberRow, cols memberColumns) string {
 // given.
 func (v *membersView) writeCells(b *strings.Builder, r *memberRow, cols memberColumns, p *memberPaint) {
 	memberPad(b, memberMarkerWidth)
+	if cols.name > 0 {
+		memberCell(b, cmp.Or(r.name, "—"), cols.name, cols.gap)
+	}
 	memberCell(b, cmp.Or(r.email, "—"), cols.email, cols.gap)
 	v.writePhone(b, r, cols)
 	words, w := r.emailCell(cols)

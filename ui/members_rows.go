@@ -14,6 +14,7 @@ import (
 // what is shown and the profile id: a few short strings and two bytes.
 type memberRow struct {
 	id     string
+	name   string // first and last name, sanitised
 	email  string
 	phone  string // E.164 as Klaviyo sent it, sanitised
 	region string // "SI"; "PR?" when only likely; "?" when unknown
@@ -34,6 +35,7 @@ func newMemberRow(rules model.PhoneRules, listID string, p client.Profile) membe
 	email := p.Subscriptions.Channel(model.EmailMarketing)
 	r := memberRow{
 		id:           model.SanitizeText(p.ID),
+		name:         model.SanitizeText(strings.TrimSpace(p.Name())),
 		email:        model.SanitizeText(p.Email),
 		phone:        model.SanitizeText(p.PhoneNumber),
 		joined:       memberJoined(p.JoinedGroupAt),

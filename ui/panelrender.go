@@ -12,21 +12,39 @@ import (
 
 // View is the panel at width: the prompt or outcome of an unsubscribe, the
 // consent card, then the lists when they were asked for.
-func (p *profilePanel) View(width int) string {
+func (p *profilePanel) View(width int) string { return strings.Join(p.body(width).lines, "\n") }
+
+// body is the panel as lines for a viewport. Its focus is what asks or
+// answers the agent (statusView: a step of an unsubscribe, its outcome, a
+// notice) and, while a channel is being chosen, the channel under the
+// cursor.
+func (p *profilePanel) body(width int) body {
 	s := p.c.styles
-	var parts []string
+	var b body
+	var status span
 	if top := p.statusView(width); top != "" {
-		parts = append(parts, top)
+		status = b.add(top)
+		b.focus = status
 	}
 	var choice *cardChoice
 	if p.mode != panelIdle {
 		choice = &cardChoice{cursor: p.cursor, selectable: p.canChoose, chosen: p.mode != panelChoosing}
 	}
-	parts = append(parts, renderConsentCard(p.profile, s, width, choice))
-	if lists := p.listsView(width); lists != "" && p.mode != panelScoping {
-		parts = append(parts, lists)
+	if p.profile.Subscriptions == nil {
+		b.add(renderConsentCard(p.profile, s, width, choice))
+	} else {
+		for _, ch := range model.Channels {
+			sp := b.add(renderChannel(p.profile.Subscriptions.Channel(ch), s, width, choice))
+			if p.mode == panelChoosing && ch == p.cursor {
+				b.focus = span{sp.first, sp.first + 1} // its label, and the rows under it that fit
+				b.context = status                     // the question, when it fits too
+			}
+		}
 	}
-	return strings.Join(parts, "\n")
+	if lists := p.listsView(width); lists != "" && p.mode != panelScoping {
+		b.add(lists)
+	}
+	return b
 }
 
 // statusView is what is above the card: the step of an unsubscribe being
@@ -138,9 +156,9 @@ func (p *profilePanel) scopeView(width int) string {
 		}
 		lines = append(lines, marker+text)
 	}
-	option(0, wrap("on the whole account", max(width-2, 10)))
+	option(0, indentWrap("on the whole account", max(width-2, 1), 2))
 	for i, l := range p.lists {
-		option(i+1, wrap(fmt.Sprintf("through list %s (%s), taking them off it", model.SanitizeText(l.Name), model.SanitizeText(l.ID)), max(width-2, 10)))
+		option(i+1, indentWrap(fmt.Sprintf("through list %s (%s), taking them off it", model.SanitizeText(l.Name), model.SanitizeText(l.ID)), max(width-2, 1), 2))
 	}
 	switch {
 	case p.listsReq.running():

@@ -42,9 +42,9 @@ func renderPhoneLine(a model.PhoneAnalysis, sendsEmail bool, s *styles, width in
 	}
 	lines := []string{}
 	if len(facts) > 0 {
-		lines = append(lines, s.Muted.Width(max(width, 20)).Render(strings.Join(facts, " · ")))
+		lines = append(lines, s.Muted.Width(max(width, 1)).Render(strings.Join(facts, " · ")))
 	}
-	lines = append(lines, lipgloss.NewStyle().Width(max(width, 20)).Render(verdict))
+	lines = append(lines, lipgloss.NewStyle().Width(max(width, 1)).Render(verdict))
 	return strings.Join(lines, "\n")
 }
 
@@ -56,5 +56,5 @@ func renderEmailLine(a model.EmailAnalysis, s *styles, width int) string {
 	} else {
 		line = s.Bad.Render("✗ " + a.Reason)
 	}
-	return lipgloss.NewStyle().Width(max(width, 20)).Render(line)
+	return lipgloss.NewStyle().Width(max(width, 1)).Render(line)
 }

@@ -192,9 +192,12 @@ func (p *pickerView) View() string {
 	var b strings.Builder
 	b.WriteString(p.filter.View() + "\n\n")
 	start, end := p.win.span(p.listHeight())
+	// The name column takes what the marker, the id and the opt-in
+	// ("single opt-in") leave, from 12 to 32 cells.
+	nameWidth := min(max(p.width-2-1-8-1-13, 12), 32)
 	for i := start; i < end; i++ {
 		l := p.lists[p.shown[i]]
-		line := fmt.Sprintf("%-32s %-8s %s", model.SanitizeShort(l.Name, 32), model.SanitizeText(l.ID), l.OptInName())
+		line := fmt.Sprintf("%-*s %-8s %s", nameWidth, model.SanitizeShort(l.Name, nameWidth), model.SanitizeText(l.ID), l.OptInName())
 		if i == p.win.cursor {
 			b.WriteString(s.Key.Render("› ") + s.Label.Render(line) + "\n")
 		} else {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -22,6 +21,10 @@ type profileView struct {
 	err   error
 	panel *profilePanel
 	width int
+	// height is the room for the view's lines; vp is their window on
+	// screen.
+	height int
+	vp     viewport
 }
 
 // newProfileView returns the view of profile id; it loads on Init.
@@ -83,11 +86,21 @@ func (v *profileView) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	cmd, _ := v.panel.Update(msg)
+	cmd, handled := v.panel.Update(msg)
+	if !handled && v.panel.idle() {
+		switch {
+		case key.Matches(msg, k.Up):
+			v.vp.scroll(-1)
+		case key.Matches(msg, k.Down):
+			v.vp.scroll(1)
+		}
+	}
 	return cmd
 }
 
-// View is the profile's summary and card, the load running, or its error.
+// View is the profile's summary and card in a window of lines (viewport)
+// that keeps what the panel asks or answers on screen, the load running,
+// or its error. Idle, ↑/↓ scroll it.
 func (v *profileView) View() string {
 	s := v.c.styles
 	switch {
@@ -99,7 +112,11 @@ func (v *profileView) View() string {
 	case v.panel == nil:
 		return ""
 	}
-	return strings.Join([]string{v.panel.summary(v.width, true), "", v.panel.View(v.width)}, "\n")
+	var b body
+	b.add(v.panel.summary(v.width, true))
+	b.add("")
+	b.addBody(v.panel.body(v.width))
+	return v.vp.render(b, v.height, v.c.styles)
 }
 
 // Title names the view in the status line.
@@ -123,7 +140,7 @@ func (v *profileView) EscIsMine() bool {
 }
 
 // SetSize sets the width the view renders to.
-func (v *profileView) SetSize(width, _ int) { v.width = width }
+func (v *profileView) SetSize(width, height int) { v.width, v.height = width, height }
 
 // ShortHelp is the footer for the view's state.
 func (v *profileView) ShortHelp() []key.Binding {

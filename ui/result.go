@@ -18,9 +18,11 @@ import (
 // resultView shows what came of a submit: one row per requested channel
 // with its verified outcome, or the API's error verbatim.
 type resultView struct {
-	c     *common
-	out   changeOutcome
-	width int
+	c             *common
+	out           changeOutcome
+	width, height int
+	// vp is the window of the result's lines on screen; ↑/↓ scroll it.
+	vp viewport
 }
 
 func newResultView(c *common, out changeOutcome) *resultView { return &resultView{c: c, out: out} }
@@ -39,11 +41,25 @@ func (v *resultView) Update(msg tea.Msg) tea.Cmd {
 		return back
 	case key.Matches(k, v.c.keys.OpenProfile) && v.out.Verification.ProfileID != "":
 		return open(newProfileView(v.c, v.out.Verification.ProfileID))
+	case key.Matches(k, v.c.keys.Up):
+		v.vp.scroll(-1)
+	case key.Matches(k, v.c.keys.Down):
+		v.vp.scroll(1)
 	}
 	return nil
 }
 
+// View is the result in a window of lines (viewport) of the view's
+// height.
 func (v *resultView) View() string {
+	var b body
+	b.add(strings.TrimSuffix(v.text(), "\n"))
+	return v.vp.render(b, v.height, v.c.styles)
+}
+
+// text is the result: what was asked, each channel's outcome, any error,
+// and the read-back.
+func (v *resultView) text() string {
 	s := v.c.styles
 	o := v.out
 	var b strings.Builder
@@ -61,7 +77,11 @@ func (v *resultView) View() string {
 		return b.String()
 	}
 	for _, ch := range o.Verification.Channels {
-		b.WriteString(fmt.Sprintf("  %-18s %s\n", ch.Channel.Label(), v.outcomeLine(ch)))
+		if v.width-resultIndent < resultMinWidth { // narrow: the outcome under its channel
+			b.WriteString(fmt.Sprintf("  %s\n    %s\n", ch.Channel.Label(), v.outcomeLine(ch, 4)))
+			continue
+		}
+		b.WriteString(fmt.Sprintf("  %-18s %s\n", ch.Channel.Label(), v.outcomeLine(ch, resultIndent)))
 	}
 	if o.Err != nil {
 		b.WriteString("\n" + outcomeErrorLine(o, s, v.width) + "\n")
@@ -71,22 +91,29 @@ func (v *resultView) View() string {
 	}
 	b.WriteString("\n")
 	if id := o.Verification.ProfileID; id != "" {
-		b.WriteString(s.Muted.Render(fmt.Sprintf("Profile %s · read back %d time(s) in %s",
-			model.SanitizeText(id), o.Verification.Polls, o.Verification.Took.Round(10*time.Millisecond))) + "\n")
+		b.WriteString(s.Muted.Render(wrap(fmt.Sprintf("Profile %s · read back %d time(s) in %s",
+			model.SanitizeText(id), o.Verification.Polls, o.Verification.Took.Round(10*time.Millisecond)), v.width)) + "\n")
 	}
 	return b.String()
 }
 
+// resultIndent is where a channel's outcome starts after its label;
+// below resultMinWidth cells of room the outcome goes under the label.
+const (
+	resultIndent   = 21
+	resultMinWidth = 24
+)
+
 // outcomeLine is one channel's outcome (present.Outcome), styled by its
-// tone. A channel verified SUBSCRIBED that Klaviyo cannot send to says so
-// under it, and why.
-func (v *resultView) outcomeLine(ch client.ChannelResult) string {
+// tone, wrapped to the room after indent cells. A channel verified
+// SUBSCRIBED that Klaviyo cannot send to says so under it, and why.
+func (v *resultView) outcomeLine(ch client.ChannelResult, indent int) string {
 	s := v.c.styles
-	width := max(v.width-21, 20)
+	width := max(v.width-indent, 1)
 	text, tone := present.Outcome(ch)
-	line := renderIndented(toneStyle(s, tone), text, width, 21)
+	line := renderIndented(toneStyle(s, tone), text, width, indent)
 	if w := present.Warning(ch); w != "" {
-		line += "\n" + strings.Repeat(" ", 21) + renderIndented(s.Bad, w, width, 21)
+		line += "\n" + strings.Repeat(" ", indent) + renderIndented(s.Bad, w, width, indent)
 	}
 	return line
 }
@@ -106,7 +133,7 @@ func renderIndented(style lipgloss.Style, text string, width, indent int) string
 
 func (v *resultView) Title() string { return "result" }
 
-func (v *resultView) SetSize(width, _ int) { v.width = width }
+func (v *resultView) SetSize(width, height int) { v.width, v.height = width, height }
 
 func (v *resultView) ShortHelp() []key.Binding {
 	k := v.c.keys
@@ -129,7 +156,7 @@ func wrap(text string, width int) string { return indentWrap(text, width, 0) }
 // indentWrap wraps text (its runs of white space made one space) to width
 // cells and indents every line after the first by indent spaces.
 func indentWrap(text string, width, indent int) string {
-	width = max(width, 10)
+	width = max(width, 1) // never wider than the room: a narrower wrap splits words
 	newline := "\n" + strings.Repeat(" ", indent)
 	var b strings.Builder
 	used := 0 // cells on the current line
@@ -146,7 +173,7 @@ func indentWrap(text string, width, indent int) string {
 		}
 		for w > width { // a word longer than a whole line (used is 0 here)
 			part := ansi.Truncate(word, width, "")
-			if part == "" { // cannot be at 10 cells or more; never loop
+			if part == "" { // a character wider than the line: never loop
 				part = string([]rune(word)[:1])
 			}
 			b.WriteString(part + newline)
