@@ -33,7 +33,7 @@ func TestConsentRequestCheck(t *testing.T) {
 		{name: "nothing at all", req: ConsentRequest{},
 			problems: []string{"email: give an email address or a phone number", "channels: choose at least one channel"}},
 		{name: "invalid email and phone", req: ConsentRequest{Email: "x@", Phone: "+1 call", Channels: []Channel{EmailMarketing}},
-			problems: []string{"email: missing the domain", "phone: letters are not part"}},
+			problems: []string{"email: no domain yet", "phone: letters are not part"}},
 		{name: "duplicate and unknown channels", req: ConsentRequest{Email: "x@example.com", Channels: []Channel{EmailMarketing, EmailMarketing, "push"}},
 			problems: []string{"channels: Email marketing is asked for twice", `channels: unknown channel "push"`}},
 		{name: "bad list id", req: ConsentRequest{ListID: "Y6n/../x", Email: "x@example.com", Channels: []Channel{EmailMarketing}},
