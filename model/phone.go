@@ -386,6 +386,18 @@ func (r PhoneRules) incomplete(a *PhoneAnalysis, nsn, keepTyping string) {
 	}
 }
 
+// Unfinished is what an incomplete number is refused with when it is
+// submitted or looked up: that it is incomplete, not the SMS reason a
+// likely region may already give ("incomplete: +386 31 234 so far, finish
+// the number").
+func (a PhoneAnalysis) Unfinished() string {
+	so := SanitizeShort(a.Formatted, maxQuote)
+	if so == "" {
+		so = "the number"
+	}
+	return "incomplete: " + so + " so far, finish the number"
+}
+
 // emailUnaffected closes the reason SMS consent cannot be recorded: said
 // to a person whose email consent is being sent too (see ReasonFor).
 const emailUnaffected = " Email consent is unaffected."

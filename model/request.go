@@ -106,7 +106,7 @@ func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 		case a.Status == PhoneIncomplete:
 			// Not the SMS reason a likely region may already give: the
 			// number is not finished, and that comes first.
-			add("phone", "incomplete: %s so far, finish the number", SanitizeShort(a.Formatted, maxQuote))
+			add("phone", "%s", a.Unfinished())
 		case !a.Valid:
 			add("phone", "%s", a.Reason)
 		case r.WantsSMS() && !a.SMSEligible:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -239,6 +240,7 @@ func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 	case fieldEmail:
 		before := v.email.Value()
 		v.email, cmd = v.email.Update(msg)
+		v.notePasteCut(msg, "Email", before, v.email.Value())
 		if v.email.Value() != before {
 			v.emailA = model.AnalyzeEmail(v.email.Value())
 			v.recheck()
@@ -246,12 +248,27 @@ func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 	case fieldPhone:
 		before := v.phone.Value()
 		v.phone, cmd = v.phone.Update(msg)
+		v.notePasteCut(msg, "Phone", before, v.phone.Value())
 		if v.phone.Value() != before {
 			v.phoneA = v.c.rules.Analyze(v.phone.Value())
 			v.recheck()
 		}
 	}
 	return cmd
+}
+
+// notePasteCut says so in the notice when a paste into field did not fit
+// under the input's limit and was cut (before and after are the field's
+// value around it): the end of what was pasted is missing.
+func (v *formView) notePasteCut(msg tea.Msg, field, before, after string) {
+	p, ok := msg.(tea.PasteMsg)
+	if !ok {
+		return
+	}
+	if utf8.RuneCountInString(before)+utf8.RuneCountInString(p.Content) > formInputLimit &&
+		utf8.RuneCountInString(after) >= formInputLimit {
+		v.notice = fmt.Sprintf("The paste into %s was cut at %d characters: check the end of what you pasted.", field, formInputLimit)
+	}
 }
 
 // toggle flips the focused consent toggle; an SMS toggle cannot be turned
