@@ -318,7 +318,7 @@ func (r PhoneRules) notValid(a *PhoneAnalysis, num *phonenumbers.PhoneNumber, cc
 	case a.Likely == "" || a.Likely == nonGeographic:
 		a.Reason = fmt.Sprintf("not a valid number: check the digits after +%d", cc)
 	default:
-		a.Reason = fmt.Sprintf("not a valid number in %s: check the digits after +%d", countryInSentence(a.Likely), cc)
+		a.Reason = fmt.Sprintf("not a valid number in %s: check the digits after +%d", CountryInSentence(a.Likely), cc)
 	}
 }
 
@@ -341,11 +341,11 @@ func (r PhoneRules) valid(a *PhoneAnalysis, num *phonenumbers.PhoneNumber, cc in
 		a.Reason = notSMSCountry(a.Region, cc, nsn, r.Policy)
 	case !canText:
 		a.Reason = fmt.Sprintf("%s in %s cannot receive texts — SMS consent would not be recorded."+emailUnaffected,
-			cannotText(typ), countryInSentence(a.Region))
+			cannotText(typ), CountryInSentence(a.Region))
 	case typ == phonenumbers.MOBILE:
-		a.Reason = fmt.Sprintf("SMS consent can be recorded: a mobile number in %s", countryInSentence(a.Region))
+		a.Reason = fmt.Sprintf("SMS consent can be recorded: a mobile number in %s", CountryInSentence(a.Region))
 	default:
-		a.Reason = fmt.Sprintf("SMS consent can be recorded: a number in %s that can receive texts", countryInSentence(a.Region))
+		a.Reason = fmt.Sprintf("SMS consent can be recorded: a number in %s that can receive texts", CountryInSentence(a.Region))
 	}
 }
 
@@ -434,15 +434,15 @@ func notSMSCountry(region string, cc int, nsn string, policy *SMSPolicy) string 
 	}
 	shares := ""
 	if main != "" && main != region && policy.Allows(main) {
-		shares = fmt.Sprintf(" (it shares +%d with %s)", cc, countryInSentence(main))
+		shares = fmt.Sprintf(" (it shares +%d with %s)", cc, CountryInSentence(main))
 	}
 	return fmt.Sprintf("%s (%s) is not an SMS country for this account%s — SMS consent would not be recorded."+emailUnaffected,
 		CountryName(region), prefix, shares)
 }
 
-// countryInSentence names a region as it reads mid-sentence: "the United
+// CountryInSentence names a region as it reads mid-sentence: "the United
 // States", "Slovenia".
-func countryInSentence(region string) string {
+func CountryInSentence(region string) string {
 	name := CountryName(region)
 	if strings.HasPrefix(name, "United ") || strings.HasSuffix(name, " Islands") || name == "Netherlands" {
 		return "the " + name

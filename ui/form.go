@@ -81,6 +81,9 @@ type formView struct {
 	discarding bool
 	// discardQuestion is the discard prompt's y/N.
 	discardQuestion question
+	// region is the region chosen with ctrl+r for a number typed without
+	// "+" when no default region is set (formregion.go), "" until then.
+	region string
 }
 
 // newFormView returns an empty subscribe form.
@@ -117,7 +120,7 @@ func (v *formView) Init() tea.Cmd {
 // analyse reads both inputs (a new or cleared form); a keystroke analyses
 // only the field it changed (updateInput).
 func (v *formView) analyse() {
-	v.phoneA = v.c.rules.Analyze(v.phone.Value())
+	v.phoneA = v.phoneRules().Analyze(v.phone.Value())
 	v.emailA = model.AnalyzeEmail(v.email.Value())
 }
 
@@ -180,6 +183,7 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 		v.phone.SetValue("")
 		v.on = map[model.Channel]bool{}
 		v.problems, v.notice, v.refused = nil, "", false
+		v.region = ""
 		v.analyse()
 		return v.setFocus(fieldEmail)
 	case tea.KeyPressMsg:
@@ -224,6 +228,9 @@ func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return v.setFocus(v.focus + 1)
+	case key.Matches(msg, k.ReadAs) && v.regionOffer() != "":
+		v.readAs(v.regionOffer())
+		return nil
 	case key.Matches(msg, k.Toggle) && toggleChannel[v.focus] != "":
 		v.toggle()
 		return nil
@@ -250,7 +257,7 @@ func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 		v.phone, cmd = v.phone.Update(msg)
 		v.notePasteCut(msg, "Phone", before, v.phone.Value())
 		if v.phone.Value() != before {
-			v.phoneA = v.c.rules.Analyze(v.phone.Value())
+			v.phoneA = v.phoneRules().Analyze(v.phone.Value())
 			v.recheck()
 		}
 	}
@@ -321,7 +328,7 @@ func (v *formView) submit() tea.Cmd {
 // check, then the request's), and the request as it would be sent.
 func (v *formView) check() (model.CheckedRequest, []model.Problem) {
 	problems := v.listProblems()
-	checked, more := v.request().Check(v.c.rules)
+	checked, more := v.request().Check(v.phoneRules())
 	return checked, append(problems, more...)
 }
 
@@ -420,6 +427,9 @@ func (v *formView) View() string {
 	}
 	line(fieldPhone, "Phone", v.phone.View())
 	under(renderPhoneLine(v.phoneA, v.request().SendsEmail(), s, lineWidth))
+	if offer := v.regionOffer(); offer != "" {
+		under(s.Muted.Render(wrap(fmt.Sprintf("ctrl+r reads it as a number of %s (%s)", model.CountryInSentence(offer), offer), lineWidth)))
+	}
 	for _, f := range []formField{fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional} {
 		line(f, toggleChannel[f].Label(), v.toggleView(toggleChannel[f]))
 	}
@@ -517,6 +527,9 @@ func (v *formView) ShortHelp() []key.Binding {
 		return []key.Binding{k.PickList, k.Next, k.Submit, k.Back, k.Help}
 	case fieldSubmit:
 		return []key.Binding{k.SubmitButton, k.Prev, k.Back, k.Help}
+	}
+	if v.regionOffer() != "" {
+		return []key.Binding{k.ReadAs, k.Next, k.Submit, k.Back}
 	}
 	return []key.Binding{k.Next, k.Prev, k.Submit, k.Back}
 }

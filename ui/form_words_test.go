@@ -51,3 +51,31 @@ func TestFormPhoneFullWidthAndGrouping(t *testing.T) {
 	typeAndWait(t, a, "＋３８６ ３１ ２３４")
 	wantScreen(t, a, "+386 31 234 · probably Slovenia (SI)")
 }
+
+// TestFormOffersARegionForANationalNumber: with no default region, a
+// number typed without + says how to set one, and ctrl+r reads it as a
+// number of the policy's countries in turn.
+func TestFormOffersARegionForANationalNumber(t *testing.T) {
+	a, _ := newSandboxApp(t, 100, 30)
+	typeAndWait(t, a, "s")
+	pressAndWait(t, a, tea.KeyTab, 0)
+	typeAndWait(t, a, "201 555 0123")
+	wantScreen(t, a, "✗ start with + and the country code, or set default_region in config.toml",
+		"ctrl+r reads it as a number of the United States (US)")
+	pressAndWait(t, a, 'r', tea.ModCtrl)
+	wantScreen(t, a, "national format, default region US", "✓ SMS consent can be recorded",
+		"Phone read as a number of the United States (US)", "ctrl+r reads it as a number of Canada (CA)")
+	pressAndWait(t, a, 'r', tea.ModCtrl)
+	wantScreen(t, a, "default region CA")
+}
+
+// TestFormOffersNoRegionForAnInternationalNumber: "+…" needs none.
+func TestFormOffersNoRegionForAnInternationalNumber(t *testing.T) {
+	a, _ := newSandboxApp(t, 100, 30)
+	typeAndWait(t, a, "s")
+	pressAndWait(t, a, tea.KeyTab, 0)
+	typeAndWait(t, a, "+1 201 555 0123")
+	if strings.Contains(screen(a), "ctrl+r") {
+		t.Errorf("an international number is offered a region:\n%s", screen(a))
+	}
+}
