@@ -31,6 +31,22 @@ type Outcome struct {
 // Cancelled reports whether the agent cancelled the request.
 func (o Outcome) Cancelled() bool { return errors.Is(o.Err, context.Canceled) }
 
+// cancelledWords say a cancelled request's error as the agent did it.
+const cancelledWords = "you cancelled it"
+
+// ErrText is the outcome's error in words: "you cancelled it" when the
+// agent did (never Go's "context canceled"), else the error's text; ""
+// when there is none.
+func (o Outcome) ErrText() string {
+	switch {
+	case o.Err == nil:
+		return ""
+	case o.Cancelled():
+		return cancelledWords
+	}
+	return o.Err.Error()
+}
+
 // State is the journal state the outcome leaves its entry in.
 func (o Outcome) State() journal.State {
 	switch {
@@ -63,7 +79,7 @@ func (o Outcome) State() journal.State {
 func (o Outcome) Summary() string {
 	switch {
 	case !o.Sent && o.Err != nil:
-		why := strings.TrimPrefix(o.Err.Error(), "not sent: ")
+		why := strings.TrimPrefix(o.ErrText(), "not sent: ")
 		switch o.State() {
 		case journal.StateRefused:
 			return "refused, nothing changed: " + why
@@ -72,7 +88,7 @@ func (o Outcome) Summary() string {
 		}
 		return "not sent: " + why
 	case o.Err != nil:
-		return "accepted by Klaviyo; verification did not finish: " + o.Err.Error()
+		return "accepted by Klaviyo; verification did not finish: " + o.ErrText()
 	}
 	parts := make([]string, 0, len(o.Verification.Channels))
 	for _, ch := range o.Verification.Channels {

@@ -19,11 +19,11 @@ func TestAnalyzeEmail(t *testing.T) {
 		{input: "", reason: "enter an email address"},
 		{input: "Sarah Mason <sarah@example.com>", reason: "without a name or <brackets>"},
 		{input: "sarah mason@example.com", reason: "no spaces"},
-		{input: "sarah.example.com", reason: "missing @"},
+		{input: "sarah.example.com", reason: "no @ yet"},
 		{input: "a@b@example.com", reason: "exactly one @"},
 		{input: "@example.com", reason: "missing the name before @"},
-		{input: "sarah@", reason: "missing the domain"},
-		{input: "sarah@localhost", reason: "needs a dot"},
+		{input: "sarah@", reason: "no domain yet"},
+		{input: "sarah@localhost", reason: "has no dot yet"},
 		{input: ".sarah@example.com", reason: "cannot start or end with a dot"},
 		{input: "sa..rah@example.com", reason: "two dots in a row"},
 		{input: "sarah@example..com", reason: "two dots in a row"},
@@ -55,5 +55,64 @@ func TestAnalyzeEmail(t *testing.T) {
 				t.Errorf("Reason = %q, want it to contain %q", a.Reason, tt.reason)
 			}
 		})
+	}
+}
+
+// TestEmailPartialInput: what more typing can still make an address is
+// partial ("keep typing" on screen); a definite error is not.
+func TestEmailPartialInput(t *testing.T) {
+	tests := []struct {
+		input   string
+		partial bool
+		reason  string
+	}{
+		{"s", true, "no @ yet"},
+		{"sarah.", true, "no @ yet"},
+		{"sarah@", true, "no domain yet"},
+		{"sarah@gmail", true, `"gmail" has no dot yet`},
+		{"sarah@gmail.", true, "ends in a dot"},
+		{"sarah@gmail.c", true, "not a top-level domain yet"},
+		{"a@b@c", false, "exactly one @"},
+		{"sarah mason", false, "no spaces"},
+		{".sarah", false, "cannot start or end with a dot"},
+		{"sa(rah", false, "not allowed before @"},
+		{"sarah@exa_mple", false, "not allowed in the domain"},
+		{"sarah@example..", false, "two dots in a row"},
+		{"sarah@example.123", false, "not a top-level domain"},
+	}
+	for _, tt := range tests {
+		a := AnalyzeEmail(tt.input)
+		if a.Valid || a.Partial != tt.partial || !strings.Contains(a.Reason, tt.reason) {
+			t.Errorf("AnalyzeEmail(%q) = valid %v partial %v %q, want partial %v with %q", tt.input, a.Valid, a.Partial, a.Reason, tt.partial, tt.reason)
+		}
+	}
+}
+
+// TestEmailDomainTypos: a likely typo of a common domain is a warning on a
+// valid address; the common domains and others are left alone.
+func TestEmailDomainTypos(t *testing.T) {
+	tests := map[string]string{
+		"ana@gmail.con":     "gmail.com",
+		"ana@gmial.com":     "gmail.com",
+		"ana@hotmial.com":   "hotmail.com",
+		"ana@yaho.com":      "yahoo.com",
+		"ana@outlok.com":    "outlook.com",
+		"ana@GMAIL.CON":     "gmail.com",
+		"ana@gmail.com":     "",
+		"ana@yahoo.co.uk":   "",
+		"ana@example.com":   "",
+		"ana@me.co":         "",
+		"ana@klaviyo.com":   "",
+		"ana@gmaill.comm":   "",
+		"ana@hotmail.co.uk": "",
+	}
+	for input, want := range tests {
+		a := AnalyzeEmail(input)
+		if !a.Valid || a.Suggestion != want {
+			t.Errorf("AnalyzeEmail(%q): valid %v Suggestion %q, want %q", input, a.Valid, a.Suggestion, want)
+		}
+		if want != "" && !strings.Contains(a.Reason, "did you mean "+want+"?") {
+			t.Errorf("AnalyzeEmail(%q).Reason = %q", input, a.Reason)
+		}
 	}
 }

@@ -66,6 +66,11 @@ type PhoneAnalysis struct {
 	// outside the SMS policy: no way of finishing the number can carry SMS
 	// consent, so the form can say so before the last digit.
 	RegionRuledOut bool `json:"-"`
+
+	// echo is the input as typed, its digits and "+" made ASCII and its
+	// runs of space made one: what a partial number is shown as when the
+	// agent grouped the digits.
+	echo string
 }
 
 // Analyze reads raw input as typed (any spacing, dashes, dots, parentheses;
@@ -84,7 +89,8 @@ func (r PhoneRules) Analyze(input string) PhoneAnalysis {
 		a.Reason = fmt.Sprintf("too long: a phone number has at most %d digits", maxE164Digits)
 		return a
 	}
-	digits, international, problem := scanPhone(text)
+	digits, international, echo, problem := scanPhone(text)
+	a.echo = echo
 	if problem != "" {
 		a.Reason = problem
 		return a
@@ -105,7 +111,7 @@ func (r PhoneRules) Analyze(input string) PhoneAnalysis {
 		text = "+" + digits
 	} else {
 		if r.DefaultRegion == "" {
-			a.Reason = "start with + and the country code (no default region is set for numbers without one)"
+			a.Reason = NoDefaultRegionReason
 			return a
 		}
 		region = r.DefaultRegion
@@ -130,26 +136,87 @@ func (r PhoneRules) Analyze(input string) PhoneAnalysis {
 
 // scanPhone checks every character of trimmed input and returns its digits,
 // whether it is written internationally ("+…", or "00…" with no default
-// region needed), or a reason the input cannot be a phone number.
-func scanPhone(text string) (digits string, international bool, problem string) {
-	var b strings.Builder
+// region needed), the input as echoed back (digits and "+" in ASCII, the
+// agent's separators kept, runs of space made one), or a reason the input
+// cannot be a phone number. Full-width digits and "＋" (from an East Asian
+// keyboard or a copied document) and other decimal digits read as 0-9.
+func scanPhone(text string) (digits string, international bool, echo, problem string) {
+	var b, e strings.Builder
+	space := false
 	for i, ch := range text {
+		ch = foldPhoneRune(ch)
+		if d, ok := digitValue(ch); ok {
+			b.WriteByte(d)
+			e.WriteByte(d)
+			space = false
+			continue
+		}
 		switch {
-		case ch >= '0' && ch <= '9':
-			b.WriteRune(ch)
 		case ch == '+':
 			if i != 0 {
-				return "", false, `"+" can only come first, before the country code`
+				return "", false, "", `"+" can only come first, before the country code`
 			}
 			international = true
-		case ch == ' ' || ch == '-' || ch == '.' || ch == '(' || ch == ')' || ch == '/' || ch == '\u00a0' || ch == '\t':
+			e.WriteByte('+')
+		case ch == ' ' || ch == '\u00a0' || ch == '\t' || ch == '\u3000':
+			if !space {
+				e.WriteByte(' ')
+			}
+			space = true
+			continue
+		case ch == '-' || ch == '.' || ch == '(' || ch == ')' || ch == '/':
+			e.WriteRune(ch)
 		case unicode.IsLetter(ch):
-			return "", false, fmt.Sprintf("letters are not part of a phone number: remove %q", letterRun(text[i:]))
+			return "", false, "", fmt.Sprintf("letters are not part of a phone number: remove %q", letterRun(text[i:]))
 		default:
-			return "", false, fmt.Sprintf("%q is not part of a phone number", ch)
+			return "", false, "", fmt.Sprintf("%q is not part of a phone number", ch)
+		}
+		space = false
+	}
+	return b.String(), international, e.String(), ""
+}
+
+// foldPhoneRune maps the full-width forms of "+" and the separators to
+// ASCII; every other rune is returned as it is.
+func foldPhoneRune(ch rune) rune {
+	switch ch {
+	case '＋':
+		return '+'
+	case '－', '‐', '‑', '‒', '–', '—':
+		return '-'
+	case '．':
+		return '.'
+	case '（':
+		return '('
+	case '）':
+		return ')'
+	case '／':
+		return '/'
+	}
+	return ch
+}
+
+// digitValue returns the ASCII digit of any Unicode decimal digit ("3",
+// "３", "٣"), and whether ch is one. Unicode lays out each script's digits
+// as a run of ten from zero, so the value is the offset in its run.
+func digitValue(ch rune) (byte, bool) {
+	if ch >= '0' && ch <= '9' {
+		return byte(ch), true
+	}
+	if ch < 0x80 || !unicode.Is(unicode.Nd, ch) {
+		return 0, false
+	}
+	for _, r := range unicode.Nd.R16 {
+		if rune(r.Lo) <= ch && ch <= rune(r.Hi) && r.Stride == 1 {
+			return '0' + byte((ch-rune(r.Lo))%10), true
 		}
 	}
-	return b.String(), international, ""
+	for _, r := range unicode.Nd.R32 {
+		if rune(r.Lo) <= ch && ch <= rune(r.Hi) && r.Stride == 1 {
+			return '0' + byte((ch-rune(r.Lo))%10), true
+		}
+	}
+	return 0, false
 }
 
 // nationalPart is what follows calling code cc in the digits of an
@@ -179,7 +246,12 @@ func (r PhoneRules) readCallingCode(a *PhoneAnalysis, digits string) bool {
 	if digits == "" {
 		a.Status = PhoneIncomplete
 		a.Formatted = "+"
-		a.Reason = "keep typing: the country code after +"
+		a.Reason = incompleteCountryCode
+		return false
+	}
+	if digits[0] == '0' {
+		a.Formatted = "+" + digits
+		a.Reason = "no country code starts with 0: after + comes the country code, such as 1 (US, Canada) or 44 (UK)"
 		return false
 	}
 	cc, nsn, ok := countryCodeOf(digits)
@@ -187,7 +259,7 @@ func (r PhoneRules) readCallingCode(a *PhoneAnalysis, digits string) bool {
 		if len(digits) < 3 {
 			a.Status = PhoneIncomplete
 			a.Formatted = "+" + digits
-			a.Reason = "keep typing: the country code after +"
+			a.Reason = incompleteCountryCode
 			return false
 		}
 		a.Formatted = "+" + digits
@@ -198,7 +270,7 @@ func (r PhoneRules) readCallingCode(a *PhoneAnalysis, digits string) bool {
 	if nsn == "" {
 		a.Formatted = fmt.Sprintf("+%d", cc)
 		a.Likely = guessRegion(cc, "")
-		r.incomplete(a, "", fmt.Sprintf("keep typing: the number after +%d", cc))
+		r.incomplete(a, "", fmt.Sprintf(incompleteAfter, cc))
 		return false
 	}
 	return true
@@ -217,7 +289,7 @@ func (r PhoneRules) parseFailed(a *PhoneAnalysis, err error, nsn string) {
 			a.Likely = guessRegion(a.CallingCode, nsn)
 			a.Formatted = fmt.Sprintf("+%d %s", a.CallingCode, nsn)
 		}
-		r.incomplete(a, nsn, "keep typing: the number is too short")
+		r.incomplete(a, nsn, incompleteNumber)
 	case errors.Is(err, phonenumbers.ErrNumTooLong):
 		a.Reason = fmt.Sprintf("too long: a phone number has at most %d digits", maxE164Digits)
 	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
@@ -240,13 +312,13 @@ func (r PhoneRules) notValid(a *PhoneAnalysis, num *phonenumbers.PhoneNumber, cc
 	possible := phonenumbers.IsPossibleNumberWithReason(num)
 	switch {
 	case possible != phonenumbers.TOO_LONG && len(nsn) < maxLen:
-		r.incomplete(a, nsn, "keep typing: the number is incomplete")
+		r.incomplete(a, nsn, incompleteNumber)
 	case possible == phonenumbers.TOO_LONG || len(nsn) > maxLen:
 		a.Reason = fmt.Sprintf("too long: at most %d digits after +%d", maxLen, cc)
 	case a.Likely == "" || a.Likely == nonGeographic:
 		a.Reason = fmt.Sprintf("not a valid number: check the digits after +%d", cc)
 	default:
-		a.Reason = fmt.Sprintf("not a valid number in %s: check the digits after +%d", countryInSentence(a.Likely), cc)
+		a.Reason = fmt.Sprintf("not a valid number in %s: check the digits after +%d", CountryInSentence(a.Likely), cc)
 	}
 }
 
@@ -269,13 +341,26 @@ func (r PhoneRules) valid(a *PhoneAnalysis, num *phonenumbers.PhoneNumber, cc in
 		a.Reason = notSMSCountry(a.Region, cc, nsn, r.Policy)
 	case !canText:
 		a.Reason = fmt.Sprintf("%s in %s cannot receive texts — SMS consent would not be recorded."+emailUnaffected,
-			typeDescriptions[typ], countryInSentence(a.Region))
+			cannotText(typ), CountryInSentence(a.Region))
 	case typ == phonenumbers.MOBILE:
-		a.Reason = fmt.Sprintf("SMS consent can be recorded: a mobile number in %s", countryInSentence(a.Region))
+		a.Reason = fmt.Sprintf("SMS consent can be recorded: a mobile number in %s", CountryInSentence(a.Region))
 	default:
-		a.Reason = fmt.Sprintf("SMS consent can be recorded: a number in %s that can receive texts", countryInSentence(a.Region))
+		a.Reason = fmt.Sprintf("SMS consent can be recorded: a number in %s that can receive texts", CountryInSentence(a.Region))
 	}
 }
+
+// The one phrasing of a number still being typed: "incomplete", then what
+// comes next.
+const (
+	incompleteCountryCode = "incomplete: keep typing the country code after +"
+	incompleteAfter       = "incomplete: keep typing the number after +%d"
+	incompleteNumber      = "incomplete: keep typing the number"
+)
+
+// NoDefaultRegionReason is why a number without "+" cannot be read when no
+// default region is set, and the two ways out.
+const NoDefaultRegionReason = "start with + and the country code, or set default_region in config.toml " +
+	`(default_region = "US") to read numbers typed without it`
 
 // incomplete finishes the analysis of a number still being typed, whose
 // national part so far is nsn: when its region is already known and SMS
@@ -283,6 +368,9 @@ func (r PhoneRules) valid(a *PhoneAnalysis, num *phonenumbers.PhoneNumber, cc in
 // typing more will not change it.
 func (r PhoneRules) incomplete(a *PhoneAnalysis, nsn, keepTyping string) {
 	a.Status = PhoneIncomplete
+	if strings.ContainsAny(strings.TrimPrefix(a.echo, "+"), " -.()/") {
+		a.Formatted = a.echo // the agent's own grouping: "+386 31 234"
+	}
 	cc := a.CallingCode
 	if cc == 0 && a.Likely != "" {
 		cc = phonenumbers.GetCountryCodeForRegion(a.Likely)
@@ -296,6 +384,18 @@ func (r PhoneRules) incomplete(a *PhoneAnalysis, nsn, keepTyping string) {
 	default:
 		a.Reason = keepTyping
 	}
+}
+
+// Unfinished is what an incomplete number is refused with when it is
+// submitted or looked up: that it is incomplete, not the SMS reason a
+// likely region may already give ("incomplete: +386 31 234 so far, finish
+// the number").
+func (a PhoneAnalysis) Unfinished() string {
+	so := SanitizeShort(a.Formatted, maxQuote)
+	if so == "" {
+		so = "the number"
+	}
+	return "incomplete: " + so + " so far, finish the number"
 }
 
 // emailUnaffected closes the reason SMS consent cannot be recorded: said
@@ -312,6 +412,10 @@ func (a PhoneAnalysis) ReasonFor(sendsEmail bool) string {
 	return strings.Replace(a.Reason, emailUnaffected, "", 1)
 }
 
+// usTerritories are the US territories that share +1 with the fifty states:
+// Klaviyo's US SMS coverage is the states and DC only.
+var usTerritories = map[string]bool{"PR": true, "GU": true, "VI": true, "AS": true, "MP": true}
+
 // notSMSCountry is the reason for a region outside the policy. A region that
 // shares its calling code with a policy country says so: +1 787 looks like a
 // US number and is not one.
@@ -323,17 +427,22 @@ func notSMSCountry(region string, cc int, nsn string, policy *SMSPolicy) string 
 	if region == nonGeographic {
 		return fmt.Sprintf("%s is a non-geographic number, not an SMS country for this account — SMS consent would not be recorded."+emailUnaffected, prefix)
 	}
+	main := phoneMeta().mainOfCC[cc]
+	if main == "US" && usTerritories[region] && policy.Allows(main) {
+		return fmt.Sprintf("%s (%s) is a US territory; this account's US SMS coverage is the 50 states and DC — SMS consent would not be recorded."+emailUnaffected,
+			CountryName(region), prefix)
+	}
 	shares := ""
-	if main := phoneMeta().mainOfCC[cc]; main != "" && main != region && policy.Allows(main) {
-		shares = fmt.Sprintf(" (it shares +%d with %s but is not part of it)", cc, countryInSentence(main))
+	if main != "" && main != region && policy.Allows(main) {
+		shares = fmt.Sprintf(" (it shares +%d with %s)", cc, CountryInSentence(main))
 	}
 	return fmt.Sprintf("%s (%s) is not an SMS country for this account%s — SMS consent would not be recorded."+emailUnaffected,
 		CountryName(region), prefix, shares)
 }
 
-// countryInSentence names a region as it reads mid-sentence: "the United
+// CountryInSentence names a region as it reads mid-sentence: "the United
 // States", "Slovenia".
-func countryInSentence(region string) string {
+func CountryInSentence(region string) string {
 	name := CountryName(region)
 	if strings.HasPrefix(name, "United ") || strings.HasSuffix(name, " Islands") || name == "Netherlands" {
 		return "the " + name
@@ -358,16 +467,63 @@ var typeNames = map[phonenumbers.PhoneNumberType]string{
 	phonenumbers.UNKNOWN:              "UNKNOWN",
 }
 
-// typeDescriptions say in words what a number that cannot take texts is.
-var typeDescriptions = map[phonenumbers.PhoneNumberType]string{
-	phonenumbers.FIXED_LINE:      "A landline (FIXED_LINE)",
-	phonenumbers.TOLL_FREE:       "A toll-free number (TOLL_FREE)",
-	phonenumbers.PREMIUM_RATE:    "A premium-rate number (PREMIUM_RATE)",
-	phonenumbers.SHARED_COST:     "A shared-cost number (SHARED_COST)",
-	phonenumbers.VOIP:            "A VoIP number (VOIP)",
-	phonenumbers.PERSONAL_NUMBER: "A personal forwarding number (PERSONAL_NUMBER)",
-	phonenumbers.PAGER:           "A pager (PAGER)",
-	phonenumbers.UAN:             "A company number (UAN)",
-	phonenumbers.VOICEMAIL:       "A voicemail access number (VOICEMAIL)",
-	phonenumbers.UNKNOWN:         "A number of unknown type (UNKNOWN)",
+// typeWords say a number type as an agent says it to a customer: "mobile",
+// "landline", "mobile or landline" (libphonenumber cannot tell the two
+// apart in the US and elsewhere), "toll-free".
+var typeWords = map[phonenumbers.PhoneNumberType]string{
+	phonenumbers.FIXED_LINE:           "landline",
+	phonenumbers.MOBILE:               "mobile",
+	phonenumbers.FIXED_LINE_OR_MOBILE: "mobile or landline",
+	phonenumbers.TOLL_FREE:            "toll-free",
+	phonenumbers.PREMIUM_RATE:         "premium-rate",
+	phonenumbers.SHARED_COST:          "shared-cost",
+	phonenumbers.VOIP:                 "internet (VoIP)",
+	phonenumbers.PERSONAL_NUMBER:      "personal forwarding number",
+	phonenumbers.PAGER:                "pager",
+	phonenumbers.UAN:                  "company number",
+	phonenumbers.VOICEMAIL:            "voicemail access",
+	phonenumbers.UNKNOWN:              "unknown type",
+}
+
+// typeByName is typeNames reversed.
+var typeByName = func() map[string]phonenumbers.PhoneNumberType {
+	m := make(map[string]phonenumbers.PhoneNumberType, len(typeNames))
+	for t, name := range typeNames {
+		m[name] = t
+	}
+	return m
+}()
+
+// TypeWords is the number's type in words ("mobile or landline"), for the
+// screen; Type keeps libphonenumber's name ("FIXED_LINE_OR_MOBILE") for
+// JSON. "" for a number that is not valid.
+func (a PhoneAnalysis) TypeWords() string {
+	if !a.Valid {
+		return ""
+	}
+	t, ok := typeByName[a.Type]
+	if !ok {
+		return "unknown type"
+	}
+	return typeWords[t]
+}
+
+// cannotText names a number that cannot receive texts, to start a
+// sentence: "A landline", "A toll-free number".
+func cannotText(t phonenumbers.PhoneNumberType) string {
+	switch t {
+	case phonenumbers.FIXED_LINE:
+		return "A landline"
+	case phonenumbers.PAGER:
+		return "A pager"
+	case phonenumbers.PERSONAL_NUMBER:
+		return "A personal forwarding number"
+	case phonenumbers.UNKNOWN:
+		return "A number of unknown type"
+	case phonenumbers.VOIP:
+		return "An internet (VoIP) number"
+	case phonenumbers.VOICEMAIL:
+		return "A voicemail access number"
+	}
+	return "A " + typeWords[t] + " number"
 }

@@ -21,21 +21,28 @@ func TestAnalyzePhone(t *testing.T) {
 	}{
 		{name: "Slovenian mobile", input: "+386 31 234 567", status: PhoneValid, e164: "+38631234567", region: "SI", typ: "MOBILE",
 			reason: []string{"Slovenia (+386) is not an SMS country for this account", "SMS consent would not be recorded", "Email consent is unaffected"}},
-		{name: "Puerto Rico shares +1 but is not US", input: "+1 787 555 0123", status: PhoneValid, e164: "+17875550123", region: "PR", typ: "FIXED_LINE_OR_MOBILE",
-			reason: []string{"Puerto Rico (+1 787) is not an SMS country", "shares +1 with the United States"}},
+		{name: "Puerto Rico is a US territory outside US SMS coverage", input: "+1 787 555 0123", status: PhoneValid, e164: "+17875550123", region: "PR", typ: "FIXED_LINE_OR_MOBILE",
+			reason: []string{"Puerto Rico (+1 787) is a US territory; this account's US SMS coverage is the 50 states and DC", "SMS consent would not be recorded"}},
 		{name: "Puerto Rico named from the area code alone", input: "+1787", status: PhoneIncomplete, region: "PR", typ: "UNKNOWN",
-			reason: []string{"Puerto Rico (+1 787) is not an SMS country", "keep typing"}},
+			reason: []string{"Puerto Rico (+1 787) is a US territory", "incomplete: keep typing"}},
 		{name: "US Virgin Islands", input: "+1 (340) 555-0123", status: PhoneValid, e164: "+13405550123", region: "VI", typ: "FIXED_LINE_OR_MOBILE",
-			reason: []string{"U.S. Virgin Islands (+1 340) is not an SMS country"}},
+			reason: []string{"U.S. Virgin Islands (+1 340) is a US territory"}},
 		{name: "Guam", input: "+1.671.555.0123", status: PhoneValid, e164: "+16715550123", region: "GU", typ: "FIXED_LINE_OR_MOBILE",
-			reason: []string{"Guam (+1 671) is not an SMS country"}},
+			reason: []string{"Guam (+1 671) is a US territory"}},
+		{name: "Jamaica shares +1 and is no US territory", input: "+1 876 555 0123", status: PhoneValid, e164: "+18765550123", region: "JM", typ: "MOBILE",
+			reason: []string{"Jamaica (+1 876) is not an SMS country for this account (it shares +1 with the United States)"}},
+		{name: "Canada is in the policy", input: "+1 416 555 0123", status: PhoneValid, e164: "+14165550123", region: "CA", typ: "FIXED_LINE_OR_MOBILE", supported: true, eligible: true},
+		{name: "full-width digits and plus", input: "＋３８６ ３１ ２３４ ５６７", status: PhoneValid, e164: "+38631234567", region: "SI", typ: "MOBILE"},
+		{name: "Arabic-Indic digits", input: "+٣٨٦٣١٢٣٤٥٦٧", status: PhoneValid, e164: "+38631234567", region: "SI", typ: "MOBILE"},
+		{name: "no country code starts with 0", input: "+0", status: PhoneInvalid, typ: "UNKNOWN", reason: []string{"no country code starts with 0"}},
+		{name: "+044 is not UK", input: "+044 20 7946 0958", status: PhoneInvalid, typ: "UNKNOWN", reason: []string{"no country code starts with 0"}},
 		{name: "US national format with default region", input: "(201) 555-0123", defaultRegion: "US", status: PhoneValid, e164: "+12015550123", region: "US",
 			typ: "FIXED_LINE_OR_MOBILE", supported: true, eligible: true, reason: []string{"SMS consent can be recorded", "the United States"}},
 		{name: "GB mobile", input: "+44 7400 123456", status: PhoneValid, e164: "+447400123456", region: "GB", typ: "MOBILE", supported: true, eligible: true,
 			reason: []string{"SMS consent can be recorded: a mobile number in the United Kingdom"}},
 		{name: "GB mobile in national format", input: "07400 123456", defaultRegion: "GB", status: PhoneValid, e164: "+447400123456", region: "GB", typ: "MOBILE", supported: true, eligible: true},
 		{name: "GB landline: region supported, not eligible", input: "+44 20 7946 0958", status: PhoneValid, e164: "+442079460958", region: "GB", typ: "FIXED_LINE", supported: true,
-			reason: []string{"landline (FIXED_LINE) in the United Kingdom cannot receive texts"}},
+			reason: []string{"A landline in the United Kingdom cannot receive texts"}},
 		{name: "Guernsey shares +44 but is not GB", input: "+44 7911 123456", status: PhoneValid, e164: "+447911123456", region: "GG", typ: "MOBILE",
 			reason: []string{"Guernsey (+44) is not an SMS country", "shares +44 with the United Kingdom"}},
 		{name: "Australian mobile", input: "+61 412 345 678", status: PhoneValid, e164: "+61412345678", region: "AU", typ: "MOBILE", supported: true, eligible: true},
@@ -47,11 +54,11 @@ func TestAnalyzePhone(t *testing.T) {
 		{name: "non-geographic number", input: "+800 1234 5678", status: PhoneValid, e164: "+80012345678", region: "001", typ: "TOLL_FREE",
 			reason: []string{"non-geographic"}},
 		{name: "international prefix 00 without default region", input: "0038631234567", status: PhoneValid, e164: "+38631234567", region: "SI", typ: "MOBILE"},
-		{name: "calling code +1 only", input: "+1", status: PhoneIncomplete, typ: "UNKNOWN", reason: []string{"keep typing: the number after +1"}},
+		{name: "calling code +1 only", input: "+1", status: PhoneIncomplete, typ: "UNKNOWN", reason: []string{"incomplete: keep typing the number after +1"}},
 		{name: "calling code +386 only names Slovenia", input: "+386", status: PhoneIncomplete, region: "SI", typ: "UNKNOWN",
 			reason: []string{"Slovenia (+386) is not an SMS country", "keep typing"}},
-		{name: "plus alone", input: "+", status: PhoneIncomplete, typ: "UNKNOWN", reason: []string{"keep typing: the country code"}},
-		{name: "partial calling code", input: "+3", status: PhoneIncomplete, typ: "UNKNOWN", reason: []string{"keep typing: the country code"}},
+		{name: "plus alone", input: "+", status: PhoneIncomplete, typ: "UNKNOWN", reason: []string{"incomplete: keep typing the country code"}},
+		{name: "partial calling code", input: "+3", status: PhoneIncomplete, typ: "UNKNOWN", reason: []string{"incomplete: keep typing the country code"}},
 		{name: "US number one digit short", input: "+1 201 555 012", status: PhoneIncomplete, region: "US", typ: "UNKNOWN", reason: []string{"keep typing"}},
 		{name: "Slovenian number one digit short", input: "+386 31 234 56", status: PhoneIncomplete, region: "SI", typ: "UNKNOWN",
 			reason: []string{"Slovenia (+386) is not an SMS country", "keep typing"}},
@@ -64,7 +71,7 @@ func TestAnalyzePhone(t *testing.T) {
 		{name: "unknown calling code", input: "+999 123 456", status: PhoneInvalid, typ: "UNKNOWN", reason: []string{"+999 is not a country calling code"}},
 		{name: "plus in the middle", input: "+1 201+555", status: PhoneInvalid, typ: "UNKNOWN", reason: []string{`"+" can only come first`}},
 		{name: "symbol", input: "+1 201 #555", status: PhoneInvalid, typ: "UNKNOWN", reason: []string{`'#' is not part of a phone number`}},
-		{name: "national format without default region", input: "201 555 0123", status: PhoneInvalid, typ: "UNKNOWN", reason: []string{"start with + and the country code"}},
+		{name: "national format without default region", input: "201 555 0123", status: PhoneInvalid, typ: "UNKNOWN", reason: []string{"start with + and the country code, or set default_region in config.toml"}},
 		{name: "empty", input: "   ", status: PhoneEmpty, typ: "UNKNOWN", reason: []string{"enter a phone number"}},
 		{name: "invalid for the region", input: "+386 99 999 999", status: PhoneInvalid, region: "SI", typ: "UNKNOWN", reason: []string{"not a valid number in Slovenia"}},
 	}
@@ -124,6 +131,11 @@ func TestAnalyzePhoneKeepsFormattedDigits(t *testing.T) {
 		{"+1787", "+1 787"},
 		{"+386 31 234 567", "+386 31 234 567"},
 		{"+1-201-555-0123", "+1 201-555-0123"},
+		{"+386 31 234", "+386 31 234"},    // the agent's grouping
+		{"+386  31   234", "+386 31 234"}, // runs of space made one
+		{"+38631234", "+386 31234"},       // none: calling code, then the rest
+		{"＋３８６ ３１ ２３４", "+386 31 234"},    // full-width, echoed in ASCII
+		{"+1 (787) 55", "+1 (787) 55"},
 	}
 	for _, tt := range tests {
 		if got := rules.Analyze(tt.input).Formatted; got != tt.formatted {
@@ -189,6 +201,40 @@ func TestAnalyzePhoneRegionRuledOut(t *testing.T) {
 	for input, want := range tests {
 		if got := rules.Analyze(input).RegionRuledOut; got != want {
 			t.Errorf("Analyze(%q).RegionRuledOut = %v, want %v", input, got, want)
+		}
+	}
+}
+
+// TestPhoneTypeWords: the screen says a number's type in words, JSON keeps
+// libphonenumber's name.
+func TestPhoneTypeWords(t *testing.T) {
+	rules := PhoneRules{Policy: DefaultSMSPolicy()}
+	tests := []struct{ input, typ, words string }{
+		{"+386 31 234 567", "MOBILE", "mobile"},
+		{"+44 20 7946 0958", "FIXED_LINE", "landline"},
+		{"+1 201 555 0123", "FIXED_LINE_OR_MOBILE", "mobile or landline"},
+		{"+1 800 555 0123", "TOLL_FREE", "toll-free"},
+		{"+1 201 555", "UNKNOWN", ""},
+	}
+	for _, tt := range tests {
+		a := rules.Analyze(tt.input)
+		if a.Type != tt.typ || a.TypeWords() != tt.words {
+			t.Errorf("Analyze(%q): Type %q TypeWords %q, want %q %q", tt.input, a.Type, a.TypeWords(), tt.typ, tt.words)
+		}
+		if strings.Contains(a.Reason, "_") || strings.Contains(a.Reason, "FIXED") || strings.Contains(a.Reason, "TOLL") {
+			t.Errorf("Analyze(%q).Reason has libphonenumber's names: %q", tt.input, a.Reason)
+		}
+	}
+}
+
+// TestIncompleteHasOnePhrasing: every number still being typed says
+// "incomplete: keep typing".
+func TestIncompleteHasOnePhrasing(t *testing.T) {
+	rules := PhoneRules{Policy: DefaultSMSPolicy(), DefaultRegion: "US"}
+	for _, input := range []string{"+", "+3", "+1", "+386", "+1 201 555 012", "+386 31 234 56", "201 555", "+1787", "+44 7400"} {
+		a := rules.Analyze(input)
+		if a.Status != PhoneIncomplete || !strings.Contains(a.Reason, "incomplete: keep typing") {
+			t.Errorf("Analyze(%q) = %s %q, want incomplete with \"incomplete: keep typing\"", input, a.Status, a.Reason)
 		}
 	}
 }

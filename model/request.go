@@ -103,6 +103,10 @@ func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 		a := rules.Analyze(r.Phone)
 		out.PhoneAnalysis = &a
 		switch {
+		case a.Status == PhoneIncomplete:
+			// Not the SMS reason a likely region may already give: the
+			// number is not finished, and that comes first.
+			add("phone", "%s", a.Unfinished())
 		case !a.Valid:
 			add("phone", "%s", a.Reason)
 		case r.WantsSMS() && !a.SMSEligible:

@@ -162,13 +162,13 @@ func TestCheckLivePhoneLine(t *testing.T) {
 		typed string
 		wants []string
 	}{
-		{"Slovenian mobile refused live", "+386 31 234 567", []string{"+386 31 234 567 · Slovenia (SI) · MOBILE", "✗ Slovenia (+386) is not an SMS country for this account — SMS consent would not be recorded. Email consent is unaffected."}},
-		{"Puerto Rico named from +1787", "+1787", []string{"+1 787 · Puerto Rico (PR)?", "✗ Puerto Rico (+1 787) is not an SMS country"}},
-		{"US number accepted", "+1 201 555 0123", []string{"United States (US) · FIXED_LINE_OR_MOBILE", "✓ SMS consent can be recorded"}},
-		{"incomplete says keep typing", "+1 201 555", []string{"… keep typing"}},
+		{"Slovenian mobile refused live", "+386 31 234 567", []string{"+386 31 234 567 · Slovenia (SI) · mobile", "✗ Slovenia (+386) is not an SMS country for this account — SMS consent would not be recorded. Email consent is unaffected."}},
+		{"Puerto Rico named from +1787", "+1787", []string{"+1 787 · probably Puerto Rico (PR)", "✗ Puerto Rico (+1 787) is a US territory"}},
+		{"US number accepted", "+1 201 555 0123", []string{"United States (US) · mobile or landline", "✓ SMS consent can be recorded"}},
+		{"incomplete says keep typing", "+1 201 555", []string{"+1 201 555 · probably United States (US)", "… incomplete: keep typing the number (United States)"}},
 		{"letters", "+1 call", []string{`✗ letters are not part of a phone number: remove "call"`}},
 		{"email", "Sarah@Example.COM", []string{"✓ Sarah@example.com"}},
-		{"bad email", "sarah@localhost", []string{`✗ the domain "localhost" needs a dot`}},
+		{"bad email", "sarah@localhost", []string{`… keep typing: the domain "localhost" has no dot yet`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

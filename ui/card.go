@@ -176,7 +176,7 @@ func indentBlock(block string, n int) string {
 }
 
 // cancelledNotice is what a change cancelled while it ran says.
-const cancelledNotice = "Cancelled. It may or may not have reached Klaviyo: History has it as pending, to retry."
+const cancelledNotice = "You cancelled it. It may or may not have reached Klaviyo: History has it as pending, to retry."
 
 // renderChangeOutcome is what came of a subscribe or unsubscribe, a line per
 // channel, or the API's error verbatim (sanitised).
@@ -210,7 +210,7 @@ func journalErrorLine(out changeOutcome, s *styles, width int) string {
 // not confirmed (it may have arrived: History checks before resending), or
 // accepted and not verified (History reads it back again).
 func outcomeErrorLine(out changeOutcome, s *styles, width int) string {
-	text := model.SanitizeText(out.Err.Error())
+	text := model.SanitizeText(out.ErrText())
 	switch {
 	case len(out.Verification.Channels) > 0:
 		return s.Bad.Render(wrap(text, width))

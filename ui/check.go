@@ -239,6 +239,8 @@ func (v *checkView) target() (query string, isEmail bool, refusal string) {
 		return "", true, "Not looked up: " + v.email.Reason
 	case v.isEmail():
 		return v.email.Normalized, true, ""
+	case v.phone.Status == model.PhoneIncomplete:
+		return "", false, "Not looked up: " + v.phone.Unfinished() + "."
 	case !v.phone.Valid:
 		return "", false, "Not looked up: " + v.phone.Reason
 	}

@@ -95,7 +95,7 @@ func TestCheckPhoneShowsConsentCard(t *testing.T) {
 func TestCheckSlovenianNumberRefusedForSMSAndNotFound(t *testing.T) {
 	a, _ := newSandboxApp(t, 80, 24)
 	typeAndWait(t, a, "c+386 31 234 567")
-	wantScreen(t, a, "+386 31 234 567 · Slovenia (SI) · MOBILE",
+	wantScreen(t, a, "+386 31 234 567 · Slovenia (SI) · mobile",
 		"✗ Slovenia (+386) is not an SMS country for this account — SMS consent would not be recorded.")
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	wantScreen(t, a, "> +386 31 234 567", "✗ Slovenia (+386) is not an SMS country", "No profile found for +38631234567.")
@@ -123,10 +123,10 @@ func TestCheckRefusesInvalidInputOnEnter(t *testing.T) {
 	tests := []struct {
 		name, typed, want string
 	}{
-		{"incomplete number", "+1 201 555", "✗ Not looked up: keep typing"},
+		{"incomplete number", "+1 201 555", "✗ Not looked up: incomplete: +1 201 555 so far, finish the number."},
 		{"letters", "+1 call", `✗ Not looked up: letters are not part of a phone number: remove "call"`},
 		{"no country code", "201 555 0123", "✗ Not looked up: start with + and the country code"},
-		{"bad email", "sarah@localhost", `✗ Not looked up: the domain "localhost" needs a dot`},
+		{"bad email", "sarah@localhost", `✗ Not looked up: the domain "localhost" has no dot yet`},
 		{"empty", "", "✗ Type a phone number (with + and the country code) or an email address."},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -83,6 +84,9 @@ type formView struct {
 	discarding bool
 	// discardQuestion is the discard prompt's y/N.
 	discardQuestion question
+	// region is the region chosen with ctrl+r for a number typed without
+	// "+" when no default region is set (formregion.go), "" until then.
+	region string
 }
 
 // newFormView returns an empty subscribe form.
@@ -119,7 +123,7 @@ func (v *formView) Init() tea.Cmd {
 // analyse reads both inputs (a new or cleared form); a keystroke analyses
 // only the field it changed (updateInput).
 func (v *formView) analyse() {
-	v.phoneA = v.c.rules.Analyze(v.phone.Value())
+	v.phoneA = v.phoneRules().Analyze(v.phone.Value())
 	v.emailA = model.AnalyzeEmail(v.email.Value())
 }
 
@@ -182,6 +186,7 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 		v.phone.SetValue("")
 		v.on = map[model.Channel]bool{}
 		v.problems, v.notice, v.refused = nil, "", false
+		v.region = ""
 		v.analyse()
 		return v.setFocus(fieldEmail)
 	case tea.KeyPressMsg:
@@ -226,6 +231,9 @@ func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return v.setFocus(v.focus + 1)
+	case key.Matches(msg, k.ReadAs) && v.regionOffer() != "":
+		v.readAs(v.regionOffer())
+		return nil
 	case key.Matches(msg, k.Toggle) && toggleChannel[v.focus] != "":
 		v.toggle()
 		return nil
@@ -242,6 +250,7 @@ func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 	case fieldEmail:
 		before := v.email.Value()
 		v.email, cmd = v.email.Update(msg)
+		v.notePasteCut(msg, "Email", before, v.email.Value())
 		if v.email.Value() != before {
 			v.emailA = model.AnalyzeEmail(v.email.Value())
 			v.recheck()
@@ -249,12 +258,27 @@ func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 	case fieldPhone:
 		before := v.phone.Value()
 		v.phone, cmd = v.phone.Update(msg)
+		v.notePasteCut(msg, "Phone", before, v.phone.Value())
 		if v.phone.Value() != before {
-			v.phoneA = v.c.rules.Analyze(v.phone.Value())
+			v.phoneA = v.phoneRules().Analyze(v.phone.Value())
 			v.recheck()
 		}
 	}
 	return cmd
+}
+
+// notePasteCut says so in the notice when a paste into field did not fit
+// under the input's limit and was cut (before and after are the field's
+// value around it): the end of what was pasted is missing.
+func (v *formView) notePasteCut(msg tea.Msg, field, before, after string) {
+	p, ok := msg.(tea.PasteMsg)
+	if !ok {
+		return
+	}
+	if utf8.RuneCountInString(before)+utf8.RuneCountInString(p.Content) > formInputLimit &&
+		utf8.RuneCountInString(after) >= formInputLimit {
+		v.notice = fmt.Sprintf("The paste into %s was cut at %d characters: check the end of what you pasted.", field, formInputLimit)
+	}
 }
 
 // toggle flips the focused consent toggle; an SMS toggle cannot be turned
@@ -307,7 +331,7 @@ func (v *formView) submit() tea.Cmd {
 // check, then the request's), and the request as it would be sent.
 func (v *formView) check() (model.CheckedRequest, []model.Problem) {
 	problems := v.listProblems()
-	checked, more := v.request().Check(v.c.rules)
+	checked, more := v.request().Check(v.phoneRules())
 	return checked, append(problems, more...)
 }
 
@@ -433,6 +457,9 @@ func (v *formView) body() body {
 	focus(fieldEmail, sp)
 	sp = line(fieldPhone, "Phone", v.phone.View())
 	sp.end = under(renderPhoneLine(v.phoneA, v.request().SendsEmail(), s, lineWidth)).end
+	if offer := v.regionOffer(); offer != "" {
+		sp.end = under(s.Muted.Render(wrap(fmt.Sprintf("ctrl+r reads it as a number of %s (%s)", model.CountryInSentence(offer), offer), lineWidth))).end
+	}
 	focus(fieldPhone, sp)
 	for _, f := range []formField{fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional} {
 		focus(f, line(f, toggleChannel[f].Label(), v.toggleView(toggleChannel[f])))
@@ -533,6 +560,9 @@ func (v *formView) ShortHelp() []key.Binding {
 		return []key.Binding{k.PickList, k.Next, k.Submit, k.Back, k.Help}
 	case fieldSubmit:
 		return []key.Binding{k.SubmitButton, k.Prev, k.Back, k.Help}
+	}
+	if v.regionOffer() != "" {
+		return []key.Binding{k.ReadAs, k.Next, k.Submit, k.Back}
 	}
 	return []key.Binding{k.Next, k.Prev, k.Submit, k.Back}
 }

@@ -21,7 +21,7 @@ func TestFormRefusalFollowsTheFixes(t *testing.T) {
 			typeAndWait(t, a, "+1 201 555")
 			wantNotOnScreen(t, a, "Not sent", "✗ phone:", "✗ list:", "✗ channels:") // nothing refused before a submit
 			pressAndWait(t, a, 's', tea.ModCtrl)
-			wantScreen(t, a, "Not sent: 3 things to fix.", "✗ list: pick a list", "✗ phone: keep typing", "✗ channels: choose at least one channel")
+			wantScreen(t, a, "Not sent: 3 things to fix.", "✗ list: pick a list", "✗ phone: incomplete:", "✗ channels: choose at least one channel")
 
 			for range 4 { // from List, where the refusal put the focus, back to Phone
 				pressAndWait(t, a, tea.KeyTab, tea.ModShift)

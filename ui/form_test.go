@@ -35,7 +35,7 @@ func TestFormRefusesSlovenianSMSLive(t *testing.T) {
 	typeAndWait(t, a, "x@example.com")
 	pressAndWait(t, a, tea.KeyTab, 0)
 	typeAndWait(t, a, "+386 31 234 567")
-	wantScreen(t, a, "+386 31 234 567 · Slovenia (SI) · MOBILE",
+	wantScreen(t, a, "+386 31 234 567 · Slovenia (SI) · mobile",
 		"✗ Slovenia (+386) is not an SMS country for this account",
 		"SMS marketing [-] disabled: not for this number (see Phone)")
 	// Tab to SMS marketing and try to turn it on: refused, with the reason.
@@ -50,7 +50,7 @@ func TestFormPuertoRicoRefusedBeforeTheLastDigit(t *testing.T) {
 	typeAndWait(t, a, "s")
 	pressAndWait(t, a, tea.KeyTab, 0)
 	typeAndWait(t, a, "+1 787")
-	wantScreen(t, a, "Puerto Rico (PR)?", "✗ Puerto Rico (+1 787) is not an SMS country", "[-] disabled: not for this number (see Phone)")
+	wantScreen(t, a, "probably Puerto Rico (PR)", "✗ Puerto Rico (+1 787) is a US territory", "[-] disabled: not for this number (see Phone)")
 }
 
 // TestFormSubmitRefusedKeepsEverything submits an incomplete form: every
@@ -62,7 +62,7 @@ func TestFormSubmitRefusedKeepsEverything(t *testing.T) {
 	pressAndWait(t, a, tea.KeyTab, 0)
 	typeAndWait(t, a, "+1 201 555")
 	pressAndWait(t, a, 's', tea.ModCtrl)
-	wantScreen(t, a, "Not sent: 4 things to fix.", "✗ list: pick a list", "✗ email: missing @", "✗ phone: keep typing", "✗ channels: choose at least one channel",
+	wantScreen(t, a, "Not sent: 4 things to fix.", "✗ list: pick a list", "✗ email: no @ yet", "✗ phone: incomplete:", "✗ channels: choose at least one channel",
 		"not-an-email", "+1 201 555")
 }
 
@@ -204,7 +204,7 @@ func TestFormSubmitLockedAndCancellable(t *testing.T) {
 	p.waitFor("submitting", "Sending, then reading the profile back… (esc cancels)")
 	p.typeText("zzz")
 	p.press(tea.KeyEscape)
-	p.waitFor("Cancelled. It may or may not have reached Klaviyo", "slow@example.com")
+	p.waitFor("You cancelled it. It may or may not have reached Klaviyo", "slow@example.com")
 	if strings.Contains(p.emu.String(), "zzz") {
 		t.Errorf("keys typed while sending reached the form:\n%s", p.emu.String())
 	}

@@ -29,6 +29,9 @@ type keyMap struct {
 	Toggle key.Binding
 	Enter  key.Binding
 	Submit key.Binding
+	// ReadAs reads a number typed without + as one of the next SMS
+	// country (the form, when no default region is set).
+	ReadAs key.Binding
 	Up     key.Binding
 	Down   key.Binding
 	Pick   key.Binding
@@ -107,6 +110,7 @@ func defaultKeyMap() keyMap {
 		Toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
 		Enter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Submit: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "submit")),
+		ReadAs: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "read as a number of…")),
 		Up:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
 		Down:   key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
 		Pick:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick")),

@@ -283,7 +283,7 @@ func TestMembersLookupRefusesInvalidInput(t *testing.T) {
 	tests := []struct{ typed, reason string }{
 		{"+386 31", "✗ "},
 		{"+1 call me", `✗ letters are not part of a phone number`},
-		{"sarah@localhost", `✗ the domain "localhost" needs a dot`},
+		{"sarah@localhost", `✗ the domain "localhost" has no dot yet`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.typed, func(t *testing.T) {

@@ -22,9 +22,9 @@ func renderPhoneLine(a model.PhoneAnalysis, sendsEmail bool, s *styles, width in
 	}
 	switch {
 	case a.Valid:
-		facts = append(facts, fmt.Sprintf("%s (%s)", a.Country, a.Region), a.Type)
+		facts = append(facts, fmt.Sprintf("%s (%s)", a.Country, a.Region), a.TypeWords())
 	case a.Likely != "":
-		facts = append(facts, fmt.Sprintf("%s (%s)?", model.CountryName(a.Likely), a.Likely))
+		facts = append(facts, fmt.Sprintf("probably %s (%s)", model.CountryName(a.Likely), a.Likely))
 	}
 	if a.DefaultRegion != "" {
 		facts = append(facts, "national format, default region "+a.DefaultRegion)
@@ -48,12 +48,20 @@ func renderPhoneLine(a model.PhoneAnalysis, sendsEmail bool, s *styles, width in
 	return strings.Join(lines, "\n")
 }
 
-// renderEmailLine is the live line under an email input.
+// renderEmailLine is the live line under an email input: ✓ and the
+// address as it will be sent (with "did you mean gmail.com?" after a likely
+// typo of a common domain), "… keep typing" while the address is still
+// partial, ✗ and why on a definite error.
 func renderEmailLine(a model.EmailAnalysis, s *styles, width int) string {
 	var line string
-	if a.Valid {
+	switch {
+	case a.Valid && a.Suggestion != "":
+		line = s.Good.Render("✓ "+a.Normalized) + s.Pending.Render(" · did you mean "+a.Suggestion+"?")
+	case a.Valid:
 		line = s.Good.Render("✓ " + a.Normalized)
-	} else {
+	case a.Partial:
+		line = s.Pending.Render("… keep typing: " + a.Reason)
+	default:
 		line = s.Bad.Render("✗ " + a.Reason)
 	}
 	return lipgloss.NewStyle().Width(max(width, 1)).Render(line)

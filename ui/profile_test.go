@@ -47,7 +47,7 @@ func TestProfileSaysWhyAPhoneCannotTakeSMS(t *testing.T) {
 	a, _ := newSandboxApp(t, 80, 24)
 	openProfile(t, a, sarahID)
 	wantScreen(t, a, "Sarah Mason · "+sarahID, "sarah.mason@klaviyo-demo.com · +1 500-555-0006 · United States (US)",
-		"✗ A personal forwarding number (PERSONAL_NUMBER) in the United States cannot receive texts — SMS consent would not be recorded.",
+		"✗ A personal forwarding number in the United States cannot receive texts — SMS consent would not be recorded.",
 		"SMS marketing NEVER_SUBSCRIBED")
 	// Only email has consent to revoke: SMS is not offered, and says why.
 	typeAndWait(t, a, "u")

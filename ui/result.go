@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -91,8 +90,7 @@ func (v *resultView) text() string {
 	}
 	b.WriteString("\n")
 	if id := o.Verification.ProfileID; id != "" {
-		b.WriteString(s.Muted.Render(wrap(fmt.Sprintf("Profile %s · read back %d time(s) in %s",
-			model.SanitizeText(id), o.Verification.Polls, o.Verification.Took.Round(10*time.Millisecond)), v.width)) + "\n")
+		b.WriteString(s.Muted.Render(wrap(fmt.Sprintf("Profile %s · %s", model.SanitizeText(id), present.ReadBack(o.Verification)), v.width)) + "\n")
 	}
 	return b.String()
 }

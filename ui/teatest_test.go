@@ -79,7 +79,7 @@ func TestProgramSubscribeToResult(t *testing.T) {
 	p.typeText("teatest@example.com")
 	p.press(tea.KeyTab)
 	p.typeText("+1 787 555 0123")
-	p.waitFor("Puerto Rico (PR)", "✗ Puerto Rico (+1 787) is not an SMS country")
+	p.waitFor("Puerto Rico (PR)", "✗ Puerto Rico (+1 787) is a US territory")
 	p.tm.Send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
 	p.typeText("+1 201 555 0166")
 	p.waitFor("✓ SMS consent can be recorded")

@@ -40,7 +40,7 @@ func TestCheckCommand(t *testing.T) {
 		stderr []string
 	}{
 		{name: "Slovenian number explained in one line", args: []string{"check", "+38631234567"}, code: 0,
-			stdout: []string{"Slovenia (SI)", "MOBILE", "SMS       no: Slovenia (+386) is not an SMS country for this account — SMS consent would not be recorded. Email consent is unaffected."}},
+			stdout: []string{"Slovenia (SI)", "type      mobile\n", "SMS       no: Slovenia (+386) is not an SMS country for this account — SMS consent would not be recorded. Email consent is unaffected."}},
 		{name: "US number eligible", args: []string{"check", "+1 201 555 0123"}, code: 0,
 			stdout: []string{"+1 201-555-0123   E.164 +12015550123", "United States (US)", "SMS       yes: SMS consent can be recorded"}},
 		{name: "national format with --region", args: []string{"check", "--region", "us", "(201) 555-0123"}, code: 0,
@@ -48,7 +48,7 @@ func TestCheckCommand(t *testing.T) {
 		{name: "flags after IDs", args: []string{"check", "(201) 555-0123", "--region=US"}, code: 0,
 			stdout: []string{"E.164 +12015550123"}},
 		{name: "GB landline", args: []string{"check", "+44 20 7946 0958"}, code: 0,
-			stdout: []string{"FIXED_LINE", "SMS       no: A landline (FIXED_LINE) in the United Kingdom cannot receive texts"}},
+			stdout: []string{"type      landline\n", "SMS       no: A landline in the United Kingdom cannot receive texts"}},
 		{name: "email normalised", args: []string{"check", " Sarah@Example.COM "}, code: 0,
 			stdout: []string{"email     Sarah@example.com"}},
 		{name: "several IDs, one card each", args: []string{"check", "+38631234567", "x@example.com"}, code: 0,

@@ -214,7 +214,7 @@ func writeCheckCard(w io.Writer, r checkResult) error {
 				country += fmt.Sprintf(", read as a national number of %s", p.DefaultRegion)
 			}
 			c.row("country", country)
-			c.row("type", p.Type)
+			c.row("type", p.TypeWords()) // --json keeps libphonenumber's name
 			c.row("SMS", yesNo(p.SMSEligible)+": "+p.Reason)
 		default:
 			number := string(p.Status)
@@ -225,13 +225,20 @@ func writeCheckCard(w io.Writer, r checkResult) error {
 			if p.Likely != "" {
 				c.row("country", fmt.Sprintf("probably %s (%s)", model.CountryName(p.Likely), p.Likely))
 			}
-			c.row("problem", p.Reason)
+			problem := p.Reason
+			if problem == model.NoDefaultRegionReason {
+				problem += ` (or, here, --region US)`
+			}
+			c.row("problem", problem)
 		}
 	}
 	if m := r.Email; m != nil {
-		if m.Valid {
+		switch {
+		case m.Valid && m.Suggestion != "":
+			c.row("email", m.Normalized+" (did you mean "+m.Suggestion+"?)")
+		case m.Valid:
 			c.row("email", m.Normalized)
-		} else {
+		default:
 			c.row("email", "invalid: "+m.Reason)
 		}
 	}

@@ -289,6 +289,6 @@ func writeChangeResult(w io.Writer, verb string, r model.CheckedRequest, list cl
 		}
 		c.row(ch.Channel.Label(), line)
 	}
-	c.row("checked", fmt.Sprintf("%d read-back(s) in %s", v.Polls, v.Took.Round(time.Millisecond)))
+	c.row("checked", present.ReadBack(v))
 	return c.err
 }

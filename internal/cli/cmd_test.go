@@ -164,8 +164,8 @@ func TestSubscribeRefusedBeforeSending(t *testing.T) {
 	}{
 		{[]string{"--phone", "+386 31 234 567", "--sms-marketing", "--email", "x@example.com", "--email-marketing"},
 			"phone: Slovenia (+386) is not an SMS country for this account"},
-		{[]string{"--phone", "+1 787 555 0123", "--sms-marketing"}, "phone: Puerto Rico (+1 787) is not an SMS country"},
-		{[]string{"--email", "x@localhost", "--email-marketing"}, `email: the domain "localhost" needs a dot`},
+		{[]string{"--phone", "+1 787 555 0123", "--sms-marketing"}, "phone: Puerto Rico (+1 787) is a US territory"},
+		{[]string{"--email", "x@localhost", "--email-marketing"}, `email: the domain "localhost" has no dot yet`},
 		{[]string{"--email", "x@example.com"}, "channels: choose at least one channel"},
 		{[]string{"--sms-marketing"}, "phone: SMS consent needs a phone number"},
 	}

@@ -134,7 +134,7 @@ func TestE2ESubscribeInARealTerminal(t *testing.T) {
 	term.press(strings.Split("e2e.person@example.com", "")...)
 	term.press(keyTab)
 	term.press(strings.Split("+386 31 234 567", "")...)
-	term.waitFor("Slovenia (SI) · MOBILE", "Slovenia (+386) is not an SMS country for this account", "[-] disabled")
+	term.waitFor("Slovenia (SI) · mobile", "Slovenia (+386) is not an SMS country for this account", "[-] disabled")
 
 	term.press(keyCtrlU)
 	term.press(strings.Split("+1 201 555 0177", "")...)

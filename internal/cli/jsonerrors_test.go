@@ -57,7 +57,7 @@ func TestJSONRefusalsAndErrors(t *testing.T) {
 			[]string{"subscribe", "--json", "--list", "Y6nRLr", "--phone", "+386 31 234 567", "--sms-marketing", "--email", "y@example.com", "--email-marketing"}, 2,
 			map[string]any{"status": "refused", "problems": []any{map[string]any{"field": "phone", "message": slovenia}}}, 1, "not sent:\n  phone: Slovenia"},
 		{"unsubscribe refused before sending", sandbox, []string{"unsubscribe", "--json", "--email", "nobody"}, 2,
-			map[string]any{"status": "refused", "problems": []any{map[string]any{"field": "email", "message": "missing @: an address looks like name@example.com"}, map[string]any{"field": "channels", "message": "choose at least one channel: email marketing, SMS marketing or SMS transactional"}}}, 1, "not sent:"},
+			map[string]any{"status": "refused", "problems": []any{map[string]any{"field": "email", "message": "no @ yet: an address looks like name@example.com"}, map[string]any{"field": "channels", "message": "choose at least one channel: email marketing, SMS marketing or SMS transactional"}}}, 1, "not sent:"},
 		{"subscribe to a list that does not exist", sandbox, []string{"subscribe", "--json", "--list", "NOPE", "--email", "x@example.com", "--email-marketing"}, 2,
 			map[string]any{"status": "refused", "problems": []any{map[string]any{"field": "list", "message": "no list with id NOPE (see consent lists)"}}}, 1, "no list with id NOPE (see consent lists); journal entry "},
 		{"subscribe when Klaviyo fails", klaviyo, []string{"subscribe", "--json", "--list", "Y6nRLr", "--email", "x@example.com", "--email-marketing"}, 1,

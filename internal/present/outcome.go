@@ -21,7 +21,7 @@ const (
 
 // Outcome is one channel's outcome after a change, in words (its
 // channel's label not included): "✓ verified SUBSCRIBED at 2026-11-26
-// 13:04:16 UTC (after 750ms)", "✓ already SUBSCRIBED before this change,
+// 13:04:16 UTC", "✓ already SUBSCRIBED before this change,
 // since …", "… pending double opt-in: …", "✗ partial failure: …", "…
 // accepted by Klaviyo, not yet seen on the profile: …"; and its tone.
 func Outcome(ch client.ChannelResult) (string, Tone) {
@@ -39,7 +39,7 @@ func Outcome(ch client.ChannelResult) (string, Tone) {
 		if ch.ConsentTimestamp != "" {
 			s += " at " + Second(ch.ConsentTimestamp)
 		}
-		return s + fmt.Sprintf(" (after %s)", ch.After.Round(10*time.Millisecond)), Good
+		return s, Good // how long it took is ReadBack's one figure
 	case client.PendingDoubleOptIn:
 		return "… pending double opt-in: " + detail, Waiting
 	case client.PartialFailure:
@@ -47,6 +47,20 @@ func Outcome(ch client.ChannelResult) (string, Tone) {
 	}
 	return "… accepted by Klaviyo, not yet seen on the profile: " + detail +
 		". A retry reads it back later (it is sent again only if asked, an hour on).", Waiting
+}
+
+// ReadBack is how the change was verified, with the one figure a result
+// gives for how long it took: "read back 2 times in 760ms", "read back once
+// in 250ms" (the whole read-back, to 10 ms).
+func ReadBack(v client.Verification) string {
+	times := "once"
+	switch {
+	case v.Polls == 0:
+		return "not read back"
+	case v.Polls != 1:
+		times = fmt.Sprintf("%d times", v.Polls)
+	}
+	return fmt.Sprintf("read back %s in %s", times, v.Took.Round(10*time.Millisecond))
 }
 
 // Warning is what a verified channel adds when Klaviyo cannot send on it:

@@ -108,7 +108,7 @@ func TestOutcomes(t *testing.T) {
 		tone Tone
 	}{
 		{client.ChannelResult{Outcome: client.Verified, Consent: model.Subscribed, ConsentTimestamp: ts, After: 756 * time.Millisecond},
-			"✓ verified SUBSCRIBED at 2026-11-26 13:04:16 UTC (after 760ms)", Good},
+			"✓ verified SUBSCRIBED at 2026-11-26 13:04:16 UTC", Good},
 		{client.ChannelResult{Outcome: client.Verified, Consent: model.Subscribed, ConsentTimestamp: ts, Already: true},
 			"✓ already SUBSCRIBED before this change, since 2026-11-26 13:04:16 UTC (Klaviyo keeps that consent and its date)", Good},
 		{client.ChannelResult{Outcome: client.PendingDoubleOptIn, Detail: "the list uses double opt-in"}, "… pending double opt-in: the list uses double opt-in", Waiting},
@@ -117,6 +117,9 @@ func TestOutcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, tone := Outcome(tt.ch)
+		if strings.Contains(got, "after 7") {
+			t.Errorf("Outcome(%+v) = %q: a timing of its own (ReadBack gives the one figure)", tt.ch.Outcome, got)
+		}
 		if !strings.HasPrefix(got, tt.want) || tone != tt.tone {
 			t.Errorf("Outcome(%+v) = %q, %d; want %q, %d", tt.ch.Outcome, got, tone, tt.want, tt.tone)
 		}
@@ -132,6 +135,24 @@ func TestCount(t *testing.T) {
 	for n, want := range map[int]string{-5: "-5", 0: "0", 999: "999", 1000: "1,000", 100000: "100,000", 1234567: "1,234,567"} {
 		if got := Count(n); got != want {
 			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// TestReadBack: one figure for how long verifying took, and "times" in
+// words, never "time(s)".
+func TestReadBack(t *testing.T) {
+	tests := []struct {
+		v    client.Verification
+		want string
+	}{
+		{client.Verification{Polls: 2, Took: 764 * time.Millisecond}, "read back 2 times in 760ms"},
+		{client.Verification{Polls: 1, Took: 251 * time.Millisecond}, "read back once in 250ms"},
+		{client.Verification{}, "not read back"},
+	}
+	for _, tt := range tests {
+		if got := ReadBack(tt.v); got != tt.want {
+			t.Errorf("ReadBack(%+v) = %q, want %q", tt.v, got, tt.want)
 		}
 	}
 }
