@@ -76,6 +76,12 @@ func runCmdFully(t *testing.T, a *App, cmd tea.Cmd, depth int) {
 	runCmdFully(t, a, next, depth+1)
 }
 
+// instantBound is how long runCmd waits for a command before taking it
+// for a timer (a cursor blink, a spinner tick): long enough for a command
+// that answers at once (opening a view) to be scheduled on a loaded
+// machine under the race detector, where 5 ms was not.
+const instantBound = 60 * time.Millisecond
+
 func runCmd(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
 	if cmd == nil {
 		return false
@@ -85,7 +91,7 @@ func runCmd(t *testing.T, a *App, cmd tea.Cmd) (quit bool) {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(5 * time.Millisecond):
+	case <-time.After(instantBound):
 		return false
 	}
 	switch msg := msg.(type) {
