@@ -68,7 +68,7 @@ func TestSubscribeUSNumberWithSMS(t *testing.T) {
 	}
 	wantLines(t, out,
 		"Email: ✓ x@example.com",
-		"Phone: +1 201-555-0123 · United States (US) · FIXED_LINE_OR_MOBILE · ✓ SMS consent can be recorded",
+		"Phone: +1 201-555-0123 · United States (US) · mobile or landline · ✓ SMS consent can be recorded",
 		"Email marketing? y/N", "SMS marketing? y/N", "SMS transactional? y/N",
 		"  1. Newsletter (", "List: Newsletter (single opt-in).",
 		"Subscribe x@example.com, +12015550123 to Newsletter (", "Email marketing, SMS marketing.",
@@ -87,7 +87,7 @@ func TestSubscribeSlovenianNumberDoesNotAskSMS(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantLines(t, out,
-		"Phone: +386 31 234 567 · Slovenia (SI) · MOBILE · ✗ Slovenia (+386) is not an SMS country",
+		"Phone: +386 31 234 567 · Slovenia (SI) · mobile · ✗ Slovenia (+386) is not an SMS country",
 		"SMS consent: not asked. Slovenia (+386) is not an SMS country",
 		"Email marketing? y/N",
 		"Email marketing: ✓ verified SUBSCRIBED")
@@ -180,5 +180,5 @@ func TestPipeReader(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	wantLines(t, out.String(), "Phone: +44 20 7946 0958 · United Kingdom (GB) · FIXED_LINE · ✗ ")
+	wantLines(t, out.String(), "Phone: +44 20 7946 0958 · United Kingdom (GB) · landline · ✗ ")
 }

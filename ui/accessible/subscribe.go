@@ -107,7 +107,7 @@ func PhoneLine(a model.PhoneAnalysis, sendsEmail bool) string {
 	}
 	switch {
 	case a.Valid:
-		facts = append(facts, fmt.Sprintf("%s (%s)", a.Country, a.Region), a.Type)
+		facts = append(facts, fmt.Sprintf("%s (%s)", a.Country, a.Region), a.TypeWords())
 	case a.Likely != "":
 		facts = append(facts, fmt.Sprintf("%s (%s)?", model.CountryName(a.Likely), a.Likely))
 	}
