@@ -16,7 +16,7 @@ const (
 	membersLookupPrompt      = "find: "
 	membersLookupPlaceholder = "a whole email address, or a phone number with +country code"
 	membersFilterPrompt      = "filter loaded rows: "
-	membersFilterPlaceholder = "part of an email or number (only the rows loaded)"
+	membersFilterPlaceholder = "part of a name, email or number (only the rows loaded)"
 )
 
 // startFilter opens the line that filters the loaded rows.
@@ -60,8 +60,8 @@ func (v *membersView) filterKey(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// applyFilter shows the loaded rows whose email or number contain what is
-// typed (folded as the picker folds; a number however it is spaced). The
+// applyFilter shows the loaded rows whose name, email or number contain
+// what is typed (folded as the picker folds; a number however it is spaced). The
 // rows are a copy: paging stops while the filter shows, and leaving it
 // puts the list back where it was.
 func (v *membersView) applyFilter() {
@@ -77,7 +77,8 @@ func (v *membersView) applyFilter() {
 	digits := phoneDigits(q)
 	var rows []memberRow
 	for _, r := range v.all.rows {
-		if strings.Contains(foldForMatch(r.email), q) || (digits != "" && strings.Contains(phoneDigits(r.phone), digits)) {
+		if strings.Contains(foldForMatch(r.email), q) || strings.Contains(foldForMatch(r.name), q) ||
+			(digits != "" && strings.Contains(phoneDigits(r.phone), digits)) {
 			rows = append(rows, r)
 		}
 	}

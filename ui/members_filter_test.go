@@ -25,7 +25,7 @@ func TestMembersFilterLoadedRows(t *testing.T) {
 	want := firstMembers(t, a, listID, 3)[2].Email
 	part := want[:strings.Index(want, "@")]
 	typeAndWait(t, a, "f")
-	wantScreen(t, a, "filter loaded rows: part of an email or number (only the rows loaded)")
+	wantScreen(t, a, "filter loaded rows: part of a name, email or number (only the rows loaded)")
 	typeAndWait(t, a, part)
 	if v.found == nil || len(v.found.rows) == 0 || len(v.found.rows) >= loaded {
 		t.Fatalf("filter kept %v rows of %d", v.found, loaded)
@@ -58,4 +58,31 @@ func TestMembersFilterAt40x12(t *testing.T) {
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	wantScreen(t, a, "only the")
 	wantFits(t, a, 40, 12)
+}
+
+// TestMembersFilterByName: the filter matches a member's name, accents
+// folded, among the rows loaded.
+func TestMembersFilterByName(t *testing.T) {
+	a, _ := membersApp(t, 100, 30, 250)
+	v := membersOf(t, a)
+	var name string
+	for _, r := range v.all.rows {
+		if strings.ContainsAny(r.name, "áéíóúöüńšžč") {
+			name = r.name
+			break
+		}
+	}
+	if name == "" {
+		t.Fatal("no loaded member has a name with an accent")
+	}
+	last := name[strings.LastIndex(name, " ")+1:]
+	typeAndWait(t, a, "f"+foldForMatch(last))
+	if v.found == nil || len(v.found.rows) == 0 {
+		t.Fatalf("no row matched %q (folded from %q)", foldForMatch(last), last)
+	}
+	for _, r := range v.found.rows {
+		if !strings.Contains(foldForMatch(r.name), foldForMatch(last)) && !strings.Contains(foldForMatch(r.email), foldForMatch(last)) {
+			t.Errorf("row %q / %q does not match %q", r.name, r.email, last)
+		}
+	}
 }
