@@ -189,7 +189,7 @@ func TestCheckUnsubscribeAsksFirst(t *testing.T) {
 	pressAndWait(t, a, tea.KeyTab, 0)
 	typeAndWait(t, a, "u")
 	wantScreen(t, a, "Unsubscribe which channel? (Not offered: Email marketing: already unsubscribed.)",
-		"› SMS marketing SUBSCRIBED", "↑ up • ↓ down • enter choose channel • esc cancel")
+		"› SMS marketing SUBSCRIBED", "enter choose channel • ↑ up • ↓ down • esc cancel")
 	pressAndWait(t, a, tea.KeyEnter, 0)
 	wantScreen(t, a, "Unsubscribe SMS marketing where?", "› on the whole account",
 		"through list Newsletter (Y6nRLr), taking them off it", "through list SMS Flash Deals (138tNq), taking them off it")

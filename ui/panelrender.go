@@ -192,15 +192,16 @@ func (p *profilePanel) listsView(width int) string {
 	return wrap(head+strings.Join(names, " · "), width)
 }
 
-// ShortHelp is the panel's keys in its current mode; idle is what the
-// panel adds to its view's keys.
+// ShortHelp is the panel's keys in its current mode, the one that does
+// the step first (a narrow footer drops bindings from the right); idle is
+// what the panel adds to its view's keys.
 func (p *profilePanel) ShortHelp() []key.Binding {
 	k := p.c.keys
 	switch {
 	case p.mode == panelChoosing:
-		return []key.Binding{k.Up, k.Down, k.ChooseChannel, k.Cancel}
+		return []key.Binding{k.ChooseChannel, k.Up, k.Down, k.Cancel}
 	case p.mode == panelScoping:
-		return []key.Binding{k.Up, k.Down, k.ChooseScope, k.Cancel}
+		return []key.Binding{k.ChooseScope, k.Up, k.Down, k.Cancel}
 	case p.mode == panelConfirming:
 		return []key.Binding{k.Yes, k.AnyOtherKeyNo}
 	case p.mode == panelSending:
