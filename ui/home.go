@@ -18,8 +18,12 @@ import (
 // homeView lists the actions and anything pending in the history. It is
 // the bottom of the view stack.
 type homeView struct {
-	c     *common
-	width int
+	c      *common
+	width  int
+	height int
+	// vp keeps the actions on screen in a short window, the warnings
+	// (journal damage, entries to retry) pinned under them.
+	vp viewport
 	// tally counts the history's entries a retry still has something
 	// to do for (journal.Retries), read when home is shown (not on every
 	// frame, and off the UI's goroutine: the history is a file that only
@@ -105,23 +109,44 @@ func (h *homeView) Update(msg tea.Msg) tea.Cmd {
 // account's SMS countries.
 func (h *homeView) View() string {
 	s := h.c.styles
-	var b strings.Builder
-	b.WriteString(s.Label.Render("What would you like to do?") + "\n\n")
-	for i, k := range h.actions() {
-		indent := 4 + lipgloss.Width(k.Help().Key) // wrapped under the description, not cut
-		b.WriteString("  " + s.Key.Render(k.Help().Key) + "  " + indentWrap(homeDescriptions[i], h.width-indent, indent) + "\n")
-	}
-	b.WriteString("\n")
+	var warnings []string
 	if line := h.damageLine(); line != "" {
-		b.WriteString(s.Bad.Render(wrap(line, h.width)) + "\n\n")
+		warnings = append(warnings, strings.Split(s.Bad.Render(wrap(line, h.width)), "\n")...)
 	}
 	if h.historyErr != nil {
-		b.WriteString(s.Bad.Render(wrap("✗ The history cannot be read: "+model.SanitizeText(h.historyErr.Error()), h.width)) + "\n\n")
+		warnings = append(warnings, strings.Split(s.Bad.Render(wrap("✗ The history cannot be read: "+model.SanitizeText(h.historyErr.Error()), h.width)), "\n")...)
 	} else if line := h.tallyLine(); line != "" {
-		b.WriteString(s.Pending.Render(wrap(line, h.width)) + "\n\n")
+		warnings = append(warnings, strings.Split(s.Pending.Render(wrap(line, h.width)), "\n")...)
 	}
-	b.WriteString(s.Muted.Render(wrap("SMS countries for this account: "+strings.ReplaceAll(h.c.rules.Policy.String(), ",", ", "), h.width)))
-	return b.String()
+	b := h.body(homeDescriptions[:])
+	if h.height > 0 && b.focus.end+1+len(warnings) > h.height {
+		// The full descriptions would push an action or a warning off
+		// the window: a few words each.
+		b = h.body(homeBriefly[:])
+	}
+	b.pinned = warnings
+	if h.height <= 0 {
+		return strings.Join(append(append(b.lines, blankIf(len(b.pinned) > 0)...), b.pinned...), "\n")
+	}
+	return h.vp.render(b, h.height, s)
+}
+
+// body is home's lines with descriptions for its actions, which have the
+// focus: a short window keeps them on screen.
+func (h *homeView) body(descriptions []string) body {
+	s := h.c.styles
+	var b body
+	b.add(s.Label.Render("What would you like to do?"))
+	b.add("")
+	first := len(b.lines)
+	for i, k := range h.actions() {
+		indent := 4 + lipgloss.Width(k.Help().Key) // wrapped under the description, not cut
+		b.add("  " + s.Key.Render(k.Help().Key) + "  " + indentWrap(descriptions[i], h.width-indent, indent))
+	}
+	b.focus = span{first, len(b.lines)}
+	b.add("")
+	b.add(s.Muted.Render(wrap("SMS countries for this account: "+strings.ReplaceAll(h.c.rules.Policy.String(), ",", ", "), h.width)))
+	return b
 }
 
 // damageLine says which journal lines could not be read, "" when none:
@@ -167,6 +192,16 @@ var homeDescriptions = [...]string{
 	"quit",
 }
 
+// homeBriefly say the same in a few words each, for a window too short
+// for the full descriptions.
+var homeBriefly = [...]string{
+	"subscribe someone",
+	"a list's members",
+	"check a number or email",
+	"history and retries",
+	"quit",
+}
+
 // actions are home's keys, in the order homeDescriptions describes them.
 func (h *homeView) actions() []key.Binding {
 	k := h.c.keys
@@ -177,7 +212,7 @@ func (h *homeView) actions() []key.Binding {
 func (h *homeView) Title() string { return "home" }
 
 // SetSize sets the width the view renders to.
-func (h *homeView) SetSize(width, _ int) { h.width = width }
+func (h *homeView) SetSize(width, height int) { h.width, h.height = width, height }
 
 // ShortHelp is the footer: the actions.
 func (h *homeView) ShortHelp() []key.Binding { return append(h.actions(), h.c.keys.Help) }

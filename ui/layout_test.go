@@ -341,3 +341,11 @@ func TestResultScrolls(t *testing.T) {
 	wantScreen(t, a, moreAbove, "read back")
 	wantFits(t, a, 40, 12)
 }
+
+// TestHomeKeepsEveryActionInASmallWindow: at 40x12 the full descriptions
+// would push actions off the window; each action is shown, briefly.
+func TestHomeKeepsEveryActionInASmallWindow(t *testing.T) {
+	a := newTestApp(t, 40, 12)
+	wantScreen(t, a, "s  subscribe someone", "m  a list's members", "c  check a number or email", "h  history and retries", "q  quit")
+	wantFits(t, a, 40, 12)
+}
