@@ -133,7 +133,7 @@ func TestHistoryRetriesAPendingEntry(t *testing.T) {
 	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
 	typeAndWait(t, a, "h")
 	wantScreen(t, a, "2026-07-15 09:30 subscribe … pending +1 201 555 0177", "SMS marketing · no list · on SANDBOX",
-		"Entry 1 · 2026-07-15 09:30:00 · pending · made on SANDBOX · no result recorded")
+		"Entry 1 · 2026-07-15 09:30:00 UTC · pending · made on SANDBOX · no result recorded")
 	typeAndWait(t, a, "r")
 	typeAndWait(t, a, "y")
 	wantScreen(t, a, "Retried entry 1 as entry 2:", "✓ SMS marketing: verified SUBSCRIBED", "subscribe ✓ verified +12015550177")

@@ -169,7 +169,7 @@ func (v *historyView) retryQuestion(e HistoryEntry) string {
 
 // entryDetail is the selected entry in words.
 func (v *historyView) entryDetail(e HistoryEntry) string {
-	parts := []string{"Entry " + model.SanitizeText(e.ID), e.At.Local().Format("2006-01-02 15:04:05"), model.SanitizeText(e.State.Label())}
+	parts := []string{"Entry " + model.SanitizeText(e.ID), present.Stamp(e.At.Local(), "2006-01-02 15:04:05"), model.SanitizeText(e.State.Label())}
 	if by := v.retries.ResentAs(e.ID); by != "" {
 		parts = append(parts, "resent as "+model.SanitizeText(by))
 	}
