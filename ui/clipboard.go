@@ -83,5 +83,7 @@ func newFormViewFor(c *common, email, phone string) *formView {
 	v.email.SetValue(model.SanitizeText(email))
 	v.phone.SetValue(model.SanitizeText(phone))
 	v.analyse()
+	filled := v.request()
+	v.filled = &filled
 	return v
 }

@@ -79,6 +79,9 @@ type formView struct {
 	// accepted (hasSent), which the form does not count as unsent input.
 	sending, sent model.ConsentRequest
 	hasSent       bool
+	// filled is what the form was opened with ("subscribe this person"),
+	// which is not input the agent would lose; nil for an empty form.
+	filled *model.ConsentRequest
 	// discarding is set while esc's "Discard this entry?" prompt shows:
 	// every key answers it (formdiscard.go).
 	discarding bool

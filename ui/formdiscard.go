@@ -26,6 +26,9 @@ func (v *formView) unsent() bool {
 	if strings.TrimSpace(r.Email) == "" && strings.TrimSpace(r.Phone) == "" && len(r.Channels) == 0 {
 		return false
 	}
+	if v.filled != nil && sameEntry(r, *v.filled) {
+		return false // as it was opened: the agent typed nothing
+	}
 	return !v.hasSent || !sameEntry(r, v.sent)
 }
 

@@ -39,6 +39,21 @@ func TestSubscribeThisPerson(t *testing.T) {
 			if n := len(historyEntries(t, a)); n != 0 {
 				t.Errorf("%d entries: nothing may be sent", n)
 			}
+			// As it was opened, esc goes back without asking; once the
+			// agent changes something, it asks.
+			pressAndWait(t, a, tea.KeyEscape, 0)
+			if _, ok := a.current().(*formView); ok {
+				t.Fatalf("esc on the form as opened asked:\n%s", screen(a))
+			}
+			a, _ = newSandboxApp(t, 80, 24)
+			tt.open(t, a)
+			typeAndWait(t, a, "s")
+			formOf(t, a)
+			pressAndWait(t, a, tea.KeyTab, 0)
+			pressAndWait(t, a, tea.KeyTab, 0)
+			pressAndWait(t, a, tea.KeySpace, 0) // email marketing on
+			pressAndWait(t, a, tea.KeyEscape, 0)
+			wantScreen(t, a, "Discard this entry")
 		})
 	}
 	a, _ := newSandboxApp(t, 80, 24)

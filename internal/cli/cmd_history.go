@@ -101,7 +101,7 @@ func writeHistoryTable(w io.Writer, entries []journal.Entry) error {
 			result = "dismissed by " + en.NoteBy + ": " + en.Note
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			cell(en.ID), en.At.Local().Format("2006-01-02 15:04"), cell(string(en.Action)),
+			cell(en.ID), present.Stamp(en.At.Local(), "2006-01-02 15:04"), cell(string(en.Action)),
 			cell(en.Who()), cell(channelList(en.Request.Channels)), present.OrDash(cell(en.Request.ListID)),
 			cell(en.Origin.String()), cell(state), present.OrDash(cell(en.Agent)), cell(result))
 	}
