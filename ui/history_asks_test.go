@@ -90,7 +90,7 @@ func TestHistoryFilter(t *testing.T) {
 			if got := len(historyOf(t, a).shown); got != 3 {
 				t.Errorf("after esc %d shown, want 3", got)
 			}
-			wantScreen(t, a, "3 entries, newest first")
+			wantScreen(t, a, "3 entries, newest first, times UTC")
 		})
 	}
 }

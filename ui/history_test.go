@@ -67,7 +67,7 @@ func TestHistoryListsNewestFirstWithState(t *testing.T) {
 		t.Fatal(out.Err)
 	}
 	typeAndWait(t, a, "h")
-	wantScreen(t, a, "2 entries, newest first",
+	wantScreen(t, a, "2 entries, newest first, times UTC",
 		"subscribe ✓ verified second.entry@example.com",
 		"Email marketing · list Y6nRLr · on SANDBOX · Email marketing: verified",
 		"↑ up • ↓ down • enter profile • / filter • r retry • d dismiss • ? more keys")
@@ -103,13 +103,13 @@ func TestHistoryRetriesAFailedEntry(t *testing.T) {
 
 	a := newSandboxAppWith(t, 80, 24, sandbox.Options{}, h)
 	typeAndWait(t, a, "h")
-	wantScreen(t, a, "1 entry, newest first · 1 not verified",
+	wantScreen(t, a, "1 entry, newest first, times UTC · 1 not verified",
 		"subscribe … pending retry.me@example.com",
 		"Klaviyo answered 503 Service Unavailable to POST /api/profile-subscription-bulk-create-jobs: The service is temporarily unavailable (injected fault).")
 	typeAndWait(t, a, "r")
 	wantScreen(t, a, "Retry entry 1: subscribe retry.me@example.com (Email marketing)?", "y/N")
 	typeAndWait(t, a, "y")
-	wantScreen(t, a, "2 entries, newest first",
+	wantScreen(t, a, "2 entries, newest first, times UTC",
 		"Retried entry 1 as entry 2:",
 		"✓ Email marketing: verified SUBSCRIBED",
 		"subscribe ✓ verified retry.me@example.com")
