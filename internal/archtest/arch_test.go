@@ -30,6 +30,7 @@ var layers = map[string][]string{
 	"internal/usage":       {},
 	"internal/privatefile": {},
 	"internal/present":     {"client", "model"},
+	"internal/sheet":       {},
 	"ui":                   {"desk", "journal", "client", "model", "internal/present"},
 	"ui/accessible":        {"desk", "journal", "client", "model", "internal/present"},
 	"desk":                 {"journal", "client", "model"},
