@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -15,36 +15,22 @@ import (
 // says whether email consent goes with it (the reason then says that it is
 // unaffected).
 func renderPhoneLine(a model.PhoneAnalysis, sendsEmail bool, s *styles, width int) string {
-	reason := a.ReasonFor(sendsEmail)
-	var facts []string
-	if a.Formatted != "" {
-		facts = append(facts, a.Formatted)
-	}
-	switch {
-	case a.Valid:
-		facts = append(facts, fmt.Sprintf("%s (%s)", a.Country, a.Region), a.TypeWords())
-	case a.Likely != "":
-		facts = append(facts, fmt.Sprintf("probably %s (%s)", model.CountryName(a.Likely), a.Likely))
-	}
-	if a.DefaultRegion != "" {
-		facts = append(facts, "national format, default region "+a.DefaultRegion)
-	}
-	var verdict string
+	facts := present.PhoneFacts(a)
+	text, tone := present.PhoneVerdict(a, sendsEmail)
+	style := s.Bad
 	switch {
 	case a.Status == model.PhoneEmpty:
-		verdict = s.Muted.Render("… " + reason)
-	case a.SMSEligible:
-		verdict = s.Good.Render("✓ " + reason)
-	case a.Status == model.PhoneIncomplete && !a.RegionRuledOut:
-		verdict = s.Pending.Render("… " + reason)
-	default:
-		verdict = s.Bad.Render("✗ " + reason)
+		style = s.Muted
+	case tone == present.Good:
+		style = s.Good
+	case tone == present.Waiting:
+		style = s.Pending
 	}
 	lines := []string{}
 	if len(facts) > 0 {
 		lines = append(lines, s.Muted.Width(max(width, 1)).Render(strings.Join(facts, " · ")))
 	}
-	lines = append(lines, lipgloss.NewStyle().Width(max(width, 1)).Render(verdict))
+	lines = append(lines, lipgloss.NewStyle().Width(max(width, 1)).Render(style.Render(text)))
 	return strings.Join(lines, "\n")
 }
 

@@ -52,3 +52,38 @@ func DescribePhone(raw string, rules model.PhoneRules) Phone {
 	}
 	return out
 }
+
+// PhoneFacts is what the live phone line says of a number as it is typed,
+// before its verdict: as read, its country ("probably Slovenia (SI)" while
+// incomplete) and type in words, and that it was read in a default region.
+func PhoneFacts(a model.PhoneAnalysis) []string {
+	var facts []string
+	if a.Formatted != "" {
+		facts = append(facts, a.Formatted)
+	}
+	switch {
+	case a.Valid:
+		facts = append(facts, fmt.Sprintf("%s (%s)", a.Country, a.Region), a.TypeWords())
+	case a.Likely != "":
+		facts = append(facts, fmt.Sprintf("probably %s (%s)", model.CountryName(a.Likely), a.Likely))
+	}
+	if a.DefaultRegion != "" {
+		facts = append(facts, "national format, default region "+a.DefaultRegion)
+	}
+	return facts
+}
+
+// PhoneVerdict is the live phone line's verdict, marked: "✓ SMS consent
+// can be recorded…", "… incomplete: keep typing…" (Waiting: empty, or
+// still typing a number whose region does not rule it out), "✗ …" (Bad).
+// sendsEmail says whether email consent goes with it (see ReasonFor).
+func PhoneVerdict(a model.PhoneAnalysis, sendsEmail bool) (string, Tone) {
+	reason := a.ReasonFor(sendsEmail)
+	switch {
+	case a.SMSEligible:
+		return "✓ " + reason, Good
+	case a.Status == model.PhoneEmpty || (a.Status == model.PhoneIncomplete && !a.RegionRuledOut):
+		return "… " + reason, Waiting
+	}
+	return "✗ " + reason, Bad
+}

@@ -156,3 +156,27 @@ func TestReadBack(t *testing.T) {
 		}
 	}
 }
+
+// TestPhoneLine: the live phone line's facts and verdict, one for the
+// UI's form and check and for accessible mode.
+func TestPhoneLine(t *testing.T) {
+	rules := model.PhoneRules{Policy: model.DefaultSMSPolicy()}
+	tests := []struct {
+		typed, facts, verdict string
+		tone                  Tone
+	}{
+		{"+1 201 555 0123", "+1 201-555-0123 · United States (US) · mobile or landline", "✓ SMS consent can be recorded", Good},
+		{"+386 31 234 567", "+386 31 234 567 · Slovenia (SI) · mobile", "✗ Slovenia (+386) is not an SMS country", Bad},
+		{"+1 201 555", "+1 201 555 · probably United States (US)", "… incomplete", Waiting},
+		{"", "", "… ", Waiting},
+	}
+	for _, tt := range tests {
+		a := rules.Analyze(tt.typed)
+		if got := strings.Join(PhoneFacts(a), " · "); got != tt.facts {
+			t.Errorf("%q: facts %q, want %q", tt.typed, got, tt.facts)
+		}
+		if got, tone := PhoneVerdict(a, false); !strings.HasPrefix(got, tt.verdict) || tone != tt.tone {
+			t.Errorf("%q: verdict %q (%v), want %q… (%v)", tt.typed, got, tone, tt.verdict, tt.tone)
+		}
+	}
+}

@@ -101,28 +101,8 @@ func (s *session) askPhone(sendsEmail bool) (string, model.PhoneAnalysis, error)
 // number as read, its country and type, and whether SMS consent can be
 // recorded and why, marked ✓, ✗ or … .
 func PhoneLine(a model.PhoneAnalysis, sendsEmail bool) string {
-	var facts []string
-	if a.Formatted != "" {
-		facts = append(facts, a.Formatted)
-	}
-	switch {
-	case a.Valid:
-		facts = append(facts, fmt.Sprintf("%s (%s)", a.Country, a.Region), a.TypeWords())
-	case a.Likely != "":
-		facts = append(facts, fmt.Sprintf("%s (%s)?", model.CountryName(a.Likely), a.Likely))
-	}
-	if a.DefaultRegion != "" {
-		facts = append(facts, "national format, default region "+a.DefaultRegion)
-	}
-	mark := "✗ "
-	switch {
-	case a.SMSEligible:
-		mark = "✓ "
-	case a.Status == model.PhoneEmpty || (a.Status == model.PhoneIncomplete && !a.RegionRuledOut):
-		mark = "… "
-	}
-	facts = append(facts, mark+a.ReasonFor(sendsEmail))
-	return model.SanitizeText(strings.Join(facts, " · "))
+	verdict, _ := present.PhoneVerdict(a, sendsEmail)
+	return model.SanitizeText(strings.Join(append(present.PhoneFacts(a), verdict), " · "))
 }
 
 // askChannels asks the consent choices as y/n: email marketing when there
