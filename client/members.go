@@ -100,18 +100,26 @@ func (c *Client) membersURL(listID string, q MembersQuery) (string, error) {
 func (c *Client) MembersPages(ctx context.Context, listID string, q MembersQuery) iter.Seq2[ProfilePage, error] {
 	return func(yield func(ProfilePage, error) bool) {
 		first, err := c.membersURL(listID, q)
-		if err == nil {
-			err = c.walkPages(NewPageWalk("members", MaxMemberPages), first, func(u string) (string, error) {
-				p, err := c.profilePage(ctx, epMembers, u)
-				if err != nil || !yield(p, nil) {
-					return "", err
-				}
-				return p.Next, nil
-			})
-		}
 		if err != nil {
 			yield(ProfilePage{}, err)
+			return
 		}
+		c.walkMembers(ctx, NewPageWalk("members", MaxMemberPages), first, yield)
+	}
+}
+
+// walkMembers reads pages of members from u by their next links, checked
+// by w, yielding each as it arrives and a failure last, with an empty page.
+func (c *Client) walkMembers(ctx context.Context, w *PageWalk, u string, yield func(ProfilePage, error) bool) {
+	err := c.walkPages(w, u, func(u string) (string, error) {
+		p, err := c.profilePage(ctx, epMembers, u)
+		if err != nil || !yield(p, nil) {
+			return "", err
+		}
+		return p.Next, nil
+	})
+	if err != nil {
+		yield(ProfilePage{}, err)
 	}
 }
 

@@ -150,26 +150,19 @@ func inJoinOrder(members []Profile) bool {
 // the pages its next links lead to, one at a time (see PageWalk).
 func (c *Client) continuePages(ctx context.Context, first ProfilePage, yield func(ProfilePage, error) bool) {
 	w := NewPageWalk("members", MaxMemberPages)
-	err := w.Follow(first.URL)
-	if err == nil && !yield(first, nil) {
+	if err := w.Follow(first.URL); err != nil {
+		yield(ProfilePage{}, err)
 		return
 	}
-	var next string
-	if err == nil {
-		next, err = c.followURL(first.Next, "next")
+	if !yield(first, nil) {
+		return
 	}
-	if err == nil {
-		err = c.walkPages(w, next, func(u string) (string, error) {
-			p, err := c.profilePage(ctx, epMembers, u)
-			if err != nil || !yield(p, nil) {
-				return "", err
-			}
-			return p.Next, nil
-		})
-	}
+	next, err := c.followURL(first.Next, "next")
 	if err != nil {
 		yield(ProfilePage{}, err)
+		return
 	}
+	c.walkMembers(ctx, w, next, yield)
 }
 
 // sortedPages is MembersPages of q, sorted by join time; a server that
