@@ -54,7 +54,7 @@ func (v *historyView) listHeight(detail string) int {
 // countLine says how many entries there are and how many need attention.
 func (v *historyView) countLine() string {
 	// The rows' times are local; their zone is said once, here.
-	line := fmt.Sprintf("%d %s, newest first, times %s", len(v.entries), present.Plural(len(v.entries), "entry", "entries"), localZone())
+	line := fmt.Sprintf("%d %s, newest first, times %s", len(v.entries), present.Plural(len(v.entries), "entry", "entries"), present.Zone(time.Now()))
 	if v.filter.query() != "" {
 		line = fmt.Sprintf("%d of %d %s match", len(v.shown), len(v.entries), present.Plural(len(v.entries), "entry", "entries"))
 	}
@@ -271,13 +271,4 @@ func roundedSince(t time.Time) string {
 		return "less than a minute"
 	}
 	return strings.TrimSuffix(d.String(), "0s")
-}
-
-// localZone is the agent's zone as the rows' times are in it: "UTC", or
-// its offset ("+01:00").
-func localZone() string {
-	if name, off := time.Now().Zone(); off == 0 && (name == "UTC" || name == "") {
-		return "UTC"
-	}
-	return time.Now().Format("-07:00")
 }

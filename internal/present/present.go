@@ -90,10 +90,16 @@ func SecondIn(ts string, loc *time.Location) string {
 // offset ("+01:00"), or by "UTC" when t is in UTC itself: every
 // timestamp the agent reads says which zone it is in.
 func Stamp(t time.Time, layout string) string {
+	return t.Format(layout) + " " + Zone(t)
+}
+
+// Zone is t's zone as a timestamp says it: "UTC" when t is in UTC itself,
+// else its offset ("+01:00").
+func Zone(t time.Time) string {
 	if name, off := t.Zone(); off == 0 && (name == "UTC" || name == "") {
-		return t.Format(layout) + " UTC"
+		return "UTC"
 	}
-	return t.Format(layout + " -07:00")
+	return t.Format("-07:00")
 }
 
 // SinceDate is " since 2024-05-20" for an RFC 3339 timestamp, " since"
