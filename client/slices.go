@@ -447,15 +447,15 @@ func (s *sliceStream) took(sl *slice, p ProfilePage) error {
 		sl.firstSecond = t.Truncate(time.Second)
 	}
 	if p.Next != "" && len(p.Profiles) > 0 {
-		if cut, ok := s.cutAt(sl, p); ok {
+		if cut, left, ok := s.cutAt(sl, p); ok {
 			kept := p.Profiles[:0:0]
 			for _, m := range p.Profiles {
-				if t, err := joinedAt(m); err == nil && t.Before(cut) {
+				if t, _ := joinedAt(m); t.Before(cut) { // read: the page is in join order
 					kept = append(kept, m)
 				}
 			}
 			p.Profiles, p.Next = kept, ""
-			s.split(sl, cut)
+			s.split(sl, cut, left)
 		}
 	}
 	sl.next = p.Next
@@ -468,32 +468,28 @@ func (s *sliceStream) took(sl *slice, p ProfilePage) error {
 	return nil
 }
 
-// cutAt says where to end sl after page p: at the whole second of p's last
-// member, when that is past sl's first second (so that sl has yielded
-// something), leaves at least two seconds to cut, and the pages left at
-// the density read so far are more than a slice's worth.
-func (s *sliceStream) cutAt(sl *slice, p ProfilePage) (time.Time, bool) {
-	last, err := joinedAt(p.Profiles[len(p.Profiles)-1])
-	if err != nil {
-		return time.Time{}, false
-	}
-	cut := last.Truncate(time.Second)
+// cutAt says where to end sl after page p, whose join times took has read:
+// at the whole second of p's last member, when that is past sl's first
+// second (so that sl has yielded something), leaves at least two seconds
+// to cut, and the pages left at the density read so far (left) are more
+// than a slice's worth.
+func (s *sliceStream) cutAt(sl *slice, p ProfilePage) (cut time.Time, left float64, ok bool) {
+	last, _ := joinedAt(p.Profiles[len(p.Profiles)-1])
+	cut = last.Truncate(time.Second)
 	readSpan := cut.Sub(sl.firstSecond)
 	rest := sl.before.Sub(cut)
 	if readSpan <= 0 || rest < 2*time.Second {
-		return time.Time{}, false
+		return cut, 0, false
 	}
-	left := float64(sl.read) * float64(rest) / float64(readSpan)
-	return cut, left > float64(s.opts.SlicePages)
+	left = float64(sl.read) * float64(rest) / float64(readSpan)
+	return cut, left, left > float64(s.opts.SlicePages)
 }
 
 // split puts new slices for [cut, sl.before) after sl, as many as the
-// density read in sl says it holds slices' worth (at most a second each,
-// and at most four per worker), and ends sl at cut.
-func (s *sliceStream) split(sl *slice, cut time.Time) {
+// left pages hold slices' worth (at most a second each, and at most four
+// per worker), and ends sl at cut.
+func (s *sliceStream) split(sl *slice, cut time.Time, left float64) {
 	rest := sl.before.Sub(cut)
-	readSpan := cut.Sub(sl.firstSecond)
-	left := float64(sl.read) * float64(rest) / float64(readSpan)
 	n := int(left/float64(s.opts.SlicePages)) + 1
 	n = min(n, int(rest/time.Second), 4*s.opts.Workers)
 	step := (rest / time.Duration(n)).Truncate(time.Second)
