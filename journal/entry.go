@@ -41,6 +41,13 @@ type Entry struct {
 	// ClaimedAt; "" when nobody does. See Store.Claim.
 	ClaimedBy string    `json:"claimed_by,omitempty"`
 	ClaimedAt time.Time `json:"claimed_at,omitzero"`
+	// Import is the sign-up sheet row the entry came from, nil for an
+	// entry an agent made one at a time.
+	Import *ImportRow `json:"import,omitempty"`
+	// SentAt is when the entry was last handed to Klaviyo, zero when it
+	// never was: a pending entry with SentAt may have been received (the
+	// answer was lost), one without was certainly not.
+	SentAt time.Time `json:"sent_at,omitzero"`
 }
 
 // String is the entry in one line (it would otherwise print as its
@@ -76,6 +83,8 @@ type Change struct {
 	Result string
 	// Note is an agent's reason, with a dismissal.
 	Note string
+	// Sending marks the entry as handed to Klaviyo now (Entry.SentAt).
+	Sending bool
 }
 
 // Store is where consent changes are recorded: the file journal, or a
@@ -95,6 +104,17 @@ type Store interface {
 	Claim(id, claimant string) (Entry, []Entry, error)
 	// Release ends claimant's claim on entry id.
 	Release(id, claimant string) error
+	// AddMany records entries as Add does, all durably at once (one write
+	// and one fsync for a file), and returns their ids in order.
+	AddMany(es []Entry) ([]string, error)
+	// UpdateMany records changes of many entries at once.
+	UpdateMany(changes []IDChange) error
+}
+
+// IDChange is a change of the entry ID, for Store.UpdateMany.
+type IDChange struct {
+	ID string
+	Change
 }
 
 // Memory is a Store that lives as long as the process.
@@ -141,6 +161,26 @@ func (m *Memory) Add(e Entry) (string, error) {
 	}
 	m.entries = append(m.entries, e)
 	return e.ID, nil
+}
+
+// AddMany adds entries in order; see Store.
+func (m *Memory) AddMany(es []Entry) ([]string, error) {
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i], _ = m.Add(e)
+	}
+	return ids, nil
+}
+
+// UpdateMany applies changes in order; see Store. An unknown entry stops
+// it there, as Update would.
+func (m *Memory) UpdateMany(changes []IDChange) error {
+	for _, c := range changes {
+		if err := m.Update(c.ID, c.Change); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Update changes an entry's state and result.
@@ -199,6 +239,9 @@ func applyChange(e *Entry, c Change, by string, at time.Time) {
 		e.AcceptedAt = at
 	}
 	e.State, e.Result, e.Updated = state, c.Result, at
+	if c.Sending {
+		e.SentAt = at
+	}
 	if c.Note != "" {
 		e.Note, e.NoteBy = c.Note, by
 	}

@@ -116,7 +116,7 @@ func (f *File) Add(e Entry) (string, error) {
 
 // Update appends a state change of entry id and fsyncs it.
 func (f *File) Update(id string, c Change) error {
-	return f.append(record{Entry: Entry{ID: id, State: c.State, Result: c.Result, Note: c.Note, Updated: f.now()}, Op: "update", By: f.meta.Agent})
+	return f.append(f.updateRecord(id, c, f.now()))
 }
 
 // Claim takes entry id for claimant; see Store. The journal is read again
@@ -159,22 +159,7 @@ func (f *File) Release(id, claimant string) error {
 }
 
 // append writes one record as one line, with one write, then fsyncs.
-func (f *File) append(r record) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	file, err := f.openForAppend()
-	if err != nil {
-		return err
-	}
-	if err := f.writeRecord(file, r); err != nil {
-		file.Close()
-		return err
-	}
-	if err := file.Close(); err != nil {
-		return fmt.Errorf("journal: closing %s: %w", f.path, err)
-	}
-	return nil
-}
+func (f *File) append(r record) error { return f.appendAll([]record{r}) }
 
 // openForAppend opens the journal to append to it, creating it 0600, never
 // through a link, only a file of this user's no one else may write.
@@ -189,16 +174,25 @@ func (f *File) openForAppend() (*os.File, error) {
 // writeRecord appends r to file as one line with one write and fsyncs it
 // (and, the first time, the directory). f.mu is held.
 func (f *File) writeRecord(file *os.File, r record) error {
-	line, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("journal: encoding: %w", err)
+	return f.writeRecords(file, []record{r})
+}
+
+// writeRecords appends recs to file as lines with one write and fsyncs
+// them (and, the first time, the directory). f.mu is held.
+func (f *File) writeRecords(file *os.File, recs []record) error {
+	var line []byte
+	for _, r := range recs {
+		one, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("journal: encoding: %w", err)
+		}
+		if len(one) > maxLine {
+			// Read would skip it: an entry written so would be sent and
+			// then lost from History.
+			return fmt.Errorf("journal: a record of %d bytes is longer than a journal line may be (%d): not written", len(one), maxLine)
+		}
+		line = append(append(line, one...), '\n')
 	}
-	if len(line) > maxLine {
-		// Read would skip it: an entry written so would be sent and then
-		// lost from History.
-		return fmt.Errorf("journal: a record of %d bytes is longer than a journal line may be (%d): not written", len(line), maxLine)
-	}
-	line = append(line, '\n')
 	if endsTorn(file) {
 		// A crash cut the last line short: start on a line of our own, so
 		// the damage stays on that one line.
@@ -383,7 +377,7 @@ func apply(line []byte, torn bool, entries *[]Entry, index map[string]int) strin
 func applyRecord(e *Entry, r record) {
 	switch r.Op {
 	case "update":
-		applyChange(e, Change{State: r.State, Result: r.Result, Note: r.Note}, r.By, r.Updated)
+		applyChange(e, Change{State: r.State, Result: r.Result, Note: r.Note, Sending: !r.SentAt.IsZero()}, r.By, r.Updated)
 	case "claim":
 		e.ClaimedBy, e.ClaimedAt = r.ClaimedBy, r.Updated
 	case "release":
