@@ -9,6 +9,7 @@ import (
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/model"
 	"github.com/consentdesk/consent/sandbox"
+	"github.com/consentdesk/consent/sandbox/sandboxtest"
 )
 
 // TestLookupMany finds many profiles in one request, by email and by phone,
@@ -74,5 +75,29 @@ func TestLookupMany(t *testing.T) {
 	}
 	if n := counted.count("GET") - before; n != 0 {
 		t.Errorf("%d requests for refused look-ups", n)
+	}
+}
+
+// TestMembersAmong finds which of some people are on a list: members are,
+// a profile that is not on it is not.
+func TestMembersAmong(t *testing.T) {
+	ctx := context.Background()
+	c := sandboxtest.Client(t, newSandbox(t, sandbox.Options{}), client.Options{})
+	page, err := c.Members(ctx, "Y6nRLr", client.MembersQuery{PageSize: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emails []string
+	for _, p := range page.Profiles {
+		if p.Email != "" {
+			emails = append(emails, p.Email)
+		}
+	}
+	got, err := c.MembersAmong(ctx, "Y6nRLr", client.ByEmail, append(emails, "nobody-at-all@example.com"))
+	if err != nil || len(got) != len(emails) {
+		t.Fatalf("MembersAmong = %d profiles for %d members, %v", len(got), len(emails), err)
+	}
+	if got[0].Subscriptions == nil {
+		t.Error("members come without subscriptions")
 	}
 }

@@ -125,6 +125,16 @@ const (
 // profiles keep no Raw copy, so that a long import's look-ups cost only
 // what is read of them.
 func (c *Client) LookupMany(ctx context.Context, field LookupField, values []string) ([]Profile, error) {
+	return c.lookupMany(ctx, epProfiles, "/api/profiles", field, values)
+}
+
+// MembersAmong is LookupMany among the members of list listID: which of
+// these people are on it, with their subscriptions.
+func (c *Client) MembersAmong(ctx context.Context, listID string, field LookupField, values []string) ([]Profile, error) {
+	return c.lookupMany(ctx, epMembers, "/api/lists/"+url.PathEscape(listID)+"/profiles", field, values)
+}
+
+func (c *Client) lookupMany(ctx context.Context, endpoint, path string, field LookupField, values []string) ([]Profile, error) {
 	switch {
 	case len(values) == 0:
 		return nil, nil
@@ -137,14 +147,14 @@ func (c *Client) LookupMany(ctx context.Context, field LookupField, values []str
 	for i, v := range values {
 		quoted[i] = `"` + quoteFilter(v) + `"`
 	}
-	first := c.endpointURL("/api/profiles", url.Values{
+	first := c.endpointURL(path, url.Values{
 		"filter":                     {"any(" + string(field) + ",[" + strings.Join(quoted, ",") + "])"},
 		"additional-fields[profile]": {"subscriptions"},
 		"page[size]":                 {fmt.Sprint(MaxPageSize)},
 	})
 	var all []Profile
 	err := c.walkPages(NewPageWalk("profiles", MaxListPages), first, func(u string) (string, error) {
-		p, err := c.profilePage(ctx, epProfiles, u)
+		p, err := c.profilePage(ctx, endpoint, u)
 		for _, prof := range p.Profiles {
 			prof.Raw = nil
 			all = append(all, prof)

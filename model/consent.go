@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // ConsentState is Klaviyo's consent value for one channel.
 type ConsentState string
@@ -171,4 +174,22 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// StopOptOut says how the number opted out of SMS marketing when it was by
+// the person replying STOP, or by the carrier deactivating it ("replied
+// STOP", "carrier deactivation"): consent Klaviyo holds as UNSUBSCRIBED that
+// no sheet may lift. ok is false for any other state or method.
+func (c ChannelConsent) StopOptOut() (how string, ok bool) {
+	if c.Consent != Unsubscribed || !c.Channel.IsSMS() {
+		return "", false
+	}
+	said := strings.ToUpper(c.Method + " " + c.MethodDetail)
+	switch {
+	case strings.Contains(said, "CARRIER") || strings.Contains(said, "DEACTIVAT"):
+		return "carrier deactivation", true
+	case strings.Contains(said, "STOP"):
+		return "replied STOP", true
+	}
+	return "", false
 }

@@ -150,3 +150,26 @@ func atoi(digits string) int {
 	}
 	return n
 }
+
+// RegionOfCountry reads a sheet's country cell: a two-letter code ("si",
+// "SI") or an English country name ("Slovenia", "united kingdom"), and
+// returns the region code; ok is false when it is neither.
+func RegionOfCountry(s string) (region string, ok bool) {
+	s = strings.TrimSpace(s)
+	if code, err := ParseRegion(s); err == nil {
+		return code, true
+	}
+	code, ok := countryRegions()[strings.ToLower(s)]
+	return code, ok
+}
+
+// countryRegions maps each region's English name, lower-cased, to its code.
+var countryRegions = sync.OnceValue(func() map[string]string {
+	m := map[string]string{"uk": "GB", "great britain": "GB", "usa": "US", "united states of america": "US"}
+	for code := range phoneMeta().regions {
+		if name := CountryName(code); name != code {
+			m[strings.ToLower(name)] = code
+		}
+	}
+	return m
+})

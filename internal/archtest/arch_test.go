@@ -24,15 +24,16 @@ var root = filepath.Join("..", "..")
 // model imports nothing of the module, the client never the sandbox.
 var layers = map[string][]string{
 	".":                    {"internal/cli"},
-	"internal/cli":         {"ui", "ui/accessible", "desk", "journal", "client", "model", "sandbox", "internal/backend", "internal/config", "internal/usage", "internal/privatefile", "internal/present"},
+	"internal/cli":         {"ui", "ui/accessible", "importer", "internal/sheet", "desk", "journal", "client", "model", "sandbox", "internal/backend", "internal/config", "internal/usage", "internal/privatefile", "internal/present"},
 	"internal/backend":     {"desk", "journal", "client", "model", "sandbox", "internal/config", "internal/privatefile", "internal/usage"},
 	"internal/config":      {"model", "internal/usage"},
 	"internal/usage":       {},
 	"internal/privatefile": {},
 	"internal/present":     {"client", "model"},
 	"internal/sheet":       {},
-	"ui":                   {"desk", "journal", "client", "model", "internal/present"},
+	"ui":                   {"importer", "internal/sheet", "desk", "journal", "client", "model", "internal/present"},
 	"ui/accessible":        {"desk", "journal", "client", "model", "internal/present"},
+	"importer":             {"desk", "journal", "client", "model", "internal/sheet"},
 	"desk":                 {"journal", "client", "model"},
 	"journal":              {"model", "internal/privatefile"},
 	"client":               {"model"},
