@@ -39,6 +39,9 @@ type RunOptions struct {
 	Progress func(Progress)
 	// VerifyBound is how long to read rows back; 0: DefaultVerifyBound.
 	VerifyBound time.Duration
+	// SettleAfter is Resume's wait before reading back a row whose answer
+	// was lost; 0: SettleAfter.
+	SettleAfter time.Duration
 }
 
 // Run sends the rows that may go (Row.Sends) through the import's list:
