@@ -197,7 +197,7 @@ func dropPhone(r Row, req model.ConsentRequest, rules model.PhoneRules, why stri
 		return r
 	}
 	r.Request = checked.ConsentRequest
-	if asked {
+	if asked && !strings.Contains(why, "Email consent") {
 		r.Detail += "; email consent is still sent"
 	}
 	return r

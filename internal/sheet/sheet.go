@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -107,7 +108,43 @@ func (e *Error) Error() string {
 // email or phone column, two headers for one column, a field over
 // MaxFieldBytes, more than MaxRows rows or malformed quoting is an *Error
 // naming the line.
-func Read(r io.Reader) (*Sheet, error) {
+func Read(r io.Reader) (*Sheet, error) { return ReadWith(r, nil) }
+
+// Ignore is the column a Mapping gives a header the sheet is not to be
+// read for.
+const Ignore Column = "ignore"
+
+// Columns are the columns a Mapping may name.
+var Columns = []Column{Email, Phone, EmailConsent, SMSConsent, ConsentedAt, Country, FirstName, LastName, Ignore}
+
+// Mapping says what headers mean where their spelling is not understood,
+// or means something else: "Handy" → Phone, "SMS" → Ignore.
+type Mapping map[string]Column
+
+// ParseMapping reads a HEADER=COLUMN pair ("Handy=phone") into m, or says
+// why it cannot.
+func (m Mapping) ParseMapping(pair string) error {
+	header, col, ok := strings.Cut(pair, "=")
+	if !ok || strings.TrimSpace(header) == "" {
+		return fmt.Errorf("%q is not HEADER=COLUMN (such as \"Handy=phone\")", pair)
+	}
+	c := Column(strings.ToLower(strings.TrimSpace(col)))
+	for _, known := range Columns {
+		if c == known {
+			m[strings.TrimSpace(header)] = c
+			return nil
+		}
+	}
+	names := make([]string, len(Columns))
+	for i, k := range Columns {
+		names[i] = string(k)
+	}
+	return fmt.Errorf("unknown column %q in %q: use one of %s", strings.TrimSpace(col), pair, strings.Join(names, ", "))
+}
+
+// ReadWith is Read with the headers of mapping read as it says; a header
+// it names that the sheet does not have is an *Error.
+func ReadWith(r io.Reader, mapping Mapping) (*Sheet, error) {
 	br := bufio.NewReader(r)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
@@ -129,8 +166,24 @@ func Read(r io.Reader) (*Sheet, error) {
 		return nil, csvError(err)
 	}
 	headerLine, _ := cr.FieldPos(0)
+	mapped := map[string]Column{}
+	for h, c := range mapping {
+		mapped[fold(h)] = c
+	}
+	for h := range mapping {
+		if !slices.ContainsFunc(header, func(name string) bool { return fold(name) == fold(h) }) {
+			return nil, &Error{Line: headerLine, Msg: fmt.Sprintf("no column %q in the header (%s)", h, strings.Join(trimAll(header), ", "))}
+		}
+	}
 	for i, name := range header {
-		c, ok := headerNames[fold(name)]
+		c, ok := mapped[fold(name)]
+		if !ok {
+			c, ok = headerNames[fold(name)]
+		}
+		if c == Ignore {
+			s.Ignored = append(s.Ignored, strings.TrimSpace(name))
+			continue
+		}
 		if !ok {
 			if strings.TrimSpace(name) != "" {
 				s.Ignored = append(s.Ignored, strings.TrimSpace(name))
@@ -138,7 +191,7 @@ func Read(r io.Reader) (*Sheet, error) {
 			continue
 		}
 		if j, dup := s.Columns[c]; dup {
-			return nil, &Error{Line: headerLine, Msg: fmt.Sprintf("two columns are read as %s: %q and %q: keep one, or rename the other", c, strings.TrimSpace(header[j]), strings.TrimSpace(name))}
+			return nil, &Error{Line: headerLine, Msg: fmt.Sprintf("two columns are read as %s: %q and %q: keep one, or say which with --column HEADER=ignore", c, strings.TrimSpace(header[j]), strings.TrimSpace(name))}
 		}
 		s.Columns[c] = i
 	}
