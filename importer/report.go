@@ -49,11 +49,15 @@ type Reconciled struct {
 // Report is what an import came to: every row of the sheet (or, for a
 // resumed import, of the journal), by line.
 type Report struct {
-	ImportID string        `json:"import_id"`
-	File     string        `json:"file,omitempty"`
-	Rows     []Reconciled  `json:"rows"`
-	Jobs     int           `json:"jobs"`
-	Took     time.Duration `json:"took_ns"`
+	ImportID string       `json:"import_id"`
+	File     string       `json:"file,omitempty"`
+	Rows     []Reconciled `json:"rows"`
+	Jobs     int          `json:"jobs"`
+	// Unjournaled is how many rows of a resumed import the journal never
+	// got (it stopped while writing them): they were never sent, and only
+	// importing the file again sends them.
+	Unjournaled int           `json:"unjournaled,omitempty"`
+	Took        time.Duration `json:"took_ns"`
 }
 
 // Tally counts the report's rows by outcome.

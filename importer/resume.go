@@ -61,6 +61,9 @@ func Resume(ctx context.Context, d *desk.Desk, id string, opts RunOptions) (Repo
 	}
 	slices.SortFunc(rows, func(a, b journal.Entry) int { return a.Import.Line - b.Import.Line })
 	rep := Report{ImportID: id, File: rows[0].Import.File, Rows: make([]Reconciled, len(rows))}
+	if of := rows[0].Import.Of; of > len(rows) {
+		rep.Unjournaled = of - len(rows)
+	}
 	anchor := ""
 	for i, e := range rows {
 		rep.Rows[i] = Reconciled{Line: e.Import.Line, Email: e.Request.Email, Phone: e.Request.Phone, Verdict: OK, EntryID: e.ID,

@@ -128,7 +128,7 @@ func journalRows(d *desk.Desk, batch []pendingRow, id, file string, at time.Time
 		es := make([]journal.Entry, len(part))
 		for k, p := range part {
 			es[k] = journal.Entry{At: at, Action: journal.ActionSubscribe, Origin: d.Origin, Agent: d.Agent, Request: p.req,
-				State: journal.StatePending, Import: &journal.ImportRow{ID: id, File: file, Line: p.report.Line}}
+				State: journal.StatePending, Import: &journal.ImportRow{ID: id, File: file, Line: p.report.Line, Of: len(batch)}}
 		}
 		ids, err := d.Store.AddMany(es)
 		if err != nil {

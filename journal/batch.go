@@ -13,6 +13,9 @@ type ImportRow struct {
 	ID   string `json:"id"`
 	File string `json:"file,omitempty"`
 	Line int    `json:"line"`
+	// Of is how many rows the import journals: fewer in the journal means
+	// it stopped while writing them, and the rest were never sent.
+	Of int `json:"of,omitempty"`
 }
 
 // NewImportID returns an id for a new import, sortable by time, as entry

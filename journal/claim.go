@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -43,11 +44,28 @@ func claimable(id, claimant string, all []Entry, now time.Time) (Entry, error) {
 	if by := NewRetries(all).ResentAs(id); by != "" {
 		return e, &ClaimError{id, "was resent as entry " + by + ": that one is retried instead"}
 	}
-	if e.ClaimedBy != "" && e.ClaimedBy != claimant && now.Sub(e.ClaimedAt) < ClaimTTL {
+	if e.ClaimedBy != "" && e.ClaimedBy != claimant && now.Sub(e.ClaimedAt) < ClaimTTL && !holderGone(e.ClaimedBy) {
 		return e, &ClaimError{id, fmt.Sprintf("is being retried by %s since %s (a claim lasts at most %s)",
 			e.ClaimedBy, e.ClaimedAt.Local().Format("15:04:05"), ClaimTTL)}
 	}
 	return e, nil
+}
+
+// holderGone reports whether a claim's holder (a NewClaimant name) was a
+// process on this machine that no longer runs: killed mid-retry, its claim
+// holds nothing. A holder elsewhere, or whose pid runs again, keeps its
+// claim until ClaimTTL.
+func holderGone(claimant string) bool {
+	host, _ := os.Hostname()
+	var pid int
+	_, rest, ok := strings.Cut(claimant, " on "+host+" (pid ")
+	if !ok || host == "" {
+		return false
+	}
+	if _, err := fmt.Sscanf(rest, "%d,", &pid); err != nil {
+		return false
+	}
+	return pid != os.Getpid() && processGone(pid)
 }
 
 // NewClaimant names one retry for its claims: who, where, and a random

@@ -2,6 +2,9 @@ package journal
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -32,5 +35,29 @@ func TestClaimIsExclusiveAcrossFiles(t *testing.T) {
 	a.now = func() time.Time { return time.Now().Add(ClaimTTL + time.Second) }
 	if _, _, err := a.Claim(id, "desk A"); err != nil {
 		t.Fatalf("a claim older than ClaimTTL still held: %v", err)
+	}
+}
+
+// TestClaimOfADeadProcessHoldsNothing: a claim whose holder was a process
+// on this machine that has ended is taken over at once; a live holder's
+// (this test's own process, under another claimant name) still holds.
+func TestClaimOfADeadProcessHoldsNothing(t *testing.T) {
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skip("no true(1) to make a dead pid with")
+	}
+	host, _ := os.Hostname()
+	dead := fmt.Sprintf("dana on %s (pid %d, 0badc0de)", host, cmd.Process.Pid)
+	live := fmt.Sprintf("dana on %s (pid %d, 0badc0de)", host, os.Getppid())
+	now := time.Now()
+	for _, tc := range []struct {
+		holder string
+		free   bool
+	}{{dead, true}, {live, false}, {"dana on elsewhere.example (pid 1, 0badc0de)", false}} {
+		all := []Entry{{ID: "e1", State: StatePending, ClaimedBy: tc.holder, ClaimedAt: now}}
+		_, err := claimable("e1", "someone else", all, now)
+		if (err == nil) != tc.free {
+			t.Errorf("held by %q: claimable err = %v, want free %v", tc.holder, err, tc.free)
+		}
 	}
 }

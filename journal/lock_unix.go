@@ -21,3 +21,9 @@ func lockFile(file *os.File) error {
 
 // unlockFile releases lockFile's lock.
 func unlockFile(file *os.File) error { return syscall.Flock(int(file.Fd()), syscall.LOCK_UN) }
+
+// processGone reports whether no process pid exists on this machine
+// (signal 0 answers ESRCH): a claim it held died with it.
+func processGone(pid int) bool {
+	return pid > 0 && syscall.Kill(pid, 0) == syscall.ESRCH
+}

@@ -31,6 +31,7 @@ var layers = map[string][]string{
 	"internal/privatefile": {},
 	"internal/present":     {"client", "model"},
 	"internal/sheet":       {},
+	"internal/sheetgen":    {},
 	"ui":                   {"importer", "internal/sheet", "desk", "journal", "client", "model", "internal/present"},
 	"ui/accessible":        {"desk", "journal", "client", "model", "internal/present"},
 	"importer":             {"desk", "journal", "client", "model", "internal/sheet"},

@@ -254,7 +254,7 @@ func finishImport(e env, o importOptions, rep importer.Report, runErr error) err
 		return err
 	}
 	t := rep.Tally()
-	if t[importer.Failed]+t[importer.NotRecorded]+t[importer.Unknown] > 0 {
+	if t[importer.Failed]+t[importer.NotRecorded]+t[importer.Unknown]+rep.Unjournaled > 0 {
 		return &silentExit{code: exitAPI}
 	}
 	return nil

@@ -103,6 +103,10 @@ func writeReportText(w io.Writer, rep importer.Report) error {
 	fmt.Fprintf(w, "import %s: %s, %s, %.1f s\n", rep.ImportID, plural(len(rep.Rows), "row"), plural(rep.Jobs, "job"), rep.Took.Seconds())
 	fmt.Fprintf(w, "  %d verified · %d pending double opt-in · %d not recorded · %d failed · %d unknown · %d not sent\n",
 		t[importer.Verified], t[importer.PendingDoubleOptIn], t[importer.NotRecorded], t[importer.Failed], t[importer.Unknown], t[importer.NotSent])
+	if rep.Unjournaled > 0 {
+		fmt.Fprintf(w, "  %s of this import never reached the journal (it stopped while writing them) and were never sent: import %s again to send them; the rows sent are skipped as already subscribed\n",
+			plural(rep.Unjournaled, "row"), clean(rep.File))
+	}
 	for _, r := range rep.Rows {
 		switch r.Outcome {
 		case importer.Verified, importer.PendingDoubleOptIn, importer.NotSent:
@@ -118,12 +122,14 @@ func writeReportText(w io.Writer, rep importer.Report) error {
 // reportSummary is the last line of `consent import --json`.
 type reportSummary struct {
 	Summary struct {
-		ImportID string                   `json:"import_id"`
-		File     string                   `json:"file,omitempty"`
-		Rows     int                      `json:"rows"`
-		Jobs     int                      `json:"jobs"`
-		TookMS   int64                    `json:"took_ms"`
-		By       map[importer.Outcome]int `json:"by_outcome"`
+		ImportID string `json:"import_id"`
+		File     string `json:"file,omitempty"`
+		Rows     int    `json:"rows"`
+		Jobs     int    `json:"jobs"`
+		TookMS   int64  `json:"took_ms"`
+		// Unjournaled: see importer.Report.
+		Unjournaled int                      `json:"unjournaled,omitempty"`
+		By          map[importer.Outcome]int `json:"by_outcome"`
 	} `json:"summary"`
 }
 
@@ -138,6 +144,7 @@ func writeReportJSONLines(w io.Writer, rep importer.Report) error {
 	var s reportSummary
 	s.Summary.ImportID, s.Summary.File, s.Summary.Rows, s.Summary.Jobs, s.Summary.TookMS, s.Summary.By =
 		rep.ImportID, rep.File, len(rep.Rows), rep.Jobs, rep.Took.Milliseconds(), rep.Tally()
+	s.Summary.Unjournaled = rep.Unjournaled
 	return writeJSONLine(w, s)
 }
 
