@@ -18,35 +18,147 @@ const lookupWorkers = 8
 // for the rows that would be sent: the email and the phone on two
 // different profiles (IdentityConflict), a number that opted out by STOP
 // (OptedOut: the SMS channels go), every channel asked already SUBSCRIBED
-// and the person on the list (AlreadySubscribed). People are looked up a
-// hundred at a time (client.LookupMany), never one request a row. progress,
-// when not nil, is told each request done of the total. An error means
-// Klaviyo could not be asked: rows keep the verdicts they had, and the
-// import must not be sent on them.
+// and the person on the list (AlreadySubscribed). Rows are looked up a
+// hundred at a time (client.LookupMany: one request for their emails, one
+// for their phones), lookupWorkers hundreds at once, and what was found is
+// dropped once the hundred is judged, so memory does not grow with the
+// sheet. progress, when not nil, is told each hundred done of the total.
+// An error means Klaviyo could not be asked: the import must not be sent
+// on these verdicts.
 func LookUp(ctx context.Context, c *client.Client, rows []Row, progress func(done, total int)) error {
-	var emails, phones []string
-	for _, r := range rows {
-		if !r.Sends() {
-			continue
-		}
-		if r.Request.Email != "" {
-			emails = append(emails, r.Request.Email)
-		}
-		if r.Request.Phone != "" {
-			phones = append(phones, r.Request.Phone)
+	var sends []int
+	for i, r := range rows {
+		if r.Sends() {
+			sends = append(sends, i)
 		}
 	}
-	found, err := lookupAll(ctx, c, "", map[client.LookupField][]string{client.ByEmail: emails, client.ByPhone: phones}, progress)
+	chunks := chunked(sends, client.MaxLookupValues)
+	var (
+		mu         sync.Mutex
+		candidates []int
+		done       int
+	)
+	err := inParallel(ctx, len(chunks), func(ctx context.Context, k int) error {
+		found, err := lookupChunk(ctx, c, "", rows, chunks[k], true)
+		if err != nil {
+			return fmt.Errorf("looking the rows' people up at Klaviyo: %w", err)
+		}
+		var mine []int
+		for _, i := range chunks[k] {
+			if judge(&rows[i], found) {
+				mine = append(mine, i)
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		candidates = append(candidates, mine...)
+		done++
+		if progress != nil {
+			progress(done, len(chunks))
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("looking the rows' people up at Klaviyo: %w", err)
-	}
-	var candidates []int
-	for i := range rows {
-		if rows[i].Sends() && judge(&rows[i], found) {
-			candidates = append(candidates, i)
-		}
+		return err
 	}
 	return alreadyOnList(ctx, c, rows, candidates)
+}
+
+// chunked cuts idx into runs of at most n.
+func chunked(idx []int, n int) [][]int {
+	var out [][]int
+	for start := 0; start < len(idx); start += n {
+		out = append(out, idx[start:min(start+n, len(idx))])
+	}
+	return out
+}
+
+// inParallel runs task(0..n-1) on lookupWorkers goroutines; the first
+// error stops the rest and is returned.
+func inParallel(ctx context.Context, n int, task func(ctx context.Context, k int) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		next     = make(chan int)
+	)
+	for range min(lookupWorkers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				if err := task(ctx, k); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					cancel()
+				}
+			}
+		}()
+	}
+	for k := range n {
+		select {
+		case next <- k:
+		case <-ctx.Done():
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return firstErr
+}
+
+// lookupChunk looks up the people of rows[chunk] among all profiles
+// (listID "") or a list's members: by email, and (both) by phone too, or
+// else by phone only for rows without an email.
+func lookupChunk(ctx context.Context, c *client.Client, listID string, rows []Row, chunk []int, both bool) (people, error) {
+	var emails, phones []string
+	for _, i := range chunk {
+		r := rows[i].Request
+		if r.Email != "" {
+			emails = append(emails, r.Email)
+		}
+		if r.Phone != "" && (both || r.Email == "") {
+			phones = append(phones, r.Phone)
+		}
+	}
+	return lookupPeople(ctx, c, listID, emails, phones)
+}
+
+// lookupPeople looks up at most a hundred emails and a hundred phones: a
+// request each.
+func lookupPeople(ctx context.Context, c *client.Client, listID string, emails, phones []string) (people, error) {
+	found := people{client.ByEmail: {}, client.ByPhone: {}}
+	for field, values := range map[client.LookupField][]string{client.ByEmail: unique(emails), client.ByPhone: unique(phones)} {
+		if len(values) == 0 {
+			continue
+		}
+		var ps []client.Profile
+		var err error
+		if listID == "" {
+			ps, err = c.LookupMany(ctx, field, values)
+		} else {
+			ps, err = c.MembersAmong(ctx, listID, field, values)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			key := p.Email
+			if field == client.ByPhone {
+				key = p.PhoneNumber
+			}
+			key = foldKey(field, key)
+			found[field][key] = append(found[field][key], p)
+		}
+	}
+	return found, nil
 }
 
 // judge gives row r the verdict the profiles found for its email and
@@ -102,41 +214,41 @@ func sinceWords(ts string) string {
 
 // alreadyOnList makes AlreadySubscribed the candidates (rows whose channels
 // Klaviyo already shows SUBSCRIBED) that are on the import's list, or all
-// of them when it has none.
+// of them when it has none; the list is asked a hundred rows at a time.
 func alreadyOnList(ctx context.Context, c *client.Client, rows []Row, candidates []int) error {
 	if len(candidates) == 0 {
 		return nil
 	}
-	onList := func(int) bool { return true }
-	if listID := rows[candidates[0]].Request.ListID; listID != "" {
-		var emails, phones []string
+	already := func(r *Row) {
+		r.Verdict = AlreadySubscribed
+		r.Detail = "Klaviyo already shows " + channelWords(r.Request.Channels) + " SUBSCRIBED" + listWords(r.Request.ListID) + ": nothing to do"
+		r.Request.Channels = nil
+	}
+	listID := rows[candidates[0]].Request.ListID
+	if listID == "" {
 		for _, i := range candidates {
-			if rows[i].Request.Email != "" {
-				emails = append(emails, rows[i].Request.Email)
-			} else {
-				phones = append(phones, rows[i].Request.Phone)
-			}
+			already(&rows[i])
 		}
-		members, err := lookupAll(ctx, c, listID, map[client.LookupField][]string{client.ByEmail: emails, client.ByPhone: phones}, nil)
+		return nil
+	}
+	chunks := chunked(candidates, client.MaxLookupValues)
+	return inParallel(ctx, len(chunks), func(ctx context.Context, k int) error {
+		members, err := lookupChunk(ctx, c, listID, rows, chunks[k], false)
 		if err != nil {
 			return fmt.Errorf("looking the rows' people up on the list %s: %w", listID, err)
 		}
-		onList = func(i int) bool {
-			if rows[i].Request.Email != "" {
-				return members.first(client.ByEmail, rows[i].Request.Email) != nil
-			}
-			return members.first(client.ByPhone, rows[i].Request.Phone) != nil
-		}
-	}
-	for _, i := range candidates {
-		if onList(i) {
+		for _, i := range chunks[k] {
 			r := &rows[i]
-			r.Verdict = AlreadySubscribed
-			r.Detail = "Klaviyo already shows " + channelWords(r.Request.Channels) + " SUBSCRIBED" + listWords(r.Request.ListID) + ": nothing to do"
-			r.Request.Channels = nil
+			field, value := client.ByEmail, r.Request.Email
+			if value == "" {
+				field, value = client.ByPhone, r.Request.Phone
+			}
+			if members.first(field, value) != nil {
+				already(r)
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func listWords(listID string) string {
@@ -174,78 +286,6 @@ func (p people) first(field client.LookupField, value string) *client.Profile {
 		return &ps[0]
 	}
 	return nil
-}
-
-// lookupAll looks every value up, a hundred at a time and lookupWorkers
-// requests at once, among all profiles (listID "") or a list's members.
-func lookupAll(ctx context.Context, c *client.Client, listID string, values map[client.LookupField][]string, progress func(done, total int)) (people, error) {
-	type task struct {
-		field client.LookupField
-		batch []string
-	}
-	var tasks []task
-	found := people{}
-	for field, vs := range values {
-		found[field] = map[string][]client.Profile{}
-		vs = unique(vs)
-		for start := 0; start < len(vs); start += client.MaxLookupValues {
-			tasks = append(tasks, task{field, vs[start:min(start+client.MaxLookupValues, len(vs))]})
-		}
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu       sync.Mutex
-		firstErr error
-		done     int
-		wg       sync.WaitGroup
-		next     = make(chan task)
-	)
-	for range min(lookupWorkers, len(tasks)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for t := range next {
-				var ps []client.Profile
-				var err error
-				if listID == "" {
-					ps, err = c.LookupMany(ctx, t.field, t.batch)
-				} else {
-					ps, err = c.MembersAmong(ctx, listID, t.field, t.batch)
-				}
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-					cancel()
-				}
-				for _, p := range ps {
-					key := p.Email
-					if t.field == client.ByPhone {
-						key = p.PhoneNumber
-					}
-					key = foldKey(t.field, key)
-					found[t.field][key] = append(found[t.field][key], p)
-				}
-				done++
-				if progress != nil {
-					progress(done, len(tasks))
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, t := range tasks {
-		select {
-		case next <- t:
-		case <-ctx.Done():
-		}
-	}
-	close(next)
-	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = ctx.Err()
-	}
-	return found, firstErr
 }
 
 func foldKey(field client.LookupField, v string) string {

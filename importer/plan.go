@@ -63,17 +63,34 @@ func (o Options) now() time.Time {
 // what only Klaviyo knows. The rows come back in the sheet's order, one
 // per row.
 func Plan(s *sheet.Sheet, opts Options) []Row {
+	p := NewPlanner(opts)
 	rows := make([]Row, len(s.Rows))
-	firstEmail, firstPhone := map[string]int{}, map[string]int{}
-	now := opts.now()
 	for i, sr := range s.Rows {
-		r := planRow(s, sr, opts, now)
-		if r.Verdict != NoIdentifier && r.Verdict != UnclearConsent {
-			markDuplicate(&r, firstEmail, firstPhone)
-		}
-		rows[i] = r
+		rows[i] = p.Row(s, sr)
 	}
 	return rows
+}
+
+// Planner gives rows their verdicts one at a time, as a sheet is read
+// (sheet.ReadEach), remembering only what duplicates need.
+type Planner struct {
+	opts                   Options
+	now                    time.Time
+	firstEmail, firstPhone map[string]int
+}
+
+// NewPlanner starts planning an import.
+func NewPlanner(opts Options) *Planner {
+	return &Planner{opts: opts, now: opts.now(), firstEmail: map[string]int{}, firstPhone: map[string]int{}}
+}
+
+// Row is the verdict of the next row of s, as Plan gives it.
+func (p *Planner) Row(s *sheet.Sheet, sr sheet.Row) Row {
+	r := planRow(s, sr, p.opts, p.now)
+	if r.Verdict != NoIdentifier && r.Verdict != UnclearConsent {
+		markDuplicate(&r, p.firstEmail, p.firstPhone)
+	}
+	return r
 }
 
 // markDuplicate makes r a Duplicate of the first row with its email or

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/consentdesk/consent/desk"
@@ -162,27 +163,33 @@ func (r *runner) settleInDoubt(ctx context.Context, rows []pendingRow) ([]pendin
 	for k := range rows {
 		ptrs[k] = &rows[k]
 	}
-	found, err := lookupRows(ctx, r.d.Client, ptrs)
+	doubleOptIn := r.list != nil && r.list.DoubleOptIn()
+	var (
+		mu      sync.Mutex
+		resend  []pendingRow
+		settled []journal.IDChange
+	)
+	err := lookupRows(ctx, r.d.Client, ptrs, func(chunk []*pendingRow, found people) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range chunk {
+			outcome, detail := readBack(foundFor(found, p.req), p.req, false)
+			switch {
+			case outcome == Verified:
+				p.report.Outcome, p.report.Detail = Verified, "Klaviyo already showed it, so it was not resent: "+detail
+				settled = append(settled, journal.IDChange{ID: p.entryID, Change: journal.Change{State: journal.StateVerified, Result: p.report.Detail}})
+			case doubleOptIn && !historical(p.req):
+				p.report.Outcome = Unknown
+				p.report.Detail = "handed to Klaviyo, answer lost; on a double opt-in list a received job shows nothing until the person confirms, so it is not resent: check the person, then retry it from History"
+			default:
+				resend = append(resend, *p)
+			}
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reading back the rows whose answer was lost: %w", err)
 	}
-	doubleOptIn := r.list != nil && r.list.DoubleOptIn()
-	var resend []pendingRow
-	var settled []journal.IDChange
-	for _, p := range rows {
-		outcome, detail := readBack(foundFor(found, p.req), p.req, false)
-		switch {
-		case outcome == Verified:
-			p.report.Outcome, p.report.Detail = Verified, "Klaviyo already showed it, so it was not resent: "+detail
-			settled = append(settled, journal.IDChange{ID: p.entryID, Change: journal.Change{State: journal.StateVerified, Result: p.report.Detail}})
-		case doubleOptIn && !historical(p.req):
-			p.report.Outcome = Unknown
-			p.report.Detail = "handed to Klaviyo, answer lost; on a double opt-in list a received job shows nothing until the person confirms, so it is not resent: check the person, then retry it from History"
-		default:
-			resend = append(resend, p)
-		}
-	}
-	if err := r.d.Store.UpdateMany(settled); err != nil {
+	if err := updateInPieces(r.d.Store, settled); err != nil {
 		return nil, fmt.Errorf("the journal could not record %d rows Klaviyo already shows: %w", len(settled), err)
 	}
 	return resend, nil

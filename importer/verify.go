@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/consentdesk/consent/client"
@@ -44,32 +45,45 @@ func (r *runner) verify(ctx context.Context, batch []pendingRow) error {
 		if err := sleep(ctx, verifyDelays[min(round, len(verifyDelays)-1)]); err != nil {
 			return fmt.Errorf("verifying the import: %w", err)
 		}
-		found, err := lookupRows(ctx, r.d.Client, open)
+		var (
+			mu    sync.Mutex
+			still []*pendingRow
+			jerr  error
+		)
+		err := lookupRows(ctx, r.d.Client, open, func(chunk []*pendingRow, found people) {
+			mu.Lock()
+			defer mu.Unlock()
+			var settled []journal.IDChange
+			defer func() {
+				// A hundred rows at a time: the journal's write stays
+				// small whatever the import's size.
+				if err := r.d.Store.UpdateMany(settled); err != nil && jerr == nil {
+					jerr = fmt.Errorf("the journal could not record %d verified rows: %w", len(settled), err)
+				}
+				r.report(func(pr *Progress) { pr.Verified += len(settled) })
+			}()
+			for _, p := range chunk {
+				outcome, detail := readBack(foundFor(found, p.req), p.req, doubleOptIn)
+				switch outcome {
+				case Verified, PendingDoubleOptIn:
+					p.report.Outcome, p.report.Detail = outcome, detail
+					state := journal.StateVerified
+					if outcome == PendingDoubleOptIn {
+						state = journal.StateAwaitingConfirmation
+					}
+					settled = append(settled, journal.IDChange{ID: p.entryID, Change: journal.Change{State: state, Result: detail}})
+				default:
+					p.report.Outcome, p.report.Detail = NotRecorded, detail
+					still = append(still, p)
+				}
+			}
+		})
 		if err != nil {
 			return fmt.Errorf("verifying the import: %w", err)
 		}
-		var still []*pendingRow
-		var settled []journal.IDChange
-		for _, p := range open {
-			prof := foundFor(found, p.req)
-			outcome, detail := readBack(prof, p.req, doubleOptIn)
-			switch outcome {
-			case Verified, PendingDoubleOptIn:
-				p.report.Outcome, p.report.Detail = outcome, detail
-				state := journal.StateVerified
-				if outcome == PendingDoubleOptIn {
-					state = journal.StateAwaitingConfirmation
-				}
-				settled = append(settled, journal.IDChange{ID: p.entryID, Change: journal.Change{State: state, Result: detail}})
-			default:
-				p.report.Outcome, p.report.Detail = NotRecorded, detail
-				still = append(still, p)
-			}
+		if jerr != nil {
+			return jerr
 		}
-		if err := r.d.Store.UpdateMany(settled); err != nil {
-			return fmt.Errorf("the journal could not record %d verified rows: %w", len(settled), err)
-		}
-		r.report(func(pr *Progress) { pr.Verified += len(settled) })
 		open = still
 		if len(open) > 0 && !time.Now().Before(deadline) {
 			var notYet []journal.IDChange
@@ -77,7 +91,7 @@ func (r *runner) verify(ctx context.Context, batch []pendingRow) error {
 				p.report.Detail = fmt.Sprintf("accepted by Klaviyo, not seen after %s: %s", bound.Round(time.Second), p.report.Detail)
 				notYet = append(notYet, journal.IDChange{ID: p.entryID, Change: journal.Change{State: journal.StateAccepted, Result: p.report.Detail}})
 			}
-			if err := r.d.Store.UpdateMany(notYet); err != nil {
+			if err := updateInPieces(r.d.Store, notYet); err != nil {
 				return fmt.Errorf("the journal could not record %d rows not seen yet: %w", len(notYet), err)
 			}
 			return nil
@@ -86,18 +100,28 @@ func (r *runner) verify(ctx context.Context, batch []pendingRow) error {
 	return nil
 }
 
-// lookupRows looks the rows' people up: by email when the row has one,
-// else by phone.
-func lookupRows(ctx context.Context, c *client.Client, rows []*pendingRow) (people, error) {
-	var emails, phones []string
-	for _, p := range rows {
-		if p.req.Email != "" {
-			emails = append(emails, p.req.Email)
-		} else {
-			phones = append(phones, p.req.Phone)
+// lookupRows looks the rows' people up, a hundred rows at a time,
+// lookupWorkers hundreds at once: by email when the row has one, else by
+// phone; each hundred is handed to judge and dropped.
+func lookupRows(ctx context.Context, c *client.Client, rows []*pendingRow, judge func(chunk []*pendingRow, found people)) error {
+	n := (len(rows) + client.MaxLookupValues - 1) / client.MaxLookupValues
+	return inParallel(ctx, n, func(ctx context.Context, k int) error {
+		chunk := rows[k*client.MaxLookupValues : min((k+1)*client.MaxLookupValues, len(rows))]
+		var emails, phones []string
+		for _, p := range chunk {
+			if p.req.Email != "" {
+				emails = append(emails, p.req.Email)
+			} else {
+				phones = append(phones, p.req.Phone)
+			}
 		}
-	}
-	return lookupAll(ctx, c, "", map[client.LookupField][]string{client.ByEmail: emails, client.ByPhone: phones}, nil)
+		found, err := lookupPeople(ctx, c, "", emails, phones)
+		if err != nil {
+			return err
+		}
+		judge(chunk, found)
+		return nil
+	})
 }
 
 // foundFor is the profile a row is read back on: its email's, else its
@@ -151,4 +175,15 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// updateInPieces records changes a thousand at a time, so that no one
+// write of the journal holds a whole import.
+func updateInPieces(store journal.Store, changes []journal.IDChange) error {
+	for start := 0; start < len(changes); start += client.MaxSubscribeProfiles {
+		if err := store.UpdateMany(changes[start:min(start+client.MaxSubscribeProfiles, len(changes))]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

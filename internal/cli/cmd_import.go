@@ -110,6 +110,7 @@ with no column for it.`,
 // is sent then).
 func runImport(ctx context.Context, a *app, o importOptions, path string) error {
 	e := a.e
+	defer softMemoryLimit(importMemoryLimit)()
 	if o.list == "" {
 		return usage.Errorf("--list is required (see consent lists)\nusage: %s", importSynopsis)
 	}
@@ -133,17 +134,17 @@ func runImport(ctx context.Context, a *app, o importOptions, path string) error 
 	if o.wait <= 0 {
 		return usage.Errorf("--wait must be positive")
 	}
-	s, err := readSheetFile(path, mapping)
-	if err != nil {
-		return err
-	}
 	cfg, err := config.Load(e.getenv, a.api.overrides(o.region))
 	if err != nil {
 		return err
 	}
+	header, err := readSheetHeader(path, mapping)
+	if err != nil {
+		return err
+	}
 	channels := chosenChannels(o.emailMarketing, o.smsMarketing, o.smsTransactional)
-	if _, ok := s.Columns[sheet.EmailConsent]; !ok && len(channels) == 0 {
-		if _, ok := s.Columns[sheet.SMSConsent]; !ok {
+	if _, ok := header.Columns[sheet.EmailConsent]; !ok && len(channels) == 0 {
+		if _, ok := header.Columns[sheet.SMSConsent]; !ok {
 			return usage.Errorf("%s has no consent column (email_consent, sms_consent): say which consent every row gives with --email-marketing, --sms-marketing or --sms-transactional", path)
 		}
 	}
@@ -165,10 +166,13 @@ func runImport(ctx context.Context, a *app, o importOptions, path string) error 
 	}
 	opts := importer.Options{ListID: list.ID, Rules: cfg.Rules, Channels: channels, Source: source, File: importer.Name(path),
 		DateLayout: layout, Location: time.Local}
-	if _, ok := s.Columns[sheet.ConsentedAt]; ok {
+	if _, ok := header.Columns[sheet.ConsentedAt]; ok {
 		opts.BackDated = true
 	}
-	rows := importer.Plan(s, opts)
+	s, rows, err := planSheetFile(path, mapping, opts)
+	if err != nil {
+		return err
+	}
 	progress := newImportProgress(e)
 	if err := importer.LookUp(ctx, b.Client, rows, progress.lookups); err != nil {
 		progress.done()
@@ -192,9 +196,16 @@ func runImport(ctx context.Context, a *app, o importOptions, path string) error 
 	return finishImport(e, o, rep, runErr)
 }
 
+// importMemoryLimit is the soft heap limit of an import: its rows are live
+// throughout (about 400 bytes each), and what each hundred's look-ups read
+// is dropped once judged, so a collector that runs a little more often
+// keeps a 100,000-row import's peak near what is live.
+const importMemoryLimit = 64 << 20
+
 // runImportResume is `consent import --resume [IMPORT_ID]`.
 func runImportResume(ctx context.Context, a *app, o importOptions, id string) error {
 	e := a.e
+	defer softMemoryLimit(importMemoryLimit)()
 	if err := checkReportPath(o.report); err != nil {
 		return err
 	}
@@ -260,9 +271,25 @@ func finishImport(e env, o importOptions, rep importer.Report, runErr error) err
 	return nil
 }
 
-// readSheetFile reads the sheet at path; what keeps it from being read is
-// bad input naming the file (and the line).
-func readSheetFile(path string, mapping sheet.Mapping) (*sheet.Sheet, error) {
+// readSheetHeader reads the sheet at path through to its end, keeping
+// only its header: a file that cannot be read is refused before anything
+// else is done. What keeps it from being read is bad input naming the
+// file (and the line).
+func readSheetHeader(path string, mapping sheet.Mapping) (*sheet.Sheet, error) {
+	return scanSheetFile(path, mapping, func(*sheet.Sheet, sheet.Row) {})
+}
+
+// planSheetFile reads the sheet at path a row at a time, giving each its
+// verdict as it is read (the rows are not kept twice).
+func planSheetFile(path string, mapping sheet.Mapping, opts importer.Options) (*sheet.Sheet, []importer.Row, error) {
+	p := importer.NewPlanner(opts)
+	var rows []importer.Row
+	s, err := scanSheetFile(path, mapping, func(s *sheet.Sheet, r sheet.Row) { rows = append(rows, p.Row(s, r)) })
+	return s, rows, err
+}
+
+// scanSheetFile reads the sheet at path, handing each row to each.
+func scanSheetFile(path string, mapping sheet.Mapping, each func(*sheet.Sheet, sheet.Row)) (*sheet.Sheet, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, usage.Errorf("%s cannot be read: %v", path, errors.Unwrap(err))
@@ -271,7 +298,10 @@ func readSheetFile(path string, mapping sheet.Mapping) (*sheet.Sheet, error) {
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return nil, usage.Errorf("%s is a directory: give a CSV file", path)
 	}
-	s, err := sheet.ReadWith(f, mapping)
+	s, err := sheet.ReadEach(f, mapping, func(s *sheet.Sheet, r sheet.Row) error {
+		each(s, r)
+		return nil
+	})
 	if err != nil {
 		return nil, usage.Errorf("%s: %v", path, err)
 	}

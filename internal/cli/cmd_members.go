@@ -216,12 +216,15 @@ func refusedFields(err error) bool {
 // near what is live (at most about 20 MB: the read-ahead) rather than twice it.
 const streamMemoryLimit = 32 << 20
 
-// streamingMemory sets streamMemoryLimit, unless GOMEMLIMIT says
+// streamingMemory sets streamMemoryLimit; see softMemoryLimit.
+func streamingMemory() (restore func()) { return softMemoryLimit(streamMemoryLimit) }
+
+// softMemoryLimit sets the soft heap limit, unless GOMEMLIMIT says
 // otherwise, and returns what puts the previous limit back.
-func streamingMemory() (restore func()) {
+func softMemoryLimit(limit int64) (restore func()) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	prev := debug.SetMemoryLimit(streamMemoryLimit)
+	prev := debug.SetMemoryLimit(limit)
 	return func() { debug.SetMemoryLimit(prev) }
 }

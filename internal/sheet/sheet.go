@@ -145,6 +145,23 @@ func (m Mapping) ParseMapping(pair string) error {
 // ReadWith is Read with the headers of mapping read as it says; a header
 // it names that the sheet does not have is an *Error.
 func ReadWith(r io.Reader, mapping Mapping) (*Sheet, error) {
+	var rows []Row
+	s, err := ReadEach(r, mapping, func(_ *Sheet, row Row) error {
+		rows = append(rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Rows = rows
+	return s, nil
+}
+
+// ReadEach is ReadWith handing each row to each as it is read, and keeping
+// none (the returned Sheet's Rows are nil): a sheet of any length is read
+// in the memory of one row. An error from each stops the reading and is
+// returned.
+func ReadEach(r io.Reader, mapping Mapping, each func(s *Sheet, row Row) error) (*Sheet, error) {
 	br := bufio.NewReader(r)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
@@ -200,6 +217,7 @@ func ReadWith(r io.Reader, mapping Mapping) (*Sheet, error) {
 	if !hasEmail && !hasPhone {
 		return nil, &Error{Line: headerLine, Msg: fmt.Sprintf("no email or phone column in the header (%s): name one Email or Phone", strings.Join(trimAll(header), ", "))}
 	}
+	rows := 0
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -217,10 +235,13 @@ func ReadWith(r io.Reader, mapping Mapping) (*Sheet, error) {
 				return nil, &Error{Line: line, Msg: fmt.Sprintf("a field of %d bytes, over the %d a sheet's field may have", len(v), MaxFieldBytes)}
 			}
 		}
-		if len(s.Rows) == MaxRows {
+		if rows == MaxRows {
 			return nil, &Error{Line: line, Msg: fmt.Sprintf("more than %d rows: split the file", MaxRows)}
 		}
-		s.Rows = append(s.Rows, Row{Line: line, Values: rec})
+		rows++
+		if err := each(s, Row{Line: line, Values: rec}); err != nil {
+			return nil, err
+		}
 	}
 }
 
