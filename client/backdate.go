@@ -49,6 +49,6 @@ func compareBackDate(r *ChannelResult, o model.OfflineConsent) {
 	default:
 		r.BackDate = BackDateDiffers
 		r.Detail = "Klaviyo records consent given on " + got.In(time.Local).Format(backDateLayout) + ", not " + askedWords +
-			" as asked: the person was probably already subscribed since then"
+			" as asked: the person was probably already subscribed"
 	}
 }

@@ -281,16 +281,9 @@ func TestContractHistoricalImport(t *testing.T) {
 	ctx := context.Background()
 	sb := newSandbox(t, sandbox.Options{})
 	c, _, _ := specClient(t, sb)
-	lists, err := c.Lists(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var double client.List
-	for _, l := range lists {
-		if l.DoubleOptIn() {
-			double = l
-			break
-		}
+	double, err := c.List(ctx, "NFjKbW") // the demo's VIP Early Access
+	if err != nil || !double.DoubleOptIn() {
+		t.Fatalf("the double-opt-in demo list: %+v, %v", double, err)
 	}
 	asked := time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
 	offline := func(at time.Time) *model.OfflineConsent {
