@@ -271,3 +271,60 @@ func TestContractErrorResponses(t *testing.T) {
 }
 
 func asAPIError(err error, target **client.APIError) bool { return errors.As(err, target) }
+
+// TestContractHistoricalImport sends back-dated consent (a historical
+// import) through the validating transport: a new person's channels are
+// recorded with the date asked, on a double-opt-in list at once; a person
+// already subscribed keeps the earlier date (sandbox rule 10), and the
+// result says so; a bulk job of back-dated profiles validates too.
+func TestContractHistoricalImport(t *testing.T) {
+	ctx := context.Background()
+	sb := newSandbox(t, sandbox.Options{})
+	c, _, _ := specClient(t, sb)
+	double, err := c.List(ctx, "NFjKbW") // the demo's VIP Early Access
+	if err != nil || !double.DoubleOptIn() {
+		t.Fatalf("the double-opt-in demo list: %+v, %v", double, err)
+	}
+	asked := time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
+	offline := func(at time.Time) *model.OfflineConsent {
+		return &model.OfflineConsent{ConsentedAt: at, CollectedBy: "Booth, Spring Fair", TextVersion: "fair-2026"}
+	}
+	req := checked(t, model.ConsentRequest{ListID: double.ID, Email: "paper@example.com", Phone: "+1 201 555 0177",
+		Channels: []model.Channel{model.EmailMarketing, model.SMSMarketing, model.SMSTransactional}, Offline: offline(asked)})
+	sub, err := c.Subscribe(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.Verify(ctx, sub, client.VerifyOptions{Timeout: 5 * time.Second, DoubleOptIn: true})
+	if err != nil || !v.AllVerified() {
+		t.Fatalf("a historical import on a double-opt-in list: %+v, %v", v, err)
+	}
+	for _, ch := range v.Channels {
+		if ch.BackDate != client.BackDateAsAsked || ch.Already || !strings.HasSuffix(ch.Detail, ", as asked") {
+			t.Errorf("%s: back date %q, already %v, detail %q", ch.Channel, ch.BackDate, ch.Already, ch.Detail)
+		}
+	}
+
+	// Entered again, later: the earlier consent and its date stay.
+	again := checked(t, model.ConsentRequest{Email: "paper@example.com", Channels: []model.Channel{model.EmailMarketing}, Offline: offline(asked.AddDate(0, 0, 2))})
+	sub, err = c.Subscribe(ctx, again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err = c.Verify(ctx, sub, client.VerifyOptions{Timeout: 5 * time.Second})
+	if err != nil || len(v.Channels) != 1 {
+		t.Fatalf("%+v, %v", v, err)
+	}
+	if got := v.Channels[0]; got.Outcome != client.Verified || got.BackDate != client.BackDateKeptEarlier || got.Already ||
+		!strings.Contains(got.Detail, "the person was already subscribed") || got.AskedConsentedAt != "2026-03-16T09:30:00Z" {
+		t.Errorf("kept earlier: %+v", got)
+	}
+
+	var many []model.CheckedRequest
+	for i, email := range []string{"sheet1@example.com", "sheet2@example.com"} {
+		many = append(many, checked(t, model.ConsentRequest{Email: email, Channels: []model.Channel{model.EmailMarketing}, Offline: offline(asked.AddDate(0, -i, 0))}))
+	}
+	if err := c.SubscribeMany(ctx, many, double.ID, "import"); err != nil {
+		t.Fatal(err)
+	}
+}

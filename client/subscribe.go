@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -32,6 +33,10 @@ type Submission struct {
 // POST /api/profile-subscription-bulk-create-jobs. The request must have
 // passed model.ConsentRequest.Check. It is sent once: a network failure or
 // 5xx is returned, not retried (the job may have been accepted).
+//
+// With r.Offline the job is a historical import: historical_import true
+// and r.Offline.ConsentedAt as consented_at on every requested channel
+// (Klaviyo then skips double opt-in and "Added to list" flows).
 func (c *Client) Subscribe(ctx context.Context, r model.CheckedRequest) (Submission, error) {
 	body := jobBody("profile-subscription-bulk-create-job", r, model.Subscribed)
 	return c.submit(ctx, epSubscribe, "/api/profile-subscription-bulk-create-jobs", body, r, model.Subscribed)
@@ -40,7 +45,13 @@ func (c *Client) Subscribe(ctx context.Context, r model.CheckedRequest) (Submiss
 // Unsubscribe revokes one profile's consent on the requested channels
 // through POST /api/profile-subscription-bulk-delete-jobs. With a list, a
 // profile not on it is unsubscribed globally (Klaviyo's rule).
+// A request with Offline is refused (ErrOfflineUnsubscribe) and nothing is
+// sent: Klaviyo takes no historical import, nor any consent date, with an
+// unsubscribe.
 func (c *Client) Unsubscribe(ctx context.Context, r model.CheckedRequest) (Submission, error) {
+	if r.Offline != nil {
+		return Submission{}, ErrOfflineUnsubscribe
+	}
 	body := jobBody("profile-subscription-bulk-delete-job", r, model.Unsubscribed)
 	return c.submit(ctx, epUnsubscribe, "/api/profile-subscription-bulk-delete-jobs", body, r, model.Unsubscribed)
 }
@@ -48,6 +59,10 @@ func (c *Client) Unsubscribe(ctx context.Context, r model.CheckedRequest) (Submi
 // SubscribeMany sends up to MaxSubscribeProfiles profiles' consent in one
 // bulk job, each profile asking for its own channels; listID may be "".
 // It is for imports and scale: the agent's path is Subscribe and Verify.
+// When every request has Offline the job is a historical import, each
+// profile with its own consented_at; a job mixing requests with and without
+// Offline is refused (ErrMixedOffline), nothing sent: a job has one
+// historical_import flag.
 func (c *Client) SubscribeMany(ctx context.Context, reqs []model.CheckedRequest, listID, source string) error {
 	switch {
 	case len(reqs) == 0:
@@ -55,11 +70,17 @@ func (c *Client) SubscribeMany(ctx context.Context, reqs []model.CheckedRequest,
 	case len(reqs) > MaxSubscribeProfiles:
 		return fmt.Errorf("%d profiles in one job: Klaviyo takes at most %d", len(reqs), MaxSubscribeProfiles)
 	}
+	historical := reqs[0].Offline != nil
 	profiles := make([]jobProfile, len(reqs))
 	for i, r := range reqs {
+		if (r.Offline != nil) != historical {
+			return fmt.Errorf("profile %d: %w", i+1, ErrMixedOffline)
+		}
 		profiles[i] = jobProfileFor(r, model.Subscribed)
 	}
-	data, err := json.Marshal(newJob("profile-subscription-bulk-create-job", profiles, listID, source, model.Subscribed))
+	doc := newJob("profile-subscription-bulk-create-job", profiles, listID, source, model.Subscribed)
+	doc.Data.Attributes.HistoricalImport = historical
+	data, err := json.Marshal(doc)
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", epSubscribe, err)
 	}
@@ -80,6 +101,20 @@ func (c *Client) submit(ctx context.Context, endpoint, path string, body any, r 
 	return Submission{Request: r, Want: want, At: at, PartialFailure: resp.header.Get("X-Klaviyo-Partial-Failure")}, nil
 }
 
+// ErrOfflineUnsubscribe refuses an unsubscribe that carries an offline
+// consent: a consent date goes only with a subscribe's historical import.
+var ErrOfflineUnsubscribe = errors.New("an unsubscribe cannot be back-dated: consent collected earlier is only sent with a subscribe")
+
+// ErrMixedOffline refuses a bulk job mixing consent collected earlier with
+// consent given now: a job has one historical_import flag.
+var ErrMixedOffline = errors.New("a job cannot mix consent collected earlier (historical import) with consent given now: send them as two jobs")
+
+// ConsentedAt is o's date as a historical import sends it: RFC 3339 in
+// UTC, to the second.
+func ConsentedAt(o model.OfflineConsent) string {
+	return o.ConsentedAt.UTC().Truncate(time.Second).Format(time.RFC3339)
+}
+
 // The JSON:API body of a bulk subscription job (bulk_subscribe_profiles, bulk_unsubscribe_profiles).
 type (
 	jobDoc struct {
@@ -91,8 +126,11 @@ type (
 		Relationships *jobRelationships `json:"relationships,omitempty"`
 	}
 	jobAttributes struct {
-		CustomSource string      `json:"custom_source,omitempty"`
-		Profiles     jobProfiles `json:"profiles"`
+		CustomSource string `json:"custom_source,omitempty"`
+		// HistoricalImport marks consent collected earlier: each channel
+		// then carries its consented_at.
+		HistoricalImport bool        `json:"historical_import,omitempty"`
+		Profiles         jobProfiles `json:"profiles"`
 	}
 	jobProfiles struct {
 		Data []jobProfile `json:"data"`
@@ -119,6 +157,8 @@ type (
 	}
 	jobConsent struct {
 		Consent model.ConsentState `json:"consent"`
+		// ConsentedAt (RFC 3339, UTC) is only sent in a historical import.
+		ConsentedAt string `json:"consented_at,omitempty"`
 	}
 	jobRelationships struct {
 		List jobListRef `json:"list"`
@@ -133,7 +173,9 @@ type (
 
 // jobBody builds a one-profile job asking for consent on r's channels.
 func jobBody(jobType string, r model.CheckedRequest, consent model.ConsentState) jobDoc {
-	return newJob(jobType, []jobProfile{jobProfileFor(r, consent)}, r.ListID, r.Source, consent)
+	doc := newJob(jobType, []jobProfile{jobProfileFor(r, consent)}, r.ListID, r.Source, consent)
+	doc.Data.Attributes.HistoricalImport = r.Offline != nil && consent == model.Subscribed
+	return doc
 }
 
 // newJob builds a job of profiles, through listID if one is given; source
@@ -152,9 +194,14 @@ func newJob(jobType string, profiles []jobProfile, listID, source string, consen
 }
 
 // jobProfileFor is one profile of a job: its identifiers and the consent
-// asked on r's channels.
+// asked on r's channels, dated r.Offline.ConsentedAt for a subscribe that
+// has one (never an unsubscribe: consented_at goes only with
+// historical_import, which jobBody and SubscribeMany set alike).
 func jobProfileFor(r model.CheckedRequest, consent model.ConsentState) jobProfile {
 	c := &jobConsent{Consent: consent}
+	if r.Offline != nil && consent == model.Subscribed {
+		c.ConsentedAt = ConsentedAt(*r.Offline)
+	}
 	var subs jobSubscriptions
 	if r.Has(model.EmailMarketing) {
 		subs.Email = &jobChannel{Marketing: c}

@@ -51,6 +51,12 @@ type ChannelResult struct {
 	// before the submission (its timestamps are older, and stayed so):
 	// the person was already as asked, since ConsentTimestamp.
 	Already bool `json:"already,omitempty"`
+	// AskedConsentedAt is, for a back-dated subscribe (historical
+	// import), the consent date asked, RFC 3339 in UTC as sent.
+	AskedConsentedAt string `json:"asked_consented_at,omitempty"`
+	// BackDate is, for a verified back-dated channel, how
+	// ConsentTimestamp compares with AskedConsentedAt; Detail says it.
+	BackDate BackDate `json:"back_date,omitempty"`
 }
 
 // ReceiveWarning says, in a sentence, that Klaviyo holds SUBSCRIBED consent
@@ -117,8 +123,15 @@ var pollDelays = []time.Duration{250 * time.Millisecond, 500 * time.Millisecond,
 // Verify reads the profile back, with backoff, until every requested channel
 // shows the consent asked for or the bound passes. Channels Klaviyo said it
 // ignored (partial failure) and marketing consent on a double-opt-in list
-// are reported as such rather than waited for.
+// are reported as such rather than waited for. A back-dated subscribe
+// (historical import) skips double opt-in, so it is waited for as on a
+// single-opt-in list, and each verified channel's consent date is compared
+// with the one asked (ChannelResult.BackDate).
 func (c *Client) Verify(ctx context.Context, s Submission, opts VerifyOptions) (Verification, error) {
+	backDated := s.Request.Offline != nil && s.Want == model.Subscribed
+	if backDated {
+		opts.DoubleOptIn = false
+	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 30 * time.Second
 	}
@@ -206,6 +219,13 @@ func (c *Client) Verify(ctx context.Context, s Submission, opts VerifyOptions) (
 		}
 		if err := c.opts.Sleep(ctx, d); err != nil {
 			return v, fmt.Errorf("verifying: %w", err)
+		}
+	}
+	if backDated {
+		for i := range v.Channels {
+			if v.Channels[i].Outcome == Verified {
+				compareBackDate(&v.Channels[i], *s.Request.Offline)
+			}
 		}
 	}
 	v.Channels = inRequestOrder(v.Channels, s.Request.Channels)

@@ -58,12 +58,19 @@ type SubmitOptions struct {
 // anything else, reads the list when it is not given, sends the change
 // once, reads the profile back, and records what came of it. When a record
 // fails after the entry was written, the outcome's JournalErr says so.
+// A back-dated unsubscribe (req.Offline with ActionUnsubscribe) is refused
+// with client.ErrOfflineUnsubscribe before anything is journaled or sent:
+// it is bad input, not a change that was tried.
 func (d *Desk) Submit(ctx context.Context, action journal.Action, req model.CheckedRequest, list *client.List, opts SubmitOptions) Outcome {
 	if opts.VerifyBound <= 0 {
 		opts.VerifyBound = VerifyBound
 	}
 	start := d.now()
 	out := Outcome{Action: action, Request: req, List: list}
+	if action == journal.ActionUnsubscribe && req.Offline != nil {
+		out.Err = fmt.Errorf("not sent: %w", client.ErrOfflineUnsubscribe)
+		return out
+	}
 	id, err := d.Store.Add(journal.Entry{At: start, Action: action, Origin: d.Origin, Request: req.ConsentRequest, State: journal.StatePending, RetryOf: opts.RetryOf})
 	if err != nil {
 		out.Err = fmt.Errorf("not sent: the journal could not record it: %w", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
@@ -34,6 +35,17 @@ const maxE164Digits = 15
 type PhoneRules struct {
 	Policy        *SMSPolicy
 	DefaultRegion string
+	// Now is the clock ConsentRequest.Check refuses a back-date after
+	// (an offline consent dated in the future); nil means time.Now.
+	Now func() time.Time
+}
+
+// now is the rules' clock.
+func (r PhoneRules) now() time.Time {
+	if r.Now == nil {
+		return time.Now()
+	}
+	return r.Now()
 }
 
 // PhoneAnalysis is everything Consent Desk says about a typed phone number.

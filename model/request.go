@@ -18,6 +18,10 @@ type ConsentRequest struct {
 	Phone    string    `json:"phone,omitempty"`
 	Channels []Channel `json:"channels"`
 	Source   string    `json:"source,omitempty"`
+	// Offline is set for consent collected earlier and entered now: it is
+	// sent as a historical import dated Offline.ConsentedAt, and only
+	// with a subscribe. Entries journaled before it existed read as nil.
+	Offline *OfflineConsent `json:"offline,omitempty"`
 }
 
 // Has reports whether the request asks for channel c.
@@ -42,7 +46,9 @@ func (r ConsentRequest) SendsEmail() bool {
 }
 
 // Problem is one reason a request cannot be sent, tied to the field it is
-// about ("email", "phone", "channels", "list", "source").
+// about ("email", "phone", "channels", "list", "source", and for an
+// offline consent "consented_at", "collected_by", "consent_text_version",
+// "evidence").
 type Problem struct {
 	Field  string
 	Reason string
@@ -71,11 +77,17 @@ type CheckedRequest struct {
 // Check refuses, before anything is sent, what Klaviyo would refuse or
 // silently drop: no channel, no identifier, an invalid email or phone, an
 // SMS channel without a phone or for a number that cannot carry SMS consent,
-// a channel given twice. Every problem is returned, in field order, so the
+// a channel given twice; and for an offline consent, no date, a date after
+// rules.Now or before ConsentFloor, over-long or invalid text, an evidence
+// digest that is not SHA-256 in lowercase hex. Every problem is returned, in field order, so the
 // form can show each beside its field. Nothing in r is changed.
 func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 	out := CheckedRequest{ConsentRequest: r}
 	out.Channels = append([]Channel(nil), r.Channels...)
+	if r.Offline != nil {
+		o := *r.Offline
+		out.Offline = &o
+	}
 	var problems []Problem
 	add := func(field, format string, args ...any) {
 		problems = append(problems, Problem{field, fmt.Sprintf(format, args...)})
@@ -139,6 +151,9 @@ func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 	}
 	if r.ListID != "" && !isListID(r.ListID) {
 		add("list", "%q is not a list id (letters and digits, as in Y6nRLr)", SanitizeShort(r.ListID, maxQuote))
+	}
+	if r.Offline != nil {
+		checkOffline(r.Offline, rules.now(), add)
 	}
 	return out, problems
 }

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -219,5 +220,53 @@ func TestTransactionalOnlyIsNotAListMember(t *testing.T) {
 	c.post(subscribePath, subscribeBody("Y6nRLr", map[string]any{"email": email, "phone_number": "+16175550131", "subscriptions": subs("SUBSCRIBED", "sms")})).must(t, 202)
 	if !c.memberOf("Y6nRLr", email) {
 		t.Error("marketing consent did not make a member")
+	}
+}
+
+// Rule 10: a historical import into a channel already SUBSCRIBED keeps
+// that consent's date; a channel not subscribed takes the date asked.
+func TestHistoricalImportKeepsAnExistingConsentDate(t *testing.T) {
+	s, clock := openSeeded(t, Options{JobDelay: -1})
+	c := inProcess(t, s)
+	const email = "kept.date@example.com"
+	const phone = "+16175550177"
+	c.post(subscribePath, subscribeBody("Y6nRLr", map[string]any{"email": email, "phone_number": phone, "subscriptions": subs("SUBSCRIBED", "email", "sms")})).must(t, 202)
+	stamp := func(p any, ch ...string) (consent, updated any) {
+		path := append([]any{"attributes", "subscriptions"}, ch[0], ch[1])
+		return dig(p, append(path, "consent_timestamp")...), dig(p, append(path, "last_updated")...)
+	}
+	before := c.lookup(`equals(email,"` + email + `")`)[0]
+	emailTS, _ := stamp(before, "email", "marketing")
+	smsTS, _ := stamp(before, "sms", "marketing")
+	if emailTS == nil || smsTS == nil {
+		t.Fatalf("no consent timestamps after subscribing: %v", before["attributes"])
+	}
+
+	clock.Advance(time.Hour)
+	const asked = "2025-01-05T10:00:00Z"
+	dated := map[string]any{"consent": "SUBSCRIBED", "consented_at": asked}
+	body := subscribeBody("Y6nRLr", map[string]any{"email": email, "phone_number": phone, "subscriptions": map[string]any{
+		"email": map[string]any{"marketing": dated},
+		"sms":   map[string]any{"marketing": dated, "transactional": dated},
+	}})
+	body["data"].(map[string]any)["attributes"].(map[string]any)["historical_import"] = true
+	c.post(subscribePath, body).must(t, 202)
+
+	after := c.lookup(`equals(email,"` + email + `")`)[0]
+	for _, tt := range []struct {
+		ch   []string
+		want any
+	}{
+		{[]string{"email", "marketing"}, emailTS},
+		{[]string{"sms", "marketing"}, smsTS},
+		{[]string{"sms", "transactional"}, "2025-01-05T10:00:00.000000+00:00"}, // not subscribed before: the date asked
+	} {
+		got, updated := stamp(after, tt.ch...)
+		if got != tt.want {
+			t.Errorf("%v consent_timestamp = %v, want %v", tt.ch, got, tt.want)
+		}
+		if u, _ := updated.(string); !strings.HasPrefix(u, "2026-03-10T13:00:00") {
+			t.Errorf("%v last_updated = %v, want the import's time", tt.ch, updated)
+		}
 	}
 }

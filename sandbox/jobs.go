@@ -158,10 +158,12 @@ func prepareJobStatements(ctx context.Context, tx *sql.Tx) (*jobStatements, func
 		"UPDATE profiles SET email = ? WHERE seq = ?",
 		"UPDATE profiles SET phone_number = ? WHERE seq = ?",
 		"UPDATE profiles SET updated = ? WHERE seq = ?",
-		`UPDATE profiles SET em_consent = ?, em_consent_ts = ?, em_updated = ?, em_method = ?, em_method_detail = '',
+		// A keep (?2) true keeps the consent date of a channel already
+		// SUBSCRIBED (BEHAVIOUR.md, rule 10): SET reads the row as it was.
+		`UPDATE profiles SET em_consent = ?, em_consent_ts = CASE WHEN ? AND em_consent = 'SUBSCRIBED' THEN em_consent_ts ELSE ? END, em_updated = ?, em_method = ?, em_method_detail = '',
 			em_custom_detail = ?, em_double_optin = ?, em_suppression = ?, em_list_suppr = ? WHERE seq = ?`,
-		`UPDATE profiles SET sm_consent = ?, sm_consent_ts = ?, sm_updated = ?, sm_method = ?, sm_method_detail = '' WHERE seq = ?`,
-		`UPDATE profiles SET st_consent = ?, st_consent_ts = ?, st_updated = ?, st_method = ?, st_method_detail = '' WHERE seq = ?`,
+		`UPDATE profiles SET sm_consent = ?, sm_consent_ts = CASE WHEN ? AND sm_consent = 'SUBSCRIBED' THEN sm_consent_ts ELSE ? END, sm_updated = ?, sm_method = ?, sm_method_detail = '' WHERE seq = ?`,
+		`UPDATE profiles SET st_consent = ?, st_consent_ts = CASE WHEN ? AND st_consent = 'SUBSCRIBED' THEN st_consent_ts ELSE ? END, st_updated = ?, st_method = ?, st_method_detail = '' WHERE seq = ?`,
 		"INSERT INTO memberships (list_seq, profile_seq, joined) VALUES (?, ?, ?) ON CONFLICT (profile_seq, list_seq) DO NOTHING",
 		"DELETE FROM memberships WHERE list_seq = ? AND profile_seq = ?",
 		`UPDATE profiles SET sm_consent = 'NEVER_SUBSCRIBED', sm_consent_ts = NULL, sm_updated = ?1, sm_method = NULL, sm_method_detail = NULL,
@@ -235,7 +237,9 @@ func (s *Sandbox) applyJob(ctx context.Context, tx *sql.Tx, j job, now time.Time
 // (and not a historical import) a marketing channel the person has not
 // already consented to waits for their confirmation (BEHAVIOUR.md, rule
 // 2); only marketing consent makes a list member (rule 5); SMS consent is
-// not recorded for a phone number another profile holds (rule 4).
+// not recorded for a phone number another profile holds (rule 4); a
+// historical import keeps the consent date of a channel already
+// SUBSCRIBED (rule 10).
 func (s *Sandbox) applyProfile(ctx context.Context, st *jobStatements, j job, list *listRow, p jobProfile, now time.Time) error {
 	t, phoneTaken, err := s.resolveProfile(ctx, st, p, now)
 	if err != nil {
@@ -249,6 +253,7 @@ func (s *Sandbox) applyProfile(ctx context.Context, st *jobStatements, j job, li
 		return at
 	}
 	subscribe := j.Kind == subscribeJobType
+	keep := subscribe && j.Historical
 	doubleOptIn := subscribe && list != nil && list.optInProcess == "double_opt_in" && !j.Historical
 	awaits := func(before string) bool { return doubleOptIn && before != string(model.Subscribed) }
 	marketing := false
@@ -258,7 +263,7 @@ func (s *Sandbox) applyProfile(ctx context.Context, st *jobStatements, j job, li
 				return err
 			}
 		} else {
-			if err := s.applyEmail(ctx, st, t, list, emailChange{subscribe: subscribe, custom: j.CustomSource}, consentAt(c), at); err != nil {
+			if err := s.applyEmail(ctx, st, t, list, emailChange{subscribe: subscribe, custom: j.CustomSource, keepDate: keep}, consentAt(c), at); err != nil {
 				return err
 			}
 			marketing = true
@@ -274,14 +279,14 @@ func (s *Sandbox) applyProfile(ctx context.Context, st *jobStatements, j job, li
 				return err
 			}
 		} else {
-			if _, err := st.sms.ExecContext(ctx, state, consentAt(c), at, apiMethod, t.seq); err != nil {
+			if _, err := st.sms.ExecContext(ctx, state, keep, consentAt(c), at, apiMethod, t.seq); err != nil {
 				return fmt.Errorf("sandbox: recording SMS consent: %w", err)
 			}
 			marketing = true
 		}
 	}
 	if c := p.SMSTransactional; c != nil && !phoneTaken {
-		if _, err := st.transactional.ExecContext(ctx, state, consentAt(c), at, apiMethod, t.seq); err != nil {
+		if _, err := st.transactional.ExecContext(ctx, state, keep, consentAt(c), at, apiMethod, t.seq); err != nil {
 			return fmt.Errorf("sandbox: recording SMS consent: %w", err)
 		}
 	}
@@ -315,6 +320,7 @@ type emailChange struct {
 	subscribe   bool    // SUBSCRIBED, else UNSUBSCRIBED
 	custom      *string // the job's custom_source
 	doubleOptIn bool    // consent the person confirmed (double opt-in)
+	keepDate    bool    // a historical import: an existing SUBSCRIBED keeps its date
 }
 
 // applyEmail records email marketing consent: a subscribe sets SUBSCRIBED
@@ -350,7 +356,7 @@ func (s *Sandbox) applyEmail(ctx context.Context, st *jobStatements, t targetPro
 	if err != nil {
 		return fmt.Errorf("sandbox: encoding suppressions: %w", err)
 	}
-	if _, err := st.email.ExecContext(ctx, state, consentAt, at, apiMethod, custom, doubleOptin,
+	if _, err := st.email.ExecContext(ctx, state, ch.keepDate, consentAt, at, apiMethod, custom, doubleOptin,
 		string(supprJSON), string(listJSON), t.seq); err != nil {
 		return fmt.Errorf("sandbox: recording email consent: %w", err)
 	}

@@ -111,7 +111,7 @@ func (s *Sandbox) Confirm(ctx context.Context, who, listID string) ([]Confirmati
 			ch := model.EmailMarketing
 			if w.channel == optInSMS {
 				ch = model.SMSMarketing
-				if _, err := st.sms.ExecContext(ctx, string(model.Subscribed), at, at, apiMethod, w.target.seq); err != nil {
+				if _, err := st.sms.ExecContext(ctx, string(model.Subscribed), false, at, at, apiMethod, w.target.seq); err != nil {
 					return fmt.Errorf("sandbox: recording SMS consent: %w", err)
 				}
 			} else {

@@ -27,6 +27,11 @@ const (
 	fieldSMSMarketing
 	fieldSMSTransactional
 	fieldList
+	fieldOffline // "Entered later": the toggle of the folded part (formoffline.go)
+	fieldConsentedAt
+	fieldCollectedBy
+	fieldTextVersion
+	fieldEvidence
 	fieldSubmit
 	fieldCount
 )
@@ -90,6 +95,8 @@ type formView struct {
 	// region is the region chosen with ctrl+r for a number typed without
 	// "+" when no default region is set (formregion.go), "" until then.
 	region string
+	// off is the "Entered later" part, folded until asked (formoffline.go).
+	off offlineForm
 }
 
 // newFormView returns an empty subscribe form.
@@ -97,6 +104,7 @@ func newFormView(c *common) *formView {
 	v := &formView{c: c, on: map[model.Channel]bool{}}
 	v.email = v.newInput("name@example.com")
 	v.phone = v.newInput("+1 201 555 0123")
+	v.off = newOfflineForm(v)
 	v.analyse()
 	return v
 }
@@ -155,6 +163,7 @@ func (v *formView) request() model.ConsentRequest {
 	if v.list != nil {
 		r.ListID = v.list.ID
 	}
+	r.Offline = v.off.consent()
 	return r
 }
 
@@ -165,6 +174,11 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 	case answer[changeOutcome]:
 		if a, ok := v.submission.accept(msg); ok {
 			return v.submitted(a.value)
+		}
+		return nil
+	case answer[evidenceHash]:
+		if a, ok := v.off.hashing.accept(msg); ok {
+			return v.evidenceHashed(a)
 		}
 		return nil
 	case answer[client.List]:
@@ -190,6 +204,7 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 		v.on = map[model.Channel]bool{}
 		v.problems, v.notice, v.refused = nil, "", false
 		v.region = ""
+		v.off.reset()
 		v.analyse()
 		return v.setFocus(fieldEmail)
 	case tea.KeyPressMsg:
@@ -219,16 +234,20 @@ func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
 		return v.leave()
 	case key.Matches(msg, k.Submit):
 		return v.submit()
+	case key.Matches(msg, k.EnteredLater):
+		return v.toggleOffline()
 	case key.Matches(msg, k.Next):
-		return v.setFocus((v.focus + 1) % fieldCount)
+		return v.setFocus(v.step(1))
 	case key.Matches(msg, k.Prev):
-		return v.setFocus((v.focus + fieldCount - 1) % fieldCount)
+		return v.setFocus(v.step(-1))
 	case key.Matches(msg, k.Enter):
 		switch v.focus {
 		case fieldList:
 			return open(newListPicker(v.c, "pick a list", pickForForm))
 		case fieldSubmit:
 			return v.submit()
+		case fieldOffline:
+			return v.toggleOffline()
 		case fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional:
 			v.toggle()
 			return nil
@@ -237,6 +256,8 @@ func (v *formView) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.ReadAs) && v.regionOffer() != "":
 		v.readAs(v.regionOffer())
 		return nil
+	case key.Matches(msg, k.Toggle) && v.focus == fieldOffline:
+		return v.toggleOffline()
 	case key.Matches(msg, k.Toggle) && toggleChannel[v.focus] != "":
 		v.toggle()
 		return nil
@@ -266,6 +287,8 @@ func (v *formView) updateInput(msg tea.Msg) tea.Cmd {
 			v.phoneA = v.phoneRules().Analyze(v.phone.Value())
 			v.recheck()
 		}
+	default:
+		cmd = v.updateOfflineInput(msg)
 	}
 	return cmd
 }
@@ -304,18 +327,22 @@ func (v *formView) setFocus(f formField) tea.Cmd {
 	v.focus = f
 	v.email.Blur()
 	v.phone.Blur()
+	cmd := v.off.focusOn(f)
 	switch f {
 	case fieldEmail:
 		return v.email.Focus()
 	case fieldPhone:
 		return v.phone.Focus()
 	}
-	return nil
+	return cmd
 }
 
 // submit refuses, with every reason, what the request cannot be; otherwise
 // sends it and verifies it in the background.
 func (v *formView) submit() tea.Cmd {
+	if cmd := v.hashEvidence(); cmd != nil {
+		return cmd // submit goes on when the file is hashed
+	}
 	checked, problems := v.check()
 	if len(problems) > 0 {
 		v.refused = true
@@ -335,7 +362,7 @@ func (v *formView) submit() tea.Cmd {
 func (v *formView) check() (model.CheckedRequest, []model.Problem) {
 	problems := v.listProblems()
 	checked, more := v.request().Check(v.phoneRules())
-	return checked, append(problems, more...)
+	return checked, append(problems, v.off.mend(more)...)
 }
 
 // recheck, once a submit was refused, checks the changed form again, so
@@ -383,21 +410,6 @@ func (v *formView) submitted(out changeOutcome) tea.Cmd {
 		return nil
 	}
 	return open(newResultView(v.c, out))
-}
-
-// fieldFor is the form field a problem is about.
-func fieldFor(field string) formField {
-	switch field {
-	case "email":
-		return fieldEmail
-	case "phone":
-		return fieldPhone
-	case "channels":
-		return fieldEmailMarketing
-	case "list":
-		return fieldList
-	}
-	return fieldSubmit
 }
 
 // View is the form in its window of lines (viewport): the focused field
@@ -468,6 +480,7 @@ func (v *formView) body() body {
 		focus(f, line(f, toggleChannel[f].Label(), v.toggleView(toggleChannel[f])))
 	}
 	focus(fieldList, line(fieldList, "List", v.listView()))
+	v.offlineBody(line, under, focus, lineWidth)
 	submit := "[ Submit ]"
 	if v.focus == fieldSubmit {
 		submit = s.Key.Render(submit)
@@ -485,36 +498,6 @@ func (v *formView) body() body {
 	}
 	b.pinned = pinned
 	return b
-}
-
-// toggleView renders one consent toggle, with why an SMS one is disabled.
-func (v *formView) toggleView(ch model.Channel) string {
-	s := v.c.styles
-	box := "[ ]"
-	if v.on[ch] {
-		box = "[x]"
-	}
-	if !ch.IsSMS() {
-		return box
-	}
-	why := v.smsBlocked()
-	switch {
-	case why == "":
-		return box
-	case v.on[ch]:
-		return s.Bad.Render(box + " blocked: " + why)
-	}
-	return s.Muted.Render("[-] disabled: " + why)
-}
-
-// listView renders the chosen list, or how to choose one.
-func (v *formView) listView() string {
-	s := v.c.styles
-	if v.list == nil {
-		return s.Muted.Render("none yet — enter to pick")
-	}
-	return fmt.Sprintf("%s (%s) · %s", model.SanitizeText(v.list.Name), model.SanitizeText(v.list.ID), v.list.OptInName()) +
-		s.Muted.Render("  enter to change")
 }
 
 // Title names the view in the status line.
@@ -536,7 +519,7 @@ func (v *formView) EscIsMine() bool { return v.submission.running() || v.discard
 // CapturesText: in the Email and Phone fields, letters are typed; while the
 // discard prompt shows, every key is its answer.
 func (v *formView) CapturesText() bool {
-	return v.discarding || v.focus == fieldEmail || v.focus == fieldPhone
+	return v.discarding || v.focus == fieldEmail || v.focus == fieldPhone || isOfflineInput(v.focus)
 }
 
 // SetSize sets the width the view renders to and its inputs' widths.
@@ -544,6 +527,7 @@ func (v *formView) SetSize(width, height int) {
 	v.width, v.height = width, height
 	v.email.SetWidth(max(width-22, 10))
 	v.phone.SetWidth(max(width-22, 10))
+	v.off.setWidth(max(width-22, 10))
 }
 
 // ShortHelp is the footer: the keys of the focused field, the discard
@@ -557,17 +541,17 @@ func (v *formView) ShortHelp() []key.Binding {
 		return v.discardHelp()
 	}
 	switch v.focus {
-	case fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional:
-		return []key.Binding{k.Toggle, k.Next, k.Submit, k.Back, k.Help}
+	case fieldEmailMarketing, fieldSMSMarketing, fieldSMSTransactional, fieldOffline:
+		return []key.Binding{k.Toggle, k.Next, k.Submit, k.EnteredLater, k.Back, k.Help}
 	case fieldList:
-		return []key.Binding{k.PickList, k.Next, k.Submit, k.Back, k.Help}
+		return []key.Binding{k.PickList, k.EnteredLater, k.Next, k.Submit, k.Back, k.Help}
 	case fieldSubmit:
-		return []key.Binding{k.SubmitButton, k.Prev, k.Back, k.Help}
+		return []key.Binding{k.SubmitButton, k.EnteredLater, k.Prev, k.Back, k.Help}
 	}
 	if v.regionOffer() != "" {
 		return []key.Binding{k.ReadAs, k.Next, k.Submit, k.Back}
 	}
-	return []key.Binding{k.Next, k.Prev, k.Submit, k.Back}
+	return []key.Binding{k.Next, k.Prev, k.Submit, k.EnteredLater, k.Back}
 }
 
 // FullHelp is every key of the form.
@@ -576,7 +560,7 @@ func (v *formView) FullHelp() [][]key.Binding {
 	if v.discarding {
 		return [][]key.Binding{v.discardHelp(), {k.Quit}}
 	}
-	return [][]key.Binding{{k.Next, k.Prev, k.Toggle}, {k.Enter, k.Submit}, {k.Back, k.Quit}}
+	return [][]key.Binding{{k.Next, k.Prev, k.Toggle}, {k.Enter, k.Submit, k.EnteredLater}, {k.Back, k.Quit}}
 }
 
 // plural is one when n is 1, else many.

@@ -35,7 +35,8 @@ func (v *formView) unsent() bool {
 // sameEntry reports whether two of the form's requests ask for the same
 // thing, as typed.
 func sameEntry(a, b model.ConsentRequest) bool {
-	return a.Email == b.Email && a.Phone == b.Phone && a.ListID == b.ListID && slices.Equal(a.Channels, b.Channels)
+	return a.Email == b.Email && a.Phone == b.Phone && a.ListID == b.ListID && slices.Equal(a.Channels, b.Channels) &&
+		(a.Offline == nil) == (b.Offline == nil) && (a.Offline == nil || *a.Offline == *b.Offline)
 }
 
 // leave goes back, or, when that would throw away unsent input, asks first.

@@ -9,11 +9,14 @@ import (
 
 // phoneRules are the rules the form reads its phone with: the account's,
 // with the region chosen with ctrl+r as the default region when the
-// account sets none.
+// account sets none, and the app's clock to check a back-date against.
 func (v *formView) phoneRules() model.PhoneRules {
 	r := v.c.rules
 	if r.DefaultRegion == "" && v.region != "" {
 		r.DefaultRegion = v.region
+	}
+	if r.Now == nil {
+		r.Now = v.c.now // the clock a back-date must not be after
 	}
 	return r
 }

@@ -32,9 +32,12 @@ type keyMap struct {
 	// ReadAs reads a number typed without + as one of the next SMS
 	// country (the form, when no default region is set).
 	ReadAs key.Binding
-	Up     key.Binding
-	Down   key.Binding
-	Pick   key.Binding
+	// EnteredLater opens and folds the form's part for consent
+	// collected earlier (a back-date).
+	EnteredLater key.Binding
+	Up           key.Binding
+	Down         key.Binding
+	Pick         key.Binding
 
 	// Result.
 	NewEntry    key.Binding
@@ -105,15 +108,16 @@ func defaultKeyMap() keyMap {
 		Leave:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		LeaveView: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "back")),
 
-		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
-		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
-		Toggle: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
-		Enter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		Submit: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "submit")),
-		ReadAs: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "read as a number of…")),
-		Up:     key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
-		Pick:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick")),
+		Next:         key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		Prev:         key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+		Toggle:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
+		Enter:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Submit:       key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "submit")),
+		ReadAs:       key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "read as a number of…")),
+		EnteredLater: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "entered later")),
+		Up:           key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
+		Down:         key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
+		Pick:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick")),
 
 		NewEntry:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new entry")),
 		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),

@@ -67,7 +67,11 @@ func (v *resultView) text() string {
 	if o.List != nil {
 		head += fmt.Sprintf(" · %s (%s, %s)", model.SanitizeText(o.List.Name), model.SanitizeText(o.List.ID), o.List.OptInName())
 	}
-	b.WriteString(s.Label.Render(wrap(head, v.width)) + "\n\n")
+	b.WriteString(s.Label.Render(wrap(head, v.width)) + "\n")
+	if off := o.Request.Offline; off != nil {
+		b.WriteString(s.Muted.Render(wrap("Entered later: "+strings.Join(present.OfflineFacts(*off), "; "), v.width)) + "\n")
+	}
+	b.WriteString("\n")
 	if o.Err != nil && len(o.Verification.Channels) == 0 {
 		b.WriteString(outcomeErrorLine(o, s, v.width) + "\n")
 		if o.JournalErr != nil {

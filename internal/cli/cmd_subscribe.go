@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	subscribeSynopsis   = "consent subscribe --list LIST [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--source TEXT] [--json]"
+	subscribeSynopsis   = "consent subscribe --list LIST [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--source TEXT] [--consented-at DATE [--collected-by TEXT] [--consent-text-version TEXT] [--evidence FILE]] [--json]"
 	unsubscribeSynopsis = "consent unsubscribe [--list LIST] [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--json]"
 )
 
@@ -49,6 +49,11 @@ type channelOutcome struct {
 	// Already is set when Klaviyo held the consent asked from before the
 	// change (its timestamp is the earlier one).
 	Already bool `json:"already,omitempty"`
+	// AskedConsentedAt and BackDate are, for a back-dated subscribe, the
+	// consent date asked and how Klaviyo's compares with it (as_asked,
+	// kept_earlier, differs).
+	AskedConsentedAt string          `json:"asked_consented_at,omitempty"`
+	BackDate         client.BackDate `json:"back_date,omitempty"`
 }
 
 // changeOptions are the flags of subscribe and unsubscribe.
@@ -58,6 +63,7 @@ type changeOptions struct {
 	region                                         string
 	json                                           bool
 	wait                                           time.Duration
+	offline                                        offlineOptions
 }
 
 // newChangeCmd is `consent subscribe` (subscribe true) and `consent
@@ -84,9 +90,19 @@ outside the account's SMS countries, say — is refused before anything is sent
 (exit 2). Otherwise the change is journaled, sent once, and the profile read
 back until each channel shows what was asked or --wait passes. LIST is the
 list's id or its exact name (see consent lists); without --list, the
-account's default_list.`
+account's default_list.
+
+Consent collected earlier (on paper, by phone, at an event) is entered with
+--consented-at, the date it was given (your zone unless an offset is given),
+and optionally --collected-by, --consent-text-version and --evidence: it is
+sent as a historical import, which skips double opt-in and the list's "Added
+to list" flows, and a person already subscribed keeps the older date (the
+warnings say so before sending). A date in the future or before 1990-01-01 is
+refused (exit 2). See https://developers.klaviyo.com/en/reference/bulk_subscribe_profiles.`
 		cmd.Example = `  consent subscribe --list Y6nRLr --email x@example.com --email-marketing
-  consent subscribe --list Newsletter --phone "+1 201 555 0123" --sms-marketing --json`
+  consent subscribe --list Newsletter --phone "+1 201 555 0123" --sms-marketing --json
+  consent subscribe --list Newsletter --email ana@example.net --email-marketing \
+      --consented-at 2026-03-14 --collected-by "Booth, Spring Fair" --consent-text-version fair-2026 --evidence sheet.jpg`
 	}
 	cmd.Args = func(cmd *cobra.Command, args []string) error { return noArgs(cmd, args) }
 	cmd.Annotations = usesKlaviyo()
@@ -105,6 +121,7 @@ account's default_list.`
 	fs.DurationVar(&o.wait, "wait", desk.VerifyBound, "how long to read the profile back before giving up")
 	if subscribe {
 		fs.StringVar(&o.req.Source, "source", present.Source, "the `TEXT` Klaviyo records as where the consent was given")
+		o.offline.addFlags(fs)
 	}
 	_ = cmd.RegisterFlagCompletionFunc("list", a.completeListFlag)
 	return cmd
@@ -142,6 +159,9 @@ func runConsentChange(ctx context.Context, a *app, o changeOptions, subscribe bo
 	if subscribe && req.ListID == "" {
 		return usage.Errorf("--list is required (see consent lists), or a default_list for the account\nusage: %s", synopsis)
 	}
+	if req.Offline, err = o.offline.offline(); err != nil {
+		return err
+	}
 	// The person and the channels are checked before anything is read;
 	// the list, which may be given by name, once it is found.
 	ref := req.ListID
@@ -175,6 +195,9 @@ func runConsentChange(ctx context.Context, a *app, o changeOptions, subscribe bo
 	}
 	j, err := openJournal(e, cfg)
 	if err != nil {
+		return err
+	}
+	if err := writeBackDateWarnings(e.stderr, checked, list); err != nil {
 		return err
 	}
 	out := newDesk(j, b, cfg).Submit(ctx, journal.Action(name), checked, list, desk.SubmitOptions{VerifyBound: o.wait})
@@ -262,7 +285,7 @@ func summarise(v client.Verification) changeResult {
 	for _, c := range v.Channels {
 		res.Channels[string(c.Channel)] = channelOutcome{Outcome: c.Outcome, Consent: c.Consent, ConsentTimestamp: c.ConsentTimestamp,
 			Method: c.Method, VerifiedAfterMS: c.After.Milliseconds(), Detail: c.Detail, CanReceive: c.CanReceive, Suppression: c.Suppressions,
-			Already: c.Already}
+			Already: c.Already, AskedConsentedAt: c.AskedConsentedAt, BackDate: c.BackDate}
 		if rank[c.Outcome] > rank[client.Outcome(res.Status)] {
 			res.Status = string(c.Outcome)
 		}
@@ -281,6 +304,9 @@ func writeChangeResult(w io.Writer, verb string, r model.CheckedRequest, list cl
 	c.title(title)
 	if v.ProfileID != "" {
 		c.row("profile", v.ProfileID)
+	}
+	if r.Offline != nil {
+		c.row("entered later", strings.Join(present.OfflineFacts(*r.Offline), "; "))
 	}
 	for _, ch := range v.Channels {
 		line, _ := present.Outcome(ch)

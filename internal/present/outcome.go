@@ -22,12 +22,17 @@ const (
 // Outcome is one channel's outcome after a change, in words (its
 // channel's label not included): "✓ verified SUBSCRIBED at 2026-11-26
 // 13:04:16 UTC", "✓ already SUBSCRIBED before this change,
-// since …", "… pending double opt-in: …", "✗ partial failure: …", "…
+// since …", for a back-dated channel "✓ verified SUBSCRIBED: Klaviyo
+// records consent given on 14 Mar 2026 00:00 UTC, as asked" (BackDate),
+// "… pending double opt-in: …", "✗ partial failure: …", "…
 // accepted by Klaviyo, not yet seen on the profile: …"; and its tone.
 func Outcome(ch client.ChannelResult) (string, Tone) {
 	detail := model.SanitizeText(ch.Detail)
 	switch ch.Outcome {
 	case client.Verified:
+		if b := BackDate(ch); b != "" {
+			return "✓ verified " + model.SanitizeText(string(ch.Consent)) + ": " + b, Good
+		}
 		if ch.Already {
 			s := "✓ already " + model.SanitizeText(string(ch.Consent)) + " before this change"
 			if ch.ConsentTimestamp != "" {
