@@ -1,9 +1,6 @@
 package importer
 
-import (
-	"fmt"
-	"time"
-)
+import "fmt"
 
 // DateFormats are the --date-format names a sheet's dates may be given in,
 // and their Go layouts.
@@ -20,33 +17,4 @@ func DateLayout(format string) (string, error) {
 		return layout, nil
 	}
 	return "", fmt.Errorf("unknown date format %q: use one of YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY, DD-MM-YYYY, YYYY/MM/DD (optionally with HH:MM)", format)
-}
-
-// consentFloor is the earliest consent date Klaviyo takes.
-var consentFloor = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// consentDateProblem says why at cannot be a consent date, "" when it can.
-func consentDateProblem(at, now time.Time) string {
-	switch {
-	case at.After(now):
-		return fmt.Sprintf("the consent date %s is in the future", at.Format("2006-01-02 15:04"))
-	case at.Before(consentFloor):
-		return fmt.Sprintf("the consent date %s is before 1990-01-01, the earliest Klaviyo takes", at.Format("2006-01-02"))
-	}
-	return ""
-}
-
-// parseConsentDate reads a consent date cell in layout ("" for the usual
-// forms), a date without a zone being in loc.
-func parseConsentDate(text, layout string, loc *time.Location) (time.Time, error) {
-	layouts := []string{layout}
-	if layout == "" {
-		layouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
-	}
-	for _, l := range layouts {
-		if t, err := time.ParseInLocation(l, text, loc); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("the consent date %q cannot be read: give it as 2026-03-14 or 2026-03-14 15:04, or say its format with --date-format", text)
 }

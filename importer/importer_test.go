@@ -149,3 +149,66 @@ func TestRunImportsAndVerifies(t *testing.T) {
 		t.Errorf("second time: %+v", c)
 	}
 }
+
+// TestBackDatedImport imports a sheet of consent collected at a fair: each
+// row is sent as a historical import with its own date (read in the
+// sheet's DD/MM/YYYY), skipping the double opt-in of the list, and the
+// read-back finds Klaviyo's consent date to be the one asked; rows with no
+// date, a future one, one before 1990 or one that cannot be read are not
+// sent.
+func TestBackDatedImport(t *testing.T) {
+	ctx := context.Background()
+	sb := sandboxtest.Open(t, sandbox.Options{})
+	d, store := testDesk(t, sb)
+	const vip = "NFjKbW" // the demo's double opt-in VIP Early Access
+	s := readSheet(t, "email,sms consent,email consent,phone,consent date\n"+
+		"fair.one@example.com,yes,yes,+12015550171,14/03/2026\n"+
+		"fair.two@example.com,no,yes,,15/03/2026\n"+
+		"fair.three@example.com,no,yes,,\n"+
+		"fair.four@example.com,no,yes,,01/01/2999\n"+
+		"fair.five@example.com,no,yes,,31/12/1989\n"+
+		"fair.six@example.com,no,yes,,14 March\n")
+	layout, err := DateLayout("DD/MM/YYYY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	rows := Plan(s, Options{ListID: vip, Rules: rules, BackDated: true, DateLayout: layout, Location: time.UTC,
+		Offline: model.OfflineConsent{CollectedBy: "Booth, Spring Fair", TextVersion: "fair-2026"}, Now: func() time.Time { return now }})
+	want := map[int]Verdict{2: OK, 3: OK, 4: MissingConsentDate, 5: BadConsentDate, 6: BadConsentDate, 7: BadConsentDate}
+	for line, v := range want {
+		if got := verdictsByLine(rows)[line]; got != v {
+			t.Errorf("line %d: %s, want %s", line, got, v)
+		}
+	}
+	if err := LookUp(ctx, d.Client, rows, nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(ctx, d, rows, RunOptions{File: "fair.csv", VerifyBound: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tally := rep.Tally(); tally[Verified] != 2 || tally[NotSent] != 4 {
+		t.Fatalf("tally %v, rows %+v", tally, rep.Rows)
+	}
+	if !strings.Contains(rep.Rows[0].Detail, "given on 2026-03-14 00:00 UTC, as asked") {
+		t.Errorf("line 2 detail = %q", rep.Rows[0].Detail)
+	}
+	ps, err := d.Client.LookupEmail(ctx, "fair.one@example.com")
+	if err != nil || len(ps) != 1 {
+		t.Fatal(ps, err)
+	}
+	for _, ch := range []model.Channel{model.EmailMarketing, model.SMSMarketing} {
+		got := ps[0].Subscriptions.Channel(ch)
+		at, _ := got.Timestamp()
+		if got.Consent != model.Subscribed || !at.Equal(time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("%s: %s at %s, want SUBSCRIBED at 2026-03-14 (the double opt-in skipped)", ch, got.Consent, got.ConsentTimestamp)
+		}
+	}
+	entries, _ := store.Entries()
+	for _, e := range entries {
+		if e.Request.Offline == nil || e.Request.Offline.CollectedBy != "Booth, Spring Fair" || e.Request.Offline.TextVersion != "fair-2026" {
+			t.Errorf("entry %s: offline %+v", e.ID, e.Request.Offline)
+		}
+	}
+}

@@ -37,17 +37,12 @@ type Options struct {
 	// of a date without one (nil: UTC).
 	DateLayout string
 	Location   *time.Location
-	// Offline is what a back-dated import records with each row: who
-	// collected the consent, the wording version, the evidence's hash.
-	Offline Provenance
+	// Offline is what a back-dated import records with each row (who
+	// collected the consent and where, the wording's version, the
+	// evidence's hash); its ConsentedAt is each row's own.
+	Offline model.OfflineConsent
 	// Now is the clock a consent date is checked against; nil: time.Now.
 	Now func() time.Time
-}
-
-// Provenance is what was said about consent collected offline, for every
-// row of a back-dated import.
-type Provenance struct {
-	CollectedBy, TextVersion, EvidenceSHA256, EvidenceName string
 }
 
 func (o Options) now() time.Time {
@@ -148,15 +143,25 @@ func planRow(s *sheet.Sheet, sr sheet.Row, opts Options, now time.Time) Row {
 		return r
 	}
 	req := model.ConsentRequest{ListID: opts.ListID, Email: r.Email, Phone: phoneText, Channels: channels, Source: opts.Source}
+	rules := opts.Rules
+	rules.Now = func() time.Time { return now }
 	if opts.BackDated {
-		at, verdict, why := rowConsentDate(s, sr, opts, now)
+		at, verdict, why := rowConsentDate(s, sr, opts)
 		if verdict != "" {
 			r.Verdict, r.Detail = verdict, why
 			return r
 		}
+		off := opts.Offline
+		off.ConsentedAt = at
+		req.Offline = &off
+		if _, problems := req.Check(rules); len(problems) > 0 {
+			if p, ok := problemOf(problems, "consented_at"); ok {
+				r.Verdict, r.Detail = BadConsentDate, "the consent date: "+p
+				return r
+			}
+		}
 		r.ConsentedAt = at
 	}
-	rules := opts.Rules
 	if c := s.Get(sr, sheet.Country); c != "" {
 		region, ok := model.RegionOfCountry(c)
 		if !ok {
@@ -279,8 +284,9 @@ func containsChannel(cs []model.Channel, c model.Channel) bool {
 }
 
 // rowConsentDate is the row's consent date for a back-dated import, or the
-// verdict that keeps it from being sent.
-func rowConsentDate(s *sheet.Sheet, sr sheet.Row, opts Options, now time.Time) (time.Time, Verdict, string) {
+// verdict that keeps it from being sent. (Check refuses a date in the
+// future or before 1990.)
+func rowConsentDate(s *sheet.Sheet, sr sheet.Row, opts Options) (time.Time, Verdict, string) {
 	text := s.Get(sr, sheet.ConsentedAt)
 	if text == "" {
 		if !opts.ConsentedAt.IsZero() {
@@ -292,12 +298,9 @@ func rowConsentDate(s *sheet.Sheet, sr sheet.Row, opts Options, now time.Time) (
 	if loc == nil {
 		loc = time.UTC
 	}
-	at, err := parseConsentDate(text, opts.DateLayout, loc)
+	at, err := model.ParseConsentedAt(text, opts.DateLayout, loc)
 	if err != nil {
 		return time.Time{}, BadConsentDate, err.Error()
-	}
-	if why := consentDateProblem(at, now); why != "" {
-		return time.Time{}, BadConsentDate, why
 	}
 	return at, "", ""
 }

@@ -145,7 +145,7 @@ func readBack(p *client.Profile, req model.ConsentRequest, doubleOptIn bool) (Ou
 		got := p.Subscriptions.Channel(ch)
 		switch {
 		case got.Consent == model.Subscribed:
-			shown = append(shown, ch.Label()+" SUBSCRIBED")
+			shown = append(shown, ch.Label()+" SUBSCRIBED"+backDateWords(got, req))
 		case doubleOptIn && ch != model.SMSTransactional && !historical(req):
 			waiting = append(waiting, ch.Label())
 		default:
@@ -163,7 +163,7 @@ func readBack(p *client.Profile, req model.ConsentRequest, doubleOptIn bool) (Ou
 
 // historical reports whether a row is sent as a historical import, which
 // skips double opt-in.
-func historical(model.ConsentRequest) bool { return false }
+func historical(r model.ConsentRequest) bool { return r.Offline != nil }
 
 // sleep waits d, or until ctx ends.
 func sleep(ctx context.Context, d time.Duration) error {
@@ -186,4 +186,24 @@ func updateInPieces(store journal.Store, changes []journal.IDChange) error {
 		}
 	}
 	return nil
+}
+
+// backDateWords says, for a back-dated row, whether Klaviyo's consent date
+// is the one asked: " given on 2026-03-14, as asked", or " (Klaviyo kept
+// its earlier date 2024-01-05: the person was already subscribed)".
+func backDateWords(got model.ChannelConsent, req model.ConsentRequest) string {
+	if req.Offline == nil {
+		return ""
+	}
+	asked := req.Offline.ConsentedAt.Truncate(time.Second)
+	at, ok := got.Timestamp()
+	switch {
+	case !ok:
+		return " (with no consent date to compare)"
+	case at.Truncate(time.Second).Equal(asked):
+		return " given on " + asked.UTC().Format("2006-01-02 15:04 UTC") + ", as asked"
+	case at.Before(asked):
+		return " (Klaviyo kept its earlier date " + at.UTC().Format("2006-01-02") + ": the person was already subscribed)"
+	}
+	return " (dated " + at.UTC().Format("2006-01-02 15:04 UTC") + ", not " + asked.UTC().Format("2006-01-02 15:04 UTC") + " as asked)"
 }

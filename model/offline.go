@@ -108,3 +108,14 @@ func ParseConsentedAt(text, layout string, loc *time.Location) (time.Time, error
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date: give %s", quoted, ConsentedAtFormats)
 }
+
+// Check is what is wrong with the offline consent at now, field by field:
+// the problems ConsentRequest.Check gives for it. The batch importer
+// checks what every row shares once, before the rows.
+func (o OfflineConsent) Check(now time.Time) []Problem {
+	var problems []Problem
+	checkOffline(&o, now, func(field, format string, args ...any) {
+		problems = append(problems, Problem{field, fmt.Sprintf(format, args...)})
+	})
+	return problems
+}

@@ -31,6 +31,7 @@ type importOptions struct {
 	region, dateFormat, source                     string
 	columns                                        []string
 	wait                                           time.Duration
+	offline                                        offlineOptions
 }
 
 // newImportCmd is `consent import`.
@@ -99,6 +100,10 @@ with no column for it.`,
 	fs.StringArrayVar(&o.columns, "column", nil, "read the sheet's header `HEADER=COLUMN` (email, phone, email_consent, sms_consent, consented_at, country, ignore); repeatable")
 	fs.StringVar(&o.source, "source", "", "the `TEXT` Klaviyo records as where the consent was given (default: the file's name)")
 	fs.DurationVar(&o.wait, "wait", importer.DefaultVerifyBound, "how long to read the rows back after the last job")
+	fs.StringVar(&o.offline.consentedAt, "consented-at", "", "back-date every row without a consented_at cell to `DATE` (2026-03-14, your zone): a historical import")
+	fs.StringVar(&o.offline.collectedBy, "collected-by", "", "who collected the sheet's consent, and where (`TEXT`), for a back-dated import")
+	fs.StringVar(&o.offline.textVersion, "consent-text-version", "", "the version of the consent wording on the sheet (`TEXT`), for a back-dated import")
+	fs.StringVar(&o.offline.evidence, "evidence", "", "a scan of the signed sheet (`FILE`): its SHA-256 is journaled with every row, the file is not copied")
 	_ = cmd.RegisterFlagCompletionFunc("list", a.completeListFlag)
 	return cmd
 }
@@ -166,8 +171,8 @@ func runImport(ctx context.Context, a *app, o importOptions, path string) error 
 	}
 	opts := importer.Options{ListID: list.ID, Rules: cfg.Rules, Channels: channels, Source: source, File: importer.Name(path),
 		DateLayout: layout, Location: time.Local}
-	if _, ok := header.Columns[sheet.ConsentedAt]; ok {
-		opts.BackDated = true
+	if err := backDate(&opts, o.offline, header, path); err != nil {
+		return err
 	}
 	s, rows, err := planSheetFile(path, mapping, opts)
 	if err != nil {
@@ -185,6 +190,11 @@ func runImport(ctx context.Context, a *app, o importOptions, path string) error 
 	}
 	if !o.json {
 		writePreviewText(e.stdout, path, s, list.Name, rows, counts, false)
+	}
+	if opts.BackDated && counts.Sends > 0 {
+		if err := writeBackDateWarnings(e.stderr, model.CheckedRequest{ConsentRequest: model.ConsentRequest{Offline: &opts.Offline}}, &list); err != nil {
+			return err
+		}
 	}
 	j, err := openJournal(e, cfg)
 	if err != nil {
@@ -267,6 +277,37 @@ func finishImport(e env, o importOptions, rep importer.Report, runErr error) err
 	t := rep.Tally()
 	if t[importer.Failed]+t[importer.NotRecorded]+t[importer.Unknown]+rep.Unjournaled > 0 {
 		return &silentExit{code: exitAPI}
+	}
+	return nil
+}
+
+// backDate makes opts a back-dated (historical) import when the sheet has
+// a consented_at column or --consented-at is given, with what the flags
+// say of the consent's collection; the flags without either are bad
+// input, as is anything they say that Klaviyo would refuse.
+func backDate(opts *importer.Options, f offlineOptions, header *sheet.Sheet, path string) error {
+	_, dated := header.Columns[sheet.ConsentedAt]
+	if f.consentedAt == "" && !dated {
+		if _, err := f.offline(); err != nil {
+			return usage.Errorf("%s (or a consented_at column in %s)", strings.TrimSuffix(err.Error(), ": it describes consent collected earlier"), path)
+		}
+		return nil
+	}
+	given := f
+	if given.consentedAt == "" {
+		given.consentedAt = time.Now().Format("2006-01-02") // only to read the other flags
+	}
+	off, err := given.offline()
+	if err != nil {
+		return err
+	}
+	opts.BackDated, opts.Offline = true, *off
+	opts.Offline.ConsentedAt = time.Time{}
+	if f.consentedAt != "" {
+		opts.ConsentedAt = off.ConsentedAt
+	}
+	if problems := off.Check(time.Now()); len(problems) > 0 {
+		return &refusal{problems: problems}
 	}
 	return nil
 }
