@@ -312,41 +312,25 @@ func backDate(opts *importer.Options, f offlineOptions, header *sheet.Sheet, pat
 	return nil
 }
 
-// readSheetHeader reads the sheet at path through to its end, keeping
-// only its header: a file that cannot be read is refused before anything
-// else is done. What keeps it from being read is bad input naming the
-// file (and the line).
+// readSheetHeader is importer.ReadHeader, its refusal bad input (exit 2).
 func readSheetHeader(path string, mapping sheet.Mapping) (*sheet.Sheet, error) {
-	return scanSheetFile(path, mapping, func(*sheet.Sheet, sheet.Row) {})
+	s, err := importer.ReadHeader(path, mapping)
+	return s, fileUsage(err)
 }
 
-// planSheetFile reads the sheet at path a row at a time, giving each its
-// verdict as it is read (the rows are not kept twice).
+// planSheetFile is importer.PlanFile, its refusal bad input (exit 2).
 func planSheetFile(path string, mapping sheet.Mapping, opts importer.Options) (*sheet.Sheet, []importer.Row, error) {
-	p := importer.NewPlanner(opts)
-	var rows []importer.Row
-	s, err := scanSheetFile(path, mapping, func(s *sheet.Sheet, r sheet.Row) { rows = append(rows, p.Row(s, r)) })
-	return s, rows, err
+	s, rows, err := importer.PlanFile(path, mapping, opts)
+	return s, rows, fileUsage(err)
 }
 
-// scanSheetFile reads the sheet at path, handing each row to each.
-func scanSheetFile(path string, mapping sheet.Mapping, each func(*sheet.Sheet, sheet.Row)) (*sheet.Sheet, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, usage.Errorf("%s cannot be read: %v", path, errors.Unwrap(err))
+// fileUsage makes a sheet that cannot be used bad input.
+func fileUsage(err error) error {
+	var fe *importer.FileError
+	if errors.As(err, &fe) {
+		return usage.Errorf("%s", fe.Error())
 	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, usage.Errorf("%s is a directory: give a CSV file", path)
-	}
-	s, err := sheet.ReadEach(f, mapping, func(s *sheet.Sheet, r sheet.Row) error {
-		each(s, r)
-		return nil
-	})
-	if err != nil {
-		return nil, usage.Errorf("%s: %v", path, err)
-	}
-	return s, nil
+	return err
 }
 
 // checkReportPath refuses a --report that is neither .csv nor .json.
