@@ -12,7 +12,7 @@ import (
 
 // lookupWorkers is how many look-ups are in flight at once; the client's
 // limiter keeps them within Klaviyo's limits.
-const lookupWorkers = 8
+const lookupWorkers = 16
 
 // LookUp completes the verdicts Plan gave with what only Klaviyo knows,
 // for the rows that would be sent: the email and the phone on two

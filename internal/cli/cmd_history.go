@@ -100,12 +100,30 @@ func writeHistoryTable(w io.Writer, entries []journal.Entry) error {
 		if en.Note != "" {
 			result = "dismissed by " + en.NoteBy + ": " + en.Note
 		}
+		result = entryOrigin(en) + result
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 			cell(en.ID), present.Stamp(en.At.Local(), "2006-01-02 15:04"), cell(string(en.Action)),
 			cell(en.Who()), cell(channelList(en.Request.Channels)), present.OrDash(cell(en.Request.ListID)),
 			cell(en.Origin.String()), cell(state), present.OrDash(cell(en.Agent)), cell(result))
 	}
 	return tw.Flush()
+}
+
+// entryOrigin says where an entry came from when an agent did not type it
+// then and there: "import fair.csv line 3: ", "entered later (consent
+// given 14 Mar 2026 00:00 UTC): ".
+func entryOrigin(en journal.Entry) string {
+	var parts []string
+	if en.Import != nil {
+		parts = append(parts, fmt.Sprintf("import %s line %d", en.Import.File, en.Import.Line))
+	}
+	if off := en.Request.Offline; off != nil {
+		parts = append(parts, "entered later (consent given "+present.ConsentedOn(off.ConsentedAt)+")")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, ", ") + ": "
 }
 
 // tabless makes s one table cell: a tab would start another column.
