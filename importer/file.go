@@ -34,9 +34,17 @@ func ReadHeader(path string, mapping sheet.Mapping) (*sheet.Sheet, error) {
 
 // PlanFile reads the sheet at path a row at a time, giving each its
 // verdict as it is read (Planner): the rows are not kept twice.
+//
+// The file is read twice: first to count its rows, so that the rows are
+// held in one allocation of the right size (a growing slice would hold up
+// to twice as much at its peak), then to plan them.
 func PlanFile(path string, mapping sheet.Mapping, opts Options) (*sheet.Sheet, []Row, error) {
+	n := 0
+	if _, err := scanFile(path, mapping, func(*sheet.Sheet, sheet.Row) { n++ }); err != nil {
+		return nil, nil, err
+	}
 	p := NewPlanner(opts)
-	var rows []Row
+	rows := make([]Row, 0, n)
 	s, err := scanFile(path, mapping, func(s *sheet.Sheet, r sheet.Row) { rows = append(rows, p.Row(s, r)) })
 	return s, rows, err
 }

@@ -48,6 +48,7 @@ func LookUp(ctx context.Context, c *client.Client, rows []Row, progress func(don
 			if judge(&rows[i], found) {
 				mine = append(mine, i)
 			}
+			shared(&rows[i])
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -135,7 +136,7 @@ func lookupChunk(ctx context.Context, c *client.Client, listID string, rows []Ro
 // request each.
 func lookupPeople(ctx context.Context, c *client.Client, listID string, emails, phones []string) (people, error) {
 	found := people{client.ByEmail: {}, client.ByPhone: {}}
-	for field, values := range map[client.LookupField][]string{client.ByEmail: unique(emails), client.ByPhone: unique(phones)} {
+	for field, values := range map[client.LookupField][]string{client.ByEmail: distinct(emails), client.ByPhone: distinct(phones)} {
 		if len(values) == 0 {
 			continue
 		}
@@ -245,6 +246,7 @@ func alreadyOnList(ctx context.Context, c *client.Client, rows []Row, candidates
 			}
 			if members.first(field, value) != nil {
 				already(r)
+				shared(r)
 			}
 		}
 		return nil
@@ -295,8 +297,8 @@ func foldKey(field client.LookupField, v string) string {
 	return v
 }
 
-// unique is vs without repeats, in order; emails compared folded.
-func unique(vs []string) []string {
+// distinct is vs without repeats, in order; emails compared folded.
+func distinct(vs []string) []string {
 	seen := make(map[string]bool, len(vs))
 	out := vs[:0:0]
 	for _, v := range vs {

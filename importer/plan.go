@@ -82,9 +82,13 @@ func NewPlanner(opts Options) *Planner {
 // Row is the verdict of the next row of s, as Plan gives it.
 func (p *Planner) Row(s *sheet.Sheet, sr sheet.Row) Row {
 	r := planRow(s, sr, p.opts, p.now)
+	// The cells are copied out of the sheet's record, which is then
+	// dropped rather than kept alive by them.
+	r.Email, r.Phone = strings.Clone(r.Email), strings.Clone(r.Phone)
 	if r.Verdict != NoIdentifier && r.Verdict != UnclearConsent {
 		markDuplicate(&r, p.firstEmail, p.firstPhone)
 	}
+	shared(&r)
 	return r
 }
 

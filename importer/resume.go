@@ -89,7 +89,7 @@ func Resume(ctx context.Context, d *desk.Desk, id string, opts RunOptions) (Repo
 	r := runner{d: d, list: list, opts: opts, progress: Progress{Phase: "sending", Started: time.Now()}}
 	var toSend, inDoubt, toVerify []pendingRow
 	for i, e := range rows {
-		p := pendingRow{entryID: e.ID, req: e.Request, sentAt: e.SentAt, report: &rep.Rows[i]}
+		p := pendingRow{entryID: e.ID, req: &rows[i].Request, sentAt: e.SentAt, report: &rep.Rows[i]}
 		switch {
 		case !e.Origin.Same(d.Origin):
 			if e.State.Open() {
@@ -173,12 +173,12 @@ func (r *runner) settleInDoubt(ctx context.Context, rows []pendingRow) ([]pendin
 		mu.Lock()
 		defer mu.Unlock()
 		for _, p := range chunk {
-			outcome, detail := readBack(foundFor(found, p.req), p.req, false)
+			outcome, detail := readBack(foundFor(found, *p.req), *p.req, false)
 			switch {
 			case outcome == Verified:
 				p.report.Outcome, p.report.Detail = Verified, "Klaviyo already showed it, so it was not resent: "+detail
 				settled = append(settled, journal.IDChange{ID: p.entryID, Change: journal.Change{State: journal.StateVerified, Result: p.report.Detail}})
-			case doubleOptIn && !historical(p.req):
+			case doubleOptIn && !historical(*p.req):
 				p.report.Outcome = Unknown
 				p.report.Detail = "handed to Klaviyo, answer lost; on a double opt-in list a received job shows nothing until the person confirms, so it is not resent: check the person, then retry it from History"
 			default:

@@ -80,7 +80,7 @@ func Run(ctx context.Context, d *desk.Desk, rows []Row, opts RunOptions) (Report
 	}
 	batch := make([]pendingRow, len(sends))
 	for k, i := range sends {
-		batch[k] = pendingRow{report: &recon[i], req: rows[i].Request}
+		batch[k] = pendingRow{report: &recon[i], req: &rows[i].Request}
 	}
 	if err := journalRows(d, batch, rep.ImportID, opts.File, began); err != nil {
 		return rep, err
@@ -99,9 +99,10 @@ func Run(ctx context.Context, d *desk.Desk, rows []Row, opts RunOptions) (Report
 // the report.
 type pendingRow struct {
 	entryID string
-	req     model.ConsentRequest
-	sentAt  time.Time
-	report  *Reconciled
+	// req is the row's request (in the plan's rows, not a copy).
+	req    *model.ConsentRequest
+	sentAt time.Time
+	report *Reconciled
 	// accepted is set once Klaviyo accepted the row's job: only then is
 	// it read back.
 	accepted bool
@@ -127,7 +128,7 @@ func journalRows(d *desk.Desk, batch []pendingRow, id, file string, at time.Time
 		part := batch[start:min(start+client.MaxSubscribeProfiles, len(batch))]
 		es := make([]journal.Entry, len(part))
 		for k, p := range part {
-			es[k] = journal.Entry{At: at, Action: journal.ActionSubscribe, Origin: d.Origin, Agent: d.Agent, Request: p.req,
+			es[k] = journal.Entry{At: at, Action: journal.ActionSubscribe, Origin: d.Origin, Agent: d.Agent, Request: *p.req,
 				State: journal.StatePending, Import: &journal.ImportRow{ID: id, File: file, Line: p.report.Line, Of: len(batch)}}
 		}
 		ids, err := d.Store.AddMany(es)
@@ -209,7 +210,7 @@ func (r *runner) sendJob(ctx context.Context, part []pendingRow) error {
 	}
 	reqs := make([]model.CheckedRequest, len(part))
 	for k, p := range part {
-		reqs[k] = model.CheckedRequest{ConsentRequest: p.req}
+		reqs[k] = model.CheckedRequest{ConsentRequest: *p.req}
 	}
 	if err := r.d.Store.UpdateMany(changes(part, journal.Change{State: journal.StatePending, Result: "handed to Klaviyo", Sending: true})); err != nil {
 		return fmt.Errorf("not sent: the journal could not record that %d rows are being sent: %w", len(part), err)

@@ -63,7 +63,8 @@ func (r *runner) verify(ctx context.Context, batch []pendingRow) error {
 				r.report(func(pr *Progress) { pr.Verified += len(settled) })
 			}()
 			for _, p := range chunk {
-				outcome, detail := readBack(foundFor(found, p.req), p.req, doubleOptIn)
+				outcome, detail := readBack(foundFor(found, *p.req), *p.req, doubleOptIn)
+				detail = intern(detail)
 				switch outcome {
 				case Verified, PendingDoubleOptIn:
 					p.report.Outcome, p.report.Detail = outcome, detail

@@ -37,9 +37,11 @@ type File struct {
 	meta Meta
 	now  func() time.Time
 	mu   sync.Mutex
-	// issued holds the ids this File has handed out, so that two entries
-	// added in the same second by this process never share one.
-	issued map[string]bool
+	// issued holds the ids this File has handed out in the second
+	// issuedSecond, so that two entries added in the same second by this
+	// process never share one.
+	issued       map[string]bool
+	issuedSecond string
 	// dirSynced is set once the directory has been fsynced after a write,
 	// so that the journal's own name is on disk too.
 	dirSynced bool
@@ -387,17 +389,21 @@ func applyRecord(e *Entry, r record) {
 	}
 }
 
-// uniqueID returns an id no earlier call on f returned. Within one process
-// that is guaranteed; across processes appending to the same journal, 32
-// random bits per second make a clash negligible (and Read reports one).
+// uniqueID returns an id no earlier call on f returned in the same
+// second (ids begin with their second, so ids of different seconds differ):
+// only the current second's are remembered, so that an import of 100,000
+// rows does not keep 100,000 ids. Across processes appending to the same
+// journal, 32 random bits per second make a clash negligible (and Read
+// reports one).
 func (f *File) uniqueID() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.issued == nil {
-		f.issued = make(map[string]bool)
-	}
 	for {
 		id := newID(f.now())
+		second := id[:len("20060102-150405")]
+		if f.issuedSecond != second {
+			f.issued, f.issuedSecond = map[string]bool{}, second
+		}
 		if !f.issued[id] {
 			f.issued[id] = true
 			return id
