@@ -29,3 +29,21 @@ func BenchmarkImportVerdicts10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSheetRead10k is the baseline beside BenchmarkImportVerdicts10k:
+// the same sheet only read (encoding/csv, the separator sniffed, headers
+// mapped), no verdict given.
+func BenchmarkSheetRead10k(b *testing.B) {
+	var file bytes.Buffer
+	if err := sheetgen.Write(&file, sheetgen.Options{Rows: 10_000, Separator: ';', BOM: true, CRLF: true}); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(file.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := sheet.Read(bytes.NewReader(file.Bytes()))
+		if err != nil || len(s.Rows) != 10_000 {
+			b.Fatal(len(s.Rows), err)
+		}
+	}
+}

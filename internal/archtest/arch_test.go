@@ -33,7 +33,7 @@ var layers = map[string][]string{
 	"internal/sheet":       {},
 	"internal/sheetgen":    {},
 	"ui":                   {"importer", "internal/sheet", "desk", "journal", "client", "model", "internal/present"},
-	"ui/accessible":        {"desk", "journal", "client", "model", "internal/present"},
+	"ui/accessible":        {"importer", "internal/sheet", "desk", "journal", "client", "model", "internal/present"},
 	"importer":             {"desk", "journal", "client", "model", "internal/sheet"},
 	"desk":                 {"journal", "client", "model"},
 	"journal":              {"model", "internal/privatefile"},

@@ -52,7 +52,7 @@ func TestAccessibleOnAPipe(t *testing.T) {
 		}
 		return out.String(), code
 	}
-	out, code := pipe("s\npipe@example.com\n+1 201 555 0123\ny\ny\ny\nNewsletter\ny\nh\nq\n")
+	out, code := pipe("s\npipe@example.com\n+1 201 555 0123\ny\ny\ny\nNewsletter\n\ny\nh\nq\n")
 	if code != 0 || !strings.Contains(out, "SMS transactional: ✓ verified SUBSCRIBED") || !strings.Contains(out, "subscribe pipe@example.com, +12015550123 · verified") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}

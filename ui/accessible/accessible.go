@@ -74,7 +74,7 @@ func Run(ctx context.Context, o Options) error {
 	}
 	s.say(head + ".")
 	for {
-		s.say("Menu: 1 subscribe (s), 2 check (c), 3 members (m), 4 history (h), 5 quit (q).")
+		s.say("Menu: 1 subscribe (s), 2 check (c), 3 members (m), 4 history (h), 5 import a sheet (i), 6 quit (q).")
 		choice, err := s.ask("Choose:")
 		if err != nil {
 			s.say("Input ended. Goodbye.")
@@ -98,12 +98,17 @@ func Run(ctx context.Context, o Options) error {
 			}
 		case "4", "h", "history":
 			s.history()
-		case "5", "q", "quit", "exit":
+		case "5", "i", "import":
+			if err := s.importSheet(); errors.Is(err, errEOF) {
+				s.say("Input ended: nothing was sent.")
+				return ErrInputEnded
+			}
+		case "6", "q", "quit", "exit":
 			s.say("Goodbye.")
 			return nil
 		case "":
 		default:
-			s.say(fmt.Sprintf("%q is not on the menu: answer a number from 1 to 5 or its letter.", model.SanitizeShort(choice, 40)))
+			s.say(fmt.Sprintf("%q is not on the menu: answer a number from 1 to 6 or its letter.", model.SanitizeShort(choice, 40)))
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -62,7 +62,7 @@ func entries(t *testing.T, store journal.Store) []journal.Entry {
 }
 
 func TestSubscribeUSNumberWithSMS(t *testing.T) {
-	out, store, err := run(t, "s\nx@example.com\n+1 201 555 0123\ny\ny\nn\nNewsletter\ny\nq\n")
+	out, store, err := run(t, "s\nx@example.com\n+1 201 555 0123\ny\ny\nn\nNewsletter\n\ny\nq\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestSubscribeUSNumberWithSMS(t *testing.T) {
 }
 
 func TestSubscribeSlovenianNumberDoesNotAskSMS(t *testing.T) {
-	out, store, err := run(t, "1\nana@example.com\n+38631234567\ny\n1\ny\n5\n")
+	out, store, err := run(t, "1\nana@example.com\n+38631234567\ny\n1\n\ny\n6\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestSubscribeSlovenianNumberDoesNotAskSMS(t *testing.T) {
 }
 
 func TestBadEmailIsAskedAgain(t *testing.T) {
-	out, store, err := run(t, "s\nbad@\nbad@example.com\n\ny\n1\nn\nq\n")
+	out, store, err := run(t, "s\nbad@\nbad@example.com\n\ny\n1\n\nn\nq\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestBadEmailIsAskedAgain(t *testing.T) {
 }
 
 func TestBadPhoneAndListAreAskedAgainKeepingTheEmail(t *testing.T) {
-	out, _, err := run(t, "s\nx@example.com\n+1 787\n+16175475595\nn\nn\ny\nNo such list\n3\n\nq\n")
+	out, _, err := run(t, "s\nx@example.com\n+1 787\n+16175475595\nn\nn\ny\nNo such list\n3\n\n\nq\n")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,12 +43,23 @@ func (s *session) subscribe() error {
 		return err
 	}
 	req := model.ConsentRequest{Email: email, Phone: phone, Channels: channels, ListID: list.ID, Source: present.Source}
+	if req.Offline, err = s.askOffline(); err != nil {
+		return err
+	}
 	checked, problems := req.Check(s.o.Rules)
 	if len(problems) > 0 {
 		s.say("Not sent: " + model.SanitizeText(model.JoinProblems(problems)) + ".")
 		return nil
 	}
 	s.say(summary(checked, *list))
+	if checked.Offline != nil {
+		for _, f := range present.OfflineFacts(*checked.Offline) {
+			s.say("Entered later: " + model.SanitizeText(f) + ".")
+		}
+		for _, w := range present.BackDateWarnings(list) {
+			s.say("Warning: " + w)
+		}
+	}
 	send, err := s.yesNo("Send?", false)
 	if err != nil {
 		return err
