@@ -120,7 +120,7 @@ func (v *importView) planned(p importPlan, err error) {
 		v.setFocus(fieldImportEmail)
 		return
 	}
-	v.plan = p
+	v.plan, v.headLines = p, nil
 	v.preview = newSheetTable(v.c, verdictRows(p.rows), verdictOrder(), "verdict", "The sheet has no rows.")
 	v.preview.setWidth(v.width)
 	v.step = importPreview

@@ -56,6 +56,16 @@ func (v *importView) tableHeight() int {
 // sheet, what that does and the historical import's warnings. In a short
 // window it is cut to a third of the height.
 func (v *importView) previewHead() []string {
+	key := [3]int{v.width, v.height, boolInt(v.c.styles.isDarkBG)}
+	if v.headLines != nil && v.headKey == key {
+		return v.headLines
+	}
+	v.headLines, v.headKey = v.renderPreviewHead(), key
+	return v.headLines
+}
+
+// renderPreviewHead makes previewHead's lines.
+func (v *importView) renderPreviewHead() []string {
 	s := v.c.styles
 	p := v.plan
 	var out []string

@@ -59,9 +59,9 @@ func (v *importView) finished(rep importer.Report, err error) {
 		}
 		label := r.Outcome.Label()
 		if r.Outcome == importer.NotSent {
-			label = "not sent: " + r.Verdict.Label()
+			label = "held: " + r.Verdict.Label()
 		}
-		rows = append(rows, sheetRow{line: r.Line, kind: string(r.Outcome), label: label, who: sheetWho(r.Email, r.Phone),
+		rows = append(rows, sheetRow{line: r.Line, kind: string(r.Outcome), kindLabel: r.Outcome.Label(), label: label, who: sheetWho(r.Email, r.Phone),
 			detail: model.SanitizeText(r.Detail), tone: outcomeTone(r.Outcome)})
 	}
 	order := make([]string, len(importer.Outcomes))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -31,8 +32,9 @@ const (
 // is built, so that a frame only cuts and pads the rows on screen.
 type sheetRow struct {
 	line int
-	// kind is the verdict or outcome, for v's filter; label says it.
-	kind, label string
+	// kind is the verdict or outcome, for v's filter, which says it as
+	// kindLabel; label is the row's own words for it.
+	kind, kindLabel, label string
 	// who is the row's email and phone as the sheet has them; detail
 	// says why it has its verdict or outcome.
 	who, detail string
@@ -63,6 +65,12 @@ type sheetTable struct {
 	// kindHead names the label's column ("verdict", "outcome"); empty is
 	// what the table says when it has no row at all.
 	kindHead, empty string
+	// ends are the rows' styles as made for a background (endsDark).
+	ends     *rowStyles
+	endsDark bool
+	// drawn are rows as last drawn at this width and background, by
+	// their index in rows.
+	drawn map[int]string
 }
 
 // newSheetTable is the table of rows, whose kinds are counted in order.
@@ -72,7 +80,7 @@ func newSheetTable(c *common, rows []sheetRow, order []string, kindHead, empty s
 	present := map[string]bool{}
 	for _, r := range rows {
 		present[r.kind] = true
-		t.labels[r.kind] = r.label
+		t.labels[r.kind] = r.kindLabel
 		t.labelWidth = max(t.labelWidth, lipgloss.Width(r.label))
 		t.lineWidth = max(t.lineWidth, len(strconv.Itoa(r.line)))
 	}
@@ -89,7 +97,8 @@ func newSheetTable(c *common, rows []sheetRow, order []string, kindHead, empty s
 func verdictRows(rows []importer.Row) []sheetRow {
 	out := make([]sheetRow, len(rows))
 	for i, r := range rows {
-		out[i] = sheetRow{line: r.Line, kind: string(r.Verdict), label: r.Verdict.Label(), who: sheetWho(r.Email, r.Phone),
+		label := r.Verdict.Label()
+		out[i] = sheetRow{line: r.Line, kind: string(r.Verdict), kindLabel: label, label: label, who: sheetWho(r.Email, r.Phone),
 			detail: model.SanitizeText(r.Detail), tone: verdictTone(r)}
 	}
 	return out
@@ -242,6 +251,9 @@ func (t *sheetTable) key(msg tea.KeyPressMsg, page int) (cmd tea.Cmd, handled bo
 
 // setWidth sets the width the table renders to.
 func (t *sheetTable) setWidth(width int) {
+	if width != t.width {
+		t.drawn = nil
+	}
 	t.width = width
 	t.filter.input.SetWidth(max(width-len(t.filter.input.Prompt)-1, 10))
 }
@@ -270,8 +282,12 @@ func (t *sheetTable) view(height int) string {
 	case len(t.shown) == 0:
 		b.WriteString(s.Muted.Render("  no row matches: esc shows every row") + "\n")
 	}
+	if t.ends == nil || t.endsDark != t.c.styles.isDarkBG {
+		t.ends, t.endsDark, t.drawn = t.newRowStyles(), t.c.styles.isDarkBG, nil
+	}
+	ends := t.ends
 	for i := start; i < end; i++ {
-		b.WriteString(t.rowView(t.rows[t.shown[i]], i == t.win.cursor) + "\n")
+		b.WriteString(t.cachedRow(t.shown[i], i == t.win.cursor, ends) + "\n")
 	}
 	b.WriteString(detail)
 	return strings.TrimSuffix(b.String(), "\n")
@@ -281,6 +297,9 @@ func (t *sheetTable) view(height int) string {
 // width; detail is false when there is no room for a detail column.
 func (t *sheetTable) columns() (label, who int, detail bool) {
 	label = min(t.labelWidth, 22)
+	if t.width >= 90 {
+		label = min(t.labelWidth, 28)
+	}
 	rest := t.width - 2 - t.lineWidth - 1 - label - 1
 	if rest < 12 {
 		label = max(min(label, t.width/3), 4)
@@ -301,26 +320,73 @@ func (t *sheetTable) headLine() string {
 	return ansi.Truncate(line, t.width, "…")
 }
 
-// rowView is one row: marker, line, label, who and, when it fits, detail.
-func (t *sheetTable) rowView(r sheetRow, selected bool) string {
-	s := t.c.styles
+// rowView is one row: marker, line, label, who and, when it fits,
+// detail. It is on every frame's path for each row on screen: the styles'
+// escape sequences are made once a frame (styleEnds), not per cell.
+func (t *sheetTable) rowView(r sheetRow, selected bool, ends *rowStyles) string {
 	label, who, detail := t.columns()
-	marker := "  "
+	var b strings.Builder
+	b.Grow(t.width + 64)
 	if selected {
-		marker = s.Key.Render("› ")
+		b.WriteString(ends.key[0] + "› " + ends.key[1])
+	} else {
+		b.WriteString("  ")
 	}
-	whoCell := padCut(r.who, who)
+	fmt.Fprintf(&b, "%*d ", t.lineWidth, r.line)
+	tn := ends.tones[r.tone]
+	b.WriteString(tn[0] + padCut(r.label, label) + tn[1] + " ")
 	if selected {
-		whoCell = s.Label.Render(whoCell)
+		b.WriteString(ends.label[0] + padCut(r.who, who) + ends.label[1])
+	} else {
+		b.WriteString(padCut(r.who, who))
 	}
-	line := marker + fmt.Sprintf("%*d", t.lineWidth, r.line) + " " + t.toneStyle(r.tone).Render(padCut(r.label, label)) + " " + whoCell
-	if detail && r.detail != "" {
-		line += " " + s.Muted.Render(r.detail)
+	if room := t.width - 2 - t.lineWidth - 1 - label - 1 - who - 1; detail && r.detail != "" && room > 0 {
+		b.WriteString(" " + ends.muted[0] + cutTo(r.detail, room) + ends.muted[1])
 	}
-	if len(line) > t.width {
-		line = ansi.Truncate(line, t.width, "…")
+	return b.String()
+}
+
+// rowCacheLimit bounds the rows kept drawn: a few screens' worth.
+const rowCacheLimit = 1024
+
+// cachedRow is row i drawn, as drawn before when it is not selected: a
+// cursor move draws only the rows it changes.
+func (t *sheetTable) cachedRow(i int, selected bool, ends *rowStyles) string {
+	if selected {
+		return t.rowView(t.rows[i], true, ends)
 	}
+	if line, ok := t.drawn[i]; ok {
+		return line
+	}
+	if t.drawn == nil || len(t.drawn) >= rowCacheLimit {
+		t.drawn = make(map[int]string, 64)
+	}
+	line := t.rowView(t.rows[i], false, ends)
+	t.drawn[i] = line
 	return line
+}
+
+// rowStyles are the escape sequences that open and close each style a
+// row uses, made once a frame.
+type rowStyles struct {
+	key, label, muted [2]string
+	tones             [4][2]string
+}
+
+// newRowStyles makes the table's row styles.
+func (t *sheetTable) newRowStyles() *rowStyles {
+	s := t.c.styles
+	ends := &rowStyles{key: styleEnds(s.Key), label: styleEnds(s.Label), muted: styleEnds(s.Muted)}
+	for tn := toneGood; tn <= toneMuted; tn++ {
+		ends.tones[tn] = styleEnds(t.toneStyle(tn))
+	}
+	return ends
+}
+
+// styleEnds are the sequences style puts before and after a text.
+func styleEnds(style lipgloss.Style) [2]string {
+	open, close, _ := strings.Cut(style.Render("\x00"), "\x00")
+	return [2]string{open, close}
 }
 
 // toneStyle is the style of a tone.
@@ -383,8 +449,39 @@ func padCut(s string, n int) string {
 	if n <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) > n {
-		return ansi.Truncate(s, n, "…")
+	s = cutTo(s, n)
+	return s + strings.Repeat(" ", max(n-cellWidth(s), 0))
+}
+
+// cutTo is s cut to n cells, with an ellipsis when cut. Only the bytes
+// that can be on screen are measured: a long detail costs what a short
+// one does.
+func cutTo(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return s + strings.Repeat(" ", n-lipgloss.Width(s))
+	head := s
+	if limit := 4 * (n + 1); len(head) > limit {
+		for limit > 0 && !utf8.RuneStart(head[limit]) {
+			limit--
+		}
+		head = head[:limit]
+	}
+	if cellWidth(head) <= n {
+		if len(head) == len(s) {
+			return s
+		}
+		return ansi.Truncate(head+"…", n, "…")
+	}
+	return ansi.Truncate(head, n, "…")
+}
+
+// cellWidth is the cells s takes: its length when it is ASCII.
+func cellWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
 }

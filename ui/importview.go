@@ -90,6 +90,10 @@ type importView struct {
 	looked  lookupProgress
 	plan    importPlan
 	preview *sheetTable
+	// headLines are the preview's head as made for headKey (the size and
+	// the background): the same on every frame while they are.
+	headLines []string
+	headKey   [3]int
 	// running sends (or resumes) the import; progress is its progress.
 	running  request[importer.Report]
 	progFeed *feed[importer.Progress]
