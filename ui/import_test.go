@@ -5,8 +5,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/consentdesk/consent/journal"
+	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // everyVerdictSheet has a row of each verdict the file alone decides.
@@ -230,5 +235,31 @@ func TestImportFitsSmallWindows(t *testing.T) {
 		typeAndWait(t, a, "y")
 		wantFits(t, a, size[0], size[1])
 		wantScreen(t, a, "2 verified")
+	}
+}
+
+// TestImportResumesAnOpenImport: an import the journal has unfinished is
+// offered on the first screen; r asks, and y finishes it to its report.
+func TestImportResumesAnOpenImport(t *testing.T) {
+	h := NewMemoryHistory()
+	req := model.ConsentRequest{ListID: "Y6nRLr", Email: "resume.imp@example.com", Channels: []model.Channel{model.EmailMarketing}, Source: "Consent Desk import: fair.csv"}
+	if _, err := h.AddMany([]journal.Entry{{At: time.Now(), Action: journal.ActionSubscribe, Origin: testOrigin, Request: req, State: journal.StatePending,
+		Import: &journal.ImportRow{ID: "20261201-090000-0000abcd", File: "fair.csv", Line: 2, Of: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	a := newSandboxAppWith(t, 100, 30, sandbox.Options{}, h)
+	typeAndWait(t, a, "i")
+	wantScreen(t, a, "Resume import 20261201-090000-0000abcd of fair.csv has 1 row to finish: r resume")
+	typeAndWait(t, a, "r")
+	wantScreen(t, a, "Resume import 20261201-090000-0000abcd of fair.csv: read back its 1 unfinished row", "y/N")
+	typeAndWait(t, a, "n")
+	if es := historyEntries(t, a); es[0].State != journal.StatePending {
+		t.Fatalf("n changed the entry: %+v", es[0])
+	}
+	typeAndWait(t, a, "r")
+	typeAndWait(t, a, "y")
+	wantScreen(t, a, "Import 20261201-090000-0000abcd of fair.csv: 1 row", "1 verified · 0 pending double opt-in")
+	if es := historyEntries(t, a); es[0].State != journal.StateVerified {
+		t.Errorf("the resumed row is %s, want verified", es[0].State)
 	}
 }

@@ -186,9 +186,7 @@ func (v *importView) chooseBody() body {
 func (v *importView) choosePinned() []string {
 	s := v.c.styles
 	var out []string
-	add := func(style func(...string) string, text string) {
-		out = append(out, strings.Split(style(wrap(text, v.width)), "\n")...)
-	}
+	add := func(style func(...string) string, text string) { out = addWrapped(out, style, text, v.width) }
 	if v.needsChn && v.plan.path != "" {
 		add(s.Bad.Render, fmt.Sprintf("%s has no consent column (email_consent, sms_consent): say which consent every row gives (space on Email marketing, SMS marketing or SMS transactional), then enter on File again.",
 			model.SanitizeText(importer.Name(v.plan.path))))

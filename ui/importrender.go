@@ -69,9 +69,7 @@ func (v *importView) renderPreviewHead() []string {
 	s := v.c.styles
 	p := v.plan
 	var out []string
-	add := func(style func(...string) string, text string) {
-		out = append(out, strings.Split(style(wrap(text, v.width)), "\n")...)
-	}
+	add := func(style func(...string) string, text string) { out = addWrapped(out, style, text, v.width) }
 	add(s.Label.Render, sheetLine(p, v.listName(v.listID())))
 	var parts []string
 	for _, verdict := range importer.Verdicts {

@@ -152,9 +152,7 @@ func (v *importView) reportHead() []string {
 	s := v.c.styles
 	rep := v.report
 	var out []string
-	add := func(style func(...string) string, text string) {
-		out = append(out, strings.Split(style(wrap(text, v.width)), "\n")...)
-	}
+	add := func(style func(...string) string, text string) { out = addWrapped(out, style, text, v.width) }
 	add(s.Label.Render, fmt.Sprintf("Import %s of %s: %d %s, %d %s, %.1f s", model.SanitizeText(rep.ImportID), model.SanitizeText(rep.File),
 		len(rep.Rows), present.Plural(len(rep.Rows), "row", "rows"), rep.Jobs, present.Plural(rep.Jobs, "job", "jobs"), rep.Took.Seconds()))
 	t := rep.Tally()
@@ -180,6 +178,11 @@ func (v *importView) reportHead() []string {
 		add(style, v.notice)
 	}
 	return out
+}
+
+// addWrapped is lines with text appended, wrapped to width and styled.
+func addWrapped(lines []string, style func(...string) string, text string, width int) []string {
+	return append(lines, strings.Split(style(wrap(text, width)), "\n")...)
 }
 
 // fmtPlain is text as it is, for lines with no style.
