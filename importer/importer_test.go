@@ -212,3 +212,21 @@ func TestBackDatedImport(t *testing.T) {
 		}
 	}
 }
+
+// TestOutcomeLabels: every outcome a report counts has words of its own.
+func TestOutcomeLabels(t *testing.T) {
+	for _, tc := range []struct {
+		outcome Outcome
+		want    string
+	}{
+		{Verified, "verified"}, {PendingDoubleOptIn, "pending double opt-in"}, {NotRecorded, "not recorded"},
+		{Failed, "failed"}, {Unknown, "unknown"}, {NotSent, "not sent"}, {Outcome("odd\x1b[2J"), "odd"},
+	} {
+		if got := tc.outcome.Label(); got != tc.want {
+			t.Errorf("%q.Label() = %q, want %q", tc.outcome, got, tc.want)
+		}
+	}
+	if len(Outcomes) != 6 {
+		t.Errorf("Outcomes has %d, want the 6 outcomes", len(Outcomes))
+	}
+}

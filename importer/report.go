@@ -34,6 +34,28 @@ const (
 	NotSent Outcome = "not_sent"
 )
 
+// Outcomes are every outcome, in the order a report counts them.
+var Outcomes = []Outcome{Verified, PendingDoubleOptIn, NotRecorded, Failed, Unknown, NotSent}
+
+// Label is the outcome in a person's words: "pending double opt-in".
+func (o Outcome) Label() string {
+	switch o {
+	case Verified:
+		return "verified"
+	case PendingDoubleOptIn:
+		return "pending double opt-in"
+	case NotRecorded:
+		return "not recorded"
+	case Failed:
+		return "failed"
+	case Unknown:
+		return "unknown"
+	case NotSent:
+		return "not sent"
+	}
+	return model.SanitizeShort(string(o), 30)
+}
+
 // Reconciled is one row of the reconcile report.
 type Reconciled struct {
 	Line    int     `json:"line"`

@@ -26,9 +26,15 @@ type historyFilter struct {
 
 // newHistoryFilter returns a closed, empty filter.
 func newHistoryFilter(c *common) historyFilter {
+	return newTextFilter(c, "email, phone, state (pending, failed…), list")
+}
+
+// newTextFilter returns a closed, empty filter line whose placeholder
+// says what it matches (History's, the import's tables).
+func newTextFilter(c *common, placeholder string) historyFilter {
 	in := textinput.New()
 	in.Prompt = "filter: "
-	in.Placeholder = "email, phone, state (pending, failed…), list"
+	in.Placeholder = placeholder
 	in.CharLimit = historyFilterLimit
 	in.SetStyles(c.styles.Input)
 	return historyFilter{input: in}

@@ -99,6 +99,8 @@ func (h *homeView) Update(msg tea.Msg) tea.Cmd {
 		return open(newCheckView(h.c))
 	case key.Matches(k, h.c.keys.History):
 		return open(newHistoryView(h.c))
+	case key.Matches(k, h.c.keys.Import):
+		return open(newImportView(h.c))
 	case key.Matches(k, h.c.keys.Leave):
 		return tea.Quit
 	}
@@ -189,6 +191,7 @@ var homeDescriptions = [...]string{
 	"browse a list's members",
 	"check a phone number's or email's consent",
 	"history: what you submitted, and retry what did not go through",
+	"import a sign-up sheet (CSV): a verdict for every row, then send",
 	"quit",
 }
 
@@ -199,13 +202,14 @@ var homeBriefly = [...]string{
 	"a list's members",
 	"check a number or email",
 	"history and retries",
+	"import a sheet",
 	"quit",
 }
 
 // actions are home's keys, in the order homeDescriptions describes them.
 func (h *homeView) actions() []key.Binding {
 	k := h.c.keys
-	return []key.Binding{k.Subscribe, k.Members, k.Check, k.History, k.Leave}
+	return []key.Binding{k.Subscribe, k.Members, k.Check, k.History, k.Import, k.Leave}
 }
 
 // Title names the view in the status line.

@@ -18,6 +18,7 @@ type keyMap struct {
 	Members   key.Binding
 	Check     key.Binding
 	History   key.Binding
+	Import    key.Binding
 	Leave     key.Binding
 	// LeaveView is q in a view other than Home: back, as esc, except
 	// while an input takes the keys (q is then a letter).
@@ -76,6 +77,15 @@ type keyMap struct {
 	HistoryBottom   key.Binding
 	OpenEntry       key.Binding // enter on a History entry: its profile
 
+	// The import view: a sheet's preview and its report.
+	VerdictFilter key.Binding // v: the rows of one verdict (outcome), the next, all
+	RowDetail     key.Binding // enter on a row: its detail in full
+	ExportCSV     key.Binding // e: the verdicts or the report as CSV beside the sheet
+	SendImport    key.Binding // ctrl+s: send the rows that may go, after a y/N
+	ResumeImport  key.Binding // r: finish an import cut short, after a y/N
+	StopImport    key.Binding // esc while an import is sent: asks whether to stop
+	NewImport     key.Binding // n on the report: another sheet, the same list
+
 	// Esc and enter as the footer names them in one step or another.
 	Cancel          key.Binding // esc while a request runs or a step is open
 	CancelRetry     key.Binding // esc while History retries an entry
@@ -105,6 +115,7 @@ func defaultKeyMap() keyMap {
 		Members:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "members")),
 		Check:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check")),
 		History:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
+		Import:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import")),
 		Leave:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		LeaveView: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "back")),
 
@@ -152,6 +163,13 @@ func defaultKeyMap() keyMap {
 	k.HistoryTop = relabel(k.Top, "newest")
 	k.HistoryBottom = relabel(k.Bottom, "oldest")
 	k.OpenEntry = relabel(k.Enter, "open the person's profile")
+	k.VerdictFilter = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verdict"))
+	k.RowDetail = relabel(k.Enter, "detail")
+	k.ExportCSV = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export"))
+	k.SendImport = relabel(k.Submit, "import")
+	k.ResumeImport = relabel(k.Retry, "resume")
+	k.StopImport = relabel(k.Back, "stop")
+	k.NewImport = relabel(k.NewEntry, "new import")
 	k.Cancel = relabel(k.Back, "cancel")
 	k.CancelRetry = relabel(k.Back, "cancel the retry")
 	k.FullList = relabel(k.Back, "full list")
