@@ -142,3 +142,15 @@ func Count(rows []Row) Counts {
 	}
 	return c
 }
+
+// Who is a row's email and phone as the sheet has them, for a line that
+// names the person: "ana@example.si, 031 234 567".
+func Who(email, phone string) string {
+	switch {
+	case email != "" && phone != "":
+		return email + ", " + phone
+	case email != "":
+		return email
+	}
+	return phone
+}

@@ -29,18 +29,7 @@ func (f *File) AddMany(es []Entry) ([]string, error) {
 	recs := make([]record, len(es))
 	now := f.now()
 	for i, e := range es {
-		e.ID = f.uniqueID()
-		if e.At.IsZero() {
-			e.At = now
-		}
-		e.Updated = e.At
-		if e.State == "" {
-			e.State = StatePending
-		}
-		if e.Agent == "" {
-			e.Agent = f.meta.Agent
-		}
-		e.ClaimedBy, e.ClaimedAt = "", time.Time{}
+		e = f.newEntry(e, now)
 		ids[i], recs[i] = e.ID, record{Entry: e, Op: "add"}
 	}
 	return ids, f.appendAll(recs)

@@ -101,9 +101,17 @@ func (f *File) Path() string { return f.path }
 // Add writes a new pending entry and fsyncs it before returning its id:
 // only then may the request be sent.
 func (f *File) Add(e Entry) (string, error) {
+	e = f.newEntry(e, f.now())
+	return e.ID, f.append(record{Entry: e, Op: "add"})
+}
+
+// newEntry is e as a new entry records it: its own id, its time (now when
+// it has none), pending, by this File's agent unless it names one, and
+// claimed by nobody.
+func (f *File) newEntry(e Entry, now time.Time) Entry {
 	e.ID = f.uniqueID()
 	if e.At.IsZero() {
-		e.At = f.now()
+		e.At = now
 	}
 	e.Updated = e.At
 	if e.State == "" {
@@ -113,7 +121,7 @@ func (f *File) Add(e Entry) (string, error) {
 		e.Agent = f.meta.Agent
 	}
 	e.ClaimedBy, e.ClaimedAt = "", time.Time{}
-	return e.ID, f.append(record{Entry: e, Op: "add"})
+	return e
 }
 
 // Update appends a state change of entry id and fsyncs it.

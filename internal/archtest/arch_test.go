@@ -32,6 +32,7 @@ var layers = map[string][]string{
 	"internal/present":     {"client", "model"},
 	"internal/sheet":       {},
 	"internal/sheetgen":    {},
+	"internal/procstat":    {},
 	"ui":                   {"importer", "internal/sheet", "desk", "journal", "client", "model", "internal/present"},
 	"ui/accessible":        {"importer", "internal/sheet", "desk", "journal", "client", "model", "internal/present"},
 	"importer":             {"desk", "journal", "client", "model", "internal/sheet"},

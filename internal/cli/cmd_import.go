@@ -219,11 +219,7 @@ func runImportResume(ctx context.Context, a *app, o importOptions, id string) er
 	if err := checkReportPath(o.report); err != nil {
 		return err
 	}
-	cfg, err := config.Load(e.getenv, a.api.overrides(o.region))
-	if err != nil {
-		return err
-	}
-	b, err := openBackend(ctx, &a.api, e, cfg)
+	cfg, b, err := connect(ctx, &a.api, e)
 	if err != nil {
 		return err
 	}

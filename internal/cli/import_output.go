@@ -82,7 +82,7 @@ func writePreviewText(w io.Writer, path string, s *sheet.Sheet, list string, row
 			hidden++
 			continue
 		}
-		line := fmt.Sprintf("  line %-5d %-22s %s", r.Line, r.Verdict.Label(), clean(who(r.Email, r.Phone)))
+		line := fmt.Sprintf("  line %-5d %-22s %s", r.Line, r.Verdict.Label(), clean(importer.Who(r.Email, r.Phone)))
 		if r.Detail != "" {
 			line += " — " + clean(r.Detail)
 		}
@@ -112,7 +112,7 @@ func writeReportText(w io.Writer, rep importer.Report) error {
 		case importer.Verified, importer.PendingDoubleOptIn, importer.NotSent:
 			continue
 		}
-		if _, err := fmt.Fprintf(w, "  line %-5d %-14s %s — %s\n", r.Line, strings.ReplaceAll(string(r.Outcome), "_", " "), clean(who(r.Email, r.Phone)), clean(r.Detail)); err != nil {
+		if _, err := fmt.Fprintf(w, "  line %-5d %-14s %s — %s\n", r.Line, strings.ReplaceAll(string(r.Outcome), "_", " "), clean(importer.Who(r.Email, r.Phone)), clean(r.Detail)); err != nil {
 			return err
 		}
 	}
@@ -146,17 +146,6 @@ func writeReportJSONLines(w io.Writer, rep importer.Report) error {
 		rep.ImportID, rep.File, len(rep.Rows), rep.Jobs, rep.Took.Milliseconds(), rep.Tally()
 	s.Summary.Unjournaled = rep.Unjournaled
 	return writeJSONLine(w, s)
-}
-
-// who is a row's email and phone, as the sheet has them.
-func who(email, phone string) string {
-	switch {
-	case email != "" && phone != "":
-		return email + ", " + phone
-	case email != "":
-		return email
-	}
-	return phone
 }
 
 // clean is text from a file or Klaviyo, safe on a terminal.

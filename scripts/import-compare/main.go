@@ -29,6 +29,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/consentdesk/consent/internal/procstat"
 	"github.com/consentdesk/consent/internal/sheetgen"
 	"github.com/consentdesk/consent/sandbox"
 )
@@ -63,9 +64,9 @@ func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.mu.Lock()
 	c.kinds[kind]++
 	c.mu.Unlock()
-	rec := &statusRecorder{ResponseWriter: w, status: 200}
+	rec := &procstat.StatusRecorder{ResponseWriter: w, Status: 200}
 	c.next.ServeHTTP(rec, r)
-	if rec.status == http.StatusTooManyRequests {
+	if rec.Status == http.StatusTooManyRequests {
 		c.throttle.Add(1)
 	}
 }
@@ -76,16 +77,6 @@ func (c *counter) take() (map[string]int, int64) {
 	k := c.kinds
 	c.kinds = map[string]int{}
 	return k, c.throttle.Swap(0)
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
 }
 
 func run(n int, latency time.Duration, limits, clean, sdk bool) error {
@@ -160,7 +151,7 @@ func run(n int, latency time.Duration, limits, clean, sdk bool) error {
 		if err := r.cmd.Start(); err != nil {
 			return fmt.Errorf("%s: %v", r.name, err)
 		}
-		peak := watchPeak(r.cmd.Process.Pid)
+		peak := procstat.WatchPeak(r.cmd.Process.Pid)
 		err := r.cmd.Wait()
 		took := time.Since(start)
 		if err != nil {
@@ -188,35 +179,4 @@ func tail(s string) string {
 		return s[i+1:]
 	}
 	return s
-}
-
-// watchPeak follows the process's peak resident memory (VmHWM, KiB) until
-// it exits; the returned function gives the highest seen.
-func watchPeak(pid int) func() int64 {
-	var peak atomic.Int64
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		path := fmt.Sprintf("/proc/%d/status", pid)
-		for {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return
-			}
-			for _, line := range strings.Split(string(b), "\n") {
-				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-					var kb int64
-					fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &kb)
-					if kb > peak.Load() {
-						peak.Store(kb)
-					}
-				}
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
-	return func() int64 {
-		<-done
-		return peak.Load()
-	}
 }

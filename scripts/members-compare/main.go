@@ -26,10 +26,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/consentdesk/consent/internal/procstat"
 	"github.com/consentdesk/consent/sandbox"
 )
 
@@ -54,21 +54,11 @@ type counter struct {
 
 func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.requests.Add(1)
-	rec := &statusRecorder{ResponseWriter: w, status: 200}
+	rec := &procstat.StatusRecorder{ResponseWriter: w, Status: 200}
 	c.next.ServeHTTP(rec, r)
-	if rec.status == http.StatusTooManyRequests {
+	if rec.Status == http.StatusTooManyRequests {
 		c.throttl.Add(1)
 	}
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
 }
 
 func run(n int, latency time.Duration, limits, sdk, align bool) error {
@@ -131,7 +121,7 @@ func run(n int, latency time.Duration, limits, sdk, align bool) error {
 		if err := r.cmd.Start(); err != nil {
 			return fmt.Errorf("%s: %v", r.name, err)
 		}
-		peak := watchPeak(r.cmd.Process.Pid)
+		peak := procstat.WatchPeak(r.cmd.Process.Pid)
 		err := r.cmd.Wait()
 		took := time.Since(start)
 		if err != nil {
@@ -149,37 +139,4 @@ type lineCounter struct{ n int }
 func (l *lineCounter) Write(p []byte) (int, error) {
 	l.n += bytes.Count(p, []byte("\n"))
 	return len(p), nil
-}
-
-// watchPeak follows the process's peak resident memory (VmHWM, KiB) until
-// it exits; the returned function gives the highest seen. (The rusage of a
-// child started by fork and exec would count the parent's memory: this
-// process holds the sandbox.)
-func watchPeak(pid int) func() int64 {
-	var peak atomic.Int64
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		path := fmt.Sprintf("/proc/%d/status", pid)
-		for {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return
-			}
-			for _, line := range strings.Split(string(b), "\n") {
-				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-					var kb int64
-					fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &kb)
-					if kb > peak.Load() {
-						peak.Store(kb)
-					}
-				}
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
-	return func() int64 {
-		<-done
-		return peak.Load()
-	}
 }

@@ -119,7 +119,7 @@ func (s *session) importSheet() error {
 		case importer.Verified, importer.PendingDoubleOptIn, importer.NotSent:
 			continue
 		}
-		s.say(fmt.Sprintf("Line %d, %s: %s, %s.", r.Line, model.SanitizeText(rowWho(r.Email, r.Phone)), strings.ReplaceAll(string(r.Outcome), "_", " "), model.SanitizeText(r.Detail)))
+		s.say(fmt.Sprintf("Line %d, %s: %s, %s.", r.Line, model.SanitizeText(importer.Who(r.Email, r.Phone)), strings.ReplaceAll(string(r.Outcome), "_", " "), model.SanitizeText(r.Detail)))
 	}
 	if runErr != nil {
 		s.say("The import stopped: " + model.SanitizeText(runErr.Error()) + ". Every row is in the journal: consent import --resume finishes it.")
@@ -141,7 +141,7 @@ func (s *session) listRows(rows []importer.Row) error {
 				if a == "2" && r.Verdict == importer.OK && r.Detail == "" {
 					continue
 				}
-				line := fmt.Sprintf("Line %d, %s: %s", r.Line, model.SanitizeText(rowWho(r.Email, r.Phone)), r.Verdict.Label())
+				line := fmt.Sprintf("Line %d, %s: %s", r.Line, model.SanitizeText(importer.Who(r.Email, r.Phone)), r.Verdict.Label())
 				if r.Detail != "" {
 					line += ": " + model.SanitizeText(r.Detail)
 				}
@@ -164,17 +164,6 @@ func countWords(c importer.Counts) string {
 		}
 	}
 	return fmt.Sprintf("%s; %d rows to send.", strings.Join(parts, ", "), c.Sends)
-}
-
-// rowWho is a row's email and phone as the sheet has them.
-func rowWho(email, phone string) string {
-	switch {
-	case email != "" && phone != "":
-		return email + ", " + phone
-	case email != "":
-		return email
-	}
-	return phone
 }
 
 // expandHome reads a leading ~/ as the home directory.

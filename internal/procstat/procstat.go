@@ -1,0 +1,59 @@
+// Package procstat measures other processes and servers for the
+// comparison scripts (scripts/members-compare, scripts/import-compare):
+// a child's peak resident memory, and the status a handler answered.
+// Linux only for the memory (/proc).
+package procstat
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// WatchPeak follows the process's peak resident memory (VmHWM, KiB) until
+// it exits; the returned function waits for that and gives the highest
+// seen. (The rusage of a child started by fork and exec would count the
+// parent's memory: the scripts' processes hold the sandbox.)
+func WatchPeak(pid int) func() int64 {
+	var peak atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		path := fmt.Sprintf("/proc/%d/status", pid)
+		for {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return
+			}
+			for _, line := range strings.Split(string(b), "\n") {
+				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+					var kb int64
+					fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &kb)
+					if kb > peak.Load() {
+						peak.Store(kb)
+					}
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	return func() int64 {
+		<-done
+		return peak.Load()
+	}
+}
+
+// StatusRecorder is a ResponseWriter that keeps the status it was given.
+type StatusRecorder struct {
+	http.ResponseWriter
+	Status int
+}
+
+// WriteHeader records the status and passes it on.
+func (s *StatusRecorder) WriteHeader(code int) {
+	s.Status = code
+	s.ResponseWriter.WriteHeader(code)
+}
