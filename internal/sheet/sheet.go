@@ -56,7 +56,9 @@ var headerNames = map[string]Column{
 
 // Limits of one sheet: past them it is refused, not read in part.
 const (
-	MaxRows       = 1_000_000
+	// MaxRows keeps an import within memory: a row costs an import about
+	// 1 KB at its peak (BENCHMARKS.md), so 200,000 rows stay near 200 MB.
+	MaxRows       = 200_000
 	MaxFieldBytes = 4 << 10
 )
 
@@ -236,7 +238,7 @@ func ReadEach(r io.Reader, mapping Mapping, each func(s *Sheet, row Row) error) 
 			}
 		}
 		if rows == MaxRows {
-			return nil, &Error{Line: line, Msg: fmt.Sprintf("more than %d rows: split the file", MaxRows)}
+			return nil, &Error{Line: line, Msg: fmt.Sprintf("more than %d rows: split the file into sheets of at most %d", MaxRows, MaxRows)}
 		}
 		rows++
 		if err := each(s, Row{Line: line, Values: rec}); err != nil {

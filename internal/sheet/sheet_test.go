@@ -153,3 +153,18 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestTooManyRows refuses a sheet of more than MaxRows rows at the first
+// row too many, naming its line, rather than reading it in part.
+func TestTooManyRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("email\n")
+	for i := 0; i <= MaxRows; i++ {
+		b.WriteString("a@example.com\n")
+	}
+	_, err := Read(strings.NewReader(b.String()))
+	var se *Error
+	if !errors.As(err, &se) || se.Line != MaxRows+2 || !strings.Contains(se.Msg, "split the file") {
+		t.Fatalf("err = %v, want the line after the last allowed row", err)
+	}
+}
