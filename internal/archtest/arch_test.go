@@ -24,7 +24,7 @@ var root = filepath.Join("..", "..")
 // model imports nothing of the module, the client never the sandbox.
 var layers = map[string][]string{
 	".":                    {"internal/cli"},
-	"internal/cli":         {"ui", "ui/accessible", "importer", "internal/sheet", "desk", "journal", "client", "model", "sandbox", "internal/backend", "internal/config", "internal/usage", "internal/privatefile", "internal/present"},
+	"internal/cli":         {"ui", "ui/accessible", "importer", "proof", "internal/sheet", "desk", "journal", "client", "model", "sandbox", "internal/backend", "internal/config", "internal/usage", "internal/privatefile", "internal/present"},
 	"internal/backend":     {"desk", "journal", "client", "model", "sandbox", "internal/config", "internal/privatefile", "internal/usage"},
 	"internal/config":      {"model", "internal/usage"},
 	"internal/usage":       {},
@@ -33,10 +33,11 @@ var layers = map[string][]string{
 	"internal/sheet":       {},
 	"internal/sheetgen":    {},
 	"internal/procstat":    {},
-	"ui":                   {"importer", "internal/sheet", "desk", "journal", "client", "model", "internal/present"},
+	"ui":                   {"importer", "proof", "internal/sheet", "desk", "journal", "client", "model", "internal/present"},
 	"ui/accessible":        {"importer", "internal/sheet", "desk", "journal", "client", "model", "internal/present"},
 	"importer":             {"desk", "journal", "client", "model", "internal/sheet"},
 	"desk":                 {"journal", "client", "model"},
+	"proof":                {"journal", "client", "model", "internal/present", "internal/usage"},
 	"journal":              {"model", "internal/privatefile"},
 	"client":               {"model"},
 	"sandbox":              {"model", "internal/privatefile"},
