@@ -1,7 +1,6 @@
 package proof
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 
@@ -104,13 +103,4 @@ func normalPhone(s string, rules model.PhoneRules) string {
 		return a.E164
 	}
 	return s
-}
-
-// compareEvents orders events newest first; at the same instant the
-// journal's before Klaviyo's, then as they were added.
-func compareEvents(a, b Event) int {
-	if c := b.At.Compare(a.At); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.Source, b.Source)
 }

@@ -177,7 +177,7 @@ type Event struct {
 // Klaviyo does not know yields a record without a profile, with the
 // entries found.
 func Build(ctx context.Context, c *client.Client, entries []journal.Entry, query string, rules model.PhoneRules) (Record, error) {
-	email, phone, err := parseQuery(query, rules)
+	email, phone, err := ParseQuery(query, rules)
 	if err != nil {
 		return Record{}, err
 	}
@@ -226,9 +226,9 @@ func Build(ctx context.Context, c *client.Client, entries []journal.Entry, query
 	return r, nil
 }
 
-// parseQuery reads query as an email address (when it has an @) or a
+// ParseQuery reads query as an email address (when it has an @) or a
 // phone number: normalised, or a usage error saying why it is neither.
-func parseQuery(query string, rules model.PhoneRules) (email, phone string, err error) {
+func ParseQuery(query string, rules model.PhoneRules) (email, phone string, err error) {
 	if strings.TrimSpace(query) == "" {
 		return "", "", usage.Errorf("give an email address or a phone number")
 	}

@@ -21,7 +21,10 @@ func timeline(r Record) []Event {
 	for _, c := range r.Channels {
 		out = append(out, klaviyoEvents(c)...)
 	}
-	slices.SortStableFunc(out, compareEvents)
+	// Newest first: reversed, then sorted stably, so that steps at the
+	// same instant read newest first too.
+	slices.Reverse(out)
+	slices.SortStableFunc(out, func(a, b Event) int { return b.At.Compare(a.At) })
 	if out == nil {
 		out = []Event{}
 	}
@@ -93,8 +96,8 @@ func ended(e Entry) string {
 	switch label := e.State.Label(); {
 	case e.Result == "":
 		return label
-	case strings.HasPrefix(e.Result, label):
-		return e.Result // "verified SUBSCRIBED" says it already
+	case strings.Contains(e.Result, label):
+		return e.Result // "Email marketing: verified" says it already
 	default:
 		return label + ": " + e.Result
 	}

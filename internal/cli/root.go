@@ -100,6 +100,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newListsCmd(a),
 		newMembersCmd(a),
 		newHistoryCmd(a),
+		newProofCmd(a),
 		newImportCmd(a),
 		newSandboxCmd(a),
 		newCompletionCmd(a),
