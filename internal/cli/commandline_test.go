@@ -231,7 +231,7 @@ func TestSuggestions(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"membres", "Y6nRLr"}, `consent: unknown command "membres"; did you mean members?` + "\nthe commands: check, completion, history, import, lists, members, sandbox, subscribe, unsubscribe (see consent --help)\n"},
+		{[]string{"membres", "Y6nRLr"}, `consent: unknown command "membres"; did you mean members?` + "\nthe commands: check, completion, history, import, lists, members, proof, sandbox, subscribe, unsubscribe (see consent --help)\n"},
 		{[]string{"history", "rety"}, `consent history: unknown command "rety" for consent history; did you mean retry?`},
 		{[]string{"sandbox", "srve"}, `consent sandbox: unknown command "srve" for consent sandbox; did you mean serve?`},
 		{[]string{"members", "Y6nRLr", "--limt", "3"}, "consent members: unknown flag --limt; did you mean --limit?\nusage: consent members LIST [--json] [--fields F,...] [--limit N]\n"},
