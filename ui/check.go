@@ -143,6 +143,9 @@ func (v *checkView) cardKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		v.toInput()
 		return open(newProfileView(v.c, v.panel.profile.ID))
+	case key.Matches(msg, k.Proof):
+		v.toInput()
+		return open(newProofView(v.c, v.panel.profile))
 	case key.Matches(msg, k.RowUp) && len(v.profiles) == 1:
 		v.vp.scroll(-1) // one profile: ↑/↓ scroll its card
 		return nil
@@ -488,6 +491,7 @@ func (v *checkView) ShortHelp() []key.Binding {
 		return v.panel.ShortHelp()
 	case v.onCard:
 		bs := append([]key.Binding{relabel(k.Open, "profile")}, v.panel.ShortHelp()...)
+		bs = append(bs, relabel(k.Proof, "proof"))
 		if len(v.profiles) > 1 {
 			bs = append(bs, k.Up, k.Down)
 		}
@@ -504,7 +508,7 @@ func (v *checkView) FullHelp() [][]key.Binding {
 	if !v.onCard || !v.panel.idle() || v.lookup.running() {
 		return [][]key.Binding{v.ShortHelp()}
 	}
-	cols := [][]key.Binding{append([]key.Binding{k.Open}, v.panel.FullHelp()...)}
+	cols := [][]key.Binding{append([]key.Binding{k.Open, k.Proof}, v.panel.FullHelp()...)}
 	if len(v.profiles) > 1 {
 		cols = append(cols, []key.Binding{k.Up, k.Down})
 	}

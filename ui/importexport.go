@@ -44,14 +44,20 @@ func (v *importView) export(what string) tea.Cmd {
 // holds personal data), never over a file that exists: then
 // <name>.<what>-2.csv, and so on. It returns the path written.
 func writeBeside(sheet, what string, write func(io.Writer) error) (string, error) {
-	dir, name := filepath.Dir(sheet), filepath.Base(sheet)
-	stem := strings.TrimSuffix(name, filepath.Ext(name))
+	stem := strings.TrimSuffix(filepath.Base(sheet), filepath.Ext(sheet))
+	return writeNew(filepath.Dir(sheet), stem+"."+what, ".csv", write)
+}
+
+// writeNew writes a new file in dir, <stem><ext>, 0600 (it holds personal
+// data), never over a file that exists: then <stem>-2<ext>, and so on. It
+// returns the path written.
+func writeNew(dir, stem, ext string, write func(io.Writer) error) (string, error) {
 	for n := 1; n <= exportTries; n++ {
 		suffix := ""
 		if n > 1 {
 			suffix = fmt.Sprintf("-%d", n)
 		}
-		path := filepath.Join(dir, stem+"."+what+suffix+".csv")
+		path := filepath.Join(dir, stem+suffix+ext)
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			continue
@@ -65,7 +71,7 @@ func writeBeside(sheet, what string, write func(io.Writer) error) (string, error
 		}
 		return path, f.Close()
 	}
-	return "", fmt.Errorf("%s.%s.csv and %d more names beside it exist: move some away", stem, what, exportTries-1)
+	return "", fmt.Errorf("%s%s and %d more names beside it exist: move some away", stem, ext, exportTries-1)
 }
 
 // exported says where the CSV went, or why it could not be written.

@@ -76,6 +76,8 @@ type keyMap struct {
 	HistoryTop      key.Binding
 	HistoryBottom   key.Binding
 	OpenEntry       key.Binding // enter on a History entry: its profile
+	Proof           key.Binding // t on a card: the person's proof of consent
+	ExportProof     key.Binding // e in the proof: Markdown in the working directory
 
 	// The import view: a sheet's preview and its report.
 	VerdictFilter key.Binding // v: the rows of one verdict (outcome), the next, all
@@ -163,9 +165,11 @@ func defaultKeyMap() keyMap {
 	k.HistoryTop = relabel(k.Top, "newest")
 	k.HistoryBottom = relabel(k.Bottom, "oldest")
 	k.OpenEntry = relabel(k.Enter, "open the person's profile")
+	k.Proof = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "proof of consent"))
 	k.VerdictFilter = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verdict"))
 	k.RowDetail = relabel(k.Enter, "detail")
 	k.ExportCSV = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export"))
+	k.ExportProof = relabel(k.ExportCSV, "export as Markdown")
 	k.SendImport = relabel(k.Submit, "import")
 	k.ResumeImport = relabel(k.Retry, "resume")
 	k.StopImport = relabel(k.Back, "stop")

@@ -89,6 +89,8 @@ func (v *profileView) key(msg tea.KeyPressMsg) tea.Cmd {
 	cmd, handled := v.panel.Update(msg)
 	if !handled && v.panel.idle() {
 		switch {
+		case key.Matches(msg, k.Proof):
+			return open(newProofView(v.c, v.panel.profile))
 		case key.Matches(msg, k.Up):
 			v.vp.scroll(-1)
 		case key.Matches(msg, k.Down):
@@ -160,7 +162,7 @@ func (v *profileView) ShortHelp() []key.Binding {
 func (v *profileView) FullHelp() [][]key.Binding {
 	k := v.c.keys
 	if v.panel != nil && v.panel.idle() {
-		return [][]key.Binding{v.panel.FullHelp(), {k.Back, k.Help, k.Quit}}
+		return [][]key.Binding{append(v.panel.FullHelp(), k.Proof), {k.Back, k.Help, k.Quit}}
 	}
 	return [][]key.Binding{v.ShortHelp(), {k.Quit}}
 }
