@@ -107,8 +107,12 @@ func TestRunImportsAndVerifies(t *testing.T) {
 		"imp.three@example.com;;x;\n"+
 		"bad@;;yes;\n")
 	rows := Plan(s, Options{ListID: newsletter, Rules: rules, Source: "Spring Fair"})
-	if err := LookUp(ctx, d.Client, rows, nil); err != nil {
+	var looked [2]int
+	if err := LookUp(ctx, d.Client, rows, func(done, total int) { looked = [2]int{done, total} }); err != nil {
 		t.Fatal(err)
+	}
+	if sends := Count(rows).Sends; looked != [2]int{sends, sends} {
+		t.Errorf("LookUp's last progress = %v, want %d of %d rows", looked, sends, sends)
 	}
 	var seen []Progress
 	rep, err := Run(ctx, d, rows, RunOptions{File: "fair.csv", VerifyBound: 10 * time.Second, Progress: func(p Progress) { seen = append(seen, p) }})

@@ -22,7 +22,8 @@ const lookupWorkers = 16
 // hundred at a time (client.LookupMany: one request for their emails, one
 // for their phones), lookupWorkers hundreds at once, and what was found is
 // dropped once the hundred is judged, so memory does not grow with the
-// sheet. progress, when not nil, is told each hundred done of the total.
+// sheet. progress, when not nil, is told after each hundred how many of the
+// rows to send are looked up, of how many.
 // An error means Klaviyo could not be asked: the import must not be sent
 // on these verdicts.
 func LookUp(ctx context.Context, c *client.Client, rows []Row, progress func(done, total int)) error {
@@ -53,9 +54,9 @@ func LookUp(ctx context.Context, c *client.Client, rows []Row, progress func(don
 		mu.Lock()
 		defer mu.Unlock()
 		candidates = append(candidates, mine...)
-		done++
+		done += len(chunks[k])
 		if progress != nil {
-			progress(done, len(chunks))
+			progress(done, len(sends))
 		}
 		return nil
 	})

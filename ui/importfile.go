@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -53,7 +51,7 @@ func (v *importView) read() tea.Cmd {
 // sheet with no consent column needs opts.Channels), the verdicts,
 // back-dated when it has a consented_at column, and the look-ups.
 func planSheet(ctx context.Context, cl *client.Client, typed string, opts importer.Options, progress func(lookupProgress)) (importPlan, error) {
-	path, err := expandHome(typed)
+	path, err := importer.ExpandHome(typed)
 	if err != nil {
 		return importPlan{}, err
 	}
@@ -62,19 +60,18 @@ func planSheet(ctx context.Context, cl *client.Client, typed string, opts import
 	if err != nil {
 		return p, err
 	}
-	if !hasConsentColumn(header) && len(opts.Channels) == 0 {
-		p.sheet, p.needsChannels = header, true
+	if !importer.HasConsentColumn(header.Sheet) && len(opts.Channels) == 0 {
+		p.sheet, p.needsChannels = header.Sheet, true
 		return p, nil
 	}
 	_, p.backDated = header.Columns[sheet.ConsentedAt]
 	name := importer.Name(path)
 	opts.File, opts.Source, opts.BackDated = name, present.Source+" import: "+name, p.backDated
-	if p.sheet, p.rows, err = importer.PlanFile(path, nil, opts); err != nil {
+	if p.sheet, p.rows, err = importer.PlanFile(path, nil, header, opts); err != nil {
 		return p, err
 	}
-	sends := importer.Count(p.rows).Sends
-	progress(lookupProgress{total: (sends + client.MaxLookupValues - 1) / client.MaxLookupValues, rows: sends})
-	if err := importer.LookUp(ctx, cl, p.rows, func(done, total int) { progress(lookupProgress{done, total, sends}) }); err != nil {
+	progress(lookupProgress{total: importer.Count(p.rows).Sends})
+	if err := importer.LookUp(ctx, cl, p.rows, func(done, total int) { progress(lookupProgress{done, total}) }); err != nil {
 		return p, fmt.Errorf("nothing was sent: %w", err)
 	}
 	p.counts = importer.Count(p.rows)
@@ -82,25 +79,6 @@ func planSheet(ctx context.Context, cl *client.Client, typed string, opts import
 }
 
 // hasConsentColumn reports whether the sheet says row by row which
-// consent is given.
-func hasConsentColumn(s *sheet.Sheet) bool {
-	_, email := s.Columns[sheet.EmailConsent]
-	_, sms := s.Columns[sheet.SMSConsent]
-	return email || sms
-}
-
-// expandHome is path with a leading ~/ made the home directory.
-func expandHome(path string) (string, error) {
-	if path != "~" && !strings.HasPrefix(path, "~/") {
-		return path, nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", &importer.FileError{Path: path, Msg: " cannot be read: the home directory is not known"}
-	}
-	return filepath.Join(home, strings.TrimPrefix(path, "~")), nil
-}
-
 // planned takes the sheet read: its preview, or why it cannot be used
 // (shown under the path, the path kept as typed), or the consent the
 // agent must choose first.
@@ -194,7 +172,7 @@ func (v *importView) choosePinned() []string {
 	if v.reading.running() {
 		text := "Reading " + model.SanitizeText(importer.Name(strings.TrimSpace(v.path.Value()))) + "…"
 		if l := v.looked; l.total > 0 {
-			text = fmt.Sprintf("Looking up %d of %d %s at Klaviyo…", min(l.done*client.MaxLookupValues, l.rows), l.rows, present.Plural(l.rows, "row", "rows"))
+			text = fmt.Sprintf("Looking up %d of %d %s at Klaviyo…", l.done, l.total, present.Plural(l.total, "row", "rows"))
 		}
 		add(s.Pending.Render, text+" (esc stops; nothing is sent)")
 	}

@@ -132,9 +132,9 @@ type importPlan struct {
 	needsChannels bool
 }
 
-// lookupProgress is how far LookUp has got: done of total requests of a
-// hundred rows, for rows rows to send.
-type lookupProgress struct{ done, total, rows int }
+// lookupProgress is how far LookUp has got: done of total rows to send
+// looked up.
+type lookupProgress struct{ done, total int }
 
 // newImportView returns the import view on its first step.
 func newImportView(c *common) *importView {

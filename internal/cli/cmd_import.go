@@ -148,10 +148,8 @@ func runImport(ctx context.Context, a *app, o importOptions, path string) error 
 		return err
 	}
 	channels := chosenChannels(o.emailMarketing, o.smsMarketing, o.smsTransactional)
-	if _, ok := header.Columns[sheet.EmailConsent]; !ok && len(channels) == 0 {
-		if _, ok := header.Columns[sheet.SMSConsent]; !ok {
-			return usage.Errorf("%s has no consent column (email_consent, sms_consent): say which consent every row gives with --email-marketing, --sms-marketing or --sms-transactional", path)
-		}
+	if !importer.HasConsentColumn(header.Sheet) && len(channels) == 0 {
+		return usage.Errorf("%s has no consent column (email_consent, sms_consent): say which consent every row gives with --email-marketing, --sms-marketing or --sms-transactional", path)
 	}
 	if err := checkListRef(o.list); err != nil {
 		return usage.Errorf("--list: %v", err)
@@ -171,10 +169,10 @@ func runImport(ctx context.Context, a *app, o importOptions, path string) error 
 	}
 	opts := importer.Options{ListID: list.ID, Rules: cfg.Rules, Channels: channels, Source: source, File: importer.Name(path),
 		DateLayout: layout, Location: time.Local}
-	if err := backDate(&opts, o.offline, header, path); err != nil {
+	if err := backDate(&opts, o.offline, header.Sheet, path); err != nil {
 		return err
 	}
-	s, rows, err := planSheetFile(path, mapping, opts)
+	s, rows, err := planSheetFile(path, mapping, header, opts)
 	if err != nil {
 		return err
 	}
@@ -309,14 +307,14 @@ func backDate(opts *importer.Options, f offlineOptions, header *sheet.Sheet, pat
 }
 
 // readSheetHeader is importer.ReadHeader, its refusal bad input (exit 2).
-func readSheetHeader(path string, mapping sheet.Mapping) (*sheet.Sheet, error) {
+func readSheetHeader(path string, mapping sheet.Mapping) (importer.Header, error) {
 	s, err := importer.ReadHeader(path, mapping)
 	return s, fileUsage(err)
 }
 
 // planSheetFile is importer.PlanFile, its refusal bad input (exit 2).
-func planSheetFile(path string, mapping sheet.Mapping, opts importer.Options) (*sheet.Sheet, []importer.Row, error) {
-	s, rows, err := importer.PlanFile(path, mapping, opts)
+func planSheetFile(path string, mapping sheet.Mapping, h importer.Header, opts importer.Options) (*sheet.Sheet, []importer.Row, error) {
+	s, rows, err := importer.PlanFile(path, mapping, h, opts)
 	return s, rows, fileUsage(err)
 }
 

@@ -30,7 +30,7 @@ func newImportProgress(e env) *importProgress {
 
 // lookups is LookUp's progress.
 func (p *importProgress) lookups(done, total int) {
-	p.say(fmt.Sprintf("looking the rows' people up at Klaviyo: %d of %d requests", done, total))
+	p.say(fmt.Sprintf("looking the rows' people up at Klaviyo: %d of %d rows", done, total))
 }
 
 // run is Run's and Resume's progress.

@@ -3,8 +3,6 @@ package accessible
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,13 +20,16 @@ import (
 func (s *session) importSheet() error {
 	s.say("Import a sign-up sheet (CSV). Leave the file blank to go back.")
 	var path string
-	var header *sheet.Sheet
-	for header == nil {
+	var header importer.Header
+	for header.Sheet == nil {
 		a, err := s.ask("Sheet file?")
 		if err != nil || a == "" {
 			return err
 		}
-		path = expandHome(a)
+		if path, err = importer.ExpandHome(a); err != nil {
+			s.say("Not read: " + model.SanitizeText(err.Error()) + ". Give another file, or leave it blank.")
+			continue
+		}
 		h, err := importer.ReadHeader(path, nil)
 		var fe *importer.FileError
 		switch {
@@ -41,9 +42,7 @@ func (s *session) importSheet() error {
 		}
 	}
 	opts := importer.Options{Rules: s.o.Rules, Source: present.Source + " import: " + importer.Name(path), File: importer.Name(path), Location: time.Local}
-	_, hasEmail := header.Columns[sheet.EmailConsent]
-	_, hasSMS := header.Columns[sheet.SMSConsent]
-	if !hasEmail && !hasSMS {
+	if !importer.HasConsentColumn(header.Sheet) {
 		s.say("The sheet has no consent column: say which consent every row gives.")
 		for _, ch := range model.Channels {
 			yes, err := s.yesNo(ch.Label()+" for every row?", false)
@@ -68,7 +67,7 @@ func (s *session) importSheet() error {
 		return err
 	}
 	opts.ListID = list.ID
-	_, rows, err := importer.PlanFile(path, nil, opts)
+	_, rows, err := importer.PlanFile(path, nil, header, opts)
 	if err != nil {
 		s.say("Not read: " + model.SanitizeText(err.Error()) + ".")
 		return nil
@@ -164,14 +163,4 @@ func countWords(c importer.Counts) string {
 		}
 	}
 	return fmt.Sprintf("%s; %d rows to send.", strings.Join(parts, ", "), c.Sends)
-}
-
-// expandHome reads a leading ~/ as the home directory.
-func expandHome(path string) string {
-	if rest, ok := strings.CutPrefix(path, "~/"); ok {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, rest)
-		}
-	}
-	return path
 }

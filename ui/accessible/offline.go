@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/consentdesk/consent/desk"
+	"github.com/consentdesk/consent/importer"
 	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
 )
@@ -53,7 +54,12 @@ func (s *session) askOffline() (*model.OfflineConsent, error) {
 		if a == "" {
 			break
 		}
-		sum, name, err := desk.HashEvidence(expandHome(a))
+		path, err := importer.ExpandHome(a)
+		if err != nil {
+			s.say("Evidence: ✗ " + model.SanitizeText(err.Error()) + ". Give another file, or leave it blank.")
+			continue
+		}
+		sum, name, err := desk.HashEvidence(path)
 		if err != nil {
 			s.say("Evidence: ✗ " + model.SanitizeText(err.Error()) + ". Give another file, or leave it blank.")
 			continue
