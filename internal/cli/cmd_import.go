@@ -282,27 +282,33 @@ func finishImport(e env, o importOptions, rep importer.Report, runErr error) err
 func backDate(opts *importer.Options, f offlineOptions, header *sheet.Sheet, path string) error {
 	_, dated := header.Columns[sheet.ConsentedAt]
 	if f.consentedAt == "" && !dated {
-		if _, err := f.offline(); err != nil {
-			return usage.Errorf("%s (or a consented_at column in %s)", strings.TrimSuffix(err.Error(), ": it describes consent collected earlier"), path)
+		if flag := f.detailFlag(); flag != "" {
+			return usage.Errorf("%s needs --consented-at (or a consented_at column in %s)", flag, path)
 		}
 		return nil
 	}
-	given := f
-	if given.consentedAt == "" {
-		given.consentedAt = time.Now().Format("2006-01-02") // only to read the other flags
-	}
-	off, err := given.offline()
+	off, err := f.details()
 	if err != nil {
 		return err
 	}
-	opts.BackDated, opts.Offline = true, *off
-	opts.Offline.ConsentedAt = time.Time{}
 	if f.consentedAt != "" {
-		opts.ConsentedAt = off.ConsentedAt
+		if off.ConsentedAt, err = f.date(); err != nil {
+			return err
+		}
 	}
-	if problems := off.Check(time.Now()); len(problems) > 0 {
+	var problems []model.Problem
+	for _, p := range off.Check(time.Now()) {
+		// Without --consented-at each row brings its own date, checked
+		// with the row.
+		if p.Field != "consented_at" || f.consentedAt != "" {
+			problems = append(problems, p)
+		}
+	}
+	if len(problems) > 0 {
 		return &refusal{problems: problems}
 	}
+	opts.BackDated, opts.ConsentedAt, opts.Offline = true, off.ConsentedAt, off
+	opts.Offline.ConsentedAt = time.Time{}
 	return nil
 }
 

@@ -32,22 +32,52 @@ func (o *offlineOptions) addFlags(fs *pflag.FlagSet) {
 // Dates without a zone are in the agent's (time.Local).
 func (o offlineOptions) offline() (*model.OfflineConsent, error) {
 	if o.consentedAt == "" {
-		for _, f := range []struct{ name, value string }{{"--collected-by", o.collectedBy}, {"--consent-text-version", o.textVersion}, {"--evidence", o.evidence}} {
-			if f.value != "" {
-				return nil, usage.Errorf("%s needs --consented-at: it describes consent collected earlier", f.name)
-			}
+		if flag := o.detailFlag(); flag != "" {
+			return nil, usage.Errorf("%s needs --consented-at: it describes consent collected earlier", flag)
 		}
 		return nil, nil
 	}
+	at, err := o.date()
+	if err != nil {
+		return nil, err
+	}
+	off, err := o.details()
+	if err != nil {
+		return nil, err
+	}
+	off.ConsentedAt = at
+	return &off, nil
+}
+
+// date is --consented-at, read in the agent's zone.
+func (o offlineOptions) date() (time.Time, error) {
 	at, err := model.ParseConsentedAt(o.consentedAt, "", time.Local)
 	if err != nil {
-		return nil, usage.Errorf("--consented-at: %s", err)
+		return time.Time{}, usage.Errorf("--consented-at: %s", err)
 	}
-	off := &model.OfflineConsent{ConsentedAt: at, CollectedBy: o.collectedBy, TextVersion: o.textVersion}
+	return at, nil
+}
+
+// detailFlag is the first flag given that describes consent collected
+// earlier (--collected-by, --consent-text-version, --evidence), "" when
+// none is.
+func (o offlineOptions) detailFlag() string {
+	for _, f := range []struct{ name, value string }{{"--collected-by", o.collectedBy}, {"--consent-text-version", o.textVersion}, {"--evidence", o.evidence}} {
+		if f.value != "" {
+			return f.name
+		}
+	}
+	return ""
+}
+
+// details is what the flags say of how consent was collected (who, the
+// wording's version, the evidence's hash and name), without its date.
+func (o offlineOptions) details() (model.OfflineConsent, error) {
+	off := model.OfflineConsent{CollectedBy: o.collectedBy, TextVersion: o.textVersion}
 	if o.evidence != "" {
 		sum, name, err := desk.HashEvidence(o.evidence)
 		if err != nil {
-			return nil, usage.Errorf("--evidence: %s", model.SanitizeText(err.Error()))
+			return off, usage.Errorf("--evidence: %s", model.SanitizeText(err.Error()))
 		}
 		off.EvidenceSHA256, off.EvidenceName = sum, name
 	}
