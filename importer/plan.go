@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,13 +159,12 @@ func planRow(s *sheet.Sheet, sr sheet.Row, opts Options, now time.Time) Row {
 		off := opts.Offline
 		off.ConsentedAt = at
 		req.Offline = &off
-		if _, problems := req.Check(rules); len(problems) > 0 {
-			if p, ok := problemOf(problems, "consented_at"); ok {
-				r.Verdict, r.Detail = BadConsentDate, "the consent date: "+p
-				return r
-			}
+		// The date alone (the rest of the request is checked below, with
+		// its phone analysis, once).
+		if p, ok := problemOf(off.Check(now), "consented_at"); ok {
+			r.Verdict, r.Detail = BadConsentDate, "the consent date: "+p
+			return r
 		}
-		r.ConsentedAt = at
 	}
 	if c := s.Get(sr, sheet.Country); c != "" {
 		region, ok := model.RegionOfCountry(c)
@@ -261,7 +261,7 @@ func rowChannels(s *sheet.Sheet, sr sheet.Row, opts Options) (channels []model.C
 			_, hasColumn = s.Columns[col]
 		}
 		if !hasColumn {
-			if containsChannel(opts.Channels, ch) {
+			if slices.Contains(opts.Channels, ch) {
 				channels = append(channels, ch)
 			}
 			continue
@@ -276,15 +276,6 @@ func rowChannels(s *sheet.Sheet, sr sheet.Row, opts Options) (channels []model.C
 		}
 	}
 	return channels, ""
-}
-
-func containsChannel(cs []model.Channel, c model.Channel) bool {
-	for _, x := range cs {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 // rowConsentDate is the row's consent date for a back-dated import, or the

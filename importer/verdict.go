@@ -7,8 +7,6 @@
 package importer
 
 import (
-	"time"
-
 	"github.com/consentdesk/consent/model"
 )
 
@@ -109,9 +107,6 @@ type Row struct {
 	// before LookUp); OtherProfileID the second one of an IdentityConflict.
 	ProfileID      string `json:"profile_id,omitempty"`
 	OtherProfileID string `json:"other_profile_id,omitempty"`
-	// ConsentedAt is when the row's consent was given, in a back-dated
-	// import.
-	ConsentedAt time.Time `json:"consented_at,omitzero"`
 }
 
 // Sends reports whether the row is sent: its verdict lets it go and some
