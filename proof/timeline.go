@@ -93,13 +93,19 @@ func ended(e Entry) string {
 	case journal.StateDismissed:
 		return "dismissed: " + e.Note
 	}
+	result := e.Result
+	if len(e.Channels) == 1 {
+		// The event line names its channel already: "email marketing:
+		// verified", not "email marketing: Email marketing: verified".
+		result = strings.TrimPrefix(result, e.Channels[0].Label()+": ")
+	}
 	switch label := e.State.Label(); {
-	case e.Result == "":
+	case result == "":
 		return label
-	case strings.Contains(e.Result, label):
-		return e.Result // "Email marketing: verified" says it already
+	case strings.Contains(result, label):
+		return result // "verified", "SMS marketing: verified; …" say it already
 	default:
-		return label + ": " + e.Result
+		return label + ": " + result
 	}
 }
 
