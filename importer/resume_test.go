@@ -3,7 +3,6 @@ package importer
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"sync"
@@ -34,23 +33,9 @@ func (j *jobCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	resp, err := j.next.RoundTrip(r)
 	if err == nil && resp.StatusCode == http.StatusAccepted {
-		var doc struct {
-			Data struct {
-				Attributes struct {
-					Profiles struct {
-						Data []struct {
-							Attributes struct {
-								Email string `json:"email"`
-							} `json:"attributes"`
-						} `json:"data"`
-					} `json:"profiles"`
-				} `json:"attributes"`
-			} `json:"data"`
-		}
-		_ = json.Unmarshal(body, &doc)
 		j.mu.Lock()
-		for _, p := range doc.Data.Attributes.Profiles.Data {
-			j.sent[p.Attributes.Email]++
+		for _, email := range sandboxtest.JobEmails(body) {
+			j.sent[email]++
 		}
 		j.mu.Unlock()
 	}

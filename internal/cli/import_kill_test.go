@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/consentdesk/consent/internal/sheetgen"
 	"github.com/consentdesk/consent/journal"
+	"github.com/consentdesk/consent/sandbox/sandboxtest"
 )
 
 // jobLedger stands before a served sandbox and counts, per email, the
@@ -68,25 +68,11 @@ func newJobLedger(t *testing.T, target string) *jobLedger {
 }
 
 func (l *jobLedger) count(body []byte) {
-	var doc struct {
-		Data struct {
-			Attributes struct {
-				Profiles struct {
-					Data []struct {
-						Attributes struct {
-							Email string `json:"email"`
-						} `json:"attributes"`
-					} `json:"data"`
-				} `json:"profiles"`
-			} `json:"attributes"`
-		} `json:"data"`
-	}
-	_ = json.Unmarshal(body, &doc)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.jobs++
-	for _, p := range doc.Data.Attributes.Profiles.Data {
-		l.sent[p.Attributes.Email]++
+	for _, email := range sandboxtest.JobEmails(body) {
+		l.sent[email]++
 	}
 }
 

@@ -5,6 +5,7 @@ package sandboxtest
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/consentdesk/consent/client"
@@ -42,4 +43,28 @@ func Client(t testing.TB, sb *sandbox.Sandbox, opts client.Options) *client.Clie
 		t.Fatal(err)
 	}
 	return c
+}
+
+// JobEmails are the emails of the profiles a bulk subscribe job's body
+// carries, in order: what a test counting sends counts.
+func JobEmails(body []byte) []string {
+	var doc struct {
+		Data struct {
+			Attributes struct {
+				Profiles struct {
+					Data []struct {
+						Attributes struct {
+							Email string `json:"email"`
+						} `json:"attributes"`
+					} `json:"data"`
+				} `json:"profiles"`
+			} `json:"attributes"`
+		} `json:"data"`
+	}
+	_ = json.Unmarshal(body, &doc)
+	emails := make([]string, len(doc.Data.Attributes.Profiles.Data))
+	for i, p := range doc.Data.Attributes.Profiles.Data {
+		emails[i] = p.Attributes.Email
+	}
+	return emails
 }
