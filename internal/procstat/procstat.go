@@ -6,8 +6,11 @@ package procstat
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -56,4 +59,26 @@ type StatusRecorder struct {
 func (s *StatusRecorder) WriteHeader(code int) {
 	s.Status = code
 	s.ResponseWriter.WriteHeader(code)
+}
+
+// BuildConsent builds the consent binary of the module in the working
+// directory into dir, as a user would with go build, and returns its path.
+func BuildConsent(dir string) (string, error) {
+	bin := filepath.Join(dir, "consent")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building consent: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// Serve serves h on a loopback port and returns its base URL
+// (http://127.0.0.1:PORT) and what stops it.
+func Serve(h http.Handler) (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
 }

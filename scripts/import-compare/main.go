@@ -19,7 +19,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -90,9 +89,9 @@ func run(n int, latency time.Duration, limits, clean, sdk bool) error {
 	if err != nil {
 		return err
 	}
-	bin := filepath.Join(tmp, "consent")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		return fmt.Errorf("building consent: %v\n%s", err, out)
+	bin, err := procstat.BuildConsent(tmp)
+	if err != nil {
+		return err
 	}
 	sheets := map[string]string{}
 	for _, who := range []string{"consent", "sdk"} {
@@ -119,14 +118,11 @@ func run(n int, latency time.Duration, limits, clean, sdk bool) error {
 		return err
 	}
 	count := &counter{next: sb, kinds: map[string]int{}}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := procstat.Serve(count)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: count, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	url := "http://" + ln.Addr().String()
+	defer stop()
 
 	fmt.Printf("%d rows (clean %v), latency %s, limits %v, %s\n\n", n, clean, latency, map[bool]string{true: "on", false: "off"}[limits], time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Println("| client | what it does | requests | 429s | time | peak RSS |")

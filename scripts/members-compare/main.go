@@ -21,7 +21,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -72,9 +71,9 @@ func run(n int, latency time.Duration, limits, sdk, align bool) error {
 	if err != nil {
 		return err
 	}
-	bin := filepath.Join(tmp, "consent")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		return fmt.Errorf("building consent: %v\n%s", err, out)
+	bin, err := procstat.BuildConsent(tmp)
+	if err != nil {
+		return err
 	}
 	sb, err := sandbox.Open(ctx, sandbox.Options{Path: filepath.Join(tmp, "sandbox.db"), Latency: latency, RateLimit: limits})
 	if err != nil {
@@ -86,14 +85,11 @@ func run(n int, latency time.Duration, limits, sdk, align bool) error {
 		return err
 	}
 	count := &counter{next: sb}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := procstat.Serve(count)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: count, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	url := "http://" + ln.Addr().String()
+	defer stop()
 
 	fmt.Printf("%d members, latency %s, limits %v, %s\n\n", n, latency, map[bool]string{true: "on", false: "off"}[limits], time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Println("| client | members | requests | 429s | time | peak RSS |")
