@@ -24,6 +24,11 @@ type ErrorObject struct {
 		Pointer   string `json:"pointer"`
 		Parameter string `json:"parameter"`
 	} `json:"source"`
+	Meta struct {
+		// DuplicateProfileID is, on a 409 duplicate_profile, the profile
+		// that already has one of the identifiers sent.
+		DuplicateProfileID string `json:"duplicate_profile_id"`
+	} `json:"meta"`
 }
 
 // APIError is a non-2xx answer from Klaviyo. The first error object's fields
@@ -43,6 +48,20 @@ type APIError struct {
 	RetryAfter time.Duration
 	// Endpoint is the operation that failed, e.g. "POST /api/profile-subscription-bulk-create-jobs".
 	Endpoint string
+	// DuplicateProfileID is, on a 409 duplicate_profile, the profile that
+	// already holds one of the identifiers sent (meta.duplicate_profile_id):
+	// "" otherwise.
+	DuplicateProfileID string
+}
+
+// DuplicateProfile is the profile a 409 duplicate_profile names as
+// already holding one of the identifiers sent; "" for any other error.
+func DuplicateProfile(err error) string {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusConflict {
+		return ae.DuplicateProfileID
+	}
+	return ""
 }
 
 // Error reads as a sentence: status, Klaviyo's title and detail verbatim
@@ -104,6 +123,9 @@ func parseAPIError(m *keyMask, status int, header http.Header, body []byte, endp
 		first := doc.Errors[0]
 		e.Code, e.Title, e.Detail = first.Code, first.Title, first.Detail
 		e.Pointer, e.Parameter = first.Source.Pointer, first.Source.Parameter
+		if id := first.Meta.DuplicateProfileID; isProfileID(id) {
+			e.DuplicateProfileID = id
+		}
 		return e
 	}
 	e.Body = excerpt(m, body)
@@ -200,6 +222,20 @@ func Refused(err error) bool {
 	switch ae.Status {
 	case http.StatusUnauthorized, http.StatusForbidden, http.StatusRequestTimeout, http.StatusTooManyRequests:
 		return false
+	}
+	return true
+}
+
+// isProfileID reports whether s can be a Klaviyo profile id (letters and
+// digits, as a ULID is): an id from an answer is asked for again only then.
+func isProfileID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return false
+		}
 	}
 	return true
 }

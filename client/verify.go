@@ -77,7 +77,11 @@ func (r ChannelResult) ReceiveWarning() string {
 	if len(c.Suppressions) == 0 {
 		return s + " (Klaviyo gives no reason)"
 	}
-	return s + ": " + c.SuppressionDetail()
+	s += ": " + c.SuppressionDetail()
+	if _, ok := c.PermanentSuppression(); ok {
+		s += "; " + model.AnotherAddressWords
+	}
+	return s
 }
 
 // consent is the channel's consent as read back, as far as the result

@@ -69,7 +69,7 @@ func TestVerifyKeepsWhetherTheChannelCanReceive(t *testing.T) {
 			true, nil, ""},
 		{"email with a hard bounce", model.EmailMarketing,
 			profile(`{"email":{"marketing":{"can_receive_email_marketing":false,"consent":"SUBSCRIBED","consent_timestamp":"2026-11-26T10:00:00Z","last_updated":"` + updated + `","suppression":[{"reason":"HARD_BOUNCE","timestamp":"2024-03-02T08:00:00+00:00"}],"list_suppressions":[]}}}`),
-			false, []string{"HARD_BOUNCE"}, "Klaviyo cannot send email marketing to this person: suppressed (hard bounce since 2024-03-02)"},
+			false, []string{"HARD_BOUNCE"}, "Klaviyo cannot send email marketing to this person: suppressed (hard bounce since 2024-03-02); " + model.AnotherAddressWords},
 		{"SMS that cannot receive", model.SMSMarketing,
 			profile(`{"sms":{"marketing":{"can_receive_sms_marketing":false,"consent":"SUBSCRIBED","consent_timestamp":"2026-11-26T10:00:00Z","last_updated":"` + updated + `"}}}`),
 			false, nil, "Klaviyo cannot send SMS marketing to this person (Klaviyo gives no reason)"},

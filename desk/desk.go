@@ -52,6 +52,10 @@ type SubmitOptions struct {
 	// VerifyBound is how long to read the profile back; 0 means
 	// VerifyBound.
 	VerifyBound time.Duration
+	// People are the profiles the caller already looked up for this
+	// subscribe (LookUpPeople) and showed the agent; nil means Submit
+	// looks them up itself.
+	People *People
 }
 
 // Submit makes one consent change: it records the entry (durably) before
@@ -60,7 +64,12 @@ type SubmitOptions struct {
 // fails after the entry was written, the outcome's JournalErr says so.
 // A back-dated unsubscribe (req.Offline with ActionUnsubscribe) is refused
 // with client.ErrOfflineUnsubscribe before anything is journaled or sent:
-// it is bad input, not a change that was tried.
+// it is bad input, not a change that was tried. A subscribe is guarded
+// once journaled, before it is sent: the email and the number are looked
+// up separately (unless opts.People has them), and an identity conflict or
+// an SMS opt-out without new evidence refuses it (Guard; the outcome's
+// People say whom it found, the entry is recorded refused). An opt-out the
+// request's evidence lifts is journaled as an override before sending.
 func (d *Desk) Submit(ctx context.Context, action journal.Action, req model.CheckedRequest, list *client.List, opts SubmitOptions) Outcome {
 	if opts.VerifyBound <= 0 {
 		opts.VerifyBound = VerifyBound
@@ -89,6 +98,19 @@ func (d *Desk) Submit(ctx context.Context, action journal.Action, req model.Chec
 		}
 		out.List, list = &l, &l
 	}
+	if action == journal.ActionSubscribe {
+		guarded, err := d.guard(ctx, req, opts.People, &out)
+		if err != nil {
+			out.Err, out.Took = err, time.Since(start)
+			d.record(&out, id, journal.Change{State: out.State(), Result: out.Summary()})
+			return out
+		}
+		if guarded.Override.Lifts() {
+			d.record(&out, id, journal.Change{State: journal.StatePending, Override: guarded.Override,
+				Result: "sending: lifts the SMS opt-out (" + guarded.Override.OptOut + ") on new evidence"})
+		}
+		req, out.Request = guarded, guarded
+	}
 	var sub client.Submission
 	if action == journal.ActionUnsubscribe {
 		sub, err = d.Client.Unsubscribe(ctx, req)
@@ -101,8 +123,27 @@ func (d *Desk) Submit(ctx context.Context, action journal.Action, req model.Chec
 		out.Verification, err = d.Client.Verify(ctx, sub, client.VerifyOptions{Timeout: opts.VerifyBound, DoubleOptIn: list != nil && list.DoubleOptIn()})
 	}
 	out.Err, out.Took = err, time.Since(start)
+	if dup := client.DuplicateProfile(err); dup != "" && !out.Sent {
+		if p, err := d.Client.Profile(ctx, dup); err == nil {
+			out.Duplicate = &p
+		}
+	}
 	d.record(&out, id, journal.Change{State: out.State(), Result: out.Summary()})
 	return out
+}
+
+// guard looks up the people of a subscribe (unless known) and applies
+// Guard; out keeps whom it found.
+func (d *Desk) guard(ctx context.Context, req model.CheckedRequest, known *People, out *Outcome) (model.CheckedRequest, error) {
+	if known == nil {
+		p, err := d.LookUpPeople(ctx, req)
+		if err != nil {
+			return req, err
+		}
+		known = &p
+	}
+	out.People = known
+	return Guard(*known, req)
 }
 
 // MaxResult bounds an entry's result as journaled: an API error of

@@ -147,7 +147,7 @@ func TestRetryAfterFailure(t *testing.T) {
 	failing, _ := sandboxClient(t, openSandbox(t, db, sandbox.Options{FailRate: 1}))
 	j := openTemp(t)
 	req := checked(t, model.ConsentRequest{Email: "retry@example.com", Phone: "+1 201 555 0101", Channels: []model.Channel{model.EmailMarketing, model.SMSMarketing}})
-	out := desk(j, failing).Submit(ctx, journal.ActionSubscribe, req, nil, SubmitOptions{})
+	out := desk(j, failing).Submit(ctx, journal.ActionSubscribe, req, nil, SubmitOptions{People: &People{}}) // looked up before Klaviyo failed
 	if out.Err == nil || out.State() != journal.StatePending {
 		t.Fatalf("against a failing Klaviyo: %+v", out)
 	}

@@ -26,6 +26,13 @@ type Outcome struct {
 	// reported as settled.
 	JournalErr error
 	Took       time.Duration
+	// People are the profiles a subscribe's guard found for its email and
+	// its number (nil for an unsubscribe).
+	People *People
+	// Duplicate is the profile a 409 duplicate_profile named as already
+	// holding one of the identifiers (read after the refusal), nil
+	// otherwise or when it could not be read.
+	Duplicate *client.Profile
 }
 
 // Cancelled reports whether the agent cancelled the request.
@@ -52,7 +59,7 @@ func (o Outcome) State() journal.State {
 	switch {
 	case !o.Sent && (o.Cancelled() || client.MayHaveArrived(o.Err)):
 		return journal.StatePending // it may or may not have reached Klaviyo
-	case !o.Sent && client.Refused(o.Err):
+	case !o.Sent && (client.Refused(o.Err) || IsGuardRefusal(o.Err)):
 		return journal.StateRefused
 	case !o.Sent:
 		return journal.StateFailed

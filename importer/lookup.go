@@ -188,7 +188,7 @@ func judge(r *Row, found people) bool {
 		sms := holder.Subscriptions.Channel(model.SMSMarketing)
 		if how, ok := sms.StopOptOut(); ok && (byPhone != nil || holder.PhoneNumber == r.Request.Phone) {
 			r.Verdict = OptedOut
-			r.Detail = "the number opted out of SMS (" + how + sinceWords(sms.ConsentTimestamp) + "): SMS consent is not given back from a sheet, only by the person"
+			r.Detail = "the number opted out of SMS (" + how + sinceWords(sms.ConsentTimestamp) + "): SMS consent is not given back from a sheet, only from the form or consent subscribe with new evidence"
 			r.Request.Channels = onlyEmail(r.Request.Channels)
 			if len(r.Request.Channels) == 0 {
 				r.Detail += "; nothing else to send"
@@ -198,6 +198,11 @@ func judge(r *Row, found people) bool {
 			return false
 		}
 	}
+	if byEmail != nil && r.Request.Has(model.EmailMarketing) {
+		if s, ok := byEmail.Subscriptions.Channel(model.EmailMarketing).PermanentSuppression(); ok && r.Detail == "" {
+			r.Detail = suppressedWords + " (" + s.Describe() + "): the consent is sent, but " + model.AnotherAddressWords
+		}
+	}
 	for _, ch := range r.Request.Channels {
 		if holder.Subscriptions.Channel(ch).Consent != model.Subscribed {
 			return false
@@ -205,6 +210,10 @@ func judge(r *Row, found people) bool {
 	}
 	return true
 }
+
+// suppressedWords begin the detail of a row whose address Klaviyo
+// suppressed for good.
+const suppressedWords = "the address is suppressed"
 
 // sinceWords is ", since 2025-06-01" for a timestamp, "" for none.
 func sinceWords(ts string) string {
@@ -223,7 +232,11 @@ func alreadyOnList(ctx context.Context, c *client.Client, rows []Row, candidates
 	}
 	already := func(r *Row) {
 		r.Verdict = AlreadySubscribed
+		suppressed := r.Detail
 		r.Detail = "Klaviyo already shows " + channelWords(r.Request.Channels) + " SUBSCRIBED" + listWords(r.Request.ListID) + ": nothing to do"
+		if strings.HasPrefix(suppressed, suppressedWords) {
+			r.Detail += "; " + strings.Replace(suppressed, ": the consent is sent, but ", ": ", 1)
+		}
 		r.Request.Channels = nil
 	}
 	listID := rows[candidates[0]].Request.ListID

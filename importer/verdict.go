@@ -70,7 +70,7 @@ func (v Verdict) Label() string {
 	case IdentityConflict:
 		return "two profiles"
 	case OptedOut:
-		return "opted out by STOP"
+		return "SMS opted out"
 	case MissingConsentDate:
 		return "no consent date"
 	case BadConsentDate:

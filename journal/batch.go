@@ -52,6 +52,7 @@ func (f *File) updateRecord(id string, c Change, now time.Time) record {
 	if c.Sending {
 		r.SentAt = now
 	}
+	r.Request.Override = c.Override
 	return r
 }
 

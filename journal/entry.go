@@ -85,6 +85,9 @@ type Change struct {
 	Note string
 	// Sending marks the entry as handed to Klaviyo now (Entry.SentAt).
 	Sending bool
+	// Override, when set, is the SMS opt-out the entry lifts on the
+	// evidence it carries (the request's Override from now on).
+	Override *model.Override
 }
 
 // Store is where consent changes are recorded: the file journal, or a
@@ -241,6 +244,9 @@ func applyChange(e *Entry, c Change, by string, at time.Time) {
 	e.State, e.Result, e.Updated = state, c.Result, at
 	if c.Sending {
 		e.SentAt = at
+	}
+	if c.Override != nil {
+		e.Request.Override = c.Override
 	}
 	if c.Note != "" {
 		e.Note, e.NoteBy = c.Note, by

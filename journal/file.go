@@ -387,7 +387,7 @@ func apply(line []byte, torn bool, entries *[]Entry, index map[string]int) strin
 func applyRecord(e *Entry, r record) {
 	switch r.Op {
 	case "update":
-		applyChange(e, Change{State: r.State, Result: r.Result, Note: r.Note, Sending: !r.SentAt.IsZero()}, r.By, r.Updated)
+		applyChange(e, Change{State: r.State, Result: r.Result, Note: r.Note, Sending: !r.SentAt.IsZero(), Override: r.Request.Override}, r.By, r.Updated)
 	case "claim":
 		e.ClaimedBy, e.ClaimedAt = r.ClaimedBy, r.Updated
 	case "release":

@@ -193,3 +193,28 @@ func (c ChannelConsent) StopOptOut() (how string, ok bool) {
 	}
 	return "", false
 }
+
+// OptOutHow says how the channel's consent was withdrawn, as far as
+// Klaviyo's method says: "replied STOP", "carrier deactivation", "the
+// unsubscribe link or preference page", "spam complaint", "through the API
+// (an agent or an integration)", or the method itself, lower-cased. ""
+// unless the consent is UNSUBSCRIBED, or Klaviyo gives no method.
+func (c ChannelConsent) OptOutHow() string {
+	if c.Consent != Unsubscribed {
+		return ""
+	}
+	if how, ok := c.StopOptOut(); ok {
+		return how
+	}
+	switch strings.ToUpper(c.Method) {
+	case "":
+		return ""
+	case "PREFERENCE_PAGE", "UNSUBSCRIBE_LINK", "LINK":
+		return "the unsubscribe link or preference page"
+	case "SPAM_COMPLAINT":
+		return "spam complaint"
+	case "API":
+		return "through the API (an agent or an integration)"
+	}
+	return strings.ToLower(strings.ReplaceAll(SanitizeShort(c.Method, maxQuote), "_", " "))
+}

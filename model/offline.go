@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // OfflineConsent is consent collected earlier (on paper, by phone, at an event) and entered now: sent as a historical import dated ConsentedAt.
@@ -39,20 +38,7 @@ func checkOffline(o *OfflineConsent, now time.Time, add func(field, format strin
 	case at.Before(ConsentFloor):
 		add("consented_at", "%s is before 1990-01-01, the earliest consent date Klaviyo takes", at.Format("2006-01-02"))
 	}
-	for _, f := range []struct{ name, value string }{{"collected_by", o.CollectedBy}, {"consent_text_version", o.TextVersion}} {
-		switch {
-		case !utf8.ValidString(f.value):
-			add(f.name, "is not valid UTF-8 text")
-		case utf8.RuneCountInString(f.value) > maxOfflineText:
-			add(f.name, "at most %d characters", maxOfflineText)
-		}
-	}
-	if o.EvidenceSHA256 != "" && !isSHA256(o.EvidenceSHA256) {
-		add("evidence", "the evidence's SHA-256 must be 64 lowercase hexadecimal digits")
-	}
-	if !utf8.ValidString(o.EvidenceName) {
-		add("evidence", "the evidence file's name is not valid UTF-8 text")
-	}
+	checkEvidenceText(o.CollectedBy, o.TextVersion, o.EvidenceSHA256, o.EvidenceName, add)
 }
 
 // isSHA256 reports whether s is a SHA-256 digest in lowercase hex.

@@ -22,6 +22,13 @@ type ConsentRequest struct {
 	// sent as a historical import dated Offline.ConsentedAt, and only
 	// with a subscribe. Entries journaled before it existed read as nil.
 	Offline *OfflineConsent `json:"offline,omitempty"`
+	// Override is new evidence recorded with a subscribe, which may lift
+	// an SMS opt-out by STOP or carrier deactivation; nil when none.
+	Override *Override `json:"override,omitempty"`
+	// ChosenProfile is the profile the agent chose to send to when the
+	// email and the phone number are on two different profiles; "" when
+	// they are not, or no choice was made.
+	ChosenProfile string `json:"chosen_profile,omitempty"`
 }
 
 // Has reports whether the request asks for channel c.
@@ -87,6 +94,10 @@ func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 	if r.Offline != nil {
 		o := *r.Offline
 		out.Offline = &o
+	}
+	if r.Override != nil {
+		o := *r.Override
+		out.Override = &o
 	}
 	var problems []Problem
 	add := func(field, format string, args ...any) {
@@ -154,6 +165,9 @@ func (r ConsentRequest) Check(rules PhoneRules) (CheckedRequest, []Problem) {
 	}
 	if r.Offline != nil {
 		checkOffline(r.Offline, rules.now(), add)
+	}
+	if r.Override != nil {
+		checkOverride(r, add)
 	}
 	return out, problems
 }

@@ -60,6 +60,28 @@ func reasonWords(reason string) string {
 	return strings.ToLower(strings.ReplaceAll(reason, "_", " "))
 }
 
+// Permanent reports whether Klaviyo never lifts the suppression on a
+// subscribe: a hard bounce or an invalid address.
+func (s Suppression) Permanent() bool {
+	return s.Reason == ReasonHardBounce || s.Reason == ReasonInvalidEmail
+}
+
+// PermanentSuppression is the channel's first suppression Klaviyo never
+// lifts on a subscribe (Suppression.Permanent); ok is false when it has
+// none.
+func (c ChannelConsent) PermanentSuppression() (s Suppression, ok bool) {
+	for _, s := range c.Suppressions {
+		if s.Permanent() {
+			return s, true
+		}
+	}
+	return Suppression{}, false
+}
+
+// AnotherAddressWords say what a permanent suppression means for a
+// subscribe, after the suppression itself.
+const AnotherAddressWords = "Klaviyo will not lift it, so no email reaches this address even with consent: ask for another address"
+
 // Suppressed reports whether Klaviyo holds SUBSCRIBED consent for the
 // channel but cannot send on it (can_receive_… is false): the person
 // consented, and gets nothing. For email that is a suppression; for SMS

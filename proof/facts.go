@@ -131,15 +131,16 @@ func (e Entry) Facts() []Fact {
 	}
 	if o := e.Offline; o != nil {
 		out = append(out, Fact{"consented", When(o.ConsentedAt) + " (entered later)"})
-		if o.CollectedBy != "" {
-			out = append(out, Fact{"collected by", o.CollectedBy})
+		out = append(out, evidenceFacts(o.CollectedBy, o.TextVersion, o.EvidenceName, o.EvidenceSHA256)...)
+	}
+	if o := e.Override; o != nil {
+		if o.Lifts() {
+			out = append(out, Fact{"override", "lifted an SMS opt-out (" + o.OptOut + present.SinceDate(o.OptOutAt) + ") on new evidence"})
 		}
-		if o.TextVersion != "" {
-			out = append(out, Fact{"wording", o.TextVersion})
-		}
-		if o.EvidenceSHA256 != "" {
-			out = append(out, Fact{"evidence", evidenceWords(*o)})
-		}
+		out = append(out, evidenceFacts(o.CollectedBy, o.TextVersion, o.EvidenceName, o.EvidenceSHA256)...)
+	}
+	if e.ChosenProfile != "" {
+		out = append(out, Fact{"conflict", "email and number on two profiles; the agent chose to send to " + e.ChosenProfile})
 	}
 	if im := e.Import; im != nil {
 		s := fmt.Sprintf("%s line %d", im.File, im.Line)
@@ -189,4 +190,20 @@ func sanitized(facts []Fact) []Fact {
 		facts[i] = Fact{model.SanitizeText(f.Label), model.SanitizeText(f.Value)}
 	}
 	return facts
+}
+
+// evidenceFacts are who collected a consent, the wording's version and
+// the evidence file, each when given.
+func evidenceFacts(by, version, name, sha256 string) []Fact {
+	var out []Fact
+	if by != "" {
+		out = append(out, Fact{"collected by", by})
+	}
+	if version != "" {
+		out = append(out, Fact{"wording", version})
+	}
+	if sha256 != "" {
+		out = append(out, Fact{"evidence", evidenceWords(name, sha256)})
+	}
+	return out
 }

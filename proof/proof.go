@@ -139,10 +139,16 @@ type Entry struct {
 	VerifiedAt time.Time             `json:"verified_at,omitzero"`
 	AcceptedAt time.Time             `json:"accepted_at,omitzero"`
 	Offline    *model.OfflineConsent `json:"offline,omitempty"`
-	Import     *Import               `json:"import,omitempty"`
-	RetryOf    string                `json:"retry_of,omitempty"`
-	Note       string                `json:"note,omitempty"`
-	NoteBy     string                `json:"note_by,omitempty"`
+	// Override is the new evidence recorded with the entry, and the SMS
+	// opt-out it lifted (STOP, carrier deactivation), if any.
+	Override *model.Override `json:"override,omitempty"`
+	// ChosenProfile is the profile the agent chose to send to when the
+	// email and the number were on two profiles.
+	ChosenProfile string  `json:"chosen_profile,omitempty"`
+	Import        *Import `json:"import,omitempty"`
+	RetryOf       string  `json:"retry_of,omitempty"`
+	Note          string  `json:"note,omitempty"`
+	NoteBy        string  `json:"note_by,omitempty"`
 	// origin is Origin's fields, for Redacted.
 	origin journal.Origin
 }
@@ -307,7 +313,7 @@ func entryOf(m matchedEntry, names map[string]string) Entry {
 		Action: e.Action, Email: e.Request.Email, Phone: e.Request.Phone, Channels: e.Request.Channels,
 		ListID: e.Request.ListID, ListName: names[e.Request.ListID], Source: e.Request.Source,
 		State: e.State, Result: e.Result, Updated: e.Updated, AcceptedAt: e.AcceptedAt,
-		Offline: e.Request.Offline, RetryOf: e.RetryOf, Note: e.Note, NoteBy: e.NoteBy, origin: e.Origin,
+		Offline: e.Request.Offline, Override: e.Request.Override, ChosenProfile: e.Request.ChosenProfile, RetryOf: e.RetryOf, Note: e.Note, NoteBy: e.NoteBy, origin: e.Origin,
 	}
 	if e.State == journal.StateVerified {
 		out.VerifiedAt = e.Updated

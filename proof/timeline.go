@@ -43,7 +43,7 @@ func entryEvents(e Entry) []Event {
 			what += "; wording " + o.TextVersion
 		}
 		if o.EvidenceSHA256 != "" {
-			what += "; evidence " + evidenceWords(*o)
+			what += "; evidence " + evidenceWords(o.EvidenceName, o.EvidenceSHA256)
 		}
 		by := o.CollectedBy
 		if by == "" {
@@ -80,6 +80,21 @@ func asked(e Entry) string {
 	}
 	if e.RetryOf != "" {
 		s += " (a retry of entry " + e.RetryOf + ")"
+	}
+	if o := e.Override; o.Lifts() {
+		s += "; overriding the SMS opt-out (" + o.OptOut + ") on new evidence"
+		if o.TextVersion != "" {
+			s += ", wording " + o.TextVersion
+		}
+		if o.EvidenceSHA256 != "" {
+			s += ", evidence " + evidenceWords(o.EvidenceName, o.EvidenceSHA256)
+		}
+		if o.CollectedBy != "" {
+			s += " (" + o.CollectedBy + ")"
+		}
+	}
+	if e.ChosenProfile != "" {
+		s += "; sent to " + e.ChosenProfile + " despite the number being on another profile"
 	}
 	return s
 }
@@ -167,10 +182,9 @@ func listWords(name, id string) string {
 
 // evidenceWords is an evidence file as a record names it: "sheet.jpg
 // (SHA-256 f2ca…)" with the whole digest.
-func evidenceWords(o model.OfflineConsent) string {
-	name := o.EvidenceName
+func evidenceWords(name, sha256 string) string {
 	if name == "" {
 		name = "file"
 	}
-	return name + " (SHA-256 " + o.EvidenceSHA256 + ")"
+	return name + " (SHA-256 " + sha256 + ")"
 }

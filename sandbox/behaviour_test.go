@@ -270,3 +270,43 @@ func TestHistoricalImportKeepsAnExistingConsentDate(t *testing.T) {
 		}
 	}
 }
+
+// Rule 11: a STOP reply and a carrier deactivation leave SMS consent
+// UNSUBSCRIBED with their methods; the demo's people for them are seeded
+// so; a number no profile has is an error.
+func TestSMSOptOutMethods(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openSeeded(t, Options{JobDelay: -1})
+	c := inProcess(t, s)
+	sms := func(phone string) (marketing, transactional map[string]any) {
+		t.Helper()
+		got := c.lookup(`equals(phone_number,"` + phone + `")`)
+		if len(got) != 1 {
+			t.Fatalf("%d profiles with %s", len(got), phone)
+		}
+		return dig(got[0], "attributes", "subscriptions", "sms", "marketing").(map[string]any),
+			dig(got[0], "attributes", "subscriptions", "sms", "transactional").(map[string]any)
+	}
+	for _, tc := range []struct {
+		phone                   string
+		consent, method, detail any
+	}{{"+12015550191", "UNSUBSCRIBED", "TEXT", "STOP"}, {"+12015550192", "UNSUBSCRIBED", "CARRIER_DEACTIVATION", ""}, {"+12015550193", "SUBSCRIBED", "TEXT", "JOIN"}} {
+		if m, _ := sms(tc.phone); m["consent"] != tc.consent || m["method"] != tc.method || m["method_detail"] != tc.detail {
+			t.Errorf("demo %s: %v, want %v %v %v", tc.phone, m, tc.consent, tc.method, tc.detail)
+		}
+	}
+	c.post(subscribePath, subscribeBody("Y6nRLr", map[string]any{"phone_number": "+16175550131", "subscriptions": subs("SUBSCRIBED", "sms", "sms_transactional")})).must(t, 202)
+	if err := s.ApplyDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.OptOutSMS(ctx, "+16175550131", CarrierDeactivation); err != nil {
+		t.Fatal(err)
+	}
+	m, tx := sms("+16175550131")
+	if m["consent"] != "UNSUBSCRIBED" || m["method"] != "CARRIER_DEACTIVATION" || tx["consent"] != "UNSUBSCRIBED" || m["can_receive_sms_marketing"] != false {
+		t.Errorf("after a carrier deactivation: marketing %v, transactional %v", m, tx)
+	}
+	if err := s.OptOutSMS(ctx, "+12015550100", ReplyStop); !errors.Is(err, ErrNoSuchNumber) {
+		t.Errorf("a number no profile has: %v", err)
+	}
+}

@@ -127,6 +127,15 @@ func (s *Sandbox) seed(ctx context.Context, tx *sql.Tx) error {
 			}
 		}
 	}
+	for _, p := range demoCast(epoch) {
+		args, err := p.args()
+		if err != nil {
+			return fmt.Errorf("sandbox: seeding profiles: %w", err)
+		}
+		if _, err := insert.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("sandbox: seeding profiles: %w", err)
+		}
+	}
 	return nil
 }
 

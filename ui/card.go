@@ -154,6 +154,9 @@ func channelFacts(cc model.ChannelConsent, s *styles) [][]string {
 	if len(f.How) > 0 {
 		lines = append(lines, styleAll(s.Muted, f.How))
 	}
+	if f.OptOut != "" {
+		lines = append(lines, []string{s.Bad.Render(f.OptOut)})
+	}
 	if len(f.Suppressions) > 0 {
 		lines = append(lines, styleAll(s.Pending, f.Suppressions))
 	}

@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
@@ -97,6 +98,9 @@ type formView struct {
 	region string
 	// off is the "Entered later" part, folded until asked (formoffline.go).
 	off offlineForm
+	// choice is the agent's answer to the guard's last refusal, for the
+	// person it was made for (formguard.go).
+	choice formChoice
 }
 
 // newFormView returns an empty subscribe form.
@@ -164,6 +168,7 @@ func (v *formView) request() model.ConsentRequest {
 		r.ListID = v.list.ID
 	}
 	r.Offline = v.off.consent()
+	v.choice.apply(&r)
 	return r
 }
 
@@ -176,6 +181,8 @@ func (v *formView) Update(msg tea.Msg) tea.Cmd {
 			return v.submitted(a.value)
 		}
 		return nil
+	case guardChoiceMsg:
+		return v.guardChosen(msg)
 	case answer[evidenceHash]:
 		if a, ok := v.off.hashing.accept(msg); ok {
 			return v.evidenceHashed(a)
@@ -351,9 +358,9 @@ func (v *formView) submit() tea.Cmd {
 	}
 	v.problems, v.notice, v.refused = nil, "", false
 	v.sending = v.request()
-	c, list := v.c, v.list
+	c, list, people := v.c, v.list, v.choice.known(v.request())
 	return v.submission.start(v.c.ctx, v, func(ctx context.Context) (changeOutcome, error) {
-		return submitChange(ctx, c, journal.ActionSubscribe, checked, list), nil
+		return submitChange(ctx, c, journal.ActionSubscribe, checked, list, people), nil
 	})
 }
 
@@ -408,6 +415,9 @@ func (v *formView) submitted(out changeOutcome) tea.Cmd {
 	if out.Cancelled() {
 		v.notice = cancelledNotice
 		return nil
+	}
+	if desk.IsGuardRefusal(out.Err) {
+		return open(newGuardView(v.c, out))
 	}
 	return open(newResultView(v.c, out))
 }

@@ -148,6 +148,10 @@ func TestFormShowsAPIErrorVerbatim(t *testing.T) {
 			io.WriteString(w, `{"errors":[{"id":"e1","status":400,"code":"invalid","title":"Invalid input.","detail":"Invalid email address","source":{"pointer":"/data/attributes/profiles/data/0/attributes/email"}}]}`)
 			return
 		}
+		if strings.HasPrefix(r.URL.Path, "/api/profiles") { // the guard's look-ups: nobody has the address
+			io.WriteString(w, `{"data":[],"links":{"self":null,"next":null,"prev":null}}`)
+			return
+		}
 		io.WriteString(w, `{"data":[{"type":"list","id":"Y6nRLr","attributes":{"name":"Newsletter","opt_in_process":"single_opt_in"}}],"links":{"next":null}}`)
 	}))
 	defer srv.Close()

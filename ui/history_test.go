@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 	"github.com/consentdesk/consent/sandbox"
@@ -26,13 +27,21 @@ func newsletter() client.List {
 // Newsletter) as the form would, and returns its outcome.
 func subscribeDirect(t *testing.T, a *App, email string) changeOutcome {
 	t.Helper()
+	return subscribeDirectKnown(t, a, email, nil)
+}
+
+// subscribeDirectKnown is subscribeDirect with the people the guard would
+// look up already known (nil: it looks them up), for a Klaviyo that fails
+// every request and must fail the job itself.
+func subscribeDirectKnown(t *testing.T, a *App, email string, people *desk.People) changeOutcome {
+	t.Helper()
 	list := newsletter()
 	req := model.ConsentRequest{ListID: list.ID, Email: email, Channels: []model.Channel{model.EmailMarketing}, Source: "Consent Desk"}
 	checked, problems := req.Check(a.c.rules)
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	return submitChange(a.c.ctx, a.c, "subscribe", checked, &list)
+	return submitChange(a.c.ctx, a.c, "subscribe", checked, &list, people)
 }
 
 // entryAt adds an entry in state to h, at a fixed time, and returns its id.
@@ -97,7 +106,7 @@ func TestHistoryListsNewestFirstWithState(t *testing.T) {
 func TestHistoryRetriesAFailedEntry(t *testing.T) {
 	h := NewMemoryHistory()
 	failing := newSandboxAppWith(t, 80, 24, sandbox.Options{FailRate: 1}, h)
-	if out := subscribeDirect(t, failing, "retry.me@example.com"); out.Err == nil {
+	if out := subscribeDirectKnown(t, failing, "retry.me@example.com", &desk.People{}); out.Err == nil {
 		t.Fatal("the failing sandbox accepted the subscribe")
 	}
 

@@ -98,6 +98,10 @@ type keyMap struct {
 	ChooseChannel   key.Binding // enter on an unsubscribe's channel
 	ChooseScope     key.Binding // enter on an unsubscribe's scope
 	DismissWithNote key.Binding // enter on a dismissal's note
+	SendAsTyped     key.Binding // a on two profiles: send to the email's, after a y/N
+	ChangeInput     key.Binding // e on a guard: back to the form, everything kept
+	StopSending     key.Binding // esc on a guard: nothing sent
+	SendOnEvidence  key.Binding // ctrl+s on an opt-out: send with the evidence typed
 	BackToTyping    key.Binding // tab (or esc) from the check's card to its input
 
 	// The answers of y/N questions, as the footer names them.
@@ -183,6 +187,10 @@ func defaultKeyMap() keyMap {
 	k.ChooseChannel = relabel(k.Enter, "choose channel")
 	k.ChooseScope = relabel(k.Enter, "choose where")
 	k.DismissWithNote = relabel(k.Enter, "dismiss with this note")
+	k.SendAsTyped = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "send as typed"))
+	k.ChangeInput = relabel(k.Edit, "change the input")
+	k.StopSending = relabel(k.Back, "stop")
+	k.SendOnEvidence = relabel(k.Submit, "send with this evidence")
 	k.BackToTyping = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/esc", "back to typing"))
 	k.AnyOtherKeyNo = key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "no"))
 	k.DiscardEntry = relabel(k.Yes, "discard the entry")

@@ -332,7 +332,7 @@ func (p *profilePanel) send() tea.Cmd {
 	p.mode = panelSending
 	c, req, id, list := p.c, p.request, p.profile.ID, p.list
 	return p.unsubReq.start(p.c.ctx, p.host, func(ctx context.Context) (unsubscribeResult, error) {
-		r := unsubscribeResult{out: submitChange(ctx, c, journal.ActionUnsubscribe, req, list)}
+		r := unsubscribeResult{out: submitChange(ctx, c, journal.ActionUnsubscribe, req, list, nil)}
 		if r.out.Cancelled() {
 			return r, nil
 		}

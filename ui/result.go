@@ -71,9 +71,17 @@ func (v *resultView) text() string {
 	if off := o.Request.Offline; off != nil {
 		b.WriteString(s.Muted.Render(wrap("Entered later: "+strings.Join(present.OfflineFacts(*off), "; "), v.width)) + "\n")
 	}
+	if w := present.OverrideWords(o.Request.Override); w != "" {
+		b.WriteString(s.Pending.Render(wrap("Override: "+w+".", v.width)) + "\n")
+	}
 	b.WriteString("\n")
 	if o.Err != nil && len(o.Verification.Channels) == 0 {
 		b.WriteString(outcomeErrorLine(o, s, v.width) + "\n")
+		if d := o.Duplicate; d != nil {
+			b.WriteString("\n" + s.Label.Render(wrap("Klaviyo says this profile already has one of these identifiers:", v.width)) + "\n")
+			b.WriteString(renderProfileSummary(*d, present.DescribePhone(d.PhoneNumber, v.c.rules), s, v.width, false) + "\n")
+			b.WriteString(renderConsentCard(*d, s, v.width, nil) + "\n")
+		}
 		if o.JournalErr != nil {
 			b.WriteString("\n" + journalErrorLine(o, s, v.width) + "\n")
 		}

@@ -69,7 +69,7 @@ func TestChannelOutcomeLineSaysWhenItCannotReceive(t *testing.T) {
 		{"can receive", client.ChannelResult{Channel: model.EmailMarketing, Outcome: client.Verified, Consent: model.Subscribed, CanReceive: true, After: 750 * time.Millisecond},
 			"✓ Email marketing: verified SUBSCRIBED"},
 		{"hard bounce", client.ChannelResult{Channel: model.EmailMarketing, Outcome: client.Verified, Consent: model.Subscribed, Suppressions: bounce, After: 750 * time.Millisecond},
-			"✓ Email marketing: verified SUBSCRIBED — but Klaviyo cannot send email marketing to this person: suppressed (hard bounce since 2024-03-02)"},
+			"✓ Email marketing: verified SUBSCRIBED — but Klaviyo cannot send email marketing to this person: suppressed (hard bounce since 2024-03-02); " + model.AnotherAddressWords},
 		{"SMS that cannot receive", client.ChannelResult{Channel: model.SMSMarketing, Outcome: client.Verified, Consent: model.Subscribed, After: 750 * time.Millisecond},
 			"✓ SMS marketing: verified SUBSCRIBED — but Klaviyo cannot send SMS marketing to this person (Klaviyo gives no reason)"},
 		{"unsubscribed, as asked", client.ChannelResult{Channel: model.EmailMarketing, Outcome: client.Verified, Consent: model.Unsubscribed, Suppressions: bounce, After: 750 * time.Millisecond},

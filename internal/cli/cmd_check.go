@@ -255,7 +255,7 @@ func writeProfiles(c *card, profiles []client.Profile) {
 		return
 	}
 	for _, p := range profiles {
-		who := strings.TrimSpace(strings.Join([]string{p.Name(), p.Email, p.PhoneNumber}, " "))
+		who := strings.Join(strings.Fields(strings.Join([]string{p.Name(), p.Email, p.PhoneNumber}, " ")), " ")
 		c.row("profile", p.ID+"  "+who)
 		for _, ch := range model.Channels {
 			cc := p.Subscriptions.Channel(ch)

@@ -46,7 +46,7 @@ email_consent, sms_consent with yes/no/true/1/x, consented_at, country) and
 gives every row a verdict before anything is sent: ok; SMS dropped (with the
 form's reason: not an SMS country, a landline, invalid); email invalid;
 duplicate in the file; already subscribed; phone and email on two different
-profiles; opted out by STOP; no consent date for a back-dated import.
+profiles; SMS opted out (STOP or carrier deactivation); no consent date for a back-dated import.
 
 With --dry-run nothing is sent: the preview is printed (every row with its
 line), or with --json one JSON object per row, or with --report FILE.csv a CSV

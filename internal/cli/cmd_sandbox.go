@@ -26,18 +26,18 @@ const (
 // newSandboxCmd is `consent sandbox serve|load`.
 func newSandboxCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "sandbox serve|load|confirm [flags]",
-		Short: "serve the Klaviyo-compatible sandbox on loopback, fill one for scale tests, or confirm a double opt-in",
+		Use:   "sandbox serve|load|confirm|stop [flags]",
+		Short: "serve the Klaviyo-compatible sandbox on loopback, fill one for scale tests, confirm a double opt-in or reply STOP",
 		Long: `The embedded sandbox — the Klaviyo API subset Consent Desk uses, served from
 SQLite — for other tools (serve), for scale tests (load), and to play the
-person who confirms a double opt-in (confirm). Without an API key every command
+person who confirms a double opt-in (confirm) or replies STOP (stop). Without an API key every command
 and the UI already use it in-process.`,
 		Args: subcommandArgs,
 		RunE: a.runE(func(*cobra.Command, []string) error {
-			return usage.Errorf("say what to do with the sandbox: serve, load or confirm\nusage: %s\n       %s\n       %s", serveSynopsis, loadSynopsis, confirmSynopsis)
+			return usage.Errorf("say what to do with the sandbox: serve, load, confirm or stop\nusage: %s\n       %s\n       %s\n       %s", serveSynopsis, loadSynopsis, confirmSynopsis, stopSynopsis)
 		}),
 	}
-	cmd.AddCommand(newSandboxServeCmd(a), newSandboxLoadCmd(a), newSandboxConfirmCmd(a))
+	cmd.AddCommand(newSandboxServeCmd(a), newSandboxLoadCmd(a), newSandboxConfirmCmd(a), newSandboxStopCmd(a))
 	return cmd
 }
 

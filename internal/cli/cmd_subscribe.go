@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	subscribeSynopsis   = "consent subscribe --list LIST [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--source TEXT] [--consented-at DATE [--collected-by TEXT] [--consent-text-version TEXT] [--evidence FILE]] [--json]"
+	subscribeSynopsis   = "consent subscribe --list LIST [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--source TEXT] [--consented-at DATE [--collected-by TEXT] [--consent-text-version TEXT] [--evidence FILE]] [--allow-conflict PROFILE_ID] [--json]"
 	unsubscribeSynopsis = "consent unsubscribe [--list LIST] [--email E] [--phone P] [--email-marketing] [--sms-marketing] [--sms-transactional] [--json]"
 )
 
@@ -64,6 +64,7 @@ type changeOptions struct {
 	json                                           bool
 	wait                                           time.Duration
 	offline                                        offlineOptions
+	allowConflict                                  string
 }
 
 // newChangeCmd is `consent subscribe` (subscribe true) and `consent
@@ -92,6 +93,14 @@ back until each channel shows what was asked or --wait passes. LIST is the
 list's id or its exact name (see consent lists); without --list, the
 account's default_list.
 
+Before sending, the email and the phone number are looked up separately.
+When they are on two different profiles the subscribe is refused (exit 2),
+with both profiles and what Klaviyo would do, unless --allow-conflict names
+the email's profile. A number that opted out of SMS by replying STOP, or was
+removed by carrier deactivation, is refused SMS consent unless new evidence
+is given: --consent-text-version and --collected-by, or --evidence (without
+--consented-at these are new evidence, journaled as an override).
+
 Consent collected earlier (on paper, by phone, at an event) is entered with
 --consented-at, the date it was given (your zone unless an offset is given),
 and optionally --collected-by, --consent-text-version and --evidence: it is
@@ -102,7 +111,9 @@ refused (exit 2). See https://developers.klaviyo.com/en/reference/bulk_subscribe
 		cmd.Example = `  consent subscribe --list Y6nRLr --email x@example.com --email-marketing
   consent subscribe --list Newsletter --phone "+1 201 555 0123" --sms-marketing --json
   consent subscribe --list Newsletter --email ana@example.net --email-marketing \
-      --consented-at 2026-03-14 --collected-by "Booth, Spring Fair" --consent-text-version fair-2026 --evidence sheet.jpg`
+      --consented-at 2026-03-14 --collected-by "Booth, Spring Fair" --consent-text-version fair-2026 --evidence sheet.jpg
+  consent subscribe --list Newsletter --phone "+44 7400 123456" --sms-marketing \
+      --consent-text-version sms-2026-11 --collected-by "Dana, phone call"`
 	}
 	cmd.Args = func(cmd *cobra.Command, args []string) error { return noArgs(cmd, args) }
 	cmd.Annotations = usesKlaviyo()
@@ -122,6 +133,7 @@ refused (exit 2). See https://developers.klaviyo.com/en/reference/bulk_subscribe
 	if subscribe {
 		fs.StringVar(&o.req.Source, "source", present.Source, "the `TEXT` Klaviyo records as where the consent was given")
 		o.offline.addFlags(fs)
+		fs.StringVar(&o.allowConflict, "allow-conflict", "", "when the email and the phone number are on two different profiles, send as typed to `PROFILE_ID`, the email's profile (the refusal names both)")
 	}
 	_ = cmd.RegisterFlagCompletionFunc("list", a.completeListFlag)
 	return cmd
@@ -162,6 +174,10 @@ func runConsentChange(ctx context.Context, a *app, o changeOptions, subscribe bo
 	if req.Offline, err = o.offline.offline(); err != nil {
 		return err
 	}
+	if req.Override, err = o.offline.override(); err != nil {
+		return err
+	}
+	req.ChosenProfile = strings.TrimSpace(o.allowConflict)
 	// The person and the channels are checked before anything is read;
 	// the list, which may be given by name, once it is found.
 	ref := req.ListID
@@ -209,7 +225,15 @@ func runConsentChange(ctx context.Context, a *app, o changeOptions, subscribe bo
 		missing.msg += fmt.Sprintf("; journal entry %s: %s", out.EntryID, out.State().Label())
 		return missing
 	}
+	if desk.IsGuardRefusal(out.Err) {
+		return guardRefusal(e.stderr, out, o.json)
+	}
 	if out.Err != nil {
+		if d := out.Duplicate; d != nil && !o.json {
+			c := card{w: e.stderr, width: len("profile")}
+			c.title("Klaviyo says this profile already has one of these identifiers:")
+			writeProfiles(&c, []client.Profile{*d})
+		}
 		err := fmt.Errorf("%w (journal entry %s: %s)", out.Err, out.EntryID, out.State().Label())
 		if out.JournalErr != nil {
 			err = errors.Join(err, journalFailure(out.JournalErr, out.EntryID))
@@ -229,7 +253,7 @@ func runConsentChange(ctx context.Context, a *app, o changeOptions, subscribe bo
 	if o.json {
 		err = writeJSONLine(e.stdout, res)
 	} else {
-		err = writeChangeResult(e.stdout, name, checked, shown, v)
+		err = writeChangeResult(e.stdout, name, out.Request, shown, v)
 	}
 	if err != nil {
 		return err
@@ -307,6 +331,9 @@ func writeChangeResult(w io.Writer, verb string, r model.CheckedRequest, list cl
 	}
 	if r.Offline != nil {
 		c.row("entered later", strings.Join(present.OfflineFacts(*r.Offline), "; "))
+	}
+	if w := present.OverrideWords(r.Override); w != "" {
+		c.row("override", w)
 	}
 	for _, ch := range v.Channels {
 		line, _ := present.Outcome(ch)

@@ -99,7 +99,7 @@ func TestSubscribeOnAHardBounceSaysItCannotReceive(t *testing.T) {
 	bounced, _ := suppressedMembers(t, home)
 	args := []string{"subscribe", "--list", newsletterID, "--email", bounced, "--email-marketing"}
 	r := runIn(t, home, args...)
-	want := regexp.MustCompile(`Email marketing   ✓ verified SUBSCRIBED at 20[\d-]+ [\d:]+ UTC — but Klaviyo cannot send email marketing to this person: suppressed \(hard bounce since \d{4}-\d\d-\d\d\)\n`)
+	want := regexp.MustCompile(`Email marketing   ✓ verified SUBSCRIBED at 20[\d-]+ [\d:]+ UTC — but Klaviyo cannot send email marketing to this person: suppressed \(hard bounce since \d{4}-\d\d-\d\d\); Klaviyo will not lift it, so no email reaches this address even with consent: ask for another address\n`)
 	if r.code != 0 || !want.MatchString(r.stdout) {
 		t.Errorf("subscribe %s: exit %d\n%s%s", bounced, r.code, r.stdout, r.stderr)
 	}

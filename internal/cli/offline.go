@@ -22,9 +22,9 @@ type offlineOptions struct {
 // addFlags adds the back-dating flags to fs.
 func (o *offlineOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.consentedAt, "consented-at", "", "when consent was collected, for consent entered later: `DATE` as 2026-03-14 or 2026-03-14 15:04 (your zone), or RFC 3339; sent as a historical import")
-	fs.StringVar(&o.collectedBy, "collected-by", "", "who collected the consent, and where (`TEXT`, \"Booth, Spring Fair\"); needs --consented-at")
-	fs.StringVar(&o.textVersion, "consent-text-version", "", "the version of the consent wording the person agreed to (`TEXT`); needs --consented-at")
-	fs.StringVar(&o.evidence, "evidence", "", "a scan or photo of the consent (`FILE`): its SHA-256 is journaled, the file is not copied; needs --consented-at")
+	fs.StringVar(&o.collectedBy, "collected-by", "", "who collected the consent, and where (`TEXT`, \"Booth, Spring Fair\"); with --consented-at, or alone as new evidence")
+	fs.StringVar(&o.textVersion, "consent-text-version", "", "the version of the consent wording the person agreed to (`TEXT`); with --consented-at, or alone as new evidence")
+	fs.StringVar(&o.evidence, "evidence", "", "a scan, photo or recording of the consent (`FILE`): its SHA-256 is journaled, the file is not copied; with --consented-at, or alone as new evidence")
 }
 
 // offline is the offline consent the flags give, nil when --consented-at is
@@ -32,9 +32,6 @@ func (o *offlineOptions) addFlags(fs *pflag.FlagSet) {
 // Dates without a zone are in the agent's (time.Local).
 func (o offlineOptions) offline() (*model.OfflineConsent, error) {
 	if o.consentedAt == "" {
-		if flag := o.detailFlag(); flag != "" {
-			return nil, usage.Errorf("%s needs --consented-at: it describes consent collected earlier", flag)
-		}
 		return nil, nil
 	}
 	at, err := o.date()
@@ -47,6 +44,22 @@ func (o offlineOptions) offline() (*model.OfflineConsent, error) {
 	}
 	off.ConsentedAt = at
 	return &off, nil
+}
+
+// override is the new evidence the flags give without --consented-at
+// (who collected the consent, its wording's version, an evidence file):
+// what lifts an SMS opt-out by STOP or carrier deactivation. nil when
+// --consented-at is given (the offline consent carries the evidence) or no
+// evidence is.
+func (o offlineOptions) override() (*model.Override, error) {
+	if o.consentedAt != "" || o.detailFlag() == "" {
+		return nil, nil
+	}
+	off, err := o.details()
+	if err != nil {
+		return nil, err
+	}
+	return model.OverrideOf(&off), nil
 }
 
 // date is --consented-at, read in the agent's zone.

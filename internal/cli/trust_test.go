@@ -53,7 +53,9 @@ func newKlaviyoDouble(t *testing.T, opts sandbox.Options) *klaviyoDouble {
 			}
 			d.posts.Add(1)
 		}
-		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/profiles") && d.failProfileReads.Load() {
+		// Profile reads fail once a job was posted: the guard's look-ups
+		// before it pass, the read-back after it fails.
+		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/profiles") && d.failProfileReads.Load() && d.posts.Load() > 0 {
 			w.Header().Set("Content-Type", "application/vnd.api+json")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte(`{"errors":[{"id":"e","status":503,"code":"unavailable","title":"Service unavailable.","detail":"Try again later."}]}`))

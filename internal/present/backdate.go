@@ -1,6 +1,7 @@
 package present
 
 import (
+	"strings"
 	"time"
 
 	"github.com/consentdesk/consent/client"
@@ -75,4 +76,28 @@ func BackDate(ch client.ChannelResult) string {
 		return "Klaviyo kept the earlier consent date " + ConsentedOn(got) + " (not " + ConsentedOn(asked) + " as asked): the person was already subscribed"
 	}
 	return "Klaviyo records consent given on " + ConsentedOn(got) + ", not " + ConsentedOn(asked) + " as asked: the person was probably already subscribed"
+}
+
+// OverrideWords say what an override lifted and on what evidence: "lifted
+// the SMS opt-out (replied STOP) on new evidence: wording sms-2026-11,
+// collected by Dana, evidence call.mp3"; "" unless it lifted one.
+func OverrideWords(o *model.Override) string {
+	if !o.Lifts() {
+		return ""
+	}
+	var facts []string
+	if o.TextVersion != "" {
+		facts = append(facts, "wording "+model.SanitizeText(o.TextVersion))
+	}
+	if o.CollectedBy != "" {
+		facts = append(facts, "collected by "+model.SanitizeText(o.CollectedBy))
+	}
+	if o.EvidenceSHA256 != "" {
+		name := o.EvidenceName
+		if name == "" {
+			name = "a file"
+		}
+		facts = append(facts, "evidence "+model.SanitizeText(name))
+	}
+	return "lifted the SMS opt-out (" + model.SanitizeText(o.OptOut) + ") on new evidence: " + strings.Join(facts, ", ")
 }

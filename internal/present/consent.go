@@ -44,6 +44,7 @@ type Facts struct {
 	Receive      string
 	Since        string   // the consent timestamp, to the minute
 	How          []string // "method API", "detail JOIN", "custom detail …", "double opt-in"
+	OptOut       string   // "opted out 2024-04-22: replied STOP"; "" unless UNSUBSCRIBED with a method
 	Suppressions []string // "suppressed: HARD_BOUNCE since 2024-05-18", "suppressed on list Y6nRLr: …"
 }
 
@@ -71,6 +72,13 @@ func ChannelFacts(c model.ChannelConsent) Facts {
 	if c.DoubleOptin {
 		f.How = append(f.How, "double opt-in")
 	}
+	if how := c.OptOutHow(); how != "" {
+		f.OptOut = "opted out"
+		if d := SinceDate(c.ConsentTimestamp); d != "" {
+			f.OptOut += " " + strings.TrimPrefix(d, " since ")
+		}
+		f.OptOut += ": " + how
+	}
 	for _, s := range c.Suppressions {
 		f.Suppressions = append(f.Suppressions, "suppressed: "+model.SanitizeText(s.Reason)+SinceDate(s.Timestamp))
 	}
@@ -88,6 +96,9 @@ func (f Facts) Line() string {
 		parts = append(parts, "since "+f.Since)
 	}
 	parts = append(parts, f.How...)
+	if f.OptOut != "" {
+		parts = append(parts, f.OptOut)
+	}
 	parts = append(parts, f.Suppressions...)
 	return strings.Join(parts, " · ")
 }

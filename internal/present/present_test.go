@@ -126,7 +126,7 @@ func TestOutcomes(t *testing.T) {
 	}
 	bounce := client.ChannelResult{Channel: model.EmailMarketing, Outcome: client.Verified, Consent: model.Subscribed,
 		Suppressions: []model.Suppression{{Reason: "HARD_BOUNCE", Timestamp: "2024-03-02T08:00:00+00:00"}}}
-	if w := Warning(bounce); w != "— but Klaviyo cannot send email marketing to this person: suppressed (hard bounce since 2024-03-02)" {
+	if w := Warning(bounce); w != "— but Klaviyo cannot send email marketing to this person: suppressed (hard bounce since 2024-03-02); "+model.AnotherAddressWords {
 		t.Errorf("Warning = %q", w)
 	}
 }

@@ -110,16 +110,22 @@ func (s *session) check() error {
 		s.say("Profile: none found.")
 	}
 	for _, p := range profiles {
-		s.say(model.SanitizeText("Profile " + p.ID + ": " + strings.TrimSpace(strings.Join([]string{p.Name(), p.Email, p.PhoneNumber}, " "))))
-		for _, ch := range model.Channels {
-			line := "not reported"
-			if cc := p.Subscriptions.Channel(ch); cc.Present {
-				line = present.ChannelFacts(cc).Line()
-			}
-			s.say("  " + ch.Label() + ": " + model.SanitizeText(line))
-		}
+		s.sayProfile("Profile", p)
 	}
 	return nil
+}
+
+// sayProfile says a profile's id and who it is after what, then each
+// channel's consent on a line.
+func (s *session) sayProfile(what string, p client.Profile) {
+	s.say(model.SanitizeText(what + " " + p.ID + ": " + strings.Join(strings.Fields(strings.Join([]string{p.Name(), p.Email, p.PhoneNumber}, " ")), " ")))
+	for _, ch := range model.Channels {
+		line := "not reported"
+		if cc := p.Subscriptions.Channel(ch); cc.Present {
+			line = present.ChannelFacts(cc).Line()
+		}
+		s.say("  " + ch.Label() + ": " + model.SanitizeText(line))
+	}
 }
 
 // membersPage is how many members are printed at a time.

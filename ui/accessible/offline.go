@@ -40,19 +40,33 @@ func (s *session) askOffline() (*model.OfflineConsent, error) {
 		off.ConsentedAt = at
 		s.say("Consent date: ✓ " + present.ConsentedOn(at) + ".")
 	}
-	if off.CollectedBy, err = s.ask("Collected by? (who and where, such as Booth, Spring Fair)"); err != nil {
+	o, err := s.askEvidence("Collected by? (who and where, such as Booth, Spring Fair)")
+	if err != nil {
 		return nil, err
 	}
-	if off.TextVersion, err = s.ask("Consent wording version?"); err != nil {
-		return nil, err
+	off.CollectedBy, off.TextVersion, off.EvidenceSHA256, off.EvidenceName = o.CollectedBy, o.TextVersion, o.EvidenceSHA256, o.EvidenceName
+	return &off, nil
+}
+
+// askEvidence asks who collected the consent (askBy), the wording's
+// version and an evidence file, each blank to skip; the file is asked
+// again until it can be read, or left blank.
+func (s *session) askEvidence(askBy string) (model.Override, error) {
+	var o model.Override
+	var err error
+	if o.CollectedBy, err = s.ask(askBy); err != nil {
+		return o, err
+	}
+	if o.TextVersion, err = s.ask("Consent wording version?"); err != nil {
+		return o, err
 	}
 	for {
-		a, err := s.ask("Evidence file? (a scan or photo: its SHA-256 is kept, not the file; blank: none)")
+		a, err := s.ask("Evidence file? (a scan, photo or recording: its SHA-256 is kept, not the file; blank: none)")
 		if err != nil {
-			return nil, err
+			return o, err
 		}
 		if a == "" {
-			break
+			return o, nil
 		}
 		path, err := importer.ExpandHome(a)
 		if err != nil {
@@ -64,9 +78,8 @@ func (s *session) askOffline() (*model.OfflineConsent, error) {
 			s.say("Evidence: ✗ " + model.SanitizeText(err.Error()) + ". Give another file, or leave it blank.")
 			continue
 		}
-		off.EvidenceSHA256, off.EvidenceName = sum, name
+		o.EvidenceSHA256, o.EvidenceName = sum, name
 		s.say("Evidence: ✓ " + model.SanitizeText(name) + " (SHA-256 " + sum[:12] + "…).")
-		break
+		return o, nil
 	}
-	return &off, nil
 }

@@ -1,6 +1,7 @@
 package accessible
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -68,10 +69,56 @@ func (s *session) subscribe() error {
 		s.say("Not sent.")
 		return nil
 	}
-	s.say("Sending, then reading back what Klaviyo recorded (up to 30 seconds)...")
-	out := s.o.Desk.Submit(s.ctx, journal.ActionSubscribe, checked, list, desk.SubmitOptions{})
-	s.outcome(out)
-	return nil
+	var people *desk.People
+	for {
+		s.say("Sending, then reading back what Klaviyo recorded (up to 30 seconds)...")
+		out := s.o.Desk.Submit(s.ctx, journal.ActionSubscribe, checked, list, desk.SubmitOptions{People: people})
+		if !desk.IsGuardRefusal(out.Err) {
+			s.outcome(out)
+			return nil
+		}
+		again, err := s.guarded(out, &checked)
+		if err != nil || !again {
+			return err
+		}
+		people = out.People
+	}
+}
+
+// guarded says why the guard refused a subscribe and asks for the agent's
+// choice: for two profiles, both, and whether to send as typed to the
+// email's; for an SMS opt-out, new evidence. again reports whether req
+// (amended) is to be sent again.
+func (s *session) guarded(out desk.Outcome, req *model.CheckedRequest) (again bool, err error) {
+	var ce *desk.ConflictError
+	if errors.As(out.Err, &ce) {
+		s.say("Not sent: the email and the phone number are on two different profiles. " + model.SanitizeText(ce.Words) + ".")
+		s.sayProfile("The email's profile", *ce.People.ByEmail)
+		s.sayProfile("The number's profile", *ce.People.ByPhone)
+		yes, err := s.yesNo("Send as typed to "+ce.People.ByEmail.ID+", the email's profile? SMS consent would not be recorded.", false)
+		if err != nil || !yes {
+			s.say("Not sent. Subscribe again with another email or number to change the input.")
+			return false, err
+		}
+		req.ChosenProfile = ce.People.ByEmail.ID
+		return true, nil
+	}
+	var oe *desk.OptOutError
+	if errors.As(out.Err, &oe) {
+		s.say(fmt.Sprintf("Not sent: %s opted out of %s (%s%s). SMS consent is given again only with new evidence: %s.",
+			model.SanitizeText(oe.Profile.PhoneNumber), oe.Channel.Label(), oe.How, present.SinceDate(oe.Since), model.OverrideNeeds))
+		o, err := s.askEvidence("Collected by? (who took the new consent, and how, such as Dana, phone call)")
+		if err != nil {
+			return false, err
+		}
+		if !o.Enough() {
+			s.say("Not sent: that is not enough evidence to lift the opt-out.")
+			return false, nil
+		}
+		req.Override = &o
+		return true, nil
+	}
+	return false, nil
 }
 
 // askEmail asks for an email address until it is valid or blank.
