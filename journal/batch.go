@@ -48,7 +48,12 @@ func (f *File) UpdateMany(changes []IDChange) error {
 
 // updateRecord is the line recording change c of entry id at now.
 func (f *File) updateRecord(id string, c Change, now time.Time) record {
-	r := record{Entry: Entry{ID: id, State: c.State, Result: c.Result, Note: c.Note, Updated: now}, Op: "update", By: f.meta.Agent}
+	return updateRec(id, c, f.meta.Agent, now)
+}
+
+// updateRec is the record of change c of entry id, by agent, at now.
+func updateRec(id string, c Change, by string, now time.Time) record {
+	r := record{Entry: Entry{ID: id, State: c.State, Result: c.Result, Note: c.Note, Updated: now}, Op: OpUpdate, By: by}
 	if c.Sending {
 		r.SentAt = now
 	}
@@ -67,6 +72,12 @@ func (f *File) appendAll(recs []record) error {
 	file, err := f.openForAppend()
 	if err != nil {
 		return err
+	}
+	// Under the file's lock: each line links to the last one, which
+	// another process must not write meanwhile.
+	if err := lockFile(file); err != nil {
+		file.Close()
+		return fmt.Errorf("journal: locking %s: %w", f.path, err)
 	}
 	if err := f.writeRecords(file, recs); err != nil {
 		file.Close()

@@ -98,6 +98,12 @@ func (f *File) Stamp() string {
 // Path is where the journal is.
 func (f *File) Path() string { return f.path }
 
+// Where is where the journal is, as a message says it: its path.
+func (f *File) Where() string { return f.path }
+
+// Close does nothing: every write is already on disk.
+func (f *File) Close() error { return nil }
+
 // Add writes a new pending entry and fsyncs it before returning its id:
 // only then may the request be sent.
 func (f *File) Add(e Entry) (string, error) {
@@ -109,19 +115,7 @@ func (f *File) Add(e Entry) (string, error) {
 // it has none), pending, by this File's agent unless it names one, and
 // claimed by nobody.
 func (f *File) newEntry(e Entry, now time.Time) Entry {
-	e.ID = f.uniqueID()
-	if e.At.IsZero() {
-		e.At = now
-	}
-	e.Updated = e.At
-	if e.State == "" {
-		e.State = StatePending
-	}
-	if e.Agent == "" {
-		e.Agent = f.meta.Agent
-	}
-	e.ClaimedBy, e.ClaimedAt = "", time.Time{}
-	return e
+	return prepare(e, f.uniqueID(), f.meta.Agent, now)
 }
 
 // Update appends a state change of entry id and fsyncs it.
@@ -188,14 +182,20 @@ func (f *File) writeRecord(file *os.File, r record) error {
 }
 
 // writeRecords appends recs to file as lines with one write and fsyncs
-// them (and, the first time, the directory). f.mu is held.
+// them (and, the first time, the directory), each linked to the line
+// before it (chain.go). f.mu and the file's lock are held.
 func (f *File) writeRecords(file *os.File, recs []record) error {
+	prev, err := lastLink(file)
+	if err != nil {
+		return fmt.Errorf("journal: reading %s: %w", f.path, err)
+	}
 	var line []byte
 	for _, r := range recs {
 		one, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("journal: encoding: %w", err)
 		}
+		one, prev = chained(prev, one)
 		if len(one) > maxLine {
 			// Read would skip it: an entry written so would be sent and
 			// then lost from History.

@@ -239,7 +239,8 @@ func channelLabels(chs []model.Channel) string {
 	return strings.Join(labels, ", ")
 }
 
-// entryWhat is an entry's channels, list, origin and result on one line.
+// entryWhat is an entry's channels, list, origin, agent and result on one
+// line.
 func (v *historyView) entryWhat(e HistoryEntry) string {
 	list := "no list"
 	if e.Request.ListID != "" {
@@ -250,6 +251,9 @@ func (v *historyView) entryWhat(e HistoryEntry) string {
 		on += " (not here)"
 	}
 	parts := []string{channelLabels(e.Request.Channels), list, on}
+	if e.Agent != "" { // a team's journal holds every agent's entries
+		parts = append(parts, "by "+model.SanitizeText(e.Agent))
+	}
 	switch {
 	case e.Note != "":
 		parts = append(parts, "dismissed: "+model.SanitizeText(e.Note))

@@ -24,8 +24,8 @@ var root = filepath.Join("..", "..")
 // model imports nothing of the module, the client never the sandbox.
 var layers = map[string][]string{
 	".":                    {"internal/cli"},
-	"internal/cli":         {"ui", "ui/accessible", "importer", "proof", "internal/sheet", "desk", "journal", "client", "model", "sandbox", "internal/backend", "internal/config", "internal/usage", "internal/privatefile", "internal/present"},
-	"internal/backend":     {"desk", "journal", "client", "model", "sandbox", "internal/config", "internal/privatefile", "internal/usage"},
+	"internal/cli":         {"ui", "ui/accessible", "importer", "proof", "internal/sheet", "desk", "journal", "journal/pgjournal", "client", "model", "sandbox", "internal/backend", "internal/config", "internal/usage", "internal/privatefile", "internal/present"},
+	"internal/backend":     {"desk", "journal", "journal/pgjournal", "client", "model", "sandbox", "internal/config", "internal/privatefile", "internal/usage"},
 	"internal/config":      {"model", "internal/usage"},
 	"internal/usage":       {},
 	"internal/privatefile": {},
@@ -39,11 +39,14 @@ var layers = map[string][]string{
 	"desk":                 {"journal", "client", "model"},
 	"proof":                {"journal", "client", "model", "internal/present", "internal/usage"},
 	"journal":              {"model", "internal/privatefile"},
+	"journal/pgjournal":    {"journal", "model"},
 	"client":               {"model"},
 	"sandbox":              {"model", "internal/privatefile"},
 	"model":                {},
 	// Test support: a sandbox and a client on it, for other packages' tests.
 	"sandbox/sandboxtest": {"client", "sandbox"},
+	// A throwaway PostgreSQL cluster, for the team journal's tests.
+	"internal/pgtest": {},
 }
 
 // TestDependencyDirection enforces the layers: a package that imports what

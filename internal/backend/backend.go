@@ -14,6 +14,7 @@ import (
 	"github.com/consentdesk/consent/internal/privatefile"
 	"github.com/consentdesk/consent/internal/usage"
 	"github.com/consentdesk/consent/journal"
+	"github.com/consentdesk/consent/journal/pgjournal"
 	"github.com/consentdesk/consent/model"
 	"github.com/consentdesk/consent/sandbox"
 )
@@ -157,9 +158,36 @@ func privateDir(dir string, err error) (string, error) {
 	return dir, nil
 }
 
-// OpenJournal opens the journal in the state directory, recording agent
-// with every entry and change.
-func OpenJournal(getenv func(string) string, agent string) (*journal.File, error) {
+// Journal is the journal a command records in: the local file, or a
+// team's PostgreSQL database.
+type Journal interface {
+	journal.Store
+	// Where is the file's path or the database's URL, its password
+	// redacted.
+	Where() string
+	Close() error
+}
+
+// OpenJournal opens the journal: the database at url (a postgres://
+// URL), or with none the file in the state directory; agent is recorded
+// with every entry and change. A database that cannot be reached is an
+// error that names it, its password redacted.
+func OpenJournal(ctx context.Context, getenv func(string) string, agent, url string) (Journal, error) {
+	if url != "" {
+		if !pgjournal.IsURL(url) {
+			return nil, usage.Errorf("journal %q is not a postgres:// URL (CONSENT_JOURNAL_URL, or journal in config.toml)", model.SanitizeShort(pgjournal.Redact(url), 80))
+		}
+		s, err := pgjournal.Open(ctx, url, journal.Meta{Agent: agent})
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	return OpenJournalFile(getenv, agent)
+}
+
+// OpenJournalFile opens the journal file in the state directory.
+func OpenJournalFile(getenv func(string) string, agent string) (*journal.File, error) {
 	dir, err := StateDir(getenv)
 	if err != nil {
 		return nil, usage.Wrap(err)

@@ -50,6 +50,7 @@ func runAccessible(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	defer j.Close()
 	err = accessible.Run(ctx, accessible.Options{In: e.stdin, Out: e.stdout, Client: b.Client, Desk: newDesk(j, b, cfg),
 		Rules: cfg.Rules, History: j, DefaultList: cfg.DefaultList, Backend: b.Name + " · revision " + client.Revision})
 	sayWhatIsLeft(e.stderr, j, b.Origin, nil)

@@ -2,13 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/pflag"
 
 	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/internal/backend"
 	"github.com/consentdesk/consent/internal/config"
+	"github.com/consentdesk/consent/internal/usage"
 	"github.com/consentdesk/consent/journal"
-	"github.com/spf13/pflag"
 )
 
 // The files a command names in its messages and tests look for.
@@ -59,8 +63,13 @@ func openBackendSeeding(ctx context.Context, f *apiFlags, e env, cfg config.Sett
 
 // openJournal opens the journal in the state directory, recording the
 // agent with every entry and change.
-func openJournal(e env, cfg config.Settings) (*journal.File, error) {
-	return backend.OpenJournal(e.getenv, cfg.Agent)
+func openJournal(e env, cfg config.Settings) (backend.Journal, error) {
+	j, err := backend.OpenJournal(context.Background(), e.getenv, cfg.Agent, cfg.Journal)
+	var ue *usage.Error
+	if err != nil && cfg.Journal != "" && !errors.As(err, &ue) {
+		return nil, fmt.Errorf("%w: nothing can be recorded, so nothing is sent", err)
+	}
+	return j, err
 }
 
 // newDesk is the workflow that makes changes on b, recorded in j.

@@ -103,6 +103,7 @@ type cleaningUp struct{ m *testing.M }
 
 func (c cleaningUp) Run() int {
 	code := c.m.Run()
+	pgCluster.Stop()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}

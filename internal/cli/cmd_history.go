@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/consentdesk/consent/internal/backend"
 	"github.com/consentdesk/consent/internal/config"
 	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/journal"
@@ -15,48 +18,68 @@ import (
 )
 
 const (
-	historySynopsis = "consent history [--json]"
+	historySynopsis = "consent history [--agent NAME] [--since WHEN] [--person EMAIL|PHONE] [--state STATE] [--account A] [--json]"
 	retrySynopsis   = "consent history retry (ID... | --all | --resend ID...) [--wait D] [--yes] [--json]"
 	dismissSynopsis = "consent history dismiss ID --note TEXT"
 )
 
 // newHistoryCmd is `consent history` and its subcommands.
 func newHistoryCmd(a *app) *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON bool
+		filter historyFilter
+	)
 	cmd := &cobra.Command{
-		Use:   "history [--json]",
+		Use:   strings.TrimPrefix(historySynopsis, "consent "),
 		Short: "every subscribe and unsubscribe made here, newest first",
-		Long: `The journal: every subscribe and unsubscribe made here, from the UI or the
+		Long: `The journal: every subscribe and unsubscribe made here (or, with a team's
+PostgreSQL journal, by any agent of the team), from the UI or the
 command line, newest first, with its state (pending, accepted,
 awaiting_confirmation, verified, failed, refused, dismissed), where it was
-made, by whom, and its result. It is read without the backend or the
-configuration.`,
+made, by whom, and its result. The filters keep the entries of one agent,
+since a time, about one person, in one state or made on one account. It is
+read without the backend: the journal is the file here, or the team's
+database that journal = "postgres://…" in config.toml or CONSENT_JOURNAL_URL
+names (a configuration that cannot be read leaves the file).`,
 		Args: subcommandArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
-			return runHistory(a.e, asJSON)
+			return runHistory(a.e, asJSON, filter)
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per journal entry, a line each")
-	cmd.AddCommand(newHistoryRetryCmd(a), newHistoryDismissCmd(a))
+	filter.addFlags(cmd.Flags())
+	cmd.AddCommand(newHistoryRetryCmd(a), newHistoryDismissCmd(a), newHistoryVerifyCmd(a), newHistoryExportCmd(a), newHistoryMigrateCmd(a))
 	return cmd
 }
 
 // runHistory prints the journal, newest first.
-func runHistory(e env, asJSON bool) error {
+func runHistory(e env, asJSON bool, filter historyFilter) error {
+	cfg, _ := config.Load(e.getenv, config.Overrides{}) // the default rules when it cannot be read
+	match, err := filter.matcher(rulesOr(cfg), time.Now())
+	if err != nil {
+		return err
+	}
 	j, err := openJournalOnly(e)
 	if err != nil {
 		return err
 	}
+	defer j.Close()
 	entries, err := readJournal(j, e.stderr)
 	if err != nil {
 		return err
 	}
+	filtered := filter != (historyFilter{})
+	entries = filterEntries(entries, match)
 	if asJSON {
 		for _, en := range entries {
 			if err := writeJSONLine(e.stdout, en); err != nil {
 				return err
 			}
 		}
+		return nil
+	}
+	if len(entries) == 0 && filtered {
+		fmt.Fprintln(e.stdout, "No entry of the journal matches.")
 		return nil
 	}
 	if len(entries) == 0 {
@@ -69,16 +92,24 @@ func runHistory(e env, asJSON bool) error {
 // openJournalOnly opens the journal to read it: no backend, and no
 // configuration either (an unknown KLAVIYO_ACCOUNT or a broken config must
 // not keep the agent from reading what was done).
-func openJournalOnly(e env) (*journal.File, error) {
-	return openJournal(e, config.Settings{Agent: config.OSUser(e.getenv)})
+func openJournalOnly(e env) (backend.Journal, error) {
+	url := e.getenv("CONSENT_JOURNAL_URL")
+	if cfg, err := config.Load(e.getenv, config.Overrides{}); err == nil && url == "" {
+		url = cfg.Journal
+	}
+	return backend.OpenJournal(context.Background(), e.getenv, config.OSUser(e.getenv), url)
 }
 
 // readJournal reads every entry and reports on w the lines it had to skip
 // (a torn or damaged line), so that an agent knows.
-func readJournal(j *journal.File, w io.Writer) ([]journal.Entry, error) {
-	entries, problems, err := j.Read()
+func readJournal(j backend.Journal, w io.Writer) ([]journal.Entry, error) {
+	f, ok := j.(*journal.File)
+	if !ok {
+		return j.Entries()
+	}
+	entries, problems, err := f.Read()
 	for _, p := range problems {
-		fmt.Fprintf(w, "consent: journal %s %s\n", j.Path(), model.SanitizeText(p.String()))
+		fmt.Fprintf(w, "consent: journal %s %s\n", f.Path(), model.SanitizeText(p.String()))
 	}
 	return entries, err
 }

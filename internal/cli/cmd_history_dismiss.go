@@ -45,6 +45,7 @@ func runHistoryDismiss(e env, ids []string, note string) error {
 	if err != nil {
 		return err
 	}
+	defer j.Close()
 	d := &desk.Desk{Store: j, Agent: cfg.Agent}
 	if err := d.Dismiss(ids[0], note); err != nil {
 		var ce *journal.ClaimError

@@ -80,6 +80,7 @@ func runHistoryRetry(ctx context.Context, a *app, o retryOptions, ids []string) 
 	if err != nil {
 		return err
 	}
+	defer j.Close()
 	entries, err := readJournal(j, e.stderr)
 	if err != nil {
 		return err

@@ -198,6 +198,7 @@ func runImport(ctx context.Context, a *app, o importOptions, path string) error 
 	if err != nil {
 		return err
 	}
+	defer j.Close()
 	d := newDesk(j, b, cfg)
 	rep, runErr := importer.Run(ctx, d, rows, importer.RunOptions{File: importer.Name(path), Progress: progress.run, VerifyBound: o.wait})
 	progress.done()
@@ -226,6 +227,7 @@ func runImportResume(ctx context.Context, a *app, o importOptions, id string) er
 	if err != nil {
 		return err
 	}
+	defer j.Close()
 	d := newDesk(j, b, cfg)
 	if id == "" {
 		entries, err := j.Entries()

@@ -87,6 +87,7 @@ func runProof(ctx context.Context, a *app, o proofOptions, query string) error {
 	if err != nil {
 		return err
 	}
+	defer j.Close()
 	entries, err := readJournal(j, e.stderr)
 	if err != nil {
 		return err

@@ -213,6 +213,7 @@ func runConsentChange(ctx context.Context, a *app, o changeOptions, subscribe bo
 	if err != nil {
 		return err
 	}
+	defer j.Close()
 	if err := writeBackDateWarnings(e.stderr, checked, list); err != nil {
 		return err
 	}

@@ -49,6 +49,7 @@ func runUI(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
+	defer j.Close()
 	app := ui.New(ui.Options{Context: ctx, Client: b.Client, Rules: cfg.Rules, Waits: waits, History: j, DefaultList: cfg.DefaultList,
 		Backend: b.Name + " · revision " + client.Revision, Origin: b.Origin, Agent: cfg.Agent})
 	_, err = tea.NewProgram(app, tea.WithContext(ctx)).Run()
@@ -67,7 +68,7 @@ func runUI(ctx context.Context, a *app) error {
 // sayWhatIsLeft tells the agent leaving the UI what the journal still has
 // to settle on this backend, and what was under way when they quit: a
 // change being sent stays pending, and History retries it.
-func sayWhatIsLeft(w io.Writer, j *journal.File, here journal.Origin, atRisk []string) {
+func sayWhatIsLeft(w io.Writer, j journal.Store, here journal.Origin, atRisk []string) {
 	if len(atRisk) > 0 {
 		fmt.Fprintf(w, "consent: you quit with %s.\n", strings.Join(atRisk, " and "))
 	}

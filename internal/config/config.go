@@ -35,6 +35,9 @@ type fileConfig struct {
 	DefaultAccount string `toml:"default_account"`
 	// Accounts are named Klaviyo accounts.
 	Accounts map[string]accountConfig `toml:"accounts"`
+	// Journal is where the journal is kept: "" for the local file, or a
+	// team's PostgreSQL database as a postgres:// URL.
+	Journal string `toml:"journal"`
 }
 
 // accountConfig is one [accounts.NAME] table.
@@ -48,10 +51,12 @@ type accountConfig struct {
 	DefaultRegion string   `toml:"default_region"`
 	// DefaultList is the list subscribe uses when --list is not given.
 	DefaultList string `toml:"default_list"`
+	// Journal is this account's journal, over the top level's.
+	Journal string `toml:"journal"`
 }
 
 // configKeys are the Settings config.toml knows, for error messages.
-const configKeys = "default_region, sms_countries, agent, default_account, [accounts.NAME] with key, key_env, sms_countries, default_region, default_list"
+const configKeys = "default_region, sms_countries, agent, default_account, journal, [accounts.NAME] with key, key_env, sms_countries, default_region, default_list, journal"
 
 // Overrides are the command line's say over the configuration.
 type Overrides struct {
@@ -71,6 +76,11 @@ type Settings struct {
 	AccountKey    string
 	AccountKeyErr error
 	DefaultList   string
+	// Journal is where the journal is kept: "" for the local file, else a
+	// postgres:// URL (CONSENT_JOURNAL_URL, else the account's journal,
+	// else the top level's). It may hold a password: never print it as
+	// it is.
+	Journal string
 }
 
 // Dir is where Consent Desk keeps its configuration: $CONSENT_HOME,
@@ -164,7 +174,7 @@ func decodeConfig(data []byte, path string, fc *fileConfig) error {
 // default account or go to its default list. An account named on purpose
 // applies with a given key (its key is then the one replaced).
 func resolve(fc fileConfig, path string, getenv func(string) string, o Overrides) (Settings, error) {
-	s := Settings{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Agent: fc.Agent}
+	s := Settings{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Agent: fc.Agent, Journal: fc.Journal}
 	if len(s.Agent) > MaxAgent {
 		return s, usage.Errorf("%s: agent is %d bytes long: at most %d (a name the journal records with every change)", path, len(s.Agent), MaxAgent)
 	}
@@ -185,12 +195,21 @@ func resolve(fc fileConfig, path string, getenv func(string) string, o Overrides
 		// comes first: openBackend decides.
 		s.AccountKey, s.AccountKeyErr = accountKey(name, acct, getenv)
 		s.Account, s.DefaultList = name, acct.DefaultList
+		if acct.Journal != "" {
+			s.Journal = acct.Journal
+		}
 		if acct.DefaultRegion != "" {
 			region = acct.DefaultRegion
 		}
 		if acct.SMSCountries != nil {
 			countries = acct.SMSCountries
 		}
+	}
+	if u := getenv("CONSENT_JOURNAL_URL"); u != "" {
+		s.Journal = u
+	}
+	if j := s.Journal; j != "" && !strings.HasPrefix(j, "postgres://") && !strings.HasPrefix(j, "postgresql://") {
+		return s, usage.Errorf("journal must be a postgres:// URL (or unset for the local file), not %q", model.SanitizeShort(redactedJournal(j), 80))
 	}
 	if o.Region != "" {
 		region = o.Region
@@ -263,4 +282,15 @@ func FirstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// redactedJournal is a journal setting with anything after "://" up to
+// "@" hidden: what may hold a password.
+func redactedJournal(j string) string {
+	if at := strings.LastIndex(j, "@"); at >= 0 {
+		if scheme := strings.Index(j, "://"); scheme >= 0 && scheme < at {
+			return j[:scheme+3] + "…" + j[at:]
+		}
+	}
+	return j
 }

@@ -1,0 +1,377 @@
+// Package pgjournal is the journal of a team on PostgreSQL: every entry
+// and every change of its state an append-only row, committed before the
+// change is sent, hash-chained per account so that an edited row is found
+// (Verify), and claims taken under row locks (FOR UPDATE SKIP LOCKED) so
+// that of agents retrying at once, one sends each entry. It implements
+// journal.Store with the file journal's records and rules.
+package pgjournal
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/consentdesk/consent/journal"
+)
+
+// Timeout bounds each write and read: a database that does not answer in
+// it is unreachable, and nothing is sent.
+const Timeout = 10 * time.Second
+
+// Store is the journal in a PostgreSQL database.
+type Store struct {
+	pool    *pgxpool.Pool
+	meta    journal.Meta
+	where   string // the URL, its password redacted
+	now     func() time.Time
+	mu      sync.Mutex
+	chainOf map[string]string // entry id → its chain, once known
+}
+
+// IsURL reports whether s names a PostgreSQL journal (postgres:// or
+// postgresql://) rather than a file.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Redact is a database URL with its password, if any, replaced: the form
+// that may be printed or journaled.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "a postgres:// URL that cannot be read"
+	}
+	return u.Redacted()
+}
+
+// Open connects to the database at rawURL (TLS and every other setting as
+// the URL says), migrates its schema and returns the store; agent is who
+// writes its changes. An unreachable database is an error that names it,
+// its password redacted.
+func Open(ctx context.Context, rawURL string, meta journal.Meta) (*Store, error) {
+	where := Redact(rawURL)
+	cfg, err := pgxpool.ParseConfig(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %s", where, scrub(err, rawURL))
+	}
+	cfg.MaxConns = 8
+	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %s", where, scrub(err, rawURL))
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("journal %s cannot be reached: %s", where, scrub(err, rawURL))
+	}
+	if _, err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("journal %s: %s", where, scrub(err, rawURL))
+	}
+	return &Store{pool: pool, meta: meta, where: where, now: time.Now, chainOf: map[string]string{}}, nil
+}
+
+// scrub is err's text without the URL's password, should a driver quote it.
+func scrub(err error, rawURL string) string {
+	text := err.Error()
+	if u, perr := url.Parse(rawURL); perr == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			text = strings.ReplaceAll(text, pw, "xxxxx")
+		}
+	}
+	return text
+}
+
+// Close closes the connections.
+func (s *Store) Close() error { s.pool.Close(); return nil }
+
+// Where is the database, its password redacted.
+func (s *Store) Where() string { return s.where }
+
+// fail is err as the store says it: where, and without a password.
+func (s *Store) fail(what string, err error) error {
+	return fmt.Errorf("journal %s: %s: %w", s.where, what, err)
+}
+
+// ChainOf is the hash chain an entry of origin o belongs to: one per
+// account (an account's backend and name; without one, its key).
+func ChainOf(o journal.Origin) string { return o.String() }
+
+// Hash is a record's link in its chain: SHA-256 over the previous link,
+// the chain, the entry, the operation and the record's text.
+func Hash(prev, chain, entryID, op, record string) string {
+	h := sha256.New()
+	for _, part := range []string{prev, chain, entryID, op, record} {
+		h.Write([]byte(part))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// row is a record to append, with its chain and the agent who wrote it.
+type row struct {
+	chain, agent string
+	rec          journal.Record
+}
+
+// appendRows writes rows in one transaction, each linked to the last of its
+// chain under that chain's advisory lock, and commits: on return they are
+// durable. in, when given, runs first in the same transaction (a claim's
+// check under its row lock).
+func (s *Store) appendRows(ctx context.Context, in func(pgx.Tx) ([]row, error)) error {
+	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it does nothing
+	rows, err := in(tx)
+	if err != nil {
+		return err
+	}
+	last := map[string]string{}
+	for _, r := range rows {
+		prev, ok := last[r.chain]
+		if !ok {
+			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "consent_journal:"+r.chain); err != nil {
+				return err
+			}
+			err := tx.QueryRow(ctx, "SELECT hash FROM consent_journal WHERE chain = $1 ORDER BY seq DESC LIMIT 1", r.chain).Scan(&prev)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+		}
+		text := string(r.rec.JSON)
+		hash := Hash(prev, r.chain, r.rec.ID, r.rec.Op, text)
+		if _, err := tx.Exec(ctx, `INSERT INTO consent_journal (chain, entry_id, op, record, agent, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.chain, r.rec.ID, r.rec.Op, text, r.agent, prev, hash); err != nil {
+			return err
+		}
+		last[r.chain] = hash
+	}
+	return tx.Commit(ctx)
+}
+
+// Add records a new pending entry and commits it before returning its id.
+func (s *Store) Add(e journal.Entry) (string, error) {
+	ids, err := s.AddMany([]journal.Entry{e})
+	if err != nil {
+		return "", err
+	}
+	return ids[0], nil
+}
+
+// AddMany records entries as Add does, in one transaction.
+func (s *Store) AddMany(es []journal.Entry) ([]string, error) {
+	now := s.now()
+	ids := make([]string, len(es))
+	rows := make([]row, len(es))
+	for i, e := range es {
+		e, rec, err := journal.NewEntry(e, journal.NewEntryID(now), s.meta.Agent, now)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = e.ID
+		rows[i] = row{chain: ChainOf(e.Origin), agent: e.Agent, rec: rec}
+	}
+	if err := s.appendRows(context.Background(), func(pgx.Tx) ([]row, error) { return rows, nil }); err != nil {
+		return nil, s.fail("recording "+plural(len(es), "entry", "entries"), err)
+	}
+	s.mu.Lock()
+	for i, id := range ids {
+		s.chainOf[id] = rows[i].chain
+	}
+	s.mu.Unlock()
+	return ids, nil
+}
+
+// Update records a change of entry id's state.
+func (s *Store) Update(id string, c journal.Change) error {
+	return s.UpdateMany([]journal.IDChange{{ID: id, Change: c}})
+}
+
+// UpdateMany records changes of many entries in one transaction.
+func (s *Store) UpdateMany(changes []journal.IDChange) error {
+	now := s.now()
+	err := s.appendRows(context.Background(), func(tx pgx.Tx) ([]row, error) {
+		rows := make([]row, len(changes))
+		for i, c := range changes {
+			chain, err := s.chain(tx, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			rec, err := journal.UpdateRecord(c.ID, c.Change, s.meta.Agent, now)
+			if err != nil {
+				return nil, err
+			}
+			rows[i] = row{chain: chain, agent: s.meta.Agent, rec: rec}
+		}
+		return rows, nil
+	})
+	if err != nil {
+		return s.fail("recording a change", err)
+	}
+	return nil
+}
+
+// errUnknownEntry is a change of an entry the journal does not have.
+var errUnknownEntry = errors.New("no such entry in the journal")
+
+// chain is the chain of entry id: remembered, or read from its add row.
+func (s *Store) chain(tx pgx.Tx, id string) (string, error) {
+	s.mu.Lock()
+	chain, ok := s.chainOf[id]
+	s.mu.Unlock()
+	if ok {
+		return chain, nil
+	}
+	err := tx.QueryRow(context.Background(), "SELECT chain FROM consent_journal WHERE entry_id = $1 AND op = 'add'", id).Scan(&chain)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("entry %s: %w", id, errUnknownEntry)
+	}
+	if err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	s.chainOf[id] = chain
+	s.mu.Unlock()
+	return chain, nil
+}
+
+// Claim takes entry id for claimant (see journal.Store): its add row is
+// locked FOR UPDATE SKIP LOCKED, so that of agents claiming it at once one
+// goes on and the others are told it is being claimed; under the lock
+// every record is read again and the claim recorded only when the entry
+// may be claimed (journal.Claimable).
+func (s *Store) Claim(id, claimant string) (journal.Entry, []journal.Entry, error) {
+	var (
+		claimed journal.Entry
+		all     []journal.Entry
+	)
+	err := s.appendRows(context.Background(), func(tx pgx.Tx) ([]row, error) {
+		var chain string
+		err := tx.QueryRow(context.Background(), "SELECT chain FROM consent_journal WHERE entry_id = $1 AND op = 'add' FOR UPDATE SKIP LOCKED", id).Scan(&chain)
+		if errors.Is(err, pgx.ErrNoRows) {
+			var exists bool
+			if err := tx.QueryRow(context.Background(), "SELECT EXISTS (SELECT 1 FROM consent_journal WHERE entry_id = $1 AND op = 'add')", id).Scan(&exists); err != nil {
+				return nil, err
+			}
+			if exists {
+				return nil, &journal.ClaimError{ID: id, Reason: "is being claimed by another agent right now"}
+			}
+			return nil, &journal.ClaimError{ID: id, Reason: "is not in the journal"}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if all, err = s.entries(tx); err != nil {
+			return nil, err
+		}
+		now := s.now()
+		if claimed, err = journal.Claimable(id, claimant, all, now); err != nil {
+			return nil, err
+		}
+		rec, err := journal.ClaimRecord(id, claimant, now)
+		if err != nil {
+			return nil, err
+		}
+		claimed.ClaimedBy, claimed.ClaimedAt = claimant, now
+		return []row{{chain: chain, agent: s.meta.Agent, rec: rec}}, nil
+	})
+	var ce *journal.ClaimError
+	if errors.As(err, &ce) {
+		return claimed, all, err
+	}
+	if err != nil {
+		return journal.Entry{}, nil, s.fail("claiming entry "+id, err)
+	}
+	return claimed, all, nil
+}
+
+// Release ends claimant's claim on entry id.
+func (s *Store) Release(id, claimant string) error {
+	err := s.appendRows(context.Background(), func(tx pgx.Tx) ([]row, error) {
+		chain, err := s.chain(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := journal.ReleaseRecord(id, claimant, s.now())
+		if err != nil {
+			return nil, err
+		}
+		return []row{{chain: chain, agent: s.meta.Agent, rec: rec}}, nil
+	})
+	if err != nil {
+		return s.fail("releasing entry "+id, err)
+	}
+	return nil
+}
+
+// Entries returns every entry, newest first.
+func (s *Store) Entries() ([]journal.Entry, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, s.fail("reading", err)
+	}
+	defer conn.Release()
+	es, err := s.entries(conn)
+	if err != nil {
+		return nil, s.fail("reading", err)
+	}
+	return es, nil
+}
+
+// querier is a connection or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// entries replays every record in the order written.
+func (s *Store) entries(q querier) ([]journal.Entry, error) {
+	rows, err := q.Query(context.Background(), "SELECT record FROM consent_journal ORDER BY seq")
+	if err != nil {
+		return nil, err
+	}
+	var recs [][]byte
+	for rows.Next() {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		recs = append(recs, []byte(text))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	es, _ := journal.Replay(recs)
+	return es, nil
+}
+
+// Unreachable reports whether err is the database not answering (no
+// connection, a timeout), rather than a refusal.
+func Unreachable(err error) bool {
+	var pe *pgconn.PgError
+	return err != nil && !errors.As(err, &pe)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
