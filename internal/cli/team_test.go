@@ -90,19 +90,28 @@ func TestTeamJournal(t *testing.T) {
 }
 
 // TestTwoAgentsRetryAtOnce: ten subscribes left pending by a failing
-// Klaviyo are retried by two agents' processes at once against one
-// journal: each is sent exactly once, and every one ends verified.
+// Klaviyo, journaled by two agents' processes at once, are retried by both
+// at once against one journal: none is lost, each is sent exactly once,
+// every one ends verified, and the chain holds.
 func TestTwoAgentsRetryAtOnce(t *testing.T) {
 	url := teamDB(t)
 	d := newKlaviyoDouble(t, sandbox.Options{})
 	ana, ben := agentHome(t, "ana"), agentHome(t, "ben")
 	d.failPosts.Store(true)
-	for i := range 10 {
-		email := "retry" + string(rune('a'+i)) + "@example.com"
-		if _, _, code := runBinary(t, teamEnv(d, ana, url), "subscribe", "--list", "Y6nRLr", "--email", email, "--email-marketing"); code != 1 {
-			t.Fatalf("subscribe %s against a failing Klaviyo: exit %d", email, code)
-		}
+	var journaling sync.WaitGroup
+	for k, home := range []string{ana, ben} { // two agents journaling at once
+		journaling.Add(1)
+		go func() {
+			defer journaling.Done()
+			for i := range 5 {
+				email := "retry" + string(rune('a'+k*5+i)) + "@example.com"
+				if _, _, code := runBinary(t, teamEnv(d, home, url), "subscribe", "--list", "Y6nRLr", "--email", email, "--email-marketing"); code != 1 {
+					t.Errorf("subscribe %s against a failing Klaviyo: exit %d", email, code)
+				}
+			}
+		}()
 	}
+	journaling.Wait()
 	d.failPosts.Store(false)
 	before := d.posts.Load()
 	var wg sync.WaitGroup
@@ -126,6 +135,9 @@ func TestTwoAgentsRetryAtOnce(t *testing.T) {
 	}
 	if verified != 10 {
 		t.Errorf("%d of 10 entries verified:\n%s", verified, out)
+	}
+	if out, _, code := runBinary(t, teamEnv(d, ben, url), "history", "verify"); code != 0 || !strings.Contains(string(out), "the chain holds") {
+		t.Errorf("verify: %d %s", code, out)
 	}
 }
 
