@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 
@@ -182,6 +183,14 @@ func (v *proofView) body() body {
 		b.add("")
 		b.add(s.Label.Render(proof.HeadingConsent))
 		v.addFacts(&b, r.ChannelFacts(), 2)
+	}
+	if len(r.Entries) > 0 { // who entered what, with the wording, evidence and any override
+		b.add("")
+		b.add(s.Label.Render(fmt.Sprintf("%s (%d)", proof.HeadingEntries, len(r.Entries))))
+		for _, e := range r.Entries {
+			b.add(indentWrap(e.Heading(), w, 2))
+			v.addFacts(&b, e.Facts(), 4)
+		}
 	}
 	b.add("")
 	b.add(s.Label.Render(proof.HeadingTimeline))

@@ -59,7 +59,7 @@ func TestProofFromTheCheck(t *testing.T) {
 		wantScreen(t, a, "↑ more", "2024-05-05 04:52:14 UTC  klaviyo  SMS transactional:")
 		wantFits(t, a, size[0], size[1])
 		full := strings.Join(strings.Fields(proofText(t, a)), " ")
-		for _, w := range []string{"Consent in Klaviyo now", "SMS marketing SUBSCRIBED · can receive", "Timeline, newest first",
+		for _, w := range []string{"Consent in Klaviyo now", "SMS marketing SUBSCRIBED · can receive", "Journal entries (", "collected by Booth", "wording fair-2026", "Timeline, newest first",
 			"2026-03-14 10:00:00 UTC journal SMS marketing: subscribe asked (alice.agent)",
 			"2026-03-13 10:00:00 UTC journal SMS marketing: consent given, entered later; wording fair-2026 (Booth)"} {
 			if !strings.Contains(full, w) {
