@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -17,8 +19,9 @@ import (
 const historyFilterLimit = 100
 
 // historyFilter is History's filter: / opens its line, typing narrows the
-// entries to those whose person (email, phone), state, action, list or id
-// contain what is typed; enter keeps it, esc clears it.
+// entries to those whose person (email, phone), state, action, list, id or
+// agent contain what is typed, and to the fields typed (agent:, since:,
+// state:, account:, person:); enter keeps it, esc clears it.
 type historyFilter struct {
 	input  textinput.Model
 	typing bool
@@ -26,7 +29,7 @@ type historyFilter struct {
 
 // newHistoryFilter returns a closed, empty filter.
 func newHistoryFilter(c *common) historyFilter {
-	return newTextFilter(c, "email, phone, state (pending, failed…), list")
+	return newTextFilter(c, "email, phone, state, list; agent:NAME since:7d state:pending account:A")
 }
 
 // newTextFilter returns a closed, empty filter line whose placeholder
@@ -60,10 +63,14 @@ func (f *historyFilter) update(msg tea.Msg, changed func()) tea.Cmd {
 // refilter recomputes which entries the filter lets through, keeping the
 // cursor on a shown entry.
 func (v *historyView) refilter() {
-	q := v.filter.query()
+	fields, text := v.teamFilter(v.filter.input.Value())
+	q := foldForMatch(text)
 	digits := phoneDigits(q)
 	v.shown = v.shown[:0]
 	for i, e := range v.entries {
+		if !fields.Match(e, v.c.rules) {
+			continue
+		}
 		if q == "" || strings.Contains(v.matchText(e), q) || (digits != "" && strings.Contains(phoneDigits(e.Request.Phone), digits)) {
 			v.shown = append(v.shown, i)
 		}
@@ -71,6 +78,42 @@ func (v *historyView) refilter() {
 	v.win.setCount(len(v.shown))
 	v.win.scroll(v.listHeight(v.detailView()))
 }
+
+// teamFilter reads the filter's fields for a team's journal — agent:NAME,
+// since:7d (or a date), state:pending, account:NAME, person:EMAIL|PHONE —
+// and returns them with the rest of the text, matched as before. A field
+// whose value cannot be read stays in the text (and so matches little).
+func (v *historyView) teamFilter(typed string) (journal.Filter, string) {
+	var f journal.Filter
+	var rest []string
+	for _, word := range strings.Fields(typed) {
+		key, value, ok := strings.Cut(word, ":")
+		var err error
+		switch key = strings.ToLower(key); {
+		case !ok || value == "":
+			err = errNotAField
+		case key == "agent":
+			f.Agent = value
+		case key == "account":
+			f.Account = value
+		case key == "since":
+			f.Since, err = journal.ParseSince(value, v.c.now())
+		case key == "state":
+			err = f.SetState(value)
+		case key == "person":
+			err = f.SetPerson(value, v.c.rules)
+		default:
+			err = errNotAField
+		}
+		if err != nil {
+			rest = append(rest, word)
+		}
+	}
+	return f, strings.Join(rest, " ")
+}
+
+// errNotAField is a filter word that is not one of teamFilter's fields.
+var errNotAField = errors.New("not a field")
 
 // phoneDigits is the digits of s when s reads as (part of) a phone
 // number, "+1 (617) 547-5595" or "617 547", so that a number is found

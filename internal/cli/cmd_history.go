@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -54,22 +53,11 @@ names (a configuration that cannot be read leaves the file).`,
 
 // runHistory prints the journal, newest first.
 func runHistory(e env, asJSON bool, filter historyFilter) error {
-	cfg, _ := config.Load(e.getenv, config.Overrides{}) // the default rules when it cannot be read
-	match, err := filter.matcher(rulesOr(cfg), time.Now())
-	if err != nil {
-		return err
-	}
-	j, err := openJournalOnly(e)
-	if err != nil {
-		return err
-	}
-	defer j.Close()
-	entries, err := readJournal(j, e.stderr)
+	entries, err := filter.entries(e)
 	if err != nil {
 		return err
 	}
 	filtered := filter != (historyFilter{})
-	entries = filterEntries(entries, match)
 	if asJSON {
 		for _, en := range entries {
 			if err := writeJSONLine(e.stdout, en); err != nil {

@@ -116,21 +116,10 @@ func runHistoryExport(e env, format string, filter historyFilter) error {
 	if format != "csv" && format != "jsonl" {
 		return usage.Errorf("--format %q: give csv or jsonl\nusage: %s", sanitizeArg(format), exportSynopsis)
 	}
-	cfg, _ := config.Load(e.getenv, config.Overrides{}) // the default rules when it cannot be read
-	match, err := filter.matcher(rulesOr(cfg), time.Now())
+	entries, err := filter.entries(e)
 	if err != nil {
 		return err
 	}
-	j, err := openJournalOnly(e)
-	if err != nil {
-		return err
-	}
-	defer j.Close()
-	entries, err := readJournal(j, e.stderr)
-	if err != nil {
-		return err
-	}
-	entries = filterEntries(entries, match)
 	if format == "jsonl" {
 		for i := len(entries) - 1; i >= 0; i-- {
 			if err := writeJSONLine(e.stdout, entries[i]); err != nil {
@@ -140,14 +129,6 @@ func runHistoryExport(e env, format string, filter historyFilter) error {
 		return nil
 	}
 	return writeExportCSV(e.stdout, entries)
-}
-
-// rulesOr is the configuration's phone rules, or the default ones.
-func rulesOr(cfg config.Settings) model.PhoneRules {
-	if cfg.Rules.Policy == nil {
-		return model.PhoneRules{Policy: model.DefaultSMSPolicy()}
-	}
-	return cfg.Rules
 }
 
 // writeExportCSV writes entries (newest first) as CSV, oldest first; a

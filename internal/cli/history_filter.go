@@ -1,12 +1,11 @@
 package cli
 
 import (
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/consentdesk/consent/internal/config"
 	"github.com/consentdesk/consent/internal/usage"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
@@ -30,97 +29,58 @@ func (f *historyFilter) addFlags(fs *pflag.FlagSet) {
 // matcher is the filters as a test of an entry, at now; bad values are
 // usage errors naming the flag.
 func (f historyFilter) matcher(rules model.PhoneRules, now time.Time) (func(journal.Entry) bool, error) {
-	var since time.Time
+	jf := journal.Filter{Agent: f.agent, Account: f.account}
 	if f.since != "" {
-		t, err := parseSince(f.since, now)
+		t, err := journal.ParseSince(f.since, now)
 		if err != nil {
-			return nil, err
+			return nil, usage.Errorf("--since %q: %s", sanitizeArg(f.since), err)
 		}
-		since = t
+		jf.Since = t
 	}
-	state := journal.State(strings.ToLower(strings.TrimSpace(f.state)))
-	if state != "" && !knownState(state) {
-		return nil, usage.Errorf("--state %q: give one of %s", sanitizeArg(f.state), strings.Join(stateNames(), ", "))
-	}
-	var email, phone string
-	if p := strings.TrimSpace(f.person); p != "" {
-		if strings.Contains(p, "@") {
-			a := model.AnalyzeEmail(p)
-			if !a.Valid {
-				return nil, usage.Errorf("--person %s: %s", sanitizeArg(p), a.Reason)
-			}
-			email = a.Normalized
-		} else {
-			a := rules.Analyze(p)
-			if !a.Valid {
-				return nil, usage.Errorf("--person %s: %s", sanitizeArg(p), a.Reason)
-			}
-			phone = a.E164
+	if f.state != "" {
+		if err := jf.SetState(f.state); err != nil {
+			return nil, usage.Errorf("--state %q: %s", sanitizeArg(f.state), err)
 		}
 	}
-	return func(e journal.Entry) bool {
-		switch {
-		case f.agent != "" && !strings.EqualFold(e.Agent, f.agent):
-			return false
-		case !since.IsZero() && e.At.Before(since):
-			return false
-		case state != "" && e.State != state:
-			return false
-		case f.account != "" && e.Origin.Account != f.account:
-			return false
-		case email != "" && !strings.EqualFold(e.Request.Email, email):
-			return false
-		case phone != "" && rules.Analyze(e.Request.Phone).E164 != phone:
-			return false
+	if f.person != "" {
+		if err := jf.SetPerson(f.person, rules); err != nil {
+			return nil, usage.Errorf("--person %s: %s", sanitizeArg(f.person), err)
 		}
-		return true
-	}, nil
+	}
+	return func(e journal.Entry) bool { return jf.Match(e, rules) }, nil
 }
 
-// parseSince reads --since: "7d", "24h", "90m" back from now, or a date
-// (midnight, the agent's zone) or an RFC 3339 time.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		if n, err := strconv.Atoi(days); err == nil && n >= 0 {
-			return now.AddDate(0, 0, -n), nil
+// entries reads the journal in use (openJournalOnly) and keeps the
+// entries the filters let through, newest first; bad filters are usage
+// errors, checked before the journal is opened.
+func (f historyFilter) entries(e env) ([]journal.Entry, error) {
+	cfg, _ := config.Load(e.getenv, config.Overrides{}) // the default rules when it cannot be read
+	match, err := f.matcher(rulesOr(cfg), time.Now())
+	if err != nil {
+		return nil, err
+	}
+	j, err := openJournalOnly(e)
+	if err != nil {
+		return nil, err
+	}
+	defer j.Close()
+	all, err := readJournal(j, e.stderr)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0:0]
+	for _, en := range all {
+		if match(en) {
+			out = append(out, en)
 		}
 	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, usage.Errorf("--since %q: give a duration such as 7d or 24h, or a date such as 2026-11-01", sanitizeArg(s))
+	return out, nil
 }
 
-// knownState reports whether s is a state an entry can be in.
-func knownState(s journal.State) bool {
-	for _, n := range stateNames() {
-		if string(s) == n {
-			return true
-		}
+// rulesOr is the configuration's phone rules, or the default ones.
+func rulesOr(cfg config.Settings) model.PhoneRules {
+	if cfg.Rules.Policy == nil {
+		return model.PhoneRules{Policy: model.DefaultSMSPolicy()}
 	}
-	return false
-}
-
-// stateNames are the states --state takes.
-func stateNames() []string {
-	return []string{string(journal.StatePending), string(journal.StateAccepted), string(journal.StateAwaitingConfirmation),
-		string(journal.StateVerified), string(journal.StateFailed), string(journal.StateRefused), string(journal.StateDismissed)}
-}
-
-// filterEntries keeps the entries match accepts, in order.
-func filterEntries(entries []journal.Entry, match func(journal.Entry) bool) []journal.Entry {
-	out := entries[:0:0]
-	for _, e := range entries {
-		if match(e) {
-			out = append(out, e)
-		}
-	}
-	return out
+	return cfg.Rules
 }
