@@ -50,7 +50,7 @@ func TestFormShowsTwoProfilesAndSendsOnlyWhenChosen(t *testing.T) {
 	pressAndWait(t, a, 's', tea.ModCtrl)
 	wantScreen(t, a, "✗ Not sent: the email and the phone number are on two different profiles.",
 		"email consent would land on 01H75169M0001G000001FET003 (the email's profile); SMS consent would land on neither",
-		"A · has the email", "B · has the number", "a send as typed", "e change the input", "esc stop")
+		"A · has the email", "B · has the number", "a send • e edit • esc stop")
 	if lines := strings.Split(screen(a), "\n"); !strings.Contains(strings.Join(lines, "\n"), "A · has the email") || !sameLine(lines, "A · has the email", "B · has the number") {
 		t.Errorf("the cards are not side by side at 130 columns:\n%s", screen(a))
 	}
