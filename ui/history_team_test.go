@@ -8,6 +8,7 @@ import (
 
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/sandbox"
 )
 
 // TestHistoryTeamFilter: in a team's journal every row says who made it,
@@ -54,4 +55,20 @@ func TestHistoryTeamFilter(t *testing.T) {
 			t.Fatalf("after esc %d shown, want 3", got)
 		}
 	}
+}
+
+// sharedHistory is a history that says it is a team's database.
+type sharedHistory struct{ *journal.Memory }
+
+func (sharedHistory) Team() bool    { return true }
+func (sharedHistory) Where() string { return "postgres://desk:xxxxx@db.example.com/consent" }
+
+// TestHistorySaysItIsTheTeamsJournal: History's count line names the
+// team's database, its password redacted as the store gives it.
+func TestHistorySaysItIsTheTeamsJournal(t *testing.T) {
+	h := sharedHistory{NewMemoryHistory()}
+	a := newSandboxAppWith(t, 120, 24, sandbox.Options{}, h)
+	entryAt(t, h, StateVerified, model.ConsentRequest{Email: "team@example.com", Channels: []model.Channel{model.EmailMarketing}}, "verified")
+	typeAndWait(t, a, "h")
+	wantScreen(t, a, "1 entry, newest first, times UTC · team journal postgres://desk:xxxxx@db.example.com/consent")
 }

@@ -68,7 +68,17 @@ func (v *historyView) countLine() string {
 	if t.Elsewhere > 0 {
 		line += fmt.Sprintf(" · %d made elsewhere", t.Elsewhere)
 	}
+	if w, ok := v.c.history.(teamJournal); ok && w.Team() {
+		line += " · team journal " + model.SanitizeText(w.Where())
+	}
 	return line
+}
+
+// teamJournal is a history kept in a team's database: Where names it, its
+// password redacted.
+type teamJournal interface {
+	Team() bool
+	Where() string
 }
 
 // rowView is one entry in two lines: when, action, state and who; then the

@@ -99,6 +99,9 @@ func (s *Store) Close() error { s.pool.Close(); return nil }
 // Where is the database, its password redacted.
 func (s *Store) Where() string { return s.where }
 
+// Team reports that the journal is shared by a team (History says so).
+func (s *Store) Team() bool { return true }
+
 // fail is err as the store says it: where, and without a password.
 func (s *Store) fail(what string, err error) error {
 	return fmt.Errorf("journal %s: %s: %w", s.where, what, err)
