@@ -102,8 +102,10 @@ type Store interface {
 	// Claim takes entry id for claimant, so that no one else retries it
 	// meanwhile: under an exclusive lock it reads every entry again and
 	// records the claim only when the entry may be claimed (claimable);
-	// it returns the entry and every entry as read then. A claim lasts
-	// until Release, or ClaimTTL.
+	// it returns the entry and the entries as read then: every one, or
+	// (a team's database) at least every one about the same person, which
+	// is all a retry's rules read. A claim lasts until Release, or
+	// ClaimTTL.
 	Claim(id, claimant string) (Entry, []Entry, error)
 	// Release ends claimant's claim on entry id.
 	Release(id, claimant string) error

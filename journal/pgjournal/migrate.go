@@ -42,6 +42,9 @@ CREATE TRIGGER consent_journal_no_change BEFORE UPDATE OR DELETE ON consent_jour
 	FOR EACH ROW EXECUTE FUNCTION consent_journal_append_only();
 CREATE TRIGGER consent_journal_no_truncate BEFORE TRUNCATE ON consent_journal
 	FOR EACH STATEMENT EXECUTE FUNCTION consent_journal_append_only();`},
+	{3, "a person's entries found by their email or phone, for claims", `
+CREATE INDEX consent_journal_by_email ON consent_journal ((lower(record::jsonb->'request'->>'email'))) WHERE op = 'add';
+CREATE INDEX consent_journal_by_phone ON consent_journal ((record::jsonb->'request'->>'phone')) WHERE op = 'add';`},
 }
 
 // migrationLock is the advisory lock under which the schema is migrated,

@@ -255,17 +255,21 @@ func (s *Store) chain(tx pgx.Tx, id string) (string, error) {
 
 // Claim takes entry id for claimant (see journal.Store): its add row is
 // locked FOR UPDATE SKIP LOCKED, so that of agents claiming it at once one
-// goes on and the others are told it is being claimed; under the lock
-// every record is read again and the claim recorded only when the entry
-// may be claimed (journal.Claimable).
+// goes on and the others are told it is being claimed; under the lock the
+// entries about the same person (by email or phone: the entry, its
+// resends, and any later change of that person's consent, which is all a
+// retry's rules read) are read again, and the claim recorded only when the
+// entry may be claimed (journal.Claimable). They are what it returns with
+// the entry, not the whole journal: a team's is large.
 func (s *Store) Claim(id, claimant string) (journal.Entry, []journal.Entry, error) {
 	var (
 		claimed journal.Entry
 		all     []journal.Entry
 	)
 	err := s.appendRows(context.Background(), func(tx pgx.Tx) ([]row, error) {
-		var chain string
-		err := tx.QueryRow(context.Background(), "SELECT chain FROM consent_journal WHERE entry_id = $1 AND op = 'add' FOR UPDATE SKIP LOCKED", id).Scan(&chain)
+		var chain, email, phone string
+		err := tx.QueryRow(context.Background(), `SELECT chain, coalesce(record::jsonb->'request'->>'email', ''), coalesce(record::jsonb->'request'->>'phone', '')
+			FROM consent_journal WHERE entry_id = $1 AND op = 'add' FOR UPDATE SKIP LOCKED`, id).Scan(&chain, &email, &phone)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var exists bool
 			if err := tx.QueryRow(context.Background(), "SELECT EXISTS (SELECT 1 FROM consent_journal WHERE entry_id = $1 AND op = 'add')", id).Scan(&exists); err != nil {
@@ -279,7 +283,7 @@ func (s *Store) Claim(id, claimant string) (journal.Entry, []journal.Entry, erro
 		if err != nil {
 			return nil, err
 		}
-		if all, err = s.entries(tx); err != nil {
+		if all, err = s.personEntries(tx, id, email, phone); err != nil {
 			return nil, err
 		}
 		now := s.now()
@@ -338,6 +342,38 @@ func (s *Store) Entries() ([]journal.Entry, error) {
 	return es, nil
 }
 
+// personEntries replays the records of entry id and of every entry for
+// the same email (in any case) or phone, newest first.
+func (s *Store) personEntries(tx pgx.Tx, id, email, phone string) ([]journal.Entry, error) {
+	rows, err := tx.Query(context.Background(), `SELECT record FROM consent_journal WHERE entry_id IN (
+		SELECT entry_id FROM consent_journal WHERE op = 'add' AND (entry_id = $1
+			OR ($2 <> '' AND lower(record::jsonb->'request'->>'email') = lower($2))
+			OR ($3 <> '' AND record::jsonb->'request'->>'phone' = $3)))
+		ORDER BY seq`, id, email, phone)
+	if err != nil {
+		return nil, err
+	}
+	return replayRows(rows)
+}
+
+// replayRows replays the records rows hold, in their order.
+func replayRows(rows pgx.Rows) ([]journal.Entry, error) {
+	defer rows.Close()
+	var recs [][]byte
+	for rows.Next() {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			return nil, err
+		}
+		recs = append(recs, []byte(text))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	es, _ := journal.Replay(recs)
+	return es, nil
+}
+
 // querier is a connection or a transaction.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
@@ -349,20 +385,7 @@ func (s *Store) entries(q querier) ([]journal.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	var recs [][]byte
-	for rows.Next() {
-		var text string
-		if err := rows.Scan(&text); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		recs = append(recs, []byte(text))
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	es, _ := journal.Replay(recs)
-	return es, nil
+	return replayRows(rows)
 }
 
 // Unreachable reports whether err is the database not answering (no

@@ -309,3 +309,49 @@ func TestRedactHidesThePassword(t *testing.T) {
 		t.Errorf("an unreachable database: %v", err)
 	}
 }
+
+// TestClaimReadsThePersonsEntries: a claim reads the entries about the
+// same person (the email in any case, the number) — so a resend of the
+// entry refuses it, and a later change comes back for the retry's check —
+// and not the rest of the journal.
+func TestClaimReadsThePersonsEntries(t *testing.T) {
+	s := open(t, newDB(t), "dana")
+	first, err := s.Add(pending("Person@Example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := pending("person@example.com")
+	later.State = journal.StateVerified
+	if _, err := s.Add(later); err != nil {
+		t.Fatal(err)
+	}
+	byPhone := journal.Entry{Action: journal.ActionSubscribe, Origin: here, Request: model.ConsentRequest{Phone: "+12015550123", Channels: []model.Channel{model.SMSMarketing}}}
+	phoneID, err := s.Add(byPhone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if _, err := s.Add(pending(fmt.Sprintf("other%d@example.com", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, all, err := s.Claim(first, "dana@host:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 {
+		t.Errorf("the claim read %d entries, want the person's 2: %+v", len(all), all)
+	}
+	if err := s.Release(first, "dana@host:1"); err != nil {
+		t.Fatal(err)
+	}
+	resend := byPhone
+	resend.RetryOf = phoneID
+	if _, err := s.Add(resend); err != nil {
+		t.Fatal(err)
+	}
+	var ce *journal.ClaimError
+	if _, _, err := s.Claim(phoneID, "dana@host:1"); !errors.As(err, &ce) || !strings.Contains(err.Error(), "was resent as") {
+		t.Errorf("claiming an entry resent since: %v", err)
+	}
+}
