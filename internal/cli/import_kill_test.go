@@ -89,6 +89,7 @@ func TestKilledImportResumesWithoutSendingTwice(t *testing.T) {
 	const rows = 5000
 	home := t.TempDir()
 	sheetPath := filepath.Join(home, "signups.csv")
+	var runUntil func(kill <-chan time.Time, killAfter time.Duration, args ...string) (bool, int, string)
 	f, err := os.Create(sheetPath)
 	if err != nil {
 		t.Fatal(err)
@@ -104,9 +105,29 @@ func TestKilledImportResumesWithoutSendingTwice(t *testing.T) {
 	t.Logf("kill times seeded with %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
 
+	journalPath := filepath.Join(home, "journal.jsonl")
+	// afterJournaled is a kill's delay counted from when the journal has
+	// rows (the import journals every row before its first job), so that
+	// a kill comes mid-import however fast this machine imports.
+	afterJournaled := func(d time.Duration) <-chan time.Time {
+		fire := make(chan time.Time, 1)
+		go func() {
+			for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+				if fi, err := os.Stat(journalPath); err == nil && fi.Size() > 0 {
+					break
+				}
+			}
+			time.Sleep(d)
+			fire <- time.Now()
+		}()
+		return fire
+	}
 	// run starts the binary and kills it after killAfter (0: lets it end);
 	// it reports whether the process ended on its own, and its exit code.
 	run := func(killAfter time.Duration, args ...string) (finished bool, code int, out string) {
+		return runUntil(nil, killAfter, args...)
+	}
+	runUntil = func(kill <-chan time.Time, killAfter time.Duration, args ...string) (finished bool, code int, out string) {
 		cmd := exec.Command(consentBinary(t), args...)
 		cmd.Env = env
 		var stdout, stderr bytes.Buffer
@@ -116,8 +137,8 @@ func TestKilledImportResumesWithoutSendingTwice(t *testing.T) {
 		}
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
-		var timeout <-chan time.Time
-		if killAfter > 0 {
+		timeout := kill
+		if timeout == nil && killAfter > 0 {
 			timeout = time.After(killAfter)
 		}
 		select {
@@ -172,8 +193,9 @@ func TestKilledImportResumesWithoutSendingTwice(t *testing.T) {
 		}
 		t.Logf("killed %s: journal %v, %d handed to Klaviyo without an answer", what, states, sentUnanswered)
 	}
-	// The import, killed somewhere in its first 2.5 s (it takes about 3 s).
-	if finished, _, _ := run(time.Duration(200+rng.IntN(2300))*time.Millisecond, importArgs...); !finished {
+	// The import, killed within 1.5 s of journaling its rows (sending
+	// and reading them back takes a few seconds more).
+	if finished, _, _ := runUntil(afterJournaled(time.Duration(rng.IntN(1500))*time.Millisecond), 0, importArgs...); !finished {
 		killed("the import")
 	}
 	for attempt := 0; ; attempt++ {
