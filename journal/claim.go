@@ -24,8 +24,8 @@ type ClaimError struct {
 func (e *ClaimError) Error() string { return "entry " + e.ID + " " + e.Reason }
 
 // claimable returns entry id of all (newest first) when claimant may claim
-// it at now: it is open, no later entry resent it, and nobody else holds a
-// live claim on it.
+// it at now: it is open, no later entry resent it, nobody else holds a
+// live claim on it, and nobody else is retrying the entry it resends.
 func claimable(id, claimant string, all []Entry, now time.Time) (Entry, error) {
 	var e Entry
 	found := false
@@ -44,11 +44,26 @@ func claimable(id, claimant string, all []Entry, now time.Time) (Entry, error) {
 	if by := NewRetries(all).ResentAs(id); by != "" {
 		return e, &ClaimError{id, "was resent as entry " + by + ": that one is retried instead"}
 	}
-	if e.ClaimedBy != "" && e.ClaimedBy != claimant && now.Sub(e.ClaimedAt) < ClaimTTL && !holderGone(e.ClaimedBy) {
+	if heldByOther(e, claimant, now) {
 		return e, &ClaimError{id, fmt.Sprintf("is being retried by %s since %s (a claim lasts at most %s)",
 			e.ClaimedBy, e.ClaimedAt.Local().Format("15:04:05"), ClaimTTL)}
 	}
+	// A resend is sent by whoever claimed the entry it resends, under that
+	// claim: while it holds, nobody else may take the resend and send it
+	// a second time.
+	if e.RetryOf != "" {
+		for _, orig := range all {
+			if orig.ID == e.RetryOf && heldByOther(orig, claimant, now) {
+				return e, &ClaimError{id, fmt.Sprintf("is being sent by %s, who is retrying entry %s", orig.ClaimedBy, orig.ID)}
+			}
+		}
+	}
 	return e, nil
+}
+
+// heldByOther reports whether someone but claimant holds a live claim on e.
+func heldByOther(e Entry, claimant string, now time.Time) bool {
+	return e.ClaimedBy != "" && e.ClaimedBy != claimant && now.Sub(e.ClaimedAt) < ClaimTTL && !holderGone(e.ClaimedBy)
 }
 
 // holderGone reports whether a claim's holder (a NewClaimant name) was a

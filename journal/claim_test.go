@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -59,5 +60,35 @@ func TestClaimOfADeadProcessHoldsNothing(t *testing.T) {
 		if (err == nil) != tc.free {
 			t.Errorf("held by %q: claimable err = %v, want free %v", tc.holder, err, tc.free)
 		}
+	}
+}
+
+// TestAResendIsTheRetriersWhileTheyHoldTheClaim: while desk A retries
+// entry X (its claim held), the resend Y it journaled cannot be claimed by
+// desk B, who would send it a second time; once A releases X, it can.
+func TestAResendIsTheRetriersWhileTheyHoldTheClaim(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	a, _ := Open(path, Meta{Agent: "a"})
+	b, _ := Open(path, Meta{Agent: "b"})
+	x, _ := a.Add(Entry{Action: ActionSubscribe, Request: sampleRequest})
+	if _, _, err := a.Claim(x, "desk A"); err != nil {
+		t.Fatal(err)
+	}
+	y, _ := a.Add(Entry{Action: ActionSubscribe, Request: sampleRequest, RetryOf: x})
+	var ce *ClaimError
+	if _, _, err := b.Claim(y, "desk B"); !errors.As(err, &ce) || !strings.Contains(err.Error(), "is being sent by desk A, who is retrying entry "+x) {
+		t.Fatalf("desk B claiming the resend: %v", err)
+	}
+	if _, _, err := a.Claim(y, "desk A"); err != nil {
+		t.Fatalf("desk A claiming its own resend: %v", err)
+	}
+	if err := a.Release(y, "desk A"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Release(x, "desk A"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := b.Claim(y, "desk B"); err != nil {
+		t.Fatalf("after desk A released the original: %v", err)
 	}
 }
