@@ -56,18 +56,9 @@ func (p People) Conflict() bool {
 	return p.ByEmail != nil && p.ByPhone != nil && p.ByEmail.ID != p.ByPhone.ID
 }
 
-// Holder is the profile the consent of the request lands on: the email's
-// when there is one, else the phone's; nil for a new person.
-func (p People) Holder() *client.Profile {
-	if p.ByEmail != nil {
-		return p.ByEmail
-	}
-	return p.ByPhone
-}
-
 // ConflictError refuses a subscribe whose email and phone number are on
-// two different profiles, until the agent chooses (SubmitOptions.
-// AllowConflict names the email's profile).
+// two different profiles, until the agent chooses to send as typed (the
+// request's ChosenProfile names the email's profile: see Guard).
 type ConflictError struct {
 	People People
 	// Words say what the subscribe would do, as ConflictWords does.
@@ -119,15 +110,7 @@ type OptOutError struct {
 
 func (e *OptOutError) Error() string {
 	return fmt.Sprintf("not sent: %s opted out of %s (%s%s): SMS consent is given again only with new evidence: record %s",
-		e.Profile.PhoneNumber, e.Channel.Label(), e.How, sinceWords(e.Since), model.OverrideNeeds)
-}
-
-// sinceWords is ", since 2025-06-01" for a timestamp, "" for none.
-func sinceWords(ts string) string {
-	if len(ts) < len("2006-01-02") {
-		return ""
-	}
-	return ", since " + model.SanitizeShort(ts[:len("2006-01-02")], 10)
+		e.Profile.PhoneNumber, e.Channel.Label(), e.How, model.SinceDay(e.Since), model.OverrideNeeds)
 }
 
 // IsGuardRefusal reports whether err is a subscribe refused by the guard

@@ -188,7 +188,7 @@ func judge(r *Row, found people) bool {
 		sms := holder.Subscriptions.Channel(model.SMSMarketing)
 		if how, ok := sms.StopOptOut(); ok && (byPhone != nil || holder.PhoneNumber == r.Request.Phone) {
 			r.Verdict = OptedOut
-			r.Detail = "the number opted out of SMS (" + how + sinceWords(sms.ConsentTimestamp) + "): SMS consent is not given back from a sheet, only from the form or consent subscribe with new evidence"
+			r.Detail = "the number opted out of SMS (" + how + model.SinceDay(sms.ConsentTimestamp) + "): SMS consent is not given back from a sheet, only from the form or consent subscribe with new evidence"
 			r.Request.Channels = onlyEmail(r.Request.Channels)
 			if len(r.Request.Channels) == 0 {
 				r.Detail += "; nothing else to send"
@@ -214,14 +214,6 @@ func judge(r *Row, found people) bool {
 // suppressedWords begin the detail of a row whose address Klaviyo
 // suppressed for good.
 const suppressedWords = "the address is suppressed"
-
-// sinceWords is ", since 2025-06-01" for a timestamp, "" for none.
-func sinceWords(ts string) string {
-	if len(ts) < len("2006-01-02") {
-		return ""
-	}
-	return ", since " + ts[:len("2006-01-02")]
-}
 
 // alreadyOnList makes AlreadySubscribed the candidates (rows whose channels
 // Klaviyo already shows SUBSCRIBED) that are on the import's list, or all

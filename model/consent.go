@@ -169,6 +169,16 @@ func (c ChannelConsent) Timestamp() (t time.Time, ok bool) {
 	return t, err == nil
 }
 
+// SinceDay is ", since 2025-06-01" for one of Klaviyo's timestamps (its
+// date, as Klaviyo wrote it, sanitised), "" when there is none: for a
+// sentence that says how long a state has held.
+func SinceDay(ts string) string {
+	if len(ts) < len("2006-01-02") {
+		return ""
+	}
+	return ", since " + SanitizeShort(ts[:len("2006-01-02")], len("2006-01-02"))
+}
+
 func deref(s *string) string {
 	if s == nil {
 		return ""
