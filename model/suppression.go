@@ -60,8 +60,23 @@ func reasonWords(reason string) string {
 	return strings.ToLower(strings.ReplaceAll(reason, "_", " "))
 }
 
+// LiftedBySubscribe reports whether a subscribe lifts the suppression:
+// an unsubscribe, a spam complaint or a manual suppression is lifted by new
+// consent (the spec's prose says "SPAM_REPORT", which is not a value of its
+// suppression enum: the reason is SPAM_COMPLAINT); a hard bounce or an
+// invalid address is not (Permanent), nor is a reason Klaviyo adds later,
+// until it is known (sandbox/BEHAVIOUR.md, rule 3).
+func (s Suppression) LiftedBySubscribe() bool {
+	switch s.Reason {
+	case ReasonUnsubscribe, ReasonSpamComplaint, ReasonUserSuppressed:
+		return true
+	}
+	return false
+}
+
 // Permanent reports whether Klaviyo never lifts the suppression on a
-// subscribe: a hard bounce or an invalid address.
+// subscribe, as it says of a hard bounce and an invalid address: the
+// address will not receive email, whatever consent it is given.
 func (s Suppression) Permanent() bool {
 	return s.Reason == ReasonHardBounce || s.Reason == ReasonInvalidEmail
 }

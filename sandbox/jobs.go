@@ -12,19 +12,6 @@ import (
 	"github.com/consentdesk/consent/model"
 )
 
-// clearedBySubscribe reports whether subscribing lifts an email
-// suppression: an unsubscribe, a spam complaint or a manual suppression
-// is lifted by new consent; a hard bounce or an invalid address is not
-// (BEHAVIOUR.md, rule 3). The spec's prose says "SPAM_REPORT", which is
-// not a value of its suppression enum: the reason is SPAM_COMPLAINT.
-func clearedBySubscribe(reason string) bool {
-	switch reason {
-	case model.ReasonUnsubscribe, model.ReasonSpamComplaint, model.ReasonUserSuppressed:
-		return true
-	}
-	return false
-}
-
 // apiMethod is the method Klaviyo records for consent given through the API.
 const apiMethod = "API"
 
@@ -336,7 +323,7 @@ func (s *Sandbox) applyEmail(ctx context.Context, st *jobStatements, t targetPro
 	var custom *string
 	var doubleOptin *bool
 	if ch.subscribe {
-		suppr = slices.DeleteFunc(suppr, func(s storedSuppression) bool { return clearedBySubscribe(s.Reason) })
+		suppr = slices.DeleteFunc(suppr, func(s storedSuppression) bool { return model.Suppression{Reason: s.Reason}.LiftedBySubscribe() })
 		if list != nil {
 			listSuppr = slices.DeleteFunc(listSuppr, func(s storedSuppression) bool { return s.ListID == list.id })
 		}

@@ -244,7 +244,7 @@ func (g *memberGen) member(seq int64) synthProfile {
 				p.smsTransaction = p.smsMarketing
 			}
 		case r < 60:
-			p.smsMarketing = synthConsent{model.Unsubscribed, at, "TEXT", "STOP"}
+			p.smsMarketing = synthConsent{model.Unsubscribed, at, stopMethod, stopDetail}
 		}
 	}
 	return p

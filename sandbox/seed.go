@@ -224,6 +224,6 @@ func (s *Sandbox) demoConsent(rng *mrand, p *synthProfile, c *synthCountry, epoc
 			p.smsTransaction = synthConsent{model.Subscribed, p.smsMarketing.at, "TEXT", "JOIN"}
 		}
 	case r < 65:
-		p.smsMarketing = synthConsent{model.Unsubscribed, at(), "TEXT", "STOP"}
+		p.smsMarketing = synthConsent{model.Unsubscribed, at(), stopMethod, stopDetail}
 	}
 }
