@@ -58,7 +58,7 @@ func TestJudgeExplainsAHardBounce(t *testing.T) {
 	if judge(&r, people{client.ByEmail: {"bounced@example.com": {p}}, client.ByPhone: {}}) {
 		t.Fatal("a never-subscribed address was judged already subscribed")
 	}
-	if r.Verdict != OK || r.Detail != "the address is suppressed (hard bounce since 2024-04-02): the consent is sent, but "+model.AnotherAddressWords {
+	if r.Verdict != OK || r.Detail != "the address is suppressed (hard bounce since 2024-04-02): "+model.AnotherAddressWords {
 		t.Errorf("row = %s %q", r.Verdict, r.Detail)
 	}
 }

@@ -200,7 +200,7 @@ func judge(r *Row, found people) bool {
 	}
 	if byEmail != nil && r.Request.Has(model.EmailMarketing) {
 		if s, ok := byEmail.Subscriptions.Channel(model.EmailMarketing).PermanentSuppression(); ok && r.Detail == "" {
-			r.Detail = suppressedWords + " (" + s.Describe() + "): the consent is sent, but " + model.AnotherAddressWords
+			r.Detail = suppressedWords + " (" + s.Describe() + "): " + model.AnotherAddressWords
 		}
 	}
 	for _, ch := range r.Request.Channels {
@@ -212,7 +212,8 @@ func judge(r *Row, found people) bool {
 }
 
 // suppressedWords begin the detail of a row whose address Klaviyo
-// suppressed for good.
+// suppressed for good: the row is still sent (its verdict says so), and
+// the detail stays when the row turns out to be already subscribed.
 const suppressedWords = "the address is suppressed"
 
 // alreadyOnList makes AlreadySubscribed the candidates (rows whose channels
@@ -227,7 +228,7 @@ func alreadyOnList(ctx context.Context, c *client.Client, rows []Row, candidates
 		suppressed := r.Detail
 		r.Detail = "Klaviyo already shows " + channelWords(r.Request.Channels) + " SUBSCRIBED" + listWords(r.Request.ListID) + ": nothing to do"
 		if strings.HasPrefix(suppressed, suppressedWords) {
-			r.Detail += "; " + strings.Replace(suppressed, ": the consent is sent, but ", ": ", 1)
+			r.Detail += "; " + suppressed
 		}
 		r.Request.Channels = nil
 	}
