@@ -1,7 +1,6 @@
 package journal
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,10 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-
-	"github.com/consentdesk/consent/internal/privatefile"
 )
 
 // The file's hash chain: every line the file writes begins with its link,
@@ -130,47 +126,38 @@ func (b ChainBreak) String() string {
 // are not records (a torn line) are skipped, as Parse skips them.
 func (f *File) VerifyFile() (ChainReport, error) {
 	var rep ChainReport
-	file, err := privatefile.OpenFile(f.path, os.O_RDONLY, 0)
-	if errors.Is(err, fs.ErrNotExist) {
-		return rep, nil
-	}
-	if err != nil {
-		return rep, fmt.Errorf("journal: %w", err)
+	file, err := f.openRead()
+	if file == nil {
+		return rep, err
 	}
 	defer file.Close()
-	br := bufio.NewReaderSize(file, 64<<10)
 	prev, started := "", false
-	for n := 1; ; n++ {
-		line, err := readLine(br)
-		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, errLineTooLong) {
-			return rep, fmt.Errorf("journal %s: %w", f.path, err)
-		}
+	_, err = scanLines(file, func(n int, line []byte, _ bool) string {
 		// A line that is not a record (torn by a crash, damaged) holds no
 		// entry and is skipped, as Parse skips it; had it replaced a
 		// record, the next link would not match.
-		if len(bytes.TrimSpace(line)) > 0 && !errors.Is(err, errLineTooLong) && validRecord(line) {
-			rep.Lines++
-			l, rest, ok := unchain(line)
-			id := recordID(line)
-			switch {
-			case !ok && !started:
-				rep.Unlinked++
-			case !ok:
-				rep.Break = &ChainBreak{n, id, "has no link although the chain began before it: it was inserted or rewritten"}
-			case link(prev, rest) != l:
-				rep.Break = &ChainBreak{n, id, "does not match its link: it, or a line before it, was edited or removed"}
-			default:
-				rep.Linked++
-				prev, started = l, true
-			}
-			if rep.Break != nil {
-				return rep, nil
-			}
+		if rep.Break != nil || !validRecord(line) {
+			return ""
 		}
-		if errors.Is(err, io.EOF) {
-			return rep, nil
+		rep.Lines++
+		l, rest, ok := unchain(line)
+		switch {
+		case !ok && !started:
+			rep.Unlinked++
+		case !ok:
+			rep.Break = &ChainBreak{n, recordID(line), "has no link although the chain began before it: it was inserted or rewritten"}
+		case link(prev, rest) != l:
+			rep.Break = &ChainBreak{n, recordID(line), "does not match its link: it, or a line before it, was edited or removed"}
+		default:
+			rep.Linked++
+			prev, started = l, true
 		}
+		return ""
+	})
+	if err != nil {
+		return rep, fmt.Errorf("journal %s: %w", f.path, err)
 	}
+	return rep, nil
 }
 
 // validRecord reports whether line is a whole record (not a torn one).

@@ -270,12 +270,9 @@ func (f *File) Entries() ([]Entry, error) {
 // Read returns every entry, newest first, and the lines it had to skip.
 // A missing file is an empty journal.
 func (f *File) Read() ([]Entry, []Problem, error) {
-	file, err := privatefile.OpenFile(f.path, os.O_RDONLY, 0)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("journal: %w", err)
+	file, err := f.openRead()
+	if file == nil {
+		return nil, nil, err
 	}
 	defer file.Close()
 	entries, problems, err := Parse(file)
@@ -285,6 +282,19 @@ func (f *File) Read() ([]Entry, []Problem, error) {
 	return entries, problems, nil
 }
 
+// openRead opens the journal to read it; nil and no error when there is
+// none yet.
+func (f *File) openRead() (*os.File, error) {
+	file, err := privatefile.OpenFile(f.path, os.O_RDONLY, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	return file, nil
+}
+
 // Parse reads a journal: whole entries and the state changes after them,
 // newest entry first. A line that is not a record, or an update of an
 // unknown entry, is a Problem, never an error; so is a last line without
@@ -292,10 +302,26 @@ func (f *File) Read() ([]Entry, []Problem, error) {
 // error.
 func Parse(r io.Reader) ([]Entry, []Problem, error) {
 	var (
-		entries  []Entry
-		index    = map[string]int{}
-		problems []Problem
+		entries []Entry
+		index   = map[string]int{}
 	)
+	problems, err := scanLines(r, func(_ int, line []byte, torn bool) string {
+		return apply(line, torn, &entries, index)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.Reverse(entries)
+	return entries, problems, nil
+}
+
+// scanLines gives fn each line of r in order, with its number and whether
+// it is a last line without its newline (torn: nothing comes after it),
+// and keeps as a Problem every reason fn gives ("" for none) and every line
+// longer than maxLine, which fn does not see. Only a read failure is an
+// error. Parse, Records and VerifyFile read the journal through it.
+func scanLines(r io.Reader, fn func(n int, line []byte, torn bool) string) ([]Problem, error) {
+	var problems []Problem
 	br := bufio.NewReaderSize(r, 64<<10)
 	for n := 1; ; n++ {
 		line, err := readLine(br)
@@ -304,21 +330,19 @@ func Parse(r io.Reader) ([]Entry, []Problem, error) {
 				problems = append(problems, Problem{n, "longer than 1 MiB: skipped"})
 				continue
 			}
-			return nil, nil, err
+			return nil, err
 		}
 		if len(line) == 0 && errors.Is(err, io.EOF) {
-			break
+			return problems, nil
 		}
 		torn := errors.Is(err, io.EOF) // no newline: the write was cut short
-		if p := apply(line, torn, &entries, index); p != "" {
+		if p := fn(n, line, torn); p != "" {
 			problems = append(problems, Problem{n, p})
 		}
 		if torn {
-			break
+			return problems, nil
 		}
 	}
-	slices.Reverse(entries)
-	return entries, problems, nil
 }
 
 var errLineTooLong = errors.New("line too long")

@@ -1,18 +1,11 @@
 package journal
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"slices"
 	"time"
-
-	"github.com/consentdesk/consent/internal/privatefile"
 )
 
 // The journal's records as another store keeps them (a team's PostgreSQL
@@ -58,48 +51,34 @@ func encode(r record) (Record, error) {
 // the lines it had to skip (see Parse); the entries' origins by id, for a
 // store that keeps a chain per account.
 func (f *File) Records() ([]Record, map[string]Origin, []Problem, error) {
-	file, err := privatefile.OpenFile(f.path, os.O_RDONLY, 0)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("journal: %w", err)
+	file, err := f.openRead()
+	if file == nil {
+		return nil, nil, nil, err
 	}
 	defer file.Close()
 	var (
-		out      []Record
-		problems []Problem
-		origins  = map[string]Origin{}
+		out     []Record
+		origins = map[string]Origin{}
 	)
-	br := bufio.NewReaderSize(file, 64<<10)
-	for n := 1; ; n++ {
-		line, err := readLine(br)
-		switch {
-		case errors.Is(err, errLineTooLong):
-			problems = append(problems, Problem{n, "longer than 1 MiB: skipped"})
-			continue
-		case err != nil && !errors.Is(err, io.EOF):
-			return nil, nil, nil, fmt.Errorf("journal %s: %w", f.path, err)
+	problems, err := scanLines(file, func(_ int, line []byte, _ bool) string {
+		if len(bytes.TrimSpace(line)) == 0 {
+			return ""
 		}
-		if len(bytes.TrimSpace(line)) > 0 {
-			var r record
-			if jerr := json.Unmarshal(line, &r); jerr != nil || r.ID == "" || !knownOp(r.Op) {
-				problems = append(problems, Problem{n, "not a journal record: not copied"})
-			} else {
-				if r.Op == OpAdd {
-					origins[r.ID] = r.Origin
-				}
-				agent := r.By
-				if r.Op == OpAdd {
-					agent = r.Agent
-				}
-				out = append(out, Record{ID: r.ID, Op: r.Op, JSON: slices.Clone(line), Agent: agent})
-			}
+		var r record
+		if err := json.Unmarshal(line, &r); err != nil || r.ID == "" || !knownOp(r.Op) {
+			return "not a journal record: not copied"
 		}
-		if err != nil { // io.EOF
-			return out, origins, problems, nil
+		agent := r.By
+		if r.Op == OpAdd {
+			origins[r.ID], agent = r.Origin, r.Agent
 		}
+		out = append(out, Record{ID: r.ID, Op: r.Op, JSON: slices.Clone(line), Agent: agent})
+		return ""
+	})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("journal %s: %w", f.path, err)
 	}
+	return out, origins, problems, nil
 }
 
 // knownOp reports whether op is a record operation.
