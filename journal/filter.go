@@ -21,8 +21,10 @@ type Filter struct {
 	Account string
 }
 
-// Match reports whether e passes the filter; rules read an entry's phone.
-func (f Filter) Match(e Entry, rules model.PhoneRules) bool {
+// Match reports whether e passes the filter. An entry's phone is compared
+// as journaled: in E.164, as every request is checked before it is (so a
+// filter over a team's journal parses no number per entry).
+func (f Filter) Match(e Entry) bool {
 	switch {
 	case f.Agent != "" && !strings.EqualFold(e.Agent, f.Agent):
 		return false
@@ -34,7 +36,7 @@ func (f Filter) Match(e Entry, rules model.PhoneRules) bool {
 		return false
 	case f.Email != "" && !strings.EqualFold(e.Request.Email, f.Email):
 		return false
-	case f.Phone != "" && e.Request.Phone != f.Phone && rules.Analyze(e.Request.Phone).E164 != f.Phone:
+	case f.Phone != "" && e.Request.Phone != f.Phone:
 		return false
 	}
 	return true

@@ -30,14 +30,19 @@ func TestHistoryTeamFilter(t *testing.T) {
 	add("ana", "old@example.com", StateVerified, now.AddDate(0, 0, -30), "us-shop")
 	add("ben", "ben.one@example.com", StatePending, now.Add(-time.Hour), "eu-shop")
 	add("ana", "ana.two@example.com", StateVerified, now.Add(-2*time.Hour), "eu-shop")
+	if _, err := h.Add(HistoryEntry{At: now.Add(-3 * time.Hour), Agent: "ben", Action: journal.ActionSubscribe, Origin: testOrigin, State: StateVerified,
+		Request: model.ConsentRequest{Phone: "+12015550123", Channels: []model.Channel{model.SMSMarketing}}}); err != nil {
+		t.Fatal(err)
+	}
 	typeAndWait(t, a, "h")
 	wantScreen(t, a, "by ben", "by ana")
 	for _, tc := range []struct {
 		typed string
 		shown int
 	}{
-		{"agent:ben", 1},
+		{"agent:ben", 2},
 		{"agent:ANA", 2},
+		{"person:+12015550123", 1},
 		{"agent:ana since:7d", 1},
 		{"state:verified account:eu-shop", 1},
 		{"person:OLD@example.com", 1},
@@ -51,8 +56,8 @@ func TestHistoryTeamFilter(t *testing.T) {
 		}
 		pressAndWait(t, a, tea.KeyEnter, 0)
 		pressAndWait(t, a, tea.KeyEscape, 0) // clears it
-		if got := len(historyOf(t, a).shown); got != 3 {
-			t.Fatalf("after esc %d shown, want 3", got)
+		if got := len(historyOf(t, a).shown); got != 4 {
+			t.Fatalf("after esc %d shown, want 4", got)
 		}
 	}
 }

@@ -68,7 +68,7 @@ func (v *historyView) refilter() {
 	digits := phoneDigits(q)
 	v.shown = v.shown[:0]
 	for i, e := range v.entries {
-		if !fields.Match(e, v.c.rules) {
+		if !fields.Match(e) {
 			continue
 		}
 		if q == "" || strings.Contains(v.matchText(e), q) || (digits != "" && strings.Contains(phoneDigits(e.Request.Phone), digits)) {

@@ -47,7 +47,7 @@ func (f historyFilter) matcher(rules model.PhoneRules, now time.Time) (func(jour
 			return nil, usage.Errorf("--person %s: %s", sanitizeArg(f.person), err)
 		}
 	}
-	return func(e journal.Entry) bool { return jf.Match(e, rules) }, nil
+	return jf.Match, nil
 }
 
 // entries reads the journal in use (openJournalOnly) and keeps the
