@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/consentdesk/consent/journal"
@@ -190,7 +189,7 @@ func (s *Store) AddMany(es []journal.Entry) ([]string, error) {
 		rows[i] = row{chain: ChainOf(e.Origin), agent: e.Agent, rec: rec}
 	}
 	if err := s.appendRows(context.Background(), func(pgx.Tx) ([]row, error) { return rows, nil }); err != nil {
-		return nil, s.fail("recording "+plural(len(es), "entry", "entries"), err)
+		return nil, s.fail("recording new entries", err)
 	}
 	s.mu.Lock()
 	for i, id := range ids {
@@ -330,12 +329,11 @@ func (s *Store) Release(id, claimant string) error {
 func (s *Store) Entries() ([]journal.Entry, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	conn, err := s.pool.Acquire(ctx)
+	rows, err := s.pool.Query(ctx, "SELECT record FROM consent_journal ORDER BY seq")
 	if err != nil {
 		return nil, s.fail("reading", err)
 	}
-	defer conn.Release()
-	es, err := s.entries(conn)
+	es, err := replayRows(rows)
 	if err != nil {
 		return nil, s.fail("reading", err)
 	}
@@ -372,32 +370,4 @@ func replayRows(rows pgx.Rows) ([]journal.Entry, error) {
 	}
 	es, _ := journal.Replay(recs)
 	return es, nil
-}
-
-// querier is a connection or a transaction.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-// entries replays every record in the order written.
-func (s *Store) entries(q querier) ([]journal.Entry, error) {
-	rows, err := q.Query(context.Background(), "SELECT record FROM consent_journal ORDER BY seq")
-	if err != nil {
-		return nil, err
-	}
-	return replayRows(rows)
-}
-
-// Unreachable reports whether err is the database not answering (no
-// connection, a timeout), rather than a refusal.
-func Unreachable(err error) bool {
-	var pe *pgconn.PgError
-	return err != nil && !errors.As(err, &pe)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
