@@ -115,11 +115,18 @@ func newFormView(c *common) *formView {
 
 // newInput is one of the form's text inputs.
 func (v *formView) newInput(placeholder string) textinput.Model {
+	return newFormInput(v.c, placeholder)
+}
+
+// newFormInput is a text input as the form's fields are: no prompt, the
+// placeholder, formInputLimit, the input styles (the form and the guard's
+// evidence).
+func newFormInput(c *common, placeholder string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = placeholder
 	in.CharLimit = formInputLimit
-	in.SetStyles(v.c.styles.Input)
+	in.SetStyles(c.styles.Input)
 	return in
 }
 

@@ -58,13 +58,7 @@ func newGuardView(c *common, out changeOutcome) *guardView {
 	v := &guardView{c: c, out: out}
 	errors.As(out.Err, &v.conflict)
 	errors.As(out.Err, &v.optOut)
-	newInput := func(placeholder string) textinput.Model {
-		in := textinput.New()
-		in.Prompt, in.Placeholder, in.CharLimit = "", placeholder, formInputLimit
-		in.SetStyles(c.styles.Input)
-		return in
-	}
-	v.version, v.by, v.evidence = newInput("e.g. sms-2026-11"), newInput("e.g. Dana, phone call"), newInput("or a file: a recording, a scan")
+	v.version, v.by, v.evidence = newFormInput(c, "e.g. sms-2026-11"), newFormInput(c, "e.g. Dana, phone call"), newFormInput(c, "or a file: a recording, a scan")
 	if o := out.Request.Override; o != nil { // what the form carried, to amend
 		v.version.SetValue(o.TextVersion)
 		v.by.SetValue(o.CollectedBy)
