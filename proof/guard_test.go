@@ -32,7 +32,7 @@ func TestOverrideAndConflictInTheProof(t *testing.T) {
 		"override     lifted an SMS opt-out (replied STOP since 2026-02-01) on new evidence",
 		"wording      sms-2026-11", "collected by Dana, phone call",
 		"conflict     email and number on two profiles; the agent chose to send to "+walkerID,
-		"overriding the SMS opt-out (replied STOP) on new evidence, wording sms-2026-11 (Dana, phone call)",
+		"subscribe asked through list Newsletter (Y6nRLr); lifted the SMS opt-out (replied STOP) on new evidence: wording sms-2026-11, collected by Dana, phone call",
 		"01HNMGQNM00020000001FET004 (Ana K.)")
 	red := r.Redact()
 	for _, out := range []string{text(t, red), markdown(t, red), jsonOf(t, red)} {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
 )
@@ -81,17 +82,8 @@ func asked(e Entry) string {
 	if e.RetryOf != "" {
 		s += " (a retry of entry " + e.RetryOf + ")"
 	}
-	if o := e.Override; o.Lifts() {
-		s += "; overriding the SMS opt-out (" + o.OptOut + ") on new evidence"
-		if o.TextVersion != "" {
-			s += ", wording " + o.TextVersion
-		}
-		if o.EvidenceSHA256 != "" {
-			s += ", evidence " + evidenceWords(o.EvidenceName, o.EvidenceSHA256)
-		}
-		if o.CollectedBy != "" {
-			s += " (" + o.CollectedBy + ")"
-		}
+	if w := present.OverrideWords(e.Override); w != "" {
+		s += "; " + w
 	}
 	if e.ChosenProfile != "" {
 		s += "; sent to " + e.ChosenProfile + " despite the number being on another profile"
