@@ -34,6 +34,11 @@ type proofView struct {
 	width     int
 	height    int
 	vp        viewport
+	// lines are the record's body as last built, for builtFor at
+	// builtWidth: a scroll redraws the window, not the record.
+	lines      body
+	builtFor   *proof.Record
+	builtWidth int
 }
 
 // newProofView is the proof of profile p's person; it loads on Init.
@@ -157,7 +162,10 @@ func (v *proofView) View() string {
 	case v.rec == nil:
 		return ""
 	}
-	b := v.body()
+	if v.builtFor != v.rec || v.builtWidth != v.width {
+		v.lines, v.builtFor, v.builtWidth = v.body(), v.rec, v.width
+	}
+	b := v.lines
 	if v.notice != "" {
 		style := s.Good
 		if v.noticeBad {
