@@ -150,18 +150,39 @@ func Guard(p People, req model.CheckedRequest) (model.CheckedRequest, error) {
 		for _, ch := range []model.Channel{model.SMSMarketing, model.SMSTransactional} {
 			sms := holder.Subscriptions.Channel(ch)
 			how, ok := sms.StopOptOut()
-			if !ok || !req.Has(ch) {
-				continue
-			}
-			if !evidence.Enough() {
+			switch {
+			case !ok || !req.Has(ch):
+			case !evidence.Enough():
 				errs = append(errs, &OptOutError{Channel: ch, How: how, Since: sms.ConsentTimestamp, Profile: *holder})
-				break
+			case !req.Override.Lifts(): // the evidence lifts them all; the first is named
+				o := *evidence
+				o.OptOut, o.OptOutAt = how, sms.ConsentTimestamp
+				req.Override = &o
 			}
-			o := *evidence
-			o.OptOut, o.OptOutAt = how, sms.ConsentTimestamp
-			req.Override = &o
-			break
 		}
 	}
 	return req, errors.Join(errs...)
+}
+
+// OptOutsIn are the SMS opt-outs a Guard error refuses, one per channel.
+func OptOutsIn(err error) []*OptOutError {
+	var out []*OptOutError
+	var walk func(error)
+	walk = func(err error) {
+		var oe *OptOutError
+		switch e := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, x := range e.Unwrap() {
+				walk(x)
+			}
+		default:
+			if errors.As(err, &oe) {
+				out = append(out, oe)
+			}
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
+	return out
 }

@@ -199,3 +199,30 @@ func TestDuplicateProfileIsRead(t *testing.T) {
 		t.Errorf("entry state %s, want refused", e.State)
 	}
 }
+
+// TestGuardNamesEveryOptedOutChannel: a number whose carrier deactivated
+// it is refused on each SMS channel asked that opted out (OptOutsIn has
+// one per channel); a channel that did not opt out is not refused; with
+// evidence, nothing is refused and the override names the first.
+func TestGuardNamesEveryOptedOutChannel(t *testing.T) {
+	ts := "2024-05-07T09:00:00+00:00"
+	method := "CARRIER_DEACTIVATION"
+	off := model.ConsentDetails{Consent: model.Unsubscribed, ConsentTimestamp: &ts, Method: &method}
+	holder := client.Profile{ID: "01B", PhoneNumber: "+12015550192", Subscriptions: &model.Subscriptions{SMS: &model.SMSSubscriptions{
+		Marketing: &model.SMSMarketingConsent{ConsentDetails: off}, Transactional: &model.SMSTransactionalConsent{ConsentDetails: off}}}}
+	both := checked(t, model.ConsentRequest{Phone: "+1 201 555 0192", Channels: []model.Channel{model.SMSMarketing, model.SMSTransactional}})
+	_, err := Guard(People{ByPhone: &holder}, both)
+	outs := OptOutsIn(err)
+	if len(outs) != 2 || outs[0].Channel != model.SMSMarketing || outs[1].Channel != model.SMSTransactional || outs[0].How != "carrier deactivation" {
+		t.Fatalf("opt-outs = %+v (%v)", outs, err)
+	}
+	holder.Subscriptions.SMS.Transactional = nil // never subscribed: nothing to refuse there
+	if outs := OptOutsIn(func() error { _, err := Guard(People{ByPhone: &holder}, both); return err }()); len(outs) != 1 || outs[0].Channel != model.SMSMarketing {
+		t.Errorf("with transactional never given: %+v", outs)
+	}
+	both.Override = &model.Override{EvidenceSHA256: strings.Repeat("ab", 32)}
+	req, err := Guard(People{ByPhone: &holder}, both)
+	if err != nil || !req.Override.Lifts() || req.Override.OptOut != "carrier deactivation" {
+		t.Errorf("with evidence: %v, override %+v", err, req.Override)
+	}
+}

@@ -2,11 +2,14 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/consentdesk/consent/client"
+	"github.com/consentdesk/consent/desk"
 	"github.com/consentdesk/consent/model"
 )
 
@@ -166,10 +169,17 @@ func lookupPeople(ctx context.Context, c *client.Client, listID string, emails, 
 // judge gives row r the verdict the profiles found for its email and
 // phone call for, and reports whether Klaviyo already shows every channel
 // it asks as SUBSCRIBED (whether it is on the list is yet to be seen).
+// The two profiles and the SMS opt-outs are desk.Guard's, as for the form
+// and consent subscribe; a sheet is no new evidence and no agent's choice,
+// so nothing of the row lifts them.
 func judge(r *Row, found people) bool {
 	byEmail := found.first(client.ByEmail, r.Request.Email)
 	byPhone := found.first(client.ByPhone, r.Request.Phone)
-	if byEmail != nil && byPhone != nil && byEmail.ID != byPhone.ID {
+	sheetRow := model.CheckedRequest{ConsentRequest: r.Request}
+	sheetRow.Offline, sheetRow.Override, sheetRow.ChosenProfile = nil, nil, ""
+	_, refused := desk.Guard(desk.People{ByEmail: byEmail, ByPhone: byPhone}, sheetRow)
+	var conflict *desk.ConflictError
+	if errors.As(refused, &conflict) {
 		r.Verdict, r.ProfileID, r.OtherProfileID = IdentityConflict, byEmail.ID, byPhone.ID
 		r.Detail = fmt.Sprintf("the email is on profile %s and the phone number on profile %s: Klaviyo keeps each number on one profile, so SMS consent would not land on the email's profile; correct the row, or enter this person from the form",
 			byEmail.ID, byPhone.ID)
@@ -184,19 +194,22 @@ func judge(r *Row, found people) bool {
 		return false
 	}
 	r.ProfileID = holder.ID
-	if r.Request.WantsSMS() {
-		sms := holder.Subscriptions.Channel(model.SMSMarketing)
-		if how, ok := sms.StopOptOut(); ok && (byPhone != nil || holder.PhoneNumber == r.Request.Phone) {
-			r.Verdict = OptedOut
-			r.Detail = "the number opted out of SMS (" + how + model.SinceDay(sms.ConsentTimestamp) + "): SMS consent is not given back from a sheet, only from the form or consent subscribe with new evidence"
-			r.Request.Channels = onlyEmail(r.Request.Channels)
-			if len(r.Request.Channels) == 0 {
-				r.Detail += "; nothing else to send"
-			} else {
-				r.Detail += "; email consent is still sent"
+	if outs := desk.OptOutsIn(refused); len(outs) > 0 {
+		r.Verdict = OptedOut
+		r.Detail = "the number opted out of SMS (" + outs[0].How + model.SinceDay(outs[0].Since) + "): SMS consent is not given back from a sheet, only from the form or consent subscribe with new evidence"
+		kept := make([]model.Channel, 0, len(r.Request.Channels)) // a new slice: rows alike share theirs (intern.go)
+		for _, ch := range r.Request.Channels {
+			if !slices.ContainsFunc(outs, func(o *desk.OptOutError) bool { return o.Channel == ch }) {
+				kept = append(kept, ch)
 			}
-			return false
 		}
+		r.Request.Channels = kept
+		if len(r.Request.Channels) == 0 {
+			r.Detail += "; nothing else to send"
+		} else {
+			r.Detail += "; " + channelWords(r.Request.Channels) + " still sent"
+		}
+		return false
 	}
 	if byEmail != nil && r.Request.Has(model.EmailMarketing) {
 		if s, ok := byEmail.Subscriptions.Channel(model.EmailMarketing).PermanentSuppression(); ok && r.Detail == "" {

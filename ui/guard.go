@@ -15,6 +15,7 @@ import (
 	"github.com/consentdesk/consent/importer"
 	"github.com/consentdesk/consent/internal/present"
 	"github.com/consentdesk/consent/model"
+	"github.com/consentdesk/consent/proof"
 )
 
 // guardView is what the form shows when the desk's guard refused a
@@ -229,7 +230,11 @@ func (v *guardView) body() body {
 		}
 	}
 	if o := v.optOut; o != nil {
-		b.context = para(s.Bad.Render(wrap("✗ Not sent: "+model.SanitizeText(o.Profile.PhoneNumber)+" opted out of "+o.Channel.Label()+
+		var channels []model.Channel
+		for _, oe := range desk.OptOutsIn(v.out.Err) {
+			channels = append(channels, oe.Channel)
+		}
+		b.context = para(s.Bad.Render(wrap("✗ Not sent: "+model.SanitizeText(o.Profile.PhoneNumber)+" opted out of "+proof.ChannelWords(channels)+
 			" ("+o.How+present.SinceDate(o.Since)+").", w)))
 		para(wrap("SMS consent is given again only with new evidence that the person asked for it: "+model.OverrideNeeds+
 			". It is journaled as an override and shown in their proof of consent.", w))

@@ -32,8 +32,7 @@ func guardRefusal(w io.Writer, out desk.Outcome, asJSON bool) error {
 			}
 		}
 	}
-	var oe *desk.OptOutError
-	if errors.As(out.Err, &oe) {
+	for _, oe := range desk.OptOutsIn(out.Err) {
 		problems = append(problems, model.Problem{Field: "evidence", Reason: fmt.Sprintf("%s opted out of %s (%s%s): SMS consent is given again only with new evidence: --consent-text-version and --collected-by, or --evidence",
 			oe.Profile.PhoneNumber, oe.Channel.Label(), oe.How, present.SinceDate(oe.Since))})
 	}
