@@ -77,15 +77,27 @@ func runHistory(e env, asJSON bool, filter historyFilter) error {
 	return writeHistoryTable(e.stdout, entries)
 }
 
-// openJournalOnly opens the journal to read it: no backend, and no
-// configuration either (an unknown KLAVIYO_ACCOUNT or a broken config must
-// not keep the agent from reading what was done).
-func openJournalOnly(e env) (backend.Journal, error) {
-	url := e.getenv("CONSENT_JOURNAL_URL")
-	if cfg, err := config.Load(e.getenv, config.Overrides{}); err == nil && url == "" {
-		url = cfg.Journal
+// readingConfig is the configuration as a command that only reads the
+// journal takes it, read once: as loaded when it can be; when it cannot (an
+// unknown KLAVIYO_ACCOUNT, a broken config must not keep the agent from
+// reading what was done), the default phone rules and CONSENT_JOURNAL_URL
+// alone, said on stderr: the journal read may then not be the team's.
+func readingConfig(e env) config.Settings {
+	cfg, err := config.Load(e.getenv, config.Overrides{})
+	if err != nil {
+		cfg = config.Settings{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Journal: e.getenv("CONSENT_JOURNAL_URL")}
+		where := "the journal file here"
+		if cfg.Journal != "" {
+			where = "the journal CONSENT_JOURNAL_URL names"
+		}
+		fmt.Fprintf(e.stderr, "consent: the configuration could not be read (%s): reading %s\n", sanitizeLines(err.Error()), where)
 	}
-	return backend.OpenJournal(context.Background(), e.getenv, config.OSUser(e.getenv), url)
+	return cfg
+}
+
+// openJournalOnly opens the journal cfg names to read it: no backend.
+func openJournalOnly(e env, cfg config.Settings) (backend.Journal, error) {
+	return backend.OpenJournal(context.Background(), e.getenv, config.OSUser(e.getenv), cfg.Journal)
 }
 
 // readJournal reads every entry and reports on w the lines it had to skip

@@ -46,7 +46,7 @@ counted, not verified.`,
 
 // runHistoryVerify checks the chain of the journal in use.
 func runHistoryVerify(ctx context.Context, e env) error {
-	j, err := openJournalOnly(e)
+	j, err := openJournalOnly(e, readingConfig(e))
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/consentdesk/consent/internal/config"
 	"github.com/consentdesk/consent/internal/usage"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/model"
@@ -54,12 +53,12 @@ func (f historyFilter) matcher(rules model.PhoneRules, now time.Time) (func(jour
 // entries the filters let through, newest first; bad filters are usage
 // errors, checked before the journal is opened.
 func (f historyFilter) entries(e env) ([]journal.Entry, error) {
-	cfg, _ := config.Load(e.getenv, config.Overrides{}) // the default rules when it cannot be read
-	match, err := f.matcher(rulesOr(cfg), time.Now())
+	cfg := readingConfig(e)
+	match, err := f.matcher(cfg.Rules, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	j, err := openJournalOnly(e)
+	j, err := openJournalOnly(e, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -75,12 +74,4 @@ func (f historyFilter) entries(e env) ([]journal.Entry, error) {
 		}
 	}
 	return out, nil
-}
-
-// rulesOr is the configuration's phone rules, or the default ones.
-func rulesOr(cfg config.Settings) model.PhoneRules {
-	if cfg.Rules.Policy == nil {
-		return model.PhoneRules{Policy: model.DefaultSMSPolicy()}
-	}
-	return cfg.Rules
 }
