@@ -101,7 +101,7 @@ func WriteVerdictsCSV(w io.Writer, rows []Row) error {
 		if r.DuplicateOf > 0 {
 			dup = strconv.Itoa(r.DuplicateOf)
 		}
-		_ = cw.Write(csvSafe(strconv.Itoa(r.Line), r.Email, r.Phone, string(r.Verdict), r.Detail, channelList(r.Request.Channels), dup, r.ProfileID, r.OtherProfileID))
+		_ = cw.Write(CSVSafe(strconv.Itoa(r.Line), r.Email, r.Phone, string(r.Verdict), r.Detail, channelList(r.Request.Channels), dup, r.ProfileID, r.OtherProfileID))
 	}
 	cw.Flush()
 	return cw.Error()
@@ -113,7 +113,7 @@ func WriteReportCSV(w io.Writer, rep Report) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"line", "email", "phone", "verdict", "outcome", "detail", "entry_id"})
 	for _, r := range rep.Rows {
-		_ = cw.Write(csvSafe(strconv.Itoa(r.Line), r.Email, r.Phone, string(r.Verdict), string(r.Outcome), r.Detail, r.EntryID))
+		_ = cw.Write(CSVSafe(strconv.Itoa(r.Line), r.Email, r.Phone, string(r.Verdict), string(r.Outcome), r.Detail, r.EntryID))
 	}
 	cw.Flush()
 	return cw.Error()
@@ -128,11 +128,11 @@ func WriteReportJSON(w io.Writer, rep Report) error {
 	return nil
 }
 
-// csvSafe keeps a spreadsheet from reading a cell as a formula (a cell
+// CSVSafe keeps a spreadsheet from reading a cell as a formula (a cell
 // starting with =, +, - or @ is prefixed with '), as OWASP advises for CSV
 // that people open in Excel; phone numbers in E.164 keep their + as the
 // sheet had them only when they are digits after it.
-func csvSafe(cells ...string) []string {
+func CSVSafe(cells ...string) []string {
 	for i, c := range cells {
 		if c == "" {
 			continue

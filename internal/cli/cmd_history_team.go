@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/consentdesk/consent/importer"
 	"github.com/consentdesk/consent/internal/backend"
 	"github.com/consentdesk/consent/internal/config"
 	"github.com/consentdesk/consent/internal/present"
@@ -132,7 +133,7 @@ func runHistoryExport(e env, format string, filter historyFilter) error {
 }
 
 // writeExportCSV writes entries (newest first) as CSV, oldest first; a
-// cell a spreadsheet would run as a formula is quoted with a '.
+// cell a spreadsheet would run as a formula is quoted (importer.CSVSafe).
 func writeExportCSV(w io.Writer, entries []journal.Entry) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(exportColumns); err != nil {
@@ -163,9 +164,9 @@ func writeExportCSV(w io.Writer, entries []journal.Entry) error {
 			channelList(en.Request.Channels), en.Request.ListID, string(en.State), en.Result, verified, consented, by, version, evidence, override,
 			en.Request.ChosenProfile, en.RetryOf, en.Note}
 		for k, cell := range row {
-			row[k] = spreadsheetSafe(model.SanitizeText(cell))
+			row[k] = model.SanitizeText(cell)
 		}
-		if err := cw.Write(row); err != nil {
+		if err := cw.Write(importer.CSVSafe(row...)); err != nil {
 			return err
 		}
 	}
@@ -179,15 +180,6 @@ func firstOf(a, b string) string {
 		return a
 	}
 	return b
-}
-
-// spreadsheetSafe quotes a cell that a spreadsheet would read as a
-// formula (=, +, -, @ first) with a leading '.
-func spreadsheetSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // newHistoryMigrateCmd is `consent history migrate --to URL`.
