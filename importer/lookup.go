@@ -207,7 +207,7 @@ func judge(r *Row, found people) bool {
 		if len(r.Request.Channels) == 0 {
 			r.Detail += "; nothing else to send"
 		} else {
-			r.Detail += "; " + channelWords(r.Request.Channels) + " still sent"
+			r.Detail += "; still sent: " + channelWords(r.Request.Channels)
 		}
 		return false
 	}
