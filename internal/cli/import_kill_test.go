@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentdesk/consent/client"
 	"github.com/consentdesk/consent/internal/sheetgen"
 	"github.com/consentdesk/consent/journal"
 	"github.com/consentdesk/consent/sandbox/sandboxtest"
@@ -30,6 +31,9 @@ type jobLedger struct {
 	mu   sync.Mutex
 	sent map[string]int
 	jobs int
+	// accepted, when set, is called with the count of accepted jobs after
+	// the sandbox accepted one and before the binary reads its answer.
+	accepted func(jobs int)
 }
 
 func newJobLedger(t *testing.T, target string) *jobLedger {
@@ -54,7 +58,9 @@ func newJobLedger(t *testing.T, target string) *jobLedger {
 		rec := httptest.NewRecorder()
 		rp.ServeHTTP(rec, r)
 		if rec.Code == http.StatusAccepted {
-			l.count(body)
+			if hook := l.count(body); hook != nil {
+				hook()
+			}
 		}
 		for k, vs := range rec.Header() {
 			w.Header()[k] = vs
@@ -67,12 +73,47 @@ func newJobLedger(t *testing.T, target string) *jobLedger {
 	return l
 }
 
-func (l *jobLedger) count(body []byte) {
+// count counts an accepted job's people; it returns the accepted hook,
+// bound to this job's number, to call once the lock is let go.
+func (l *jobLedger) count(body []byte) func() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.jobs++
 	for _, email := range sandboxtest.JobEmails(body) {
 		l.sent[email]++
+	}
+	if l.accepted == nil {
+		return nil
+	}
+	hook, n := l.accepted, l.jobs
+	return func() { hook(n) }
+}
+
+// killAtJob returns a channel that fires when the sandbox has accepted
+// the k-th job, and holds that job's answer back until release is called:
+// the binary killed then has handed Klaviyo rows it never heard back on,
+// however fast this machine imports.
+func (l *jobLedger) killAtJob(k int) (fire <-chan time.Time, release func()) {
+	c := make(chan time.Time, 1)
+	held := make(chan struct{})
+	var once sync.Once
+	l.mu.Lock()
+	l.accepted = func(n int) {
+		if n != k {
+			return
+		}
+		c <- time.Now()
+		select {
+		case <-held:
+		case <-time.After(time.Minute):
+		}
+	}
+	l.mu.Unlock()
+	return c, func() {
+		once.Do(func() { close(held) })
+		l.mu.Lock()
+		l.accepted = nil
+		l.mu.Unlock()
 	}
 }
 
@@ -105,23 +146,6 @@ func TestKilledImportResumesWithoutSendingTwice(t *testing.T) {
 	t.Logf("kill times seeded with %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
 
-	journalPath := filepath.Join(home, "journal.jsonl")
-	// afterJournaled is a kill's delay counted from when the journal has
-	// rows (the import journals every row before its first job), so that
-	// a kill comes mid-import however fast this machine imports.
-	afterJournaled := func(d time.Duration) <-chan time.Time {
-		fire := make(chan time.Time, 1)
-		go func() {
-			for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-				if fi, err := os.Stat(journalPath); err == nil && fi.Size() > 0 {
-					break
-				}
-			}
-			time.Sleep(d)
-			fire <- time.Now()
-		}()
-		return fire
-	}
 	// run starts the binary and kills it after killAfter (0: lets it end);
 	// it reports whether the process ended on its own, and its exit code.
 	run := func(killAfter time.Duration, args ...string) (finished bool, code int, out string) {
@@ -193,11 +217,17 @@ func TestKilledImportResumesWithoutSendingTwice(t *testing.T) {
 		}
 		t.Logf("killed %s: journal %v, %d handed to Klaviyo without an answer", what, states, sentUnanswered)
 	}
-	// The import, killed within 1.5 s of journaling its rows (sending
-	// and reading them back takes a few seconds more).
-	if finished, _, _ := runUntil(afterJournaled(time.Duration(rng.IntN(1500))*time.Millisecond), 0, importArgs...); !finished {
-		killed("the import")
+	// The import, killed once Klaviyo has accepted one of its jobs (of
+	// five, a thousand rows each; which one is drawn), before the binary
+	// hears back: the rows are journaled and sent, not yet verified.
+	jobs := (rows + client.MaxSubscribeProfiles - 1) / client.MaxSubscribeProfiles
+	fire, release := ledger.killAtJob(1 + rng.IntN(jobs))
+	finished, _, out := runUntil(fire, 0, importArgs...)
+	release()
+	if finished {
+		t.Fatalf("the import ended before Klaviyo accepted the job it was to be killed at:\n%s", out)
 	}
+	killed("the import")
 	for attempt := 0; ; attempt++ {
 		if attempt > 12 {
 			t.Fatal("the import did not finish in 12 resumes")
