@@ -193,13 +193,21 @@ func TestTeamJournalDown(t *testing.T) {
 
 	// Killed -9 while the job is on its way.
 	d.latency.Store(int64(3 * time.Second))
+	arrived := d.arrived.Load()
 	cmd = exec.Command(consentBinary(t), "subscribe", "--list", "Y6nRLr", "--email", "killed@example.com", "--email-marketing")
 	cmd.Env = append(os.Environ(), env...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	waitForRow(t, url, "killed@example.com")
-	time.Sleep(200 * time.Millisecond) // the POST is out, held by the latency
+	// Killed once the job is out, held by the latency (the guard's look-ups
+	// before it take a latency each).
+	for deadline := time.Now().Add(30 * time.Second); d.arrived.Load() == arrived; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("the subscribe's job never reached Klaviyo")
+		}
+	}
 	_ = cmd.Process.Signal(syscall.SIGKILL)
 	_ = cmd.Wait()
 	d.latency.Store(0)

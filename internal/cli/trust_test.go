@@ -31,6 +31,9 @@ type klaviyoDouble struct {
 	failProfileReads atomic.Bool
 	latency          atomic.Int64
 	posts            atomic.Int32
+	// arrived counts the POSTs that reached the double, before their
+	// latency: a POST so counted is on its way, whether or not it lands.
+	arrived atomic.Int32
 }
 
 func newKlaviyoDouble(t *testing.T, opts sandbox.Options) *klaviyoDouble {
@@ -39,6 +42,9 @@ func newKlaviyoDouble(t *testing.T, opts sandbox.Options) *klaviyoDouble {
 	d.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body) // read first: only then does a closed connection end r's context
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		if r.Method == http.MethodPost {
+			d.arrived.Add(1)
+		}
 		select { // a latency, cut short when the client goes away
 		case <-time.After(time.Duration(d.latency.Load())):
 		case <-r.Context().Done():
