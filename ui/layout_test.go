@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -252,6 +253,9 @@ func TestResultWrapsTheOutcome(t *testing.T) {
 	}
 }
 
+// oliviaRow is one synthetic member's row in the wide members table.
+var oliviaRow = regexp.MustCompile(`Olivia Clarke member344@members\.example\.com \+15145007495 CA subscribed subscribed \d{4}-\d{2}-\d{2} `)
+
 // TestMembersNameColumnWhenWide: a wide window shows each member's first
 // and last name in a column of its own, and the email column keeps only
 // what its addresses need; a narrow one keeps the email first.
@@ -280,7 +284,11 @@ func TestMembersNameColumnWhenWide(t *testing.T) {
 			t.Errorf("%dx%d: name column %t, want %t: %q", tt.width, tt.height, hasName, tt.wantName, header)
 		}
 		if tt.wantName {
-			wantScreen(t, a, "Olivia Clarke member344@members.example.com +15145007495 CA subscribed subscribed 2024-02-02")
+			// The synthetic members joined at times relative to the
+			// sandbox's clock (today), so the date is matched by its shape.
+			if !oliviaRow.MatchString(strings.Join(strings.Fields(screen(a)), " ")) {
+				t.Errorf("%dx%d: no row %q:\n%s", tt.width, tt.height, oliviaRow, screen(a))
+			}
 			if i, j := strings.Index(header, "email "), strings.Index(header, "phone"); j-i > memberWideEmail+2 {
 				t.Errorf("%dx%d: the email column is %d wide: %q", tt.width, tt.height, j-i, header)
 			}
