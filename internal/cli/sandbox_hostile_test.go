@@ -179,6 +179,9 @@ func TestBinarySandboxServeTakesBoundaryFlags(t *testing.T) {
 // stderr after each transaction that passes a tenth (here two of 50,000),
 // and the final count on stdout.
 func TestSandboxLoadReportsProgress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: loads 100,000 members")
+	}
 	db := filepath.Join(t.TempDir(), "load.db")
 	var out, errOut strings.Builder
 	vars := map[string]string{"CONSENT_HOME": t.TempDir()}
