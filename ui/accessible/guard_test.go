@@ -46,7 +46,8 @@ func TestStopIsLiftedOnlyWithEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantLines(t, out, "Not sent: +12015550191 opted out of SMS marketing (replied STOP since 2024-04-22). SMS consent is given again only with new evidence",
+	wantLines(t, out, "Not sent: +12015550191 opted out of SMS marketing (replied STOP since 2024-04-22).",
+		"SMS consent is given again only with new evidence",
 		"Not sent: that is not enough evidence to lift the opt-out.")
 	if strings.Contains(out, "verified SUBSCRIBED") || len(entries(t, store)) != 1 {
 		t.Fatalf("sent without enough evidence:\n%s", out)
@@ -57,6 +58,23 @@ func TestStopIsLiftedOnlyWithEvidence(t *testing.T) {
 	}
 	wantLines(t, out, "SMS marketing: ✓ verified SUBSCRIBED")
 	if es := entries(t, store); len(es) != 2 || es[0].Request.Override == nil || es[0].Request.Override.OptOut != "replied STOP" {
+		t.Fatalf("journal: %+v", es)
+	}
+}
+
+// TestEveryOptOutIsSaid: the demo's Priya Nair's carrier deactivated her
+// number, which ended both SMS consents: asked for both, each opt-out is
+// said, and one piece of evidence lifts both.
+func TestEveryOptOutIsSaid(t *testing.T) {
+	out, store, err := run(t, "s\n\n+1 201 555 0192\ny\ny\nNewsletter\n\ny\nDana, phone call\nsms-2026-11\n\nq\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines(t, out,
+		"Not sent: +12015550192 opted out of SMS marketing (carrier deactivation since 2024-05-07).",
+		"Not sent: +12015550192 opted out of SMS transactional (carrier deactivation since 2024-05-07).",
+		"SMS marketing: ✓ verified SUBSCRIBED", "SMS transactional: ✓ verified SUBSCRIBED")
+	if es := entries(t, store); len(es) != 2 || es[0].Request.Override == nil || es[0].Request.Override.OptOut != "carrier deactivation" {
 		t.Fatalf("journal: %+v", es)
 	}
 }

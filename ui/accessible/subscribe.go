@@ -103,10 +103,12 @@ func (s *session) guarded(out desk.Outcome, req *model.CheckedRequest) (again bo
 		req.ChosenProfile = ce.People.ByEmail.ID
 		return true, nil
 	}
-	var oe *desk.OptOutError
-	if errors.As(out.Err, &oe) {
-		s.say(fmt.Sprintf("Not sent: %s opted out of %s (%s%s). SMS consent is given again only with new evidence: %s.",
-			model.SanitizeText(oe.Profile.PhoneNumber), oe.Channel.Label(), oe.How, present.SinceDate(oe.Since), model.OverrideNeeds))
+	if optOuts := desk.OptOutsIn(out.Err); len(optOuts) > 0 {
+		for _, oe := range optOuts {
+			s.say(fmt.Sprintf("Not sent: %s opted out of %s (%s%s).",
+				model.SanitizeText(oe.Profile.PhoneNumber), oe.Channel.Label(), model.SanitizeText(oe.How), present.SinceDate(oe.Since)))
+		}
+		s.say("SMS consent is given again only with new evidence: " + model.OverrideNeeds + ".")
 		o, err := s.askEvidence("Collected by? (who took the new consent, and how, such as Dana, phone call)")
 		if err != nil {
 			return false, err
