@@ -78,12 +78,18 @@ func runHistory(e env, asJSON bool, filter historyFilter) error {
 }
 
 // readingConfig is the configuration as a command that only reads the
-// journal takes it, read once: as loaded when it can be; when it cannot (an
-// unknown KLAVIYO_ACCOUNT, a broken config must not keep the agent from
-// reading what was done), the default phone rules and CONSENT_JOURNAL_URL
-// alone, said on stderr: the journal read may then not be the team's.
-func readingConfig(e env) config.Settings {
-	cfg, err := config.Load(e.getenv, config.Overrides{})
+// journal takes it, read once, for account (its name in config.toml, or ""
+// for the one KLAVIYO_ACCOUNT or default_account chooses): as loaded when
+// it can be. When it cannot (an unknown KLAVIYO_ACCOUNT, a broken config
+// must not keep the agent from reading what was done), the default phone
+// rules and CONSENT_JOURNAL_URL alone, said on stderr: the journal read
+// may then not be the team's. An account named on the command line is
+// read or refused: its journal may be another than the default's.
+func readingConfig(e env, account string) (config.Settings, error) {
+	cfg, err := config.Load(e.getenv, config.Overrides{Account: account})
+	if err != nil && account != "" {
+		return cfg, err
+	}
 	if err != nil {
 		cfg = config.Settings{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Journal: e.getenv("CONSENT_JOURNAL_URL")}
 		where := "the journal file here"
@@ -92,7 +98,7 @@ func readingConfig(e env) config.Settings {
 		}
 		fmt.Fprintf(e.stderr, "consent: the configuration could not be read (%s): reading %s\n", sanitizeLines(err.Error()), where)
 	}
-	return cfg
+	return cfg, nil
 }
 
 // openJournalOnly opens the journal cfg names to read it: no backend.

@@ -37,17 +37,23 @@ team's PostgreSQL journal, one chain per account). verify recomputes every
 link and names the first record that does not match: one edited, removed or
 inserted behind the program's back. Exit 0 when the chain holds, 1 when it
 breaks. Records of a journal file written before the chain existed are
-counted, not verified.`,
+counted, not verified. With --account A, the journal config.toml gives
+account A.`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
-			return runHistoryVerify(cmd.Context(), a.e)
+			return runHistoryVerify(cmd.Context(), a.e, a.api.Account)
 		}),
 	}
 }
 
-// runHistoryVerify checks the chain of the journal in use.
-func runHistoryVerify(ctx context.Context, e env) error {
-	j, err := openJournalOnly(e, readingConfig(e))
+// runHistoryVerify checks the chain of the journal in use for account
+// (--account, or "" for the default's).
+func runHistoryVerify(ctx context.Context, e env, account string) error {
+	cfg, err := readingConfig(e, account)
+	if err != nil {
+		return err
+	}
+	j, err := openJournalOnly(e, cfg)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func (f *historyFilter) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.since, "since", "", "only entries made since `WHEN`: a duration (7d, 24h, 30m) or a date (2026-11-01)")
 	fs.StringVar(&f.person, "person", "", "only entries about `EMAIL|PHONE` (a phone in any form: +1 201 555 0123)")
 	fs.StringVar(&f.state, "state", "", "only entries in `STATE`: pending, accepted, awaiting_confirmation, verified, failed, refused, dismissed")
-	fs.StringVar(&f.account, "account", "", "only entries made on account `A` (its name in config.toml)")
+	fs.StringVar(&f.account, "account", "", "only entries made on account `A` (its name in config.toml), from A's journal")
 }
 
 // matcher is the filters as a test of an entry, at now; bad values are
@@ -53,7 +53,10 @@ func (f historyFilter) matcher(rules model.PhoneRules, now time.Time) (func(jour
 // entries the filters let through, newest first; bad filters are usage
 // errors, checked before the journal is opened.
 func (f historyFilter) entries(e env) ([]journal.Entry, error) {
-	cfg := readingConfig(e)
+	cfg, err := readingConfig(e, f.account)
+	if err != nil {
+		return nil, err
+	}
 	match, err := f.matcher(cfg.Rules, time.Now())
 	if err != nil {
 		return nil, err

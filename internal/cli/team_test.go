@@ -268,3 +268,43 @@ func TestMigrateToTheTeamJournal(t *testing.T) {
 		t.Errorf("local %v\nteam %v", a, b)
 	}
 }
+
+// TestHistoryReadsTheNamedAccountsJournal: with two accounts in
+// config.toml, one keeping its journal on PostgreSQL, `history --account`
+// reads that account's journal (not the default's, the local file) and
+// keeps its entries; verify --account checks that journal's chain; an
+// account config.toml does not name is refused, exit 2.
+func TestHistoryReadsTheNamedAccountsJournal(t *testing.T) {
+	url := teamDB(t)
+	d := newKlaviyoDouble(t, sandbox.Options{})
+	home := t.TempDir()
+	config := "agent = \"ana\"\n[accounts.eu]\nkey = \"" + keyA + "\"\njournal = \"" + url + "\"\n[accounts.us]\nkey = \"" + keyA + "\"\n"
+	if err := os.WriteFile(filepath.Join(home, "config.toml"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"CONSENT_HOME=" + home, "KLAVIYO_API_URL=" + d.srv.URL}
+	if out, errOut, code := runBinary(t, env, "subscribe", "--account", "eu", "--list", "Y6nRLr", "--email", "eu.person@example.com", "--email-marketing"); code != 0 {
+		t.Fatalf("subscribe on eu: %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runBinary(t, env, "history", "--account", "eu", "--json")
+	if es := jsonLines(t, string(out)); code != 0 || len(es) != 1 || es[0]["account"] != "eu" {
+		t.Errorf("history --account eu: %d %s%s", code, out, errOut)
+	}
+	for _, account := range []string{"", "us"} {
+		args := []string{"history", "--json"}
+		if account != "" {
+			args = append(args, "--account", account)
+		}
+		if out, errOut, code := runBinary(t, env, args...); code != 0 || len(jsonLines(t, string(out))) != 0 {
+			t.Errorf("%s: %d %s%s, want the local file's none", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+	out, errOut, code = runBinary(t, env, "history", "verify", "--account", "eu")
+	if code != 0 || !strings.Contains(string(out), "the chain holds: 3 records in 1 chain") {
+		t.Errorf("history verify --account eu: %d %s%s", code, out, errOut)
+	}
+	out, errOut, code = runBinary(t, env, "history", "--account", "asia")
+	if code != 2 || !strings.Contains(string(errOut), `no account "asia"`) || len(out) != 0 {
+		t.Errorf("history --account asia: %d %s%s, want exit 2 naming the account", code, out, errOut)
+	}
+}
