@@ -45,6 +45,8 @@ CREATE TRIGGER consent_journal_no_truncate BEFORE TRUNCATE ON consent_journal
 	{3, "a person's entries found by their email or phone, for claims", `
 CREATE INDEX consent_journal_by_email ON consent_journal ((lower(record::jsonb->'request'->>'email'))) WHERE op = 'add';
 CREATE INDEX consent_journal_by_phone ON consent_journal ((record::jsonb->'request'->>'phone')) WHERE op = 'add';`},
+	{4, "an agent's entries found by the agent's name, for history --agent", `
+CREATE INDEX consent_journal_by_agent ON consent_journal (lower(agent)) WHERE op = 'add';`},
 }
 
 // migrationLock is the advisory lock under which the schema is migrated,

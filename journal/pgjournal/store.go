@@ -340,6 +340,55 @@ func (s *Store) Entries() ([]journal.Entry, error) {
 	return es, nil
 }
 
+// Matching is Entries for the entries f keeps. Only the rows of entries
+// whose first record (the add) has f's agent, account, person and time
+// are read (the database compares them, not this program, so a filter
+// over a team's large journal ships only what it keeps); they are
+// replayed, and an entry is kept when f matches it whole: its state is
+// its latest record's.
+func (s *Store) Matching(f journal.Filter) ([]journal.Entry, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	// Only the conditions f sets, each as its index's expression: the
+	// planner uses the email's and the phone's indexes.
+	where, args := []string{"op = 'add'"}, []any{}
+	cond := func(sql string, arg any) {
+		args = append(args, arg)
+		where = append(where, strings.ReplaceAll(sql, "$?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.Agent != "" {
+		cond("lower(agent) = lower($?)", f.Agent)
+	}
+	if f.Account != "" {
+		cond("record::jsonb->>'account' = $?", f.Account)
+	}
+	if !f.Since.IsZero() { // a millisecond early: never narrower than f, the database keeps microseconds
+		cond("(record::jsonb->>'at')::timestamptz >= $?", f.Since.Add(-time.Millisecond))
+	}
+	if f.Email != "" {
+		cond("lower(record::jsonb->'request'->>'email') = lower($?)", f.Email)
+	}
+	if f.Phone != "" {
+		cond("record::jsonb->'request'->>'phone' = $?", f.Phone)
+	}
+	rows, err := s.pool.Query(ctx, "SELECT record FROM consent_journal WHERE entry_id IN (SELECT entry_id FROM consent_journal WHERE "+
+		strings.Join(where, " AND ")+") ORDER BY seq", args...)
+	if err != nil {
+		return nil, s.fail("reading", err)
+	}
+	es, err := replayRows(rows)
+	if err != nil {
+		return nil, s.fail("reading", err)
+	}
+	kept := es[:0]
+	for _, e := range es {
+		if f.Match(e) {
+			kept = append(kept, e)
+		}
+	}
+	return kept, nil
+}
+
 // personEntries replays the records of entry id and of every entry for
 // the same email (in any case) or phone, newest first.
 func (s *Store) personEntries(tx pgx.Tx, id, email, phone string) ([]journal.Entry, error) {

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -353,5 +355,74 @@ func TestClaimReadsThePersonsEntries(t *testing.T) {
 	var ce *journal.ClaimError
 	if _, _, err := s.Claim(phoneID, "dana@host:1"); !errors.As(err, &ce) || !strings.Contains(err.Error(), "was resent as") {
 		t.Errorf("claiming an entry resent since: %v", err)
+	}
+}
+
+// TestMatchingKeepsWhatTheFilterKeeps: the entries Matching reads from
+// the database are exactly those the filter keeps of all the entries, for
+// each filter alone and together, with an entry's state its latest.
+func TestMatchingKeepsWhatTheFilterKeeps(t *testing.T) {
+	url := newDB(t)
+	ana, ben := open(t, url, "ana"), open(t, url, "Ben")
+	day := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	add := func(s *Store, at time.Time, account, email, phone string, state journal.State) {
+		t.Helper()
+		s.now = func() time.Time { return at }
+		e := pending(email)
+		e.Origin.Account, e.Request.Phone = account, phone
+		id, err := s.Add(e)
+		if err == nil && state != journal.StatePending {
+			err = s.Update(id, journal.Change{State: state, Result: string(state)})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(ana, day, "eu", "Lea@Example.com", "+33612345678", journal.StateVerified)
+	add(ana, day.Add(48*time.Hour), "us", "sam@example.com", "", journal.StateFailed)
+	add(ben, day.Add(24*time.Hour), "eu", "lea@example.com", "", journal.StatePending)
+	add(ben, day.Add(72*time.Hour), "", "", "+33612345678", journal.StateVerified)
+	add(ben, day.Add(72*time.Hour+time.Microsecond), "us", "kim@example.com", "", journal.StateVerified)
+
+	all, err := ana.Entries()
+	if err != nil || len(all) != 5 {
+		t.Fatalf("%d entries, %v", len(all), err)
+	}
+	tests := []struct {
+		name string
+		f    journal.Filter
+		want int
+	}{
+		{"none", journal.Filter{}, 5},
+		{"agent in any case", journal.Filter{Agent: "BEN"}, 3},
+		{"account", journal.Filter{Account: "eu"}, 2},
+		{"since, to the microsecond", journal.Filter{Since: day.Add(72*time.Hour + time.Microsecond)}, 1},
+		{"since a day", journal.Filter{Since: day.Add(24 * time.Hour)}, 4},
+		{"email in any case", journal.Filter{Email: "lea@example.com"}, 2},
+		{"phone", journal.Filter{Phone: "+33612345678"}, 2},
+		{"state, the latest", journal.Filter{State: journal.StatePending}, 1},
+		{"together", journal.Filter{Agent: "ana", Account: "eu", Email: "lea@example.com", State: journal.StateVerified, Since: day}, 1},
+		{"nobody", journal.Filter{Agent: "cy"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want []string
+			for _, e := range all {
+				if tt.f.Match(e) {
+					want = append(want, e.ID)
+				}
+			}
+			got, err := ben.Matching(tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := make([]string, len(got))
+			for i, e := range got {
+				ids[i] = e.ID
+			}
+			if len(want) != tt.want || !slices.Equal(ids, want) {
+				t.Errorf("Matching kept %v, want %v (%d)", ids, want, tt.want)
+			}
+		})
 	}
 }
