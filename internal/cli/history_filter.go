@@ -25,28 +25,34 @@ func (f *historyFilter) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.account, "account", "", "only entries made on account `A` (its name in config.toml), from A's journal")
 }
 
-// matcher is the filters as a test of an entry, at now; bad values are
-// usage errors naming the flag.
-func (f historyFilter) matcher(rules model.PhoneRules, now time.Time) (func(journal.Entry) bool, error) {
+// journalFilter is the filters as the journal takes them, at now; bad
+// values are usage errors naming the flag.
+func (f historyFilter) journalFilter(rules model.PhoneRules, now time.Time) (journal.Filter, error) {
 	jf := journal.Filter{Agent: f.agent, Account: f.account}
 	if f.since != "" {
 		t, err := journal.ParseSince(f.since, now)
 		if err != nil {
-			return nil, usage.Errorf("--since %q: %s", sanitizeArg(f.since), err)
+			return jf, usage.Errorf("--since %q: %s", sanitizeArg(f.since), err)
 		}
 		jf.Since = t
 	}
 	if f.state != "" {
 		if err := jf.SetState(f.state); err != nil {
-			return nil, usage.Errorf("--state %q: %s", sanitizeArg(f.state), err)
+			return jf, usage.Errorf("--state %q: %s", sanitizeArg(f.state), err)
 		}
 	}
 	if f.person != "" {
 		if err := jf.SetPerson(f.person, rules); err != nil {
-			return nil, usage.Errorf("--person %s: %s", sanitizeArg(f.person), err)
+			return jf, usage.Errorf("--person %s: %s", sanitizeArg(f.person), err)
 		}
 	}
-	return jf.Match, nil
+	return jf, nil
+}
+
+// matchingReader is a journal that keeps the entries of a filter itself
+// (a team's database: pgjournal.Store), rather than have every entry read.
+type matchingReader interface {
+	Matching(journal.Filter) ([]journal.Entry, error)
 }
 
 // entries reads the journal in use (openJournalOnly) and keeps the
@@ -57,7 +63,7 @@ func (f historyFilter) entries(e env) ([]journal.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	match, err := f.matcher(cfg.Rules, time.Now())
+	jf, err := f.journalFilter(cfg.Rules, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -66,13 +72,16 @@ func (f historyFilter) entries(e env) ([]journal.Entry, error) {
 		return nil, err
 	}
 	defer j.Close()
+	if m, ok := j.(matchingReader); ok {
+		return m.Matching(jf)
+	}
 	all, err := readJournal(j, e.stderr)
 	if err != nil {
 		return nil, err
 	}
 	out := all[:0:0]
 	for _, en := range all {
-		if match(en) {
+		if jf.Match(en) {
 			out = append(out, en)
 		}
 	}
