@@ -42,6 +42,18 @@ func (f Filter) Match(e Entry) bool {
 	return true
 }
 
+// Keep returns the entries of es that f matches, in their order, in a
+// slice of its own.
+func (f Filter) Keep(es []Entry) []Entry {
+	var kept []Entry
+	for _, e := range es {
+		if f.Match(e) {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
 // SetPerson sets the person to keep: an email address, else a phone
 // number (read by rules); an error says why it is neither.
 func (f *Filter) SetPerson(s string, rules model.PhoneRules) error {

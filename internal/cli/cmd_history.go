@@ -106,6 +106,25 @@ func openJournalOnly(e env, cfg config.Settings) (backend.Journal, error) {
 	return backend.OpenJournal(context.Background(), e.getenv, config.OSUser(e.getenv), cfg.Journal)
 }
 
+// matchingReader is a journal that keeps the entries of a filter itself
+// (a team's database: pgjournal.Store), rather than have every entry read.
+type matchingReader interface {
+	Matching(journal.Filter) ([]journal.Entry, error)
+}
+
+// readJournalMatching is readJournal for the entries f keeps: a team's
+// database is asked for them, a file is read whole and filtered.
+func readJournalMatching(j backend.Journal, f journal.Filter, w io.Writer) ([]journal.Entry, error) {
+	if m, ok := j.(matchingReader); ok {
+		return m.Matching(f)
+	}
+	all, err := readJournal(j, w)
+	if err != nil {
+		return nil, err
+	}
+	return f.Keep(all), nil
+}
+
 // readJournal reads every entry and reports on w the lines it had to skip
 // (a torn or damaged line), so that an agent knows.
 func readJournal(j backend.Journal, w io.Writer) ([]journal.Entry, error) {

@@ -49,12 +49,6 @@ func (f historyFilter) journalFilter(rules model.PhoneRules, now time.Time) (jou
 	return jf, nil
 }
 
-// matchingReader is a journal that keeps the entries of a filter itself
-// (a team's database: pgjournal.Store), rather than have every entry read.
-type matchingReader interface {
-	Matching(journal.Filter) ([]journal.Entry, error)
-}
-
 // entries reads the journal in use (openJournalOnly) and keeps the
 // entries the filters let through, newest first; bad filters are usage
 // errors, checked before the journal is opened.
@@ -72,18 +66,5 @@ func (f historyFilter) entries(e env) ([]journal.Entry, error) {
 		return nil, err
 	}
 	defer j.Close()
-	if m, ok := j.(matchingReader); ok {
-		return m.Matching(jf)
-	}
-	all, err := readJournal(j, e.stderr)
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0:0]
-	for _, en := range all {
-		if jf.Match(en) {
-			out = append(out, en)
-		}
-	}
-	return out, nil
+	return readJournalMatching(j, jf, e.stderr)
 }

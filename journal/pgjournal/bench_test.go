@@ -136,14 +136,14 @@ func percentiles(ds []time.Duration) (p50, p99 time.Duration) {
 func BenchmarkTeamHistoryRead(b *testing.B) {
 	const entries, danas = 20_000, 200
 	url := newDB(b)
-	meta := func(agent string) *Store {
+	openAs := func(agent string) *Store {
 		s, err := Open(context.Background(), url, journal.Meta{Agent: agent})
 		if err != nil {
 			b.Fatal(err)
 		}
 		return s
 	}
-	s, dana := meta("bench"), meta("dana")
+	s, dana := openAs("bench"), openAs("dana")
 	defer s.Close()
 	defer dana.Close()
 	for i := range entries {

@@ -326,19 +326,7 @@ func (s *Store) Release(id, claimant string) error {
 }
 
 // Entries returns every entry, newest first.
-func (s *Store) Entries() ([]journal.Entry, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	rows, err := s.pool.Query(ctx, "SELECT record FROM consent_journal ORDER BY seq")
-	if err != nil {
-		return nil, s.fail("reading", err)
-	}
-	es, err := replayRows(rows)
-	if err != nil {
-		return nil, s.fail("reading", err)
-	}
-	return es, nil
-}
+func (s *Store) Entries() ([]journal.Entry, error) { return s.Matching(journal.Filter{}) }
 
 // Matching is Entries for the entries f keeps. Only the rows of entries
 // whose first record (the add) has f's agent, account, person and time
@@ -347,11 +335,10 @@ func (s *Store) Entries() ([]journal.Entry, error) {
 // replayed, and an entry is kept when f matches it whole: its state is
 // its latest record's.
 func (s *Store) Matching(f journal.Filter) ([]journal.Entry, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
 	// Only the conditions f sets, each as its index's expression: the
-	// planner uses the email's and the phone's indexes.
-	where, args := []string{"op = 'add'"}, []any{}
+	// planner uses the email's, the phone's and the agent's indexes.
+	var where []string
+	var args []any
 	cond := func(sql string, arg any) {
 		args = append(args, arg)
 		where = append(where, strings.ReplaceAll(sql, "$?", fmt.Sprintf("$%d", len(args))))
@@ -371,8 +358,14 @@ func (s *Store) Matching(f journal.Filter) ([]journal.Entry, error) {
 	if f.Phone != "" {
 		cond("record::jsonb->'request'->>'phone' = $?", f.Phone)
 	}
-	rows, err := s.pool.Query(ctx, "SELECT record FROM consent_journal WHERE entry_id IN (SELECT entry_id FROM consent_journal WHERE "+
-		strings.Join(where, " AND ")+") ORDER BY seq", args...)
+	query := "SELECT record FROM consent_journal ORDER BY seq"
+	if len(where) > 0 {
+		query = "SELECT record FROM consent_journal WHERE entry_id IN (SELECT entry_id FROM consent_journal WHERE op = 'add' AND " +
+			strings.Join(where, " AND ") + ") ORDER BY seq"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, s.fail("reading", err)
 	}
@@ -380,13 +373,10 @@ func (s *Store) Matching(f journal.Filter) ([]journal.Entry, error) {
 	if err != nil {
 		return nil, s.fail("reading", err)
 	}
-	kept := es[:0]
-	for _, e := range es {
-		if f.Match(e) {
-			kept = append(kept, e)
-		}
+	if f == (journal.Filter{}) {
+		return es, nil
 	}
-	return kept, nil
+	return f.Keep(es), nil
 }
 
 // personEntries replays the records of entry id and of every entry for
