@@ -87,17 +87,18 @@ func runHistory(e env, asJSON bool, filter historyFilter) error {
 // read or refused: its journal may be another than the default's.
 func readingConfig(e env, account string) (config.Settings, error) {
 	cfg, err := config.Load(e.getenv, config.Overrides{Account: account})
-	if err != nil && account != "" {
+	switch {
+	case err == nil:
+		return cfg, nil
+	case account != "":
 		return cfg, err
 	}
-	if err != nil {
-		cfg = config.Settings{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Journal: e.getenv("CONSENT_JOURNAL_URL")}
-		where := "the journal file here"
-		if cfg.Journal != "" {
-			where = "the journal CONSENT_JOURNAL_URL names"
-		}
-		fmt.Fprintf(e.stderr, "consent: the configuration could not be read (%s): reading %s\n", sanitizeLines(err.Error()), where)
+	cfg = config.Settings{Rules: model.PhoneRules{Policy: model.DefaultSMSPolicy()}, Journal: e.getenv("CONSENT_JOURNAL_URL")}
+	where := "the journal file here"
+	if cfg.Journal != "" {
+		where = "the journal CONSENT_JOURNAL_URL names"
 	}
+	fmt.Fprintf(e.stderr, "consent: the configuration could not be read (%s): reading %s\n", sanitizeLines(err.Error()), where)
 	return cfg, nil
 }
 
