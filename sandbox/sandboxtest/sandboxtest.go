@@ -33,7 +33,8 @@ func Open(t testing.TB, opts sandbox.Options) *sandbox.Sandbox {
 	if opts.JobDelay == 0 {
 		opts.JobDelay = -1
 	}
-	if opts.Path == "" && opts.Policy == nil {
+	copied := opts.Path == "" && opts.Policy == nil
+	if copied {
 		files, err := seededFiles()
 		if err != nil {
 			t.Fatal(err)
@@ -51,7 +52,10 @@ func Open(t testing.TB, opts sandbox.Options) *sandbox.Sandbox {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sb.Close() })
-	if err := sb.SeedDemo(context.Background()); err != nil { // a no-op on a copy
+	if copied {
+		return sb
+	}
+	if err := sb.SeedDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return sb
@@ -71,24 +75,30 @@ var seeded struct {
 // seededFiles returns the files of a freshly seeded demo sandbox, seeding
 // it the first time.
 func seededFiles() (map[string][]byte, error) {
-	seeded.once.Do(func() { seeded.files, seeded.err = seedFiles() })
+	seeded.once.Do(func() {
+		seeded.files, seeded.err = seedFiles()
+		if seeded.err != nil {
+			seeded.err = fmt.Errorf("sandboxtest: seeding the template sandbox: %w", seeded.err)
+		}
+	})
 	return seeded.files, seeded.err
 }
 
+// seedFiles seeds a sandbox in a temporary directory, closes it and
+// returns its files.
 func seedFiles() (map[string][]byte, error) {
 	dir, err := os.MkdirTemp("", "consent-sandboxtest-*")
 	if err != nil {
-		return nil, fmt.Errorf("sandboxtest: seeding the template sandbox: %w", err)
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, seededName)
 	ctx := context.Background()
-	sb, err := sandbox.Open(ctx, sandbox.Options{Path: path})
+	sb, err := sandbox.Open(ctx, sandbox.Options{Path: filepath.Join(dir, seededName)})
 	if err != nil {
-		return nil, fmt.Errorf("sandboxtest: seeding the template sandbox: %w", err)
+		return nil, err
 	}
 	if err := errors.Join(sb.SeedDemo(ctx), sb.Close()); err != nil {
-		return nil, fmt.Errorf("sandboxtest: seeding the template sandbox: %w", err)
+		return nil, err
 	}
 	files := map[string][]byte{}
 	for _, name := range []string{seededName, seededName + "-wal"} {
@@ -97,7 +107,7 @@ func seedFiles() (map[string][]byte, error) {
 			continue // closing checkpointed the log into the database
 		}
 		if err != nil {
-			return nil, fmt.Errorf("sandboxtest: seeding the template sandbox: %w", err)
+			return nil, err
 		}
 		files[name] = data
 	}
