@@ -57,9 +57,7 @@ func TestStopIsLiftedOnlyWithEvidence(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantLines(t, out, "SMS marketing: ✓ verified SUBSCRIBED")
-	if es := entries(t, store); len(es) != 2 || es[0].Request.Override == nil || es[0].Request.Override.OptOut != "replied STOP" {
-		t.Fatalf("journal: %+v", es)
-	}
+	wantOverrideJournaled(t, store, "replied STOP")
 }
 
 // TestEveryOptOutIsSaid: the demo's Priya Nair's carrier deactivated her
@@ -74,7 +72,14 @@ func TestEveryOptOutIsSaid(t *testing.T) {
 		"Not sent: +12015550192 opted out of SMS marketing (carrier deactivation since 2024-05-07).",
 		"Not sent: +12015550192 opted out of SMS transactional (carrier deactivation since 2024-05-07).",
 		"SMS marketing: ✓ verified SUBSCRIBED", "SMS transactional: ✓ verified SUBSCRIBED")
-	if es := entries(t, store); len(es) != 2 || es[0].Request.Override == nil || es[0].Request.Override.OptOut != "carrier deactivation" {
+	wantOverrideJournaled(t, store, "carrier deactivation")
+}
+
+// wantOverrideJournaled asserts that the journal holds the refused entry
+// and, newest, the one sent with evidence that lifted the opt-out optOut.
+func wantOverrideJournaled(t *testing.T, store journal.Store, optOut string) {
+	t.Helper()
+	if es := entries(t, store); len(es) != 2 || es[0].Request.Override == nil || es[0].Request.Override.OptOut != optOut {
 		t.Fatalf("journal: %+v", es)
 	}
 }
