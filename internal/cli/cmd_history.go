@@ -36,12 +36,15 @@ PostgreSQL journal, by any agent of the team), from the UI or the
 command line, newest first, with its state (pending, accepted,
 awaiting_confirmation, verified, failed, refused, dismissed), where it was
 made, by whom, and its result. The filters keep the entries of one agent,
-since a time, about one person, in one state or made on one account. It is
-read without the backend: the journal is the file here, or the team's
-database that journal = "postgres://…" in config.toml or CONSENT_JOURNAL_URL
-names (a configuration that cannot be read leaves the file).`,
+since a time, about one person, in one state or made on one account: the
+global --account A reads account A's journal and keeps the entries made on
+A. It is read without the backend: the journal is the file here, or the
+team's database that journal = "postgres://…" in config.toml or
+CONSENT_JOURNAL_URL names (a configuration that cannot be read leaves the
+file).`,
 		Args: subcommandArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			filter.account = a.api.Account
 			return runHistory(a.e, asJSON, filter)
 		}),
 	}

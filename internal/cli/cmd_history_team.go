@@ -103,9 +103,10 @@ func newHistoryExportCmd(a *app) *cobra.Command {
 then a row per entry: id, when, agent, account, action, email, phone,
 channels, list, state, result, verified, consented, collected by, wording,
 evidence, override) or jsonl (an entry per line, as the journal keeps it).
-The filters of consent history apply.`,
+The filters of consent history apply, --account among them.`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			filter.account = a.api.Account
 			return runHistoryExport(a.e, format, filter)
 		}),
 	}

@@ -11,18 +11,19 @@ import (
 )
 
 // historyFilter is history's filters, for a team's journal: who made an
-// entry, since when, about whom, in which state, on which account.
+// entry, since when, about whom, in which state, on which account. The
+// account is the global --account (apiFlags), which also chooses the
+// journal read.
 type historyFilter struct {
 	agent, since, person, state, account string
 }
 
-// addFlags adds the filters to fs.
+// addFlags adds the filters but the account to fs.
 func (f *historyFilter) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.agent, "agent", "", "only entries made by agent `NAME`")
 	fs.StringVar(&f.since, "since", "", "only entries made since `WHEN`: a duration (7d, 24h, 30m) or a date (2026-11-01)")
 	fs.StringVar(&f.person, "person", "", "only entries about `EMAIL|PHONE` (a phone in any form: +1 201 555 0123)")
 	fs.StringVar(&f.state, "state", "", "only entries in `STATE`: pending, accepted, awaiting_confirmation, verified, failed, refused, dismissed")
-	fs.StringVar(&f.account, "account", "", "only entries made on account `A` (its name in config.toml), from A's journal")
 }
 
 // journalFilter is the filters as the journal takes them, at now; bad

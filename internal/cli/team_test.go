@@ -286,9 +286,11 @@ func TestHistoryReadsTheNamedAccountsJournal(t *testing.T) {
 	if out, errOut, code := runBinary(t, env, "subscribe", "--account", "eu", "--list", "Y6nRLr", "--email", "eu.person@example.com", "--email-marketing"); code != 0 {
 		t.Fatalf("subscribe on eu: %d\n%s%s", code, out, errOut)
 	}
-	out, errOut, code := runBinary(t, env, "history", "--account", "eu", "--json")
-	if es := jsonLines(t, string(out)); code != 0 || len(es) != 1 || es[0]["account"] != "eu" {
-		t.Errorf("history --account eu: %d %s%s", code, out, errOut)
+	for _, args := range [][]string{{"history", "--account", "eu", "--json"}, {"--account", "eu", "history", "--json"}} {
+		out, errOut, code := runBinary(t, env, args...)
+		if es := jsonLines(t, string(out)); code != 0 || len(es) != 1 || es[0]["account"] != "eu" {
+			t.Errorf("%s: %d %s%s", strings.Join(args, " "), code, out, errOut)
+		}
 	}
 	for _, account := range []string{"", "us"} {
 		args := []string{"history", "--json"}
@@ -299,7 +301,7 @@ func TestHistoryReadsTheNamedAccountsJournal(t *testing.T) {
 			t.Errorf("%s: %d %s%s, want the local file's none", strings.Join(args, " "), code, out, errOut)
 		}
 	}
-	out, errOut, code = runBinary(t, env, "history", "verify", "--account", "eu")
+	out, errOut, code := runBinary(t, env, "history", "verify", "--account", "eu")
 	if code != 0 || !strings.Contains(string(out), "the chain holds: 3 records in 1 chain") {
 		t.Errorf("history verify --account eu: %d %s%s", code, out, errOut)
 	}
