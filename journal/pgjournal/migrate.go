@@ -57,6 +57,12 @@ const migrationLock = 7_2026_1202
 // version in its own transaction, recorded in consent_schema; it reports
 // the versions applied. A database newer than this program is refused.
 func migrate(ctx context.Context, pool *pgxpool.Pool) (applied []int, err error) {
+	// Up to date, the usual case: one round trip, no lock, no transaction
+	// (an agent's every command opens the journal). A database without
+	// consent_schema yet fails this and is migrated below.
+	if newest, err := schemaVersion(ctx, pool); err == nil && newest >= SchemaVersion() {
+		return nil, checkNewest(newest)
+	}
 	if err := createSchemaTable(ctx, pool); err != nil {
 		return nil, fmt.Errorf("creating consent_schema: %w", err)
 	}
@@ -69,14 +75,26 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) (applied []int, err error)
 			applied = append(applied, m.version)
 		}
 	}
-	var newest int
-	if err := pool.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM consent_schema").Scan(&newest); err != nil {
+	newest, err := schemaVersion(ctx, pool)
+	if err != nil {
 		return applied, fmt.Errorf("reading the journal's schema version: %w", err)
 	}
-	if latest := migrations[len(migrations)-1].version; newest > latest {
-		return applied, fmt.Errorf("the journal's schema is version %d, newer than this program knows (%d): update Consent Desk", newest, latest)
+	return applied, checkNewest(newest)
+}
+
+// schemaVersion is the newest version consent_schema records.
+func schemaVersion(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+	var newest int
+	err := pool.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM consent_schema").Scan(&newest)
+	return newest, err
+}
+
+// checkNewest refuses a schema newer than this program's.
+func checkNewest(newest int) error {
+	if latest := SchemaVersion(); newest > latest {
+		return fmt.Errorf("the journal's schema is version %d, newer than this program knows (%d): update Consent Desk", newest, latest)
 	}
-	return applied, nil
+	return nil
 }
 
 // createSchemaTable creates consent_schema unless it exists, under the

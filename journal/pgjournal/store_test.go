@@ -426,3 +426,37 @@ func TestMatchingKeepsWhatTheFilterKeeps(t *testing.T) {
 		})
 	}
 }
+
+// TestAnUpToDateSchemaTakesNoLock: opening a journal whose schema is up
+// to date does not wait for the migration lock (another program holding
+// it, migrating), and a schema newer than this program's is refused.
+func TestAnUpToDateSchemaTakesNoLock(t *testing.T) {
+	url := newDB(t)
+	s := open(t, url, "dana")
+	func() {
+		conn, err := s.pool.Acquire(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Release() // before s closes: a pool waits for what it lent
+		if _, err := conn.Exec(context.Background(), "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", migrationLock) //nolint:errcheck // the connection's end frees it too
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		again, err := Open(ctx, url, journal.Meta{Agent: "ben"})
+		if err != nil {
+			t.Fatalf("an up-to-date journal opened under another's migration lock: %v", err)
+		}
+		again.Close()
+	}()
+
+	mustExec(t, s, "INSERT INTO consent_schema (version, description) VALUES ($1, 'from a newer Consent Desk')", SchemaVersion()+1)
+	if newer, err := Open(context.Background(), url, journal.Meta{}); err == nil || !strings.Contains(err.Error(), "newer than this program knows") {
+		if newer != nil {
+			newer.Close()
+		}
+		t.Fatalf("a newer schema: %v, want it refused", err)
+	}
+}
